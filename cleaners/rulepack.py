@@ -1,0 +1,163 @@
+"""Rule packs: pattern rules kept as YAML data, loaded safely and matched with a time limit.
+
+A rule pack is a YAML file with a `rules:` list. Each rule names a stable `id`, a `pattern`
+(a regular expression in the syntax of the `regex` module, or a literal with `literal: true`), an
+optional `replace` template (`\\1`, `\\g<name>` reuse captured text), the MQM `category`, the
+`severity`, a one-line `message`, whether its `fix` is `auto` (applied) or `review` (suggested), and
+optionally the target languages it is for (`langs`) or must skip (`skip_langs`).
+
+Packs are user input: they are read with `yaml.safe_load`, every field is checked with an error
+naming the file and the rule, and every match runs under a time limit (the `regex` module's
+`timeout`), so a catastrophic pattern costs at most that limit per document, never a hung run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+import yaml
+
+from mtqa.records import CATEGORIES, FIX_MODES, SEVERITIES
+
+RULES_DIR = Path(__file__).parent / "rules"
+DEFAULT_MATCH_TIMEOUT = 0.5  # seconds per rule and document
+
+_REQUIRED = ("id", "pattern", "category", "severity", "message")
+_ALLOWED = set(_REQUIRED) | {"replace", "fix", "langs", "skip_langs", "literal", "ignore_case", "examples"}
+
+
+class RulePackError(ValueError):
+    """A rule pack that cannot be used; the message names the file and the rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class PatternRule:
+    id: str
+    pattern: regex.Pattern
+    replace: str | None
+    category: str
+    severity: str
+    message: str
+    fix: str
+    langs: frozenset[str]
+    skip_langs: frozenset[str]
+
+    def applies_to(self, lang: str | None) -> bool:
+        """Whether the rule runs on text in `lang` (a primary subtag such as 'fr', or None if unknown)."""
+        if self.langs and (lang is None or lang not in self.langs):
+            return False
+        return not (lang is not None and lang in self.skip_langs)
+
+    def matches(self, text: str, timeout: float = DEFAULT_MATCH_TIMEOUT) -> Iterator[regex.Match]:
+        """All non-overlapping matches; raises TimeoutError past `timeout` seconds in total."""
+        return self.pattern.finditer(text, timeout=timeout)
+
+    def replacement(self, match: regex.Match) -> str | None:
+        return None if self.replace is None else match.expand(self.replace)
+
+
+@dataclass(frozen=True, slots=True)
+class RulePack:
+    name: str
+    path: str
+    sha256: str
+    rules: tuple[PatternRule, ...]
+
+
+def load_pack(path: str | Path) -> RulePack:
+    """Read and validate one YAML rule pack."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except OSError as exc:
+        raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RulePackError(f"{path}: rule pack is not valid UTF-8 (byte {exc.start})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise RulePackError(f"{path}: {where}invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RulePackError(f"{path}: a rule pack is a mapping with a 'rules' list")
+    rules, seen = [], set()
+    for index, spec in enumerate(data["rules"], 1):
+        rule = _parse_rule(spec, f"{path}: rule {index}")
+        if rule.id in seen:
+            raise RulePackError(f"{path}: rule {index}: duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+        rules.append(rule)
+    name = str(data.get("pack") or path.stem)
+    return RulePack(name, str(path), hashlib.sha256(raw).hexdigest(), tuple(rules))
+
+
+def _parse_rule(spec: object, where: str) -> PatternRule:
+    if not isinstance(spec, dict):
+        raise RulePackError(f"{where}: a rule is a mapping, got {type(spec).__name__}")
+    where = f"{where} ({spec.get('id', '?')})"
+    missing = [k for k in _REQUIRED if not isinstance(spec.get(k), str) or not spec[k]]
+    if missing:
+        raise RulePackError(f"{where}: missing or empty text field(s): {', '.join(missing)}")
+    unknown = sorted(set(spec) - _ALLOWED)
+    if unknown:
+        raise RulePackError(f"{where}: unknown field(s): {', '.join(unknown)}")
+    if spec["category"] not in CATEGORIES:
+        raise RulePackError(f"{where}: category {spec['category']!r} is not one of {', '.join(CATEGORIES)}")
+    if spec["severity"] not in SEVERITIES:
+        raise RulePackError(f"{where}: severity {spec['severity']!r} is not one of {', '.join(SEVERITIES)}")
+    fix = spec.get("fix", "review")
+    if fix not in FIX_MODES:
+        raise RulePackError(f"{where}: fix {fix!r} is not one of {', '.join(FIX_MODES)}")
+    replace = spec.get("replace")
+    if replace is not None and not isinstance(replace, str):
+        raise RulePackError(f"{where}: replace must be text, got {type(replace).__name__}")
+    if fix == "auto" and replace is None:
+        raise RulePackError(f"{where}: fix 'auto' needs a 'replace'")
+    source = regex.escape(spec["pattern"]) if spec.get("literal") else spec["pattern"]
+    flags = regex.V0 | (regex.IGNORECASE if spec.get("ignore_case") else 0)
+    try:
+        pattern = regex.compile(source, flags)
+        if replace is not None:
+            _check_template(pattern, replace)
+    except regex.error as exc:
+        raise RulePackError(f"{where}: bad pattern or replace template: {exc}") from exc
+    return PatternRule(
+        id=spec["id"],
+        pattern=pattern,
+        replace=replace,
+        category=spec["category"],
+        severity=spec["severity"],
+        message=spec["message"],
+        fix=fix,
+        langs=_lang_set(spec.get("langs"), where),
+        skip_langs=_lang_set(spec.get("skip_langs"), where),
+    )
+
+
+def _check_template(pattern: regex.Pattern, replace: str) -> None:
+    """Fail at load time, not mid-run, on a template that names a group the pattern lacks."""
+    groups = set(range(pattern.groups + 1)) | set(pattern.groupindex)
+    for ref in regex.findall(r"\\g<([^>]*)>|\\(\d+)", replace):
+        name = ref[0] or ref[1]
+        key = int(name) if name.isdigit() else name
+        if key not in groups:
+            raise regex.error(f"replace refers to group {name!r}, which the pattern does not have")
+
+
+def _lang_set(value: object, where: str) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulePackError(f"{where}: langs and skip_langs are lists of language codes")
+    return frozenset(primary_subtag(v) for v in value)
+
+
+def primary_subtag(lang: str) -> str:
+    """'fr-CA' -> 'fr', 'zh_Hant' -> 'zh': rules and language ID compare primary languages."""
+    return lang.replace("_", "-").split("-", 1)[0].lower()

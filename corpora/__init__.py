@@ -1,0 +1,1 @@
+"""Reading and writing corpora: streaming readers, atomic writers, the quarantine of bad records."""

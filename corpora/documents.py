@@ -1,0 +1,90 @@
+"""Turn raw records into `Document`s: check the fields of the contract, refuse duplicate ids.
+
+The contract (README): `id` (text or integer) and `text` (text) are required; `lang`, `source`,
+`source_lang` are text when present; `references` is a list of texts (or one text). Every other
+field is carried through untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from corpora.readers import RawRecord, Rejected
+from mtqa.records import Document
+
+_OPTIONAL_TEXT = ("lang", "source", "source_lang")
+
+
+def to_document(raw: RawRecord) -> Document | Rejected:
+    """Validate one record; a `Rejected` names the field and what is wrong with it."""
+    record = raw.record
+
+    def reject(reason: str, detail: str) -> Rejected:
+        return Rejected(raw.file, raw.line, reason, detail, record)
+
+    doc_id = record.get("id")
+    if doc_id is None:
+        return reject("missing_id", "the record has no 'id'")
+    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
+        return reject("wrong_type", f"'id' must be text or an integer, got {type(doc_id).__name__}")
+    doc_id = str(doc_id)
+    if not doc_id.strip():
+        return reject("missing_id", "the record's 'id' is empty")
+    text = record.get("text")
+    if text is None:
+        return reject("missing_text", "the record has no 'text'")
+    if not isinstance(text, str):
+        return reject("wrong_type", f"'text' must be text, got {type(text).__name__}")
+    for key in _OPTIONAL_TEXT:
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            return reject("wrong_type", f"{key!r} must be text, got {type(value).__name__}")
+    references: Any = record.get("references")
+    if references is None:
+        references = []
+    elif isinstance(references, str):
+        references = [references]
+    if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
+        return reject("wrong_type", "'references' must be a list of texts")
+    return Document(
+        id=doc_id,
+        text=text,
+        lang=record.get("lang") or None,
+        source=record.get("source"),
+        source_lang=record.get("source_lang") or None,
+        references=tuple(references),
+        record=record,
+    )
+
+
+class IdIndex:
+    """The ids seen so far, on disk (SQLite), so memory stays flat however many documents there are.
+
+    Each id is stored as a 64-bit BLAKE2b digest with the place it was first seen; two different
+    ids colliding has a probability of about n²/2⁶⁵ (1e-8 at 600,000 ids).
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE ids (digest INTEGER PRIMARY KEY, file TEXT, line INTEGER)")
+        self._db.execute("BEGIN")
+
+    def first_seen(self, doc_id: str, file: str, line: int) -> str | None:
+        """None if the id is new (and remember it), else 'file:line' where it was first seen."""
+        digest = int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True)
+        try:
+            self._db.execute("INSERT INTO ids VALUES (?, ?, ?)", (digest, file, line))
+        except sqlite3.IntegrityError:
+            first_file, first_line = self._db.execute("SELECT file, line FROM ids WHERE digest = ?", (digest,)).fetchone()
+            return f"{first_file}:{first_line}"
+        return None
+
+    def close(self) -> None:
+        self._db.execute("COMMIT")
+        self._db.close()

@@ -1,0 +1,163 @@
+"""The plain-Python stages of a cleaning run; the Prefect flow only decides where they run.
+
+read_into_shards  stream the input once, check every record, write shards of N documents and the
+                  quarantine of what could not be read (main process, constant memory)
+clean_shard       clean one shard: text work on each document, four output parts and its stats
+                  (any worker; idempotent, so a retried or re-run shard gives the same bytes)
+merge_shards      join the parts in shard order into the output files and write summary.json
+
+Shards are files, not lists, so that what travels to a worker is a path and a small config.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleaners.config import CleanConfig
+from cleaners.pipeline import clean_document
+from corpora.documents import IdIndex, to_document
+from corpora.readers import RawRecord, Rejected, read_corpus
+from corpora.writers import atomic_writer, concatenate, dumps, write_json
+from mtqa.records import Document
+
+OUTPUTS = ("cleaned", "findings", "edits", "quarantine")
+
+
+@dataclass
+class ReadStats:
+    """What the read stage saw; filled in while the shards are produced."""
+
+    records: int = 0  # input records (documents read plus records rejected)
+    documents: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    shards: int = 0
+
+
+def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str | None, stats: ReadStats) -> Iterator[Path]:
+    """Yield each shard file as soon as it is written, so cleaning starts before reading ends."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    ids = IdIndex(work_dir / "ids.sqlite")
+    batch: list[str] = []
+    try:
+        with atomic_writer(work_dir / "read.quarantine.jsonl") as quarantine:
+            for item in read_corpus(input_path, fmt):
+                stats.records += 1
+                doc = to_document(item) if isinstance(item, RawRecord) else item
+                if isinstance(doc, Document):
+                    first = ids.first_seen(doc.id, item.file, item.line)
+                    if first is not None:
+                        doc = Rejected(item.file, item.line, "duplicate_id", f"id {doc.id!r} was first seen at {first}", item.record)
+                if isinstance(doc, Rejected):
+                    stats.rejected[doc.reason] += 1
+                    quarantine.write(dumps(doc.to_json()) + "\n")
+                    continue
+                stats.documents += 1
+                batch.append(dumps({"file": item.file, "line": item.line, "record": item.record}))
+                if len(batch) >= shard_size:
+                    yield _write_shard(work_dir, stats, batch)
+                    batch = []
+            if batch:
+                yield _write_shard(work_dir, stats, batch)
+    finally:
+        ids.close()
+
+
+def _write_shard(work_dir: Path, stats: ReadStats, lines: list[str]) -> Path:
+    path = work_dir / f"shard-{stats.shards:05d}.jsonl"
+    with atomic_writer(path) as out:
+        out.write("\n".join(lines) + "\n")
+    stats.shards += 1
+    return path
+
+
+def clean_shard(shard: Path, config: CleanConfig) -> dict[str, Any]:
+    """Clean every document of a shard; write `<shard>.<output>.jsonl` parts and return the counts."""
+    shard = Path(shard)
+    counts: dict[str, Counter] = {k: Counter() for k in ("totals", "rule", "category", "severity", "detected_lang", "timed_out_rule")}
+    totals = counts["totals"]
+    paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS}
+    with atomic_writer(paths["cleaned"]) as cleaned, atomic_writer(paths["findings"]) as findings, \
+            atomic_writer(paths["edits"]) as edits, atomic_writer(paths["quarantine"]) as quarantine:
+        for line in shard.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            doc = to_document(RawRecord(entry["file"], entry["line"], entry["record"]))
+            assert isinstance(doc, Document)  # validated by the read stage
+            try:
+                result = clean_document(doc, config)
+            except Exception as exc:  # a record that breaks a cleaner is quarantined, never lost
+                detail = f"cleaning failed: {type(exc).__name__}: {exc} ({traceback.extract_tb(exc.__traceback__)[-1].name})"
+                quarantine.write(dumps(Rejected(entry["file"], entry["line"], "cleaning_error", detail, doc.record).to_json()) + "\n")
+                totals["cleaning_errors"] += 1
+                continue
+            cleaned.write(dumps({**doc.record, "text": result.text, "original": doc.text, "detected_lang": result.detected_lang}) + "\n")
+            for finding in result.findings:
+                findings.write(dumps(finding.to_json()) + "\n")
+                counts["rule"][finding.rule] += 1
+                counts["category"][finding.category] += 1
+                counts["severity"][finding.severity] += 1
+            for edit in result.edits:
+                edits.write(dumps(edit.to_json()) + "\n")
+            counts["detected_lang"][result.detected_lang or "unknown"] += 1
+            counts["timed_out_rule"].update(result.timed_out_rules)
+            totals["documents"] += 1
+            totals["changed_documents"] += result.text != doc.text
+            totals["documents_with_findings"] += bool(result.findings)
+            totals["findings"] += len(result.findings)
+            totals["edits"] += len(result.edits)
+            totals["characters"] += len(doc.text)
+            totals["langid_unsupported"] += not result.langid_checkable
+    return {k: dict(v) for k, v in counts.items()}
+
+
+def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts: list[dict[str, Any]],
+                 read: ReadStats, signature: dict[str, Any], input_path: str) -> dict[str, Any]:
+    """Write the output folder: the parts joined in shard order, then summary.json."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in OUTPUTS:
+        parts = [work_dir / "read.quarantine.jsonl"] if name == "quarantine" else []
+        concatenate(out_dir / f"{name}.jsonl", parts + [s.with_suffix(f".{name}.jsonl") for s in shards])
+    summary = build_summary(shard_counts, read, signature, input_path)
+    write_json(out_dir / "summary.json", summary)
+    return summary
+
+
+def build_summary(shard_counts: list[dict[str, Any]], read: ReadStats, signature: dict[str, Any], input_path: str) -> dict[str, Any]:
+    merged: dict[str, Counter] = {}
+    for counts in shard_counts:
+        for key, values in counts.items():
+            merged.setdefault(key, Counter()).update(values)
+    totals = merged.get("totals", Counter())
+    quarantined = sum(read.rejected.values()) + totals["cleaning_errors"]
+    by_reason = Counter(read.rejected)
+    if totals["cleaning_errors"]:
+        by_reason["cleaning_error"] = totals["cleaning_errors"]
+    return {
+        "input": input_path,
+        "records_read": read.records,
+        "documents_cleaned": totals["documents"],
+        "records_quarantined": quarantined,
+        "quarantine_by_reason": dict(sorted(by_reason.items())),
+        "documents_changed": totals["changed_documents"],
+        "documents_with_findings": totals["documents_with_findings"],
+        "findings": totals["findings"],
+        "edits": totals["edits"],
+        "characters": totals["characters"],
+        "findings_by_category": _sorted(merged.get("category")),
+        "findings_by_severity": _sorted(merged.get("severity")),
+        "findings_by_rule": _sorted(merged.get("rule")),
+        "documents_by_detected_lang": _sorted(merged.get("detected_lang")),
+        "documents_langid_unsupported": totals["langid_unsupported"],
+        "rule_timeouts": _sorted(merged.get("timed_out_rule")),
+        "shards": read.shards,
+        "signature": signature,
+    }
+
+
+def _sorted(counter: Counter | None) -> dict[str, int]:
+    return dict(sorted((counter or Counter()).items(), key=lambda kv: (-kv[1], kv[0])))

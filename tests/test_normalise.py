@@ -1,0 +1,90 @@
+"""Normalisation: golden cases (must fix / must stay silent) and properties on arbitrary Unicode."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.config import CleanConfig
+from cleaners.edits import EditLog, apply_edits, revert_edits
+from cleaners.normalise import apply_rules, diff_changes, repair_unicode
+from cleaners.pipeline import rules_for
+
+GOLDEN = yaml.safe_load((Path(__file__).parent / "golden" / "normalise.yaml").read_text(encoding="utf-8"))
+RULES = rules_for(CleanConfig().rule_packs)
+
+
+def normalise(text: str, lang: str | None):
+    log = EditLog(text)
+    findings = repair_unicode(log, "d")
+    more, timed_out = apply_rules(log, "d", RULES, lang, 1.0)
+    assert not timed_out
+    return log, findings + more
+
+
+@pytest.mark.parametrize("case", GOLDEN["must_fix"], ids=lambda c: c["label"])
+def test_must_fix(case):
+    log, findings = normalise(case["text"], case["lang"])
+    assert log.text == case["fixed"]
+    assert {f.rule for f in findings} == set(case["rules"])
+    for f in findings:
+        assert case["text"][f.start : f.end] == f.text
+        assert f.fix == "auto"
+    assert apply_edits(case["text"], log.edits("d")) == case["fixed"]
+
+
+@pytest.mark.parametrize("case", GOLDEN["must_stay_silent"], ids=lambda c: c["label"])
+def test_must_stay_silent(case):
+    log, findings = normalise(case["text"], case["lang"])
+    assert findings == []
+    assert log.text == case["text"]
+
+
+def test_french_rule_still_applies_to_english_spacing():
+    fr, _ = normalise("Pourquoi ?", "fr")
+    en, _ = normalise("Why ?", "en")
+    assert (fr.text, en.text) == ("Pourquoi ?", "Why?")
+
+
+def test_mojibake_finding_is_readable_and_explained():
+    _, findings = normalise("The Ã©cole is here", "en")
+    assert [(f.text, f.suggestion, f.category, f.severity) for f in findings] == [("Ã©cole", "école", "encoding", "major")]
+
+
+def test_diff_changes_rebuilds_the_target():
+    for before, after in [("x &amp; y", "x & y"), ("abc", "xbz"), ("", "new"), ("old", ""), ("a b", "a  b")]:
+        for whole in (False, True):
+            out = before
+            for s, e, rep in reversed(diff_changes(before, after, whole)):
+                out = out[:s] + rep + out[e:]
+            assert out == after
+
+
+# Text built from the characters normalisation cares about, plus arbitrary Unicode.
+_debris = st.sampled_from([" ", "  ", "\t", ".", ". .", ",", ",,", ";", " ;", "(", " )", "\n", "\r\n", "Ã©", "&amp;",
+                           "e\u0301", "’", "“", "…", "..", "a", "Word", "é", "中文", "Привет", "\u200b", "\x00"])
+texts = st.lists(st.one_of(_debris, st.text(max_size=5)), max_size=25).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.sampled_from(["en", "fr", None]))
+def test_offsets_and_edit_log_hold_on_any_text(text, lang):
+    log, findings = normalise(text, lang)
+    edits = log.edits("d")
+    for f in findings:
+        assert 0 <= f.start <= f.end <= len(text) and text[f.start : f.end] == f.text
+    for e in edits:
+        assert text[e.start : e.end] == e.before
+    assert apply_edits(text, edits) == log.text
+    assert revert_edits(log.text, edits) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.sampled_from(["en", "fr", None]))
+def test_normalisation_is_idempotent(text, lang):
+    once, _ = normalise(text, lang)
+    twice, findings = normalise(once.text, lang)
+    assert twice.text == once.text
+    assert [f for f in findings if f.fix == "auto"] == []

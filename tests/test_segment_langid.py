@@ -1,0 +1,96 @@
+"""Sentence segmentation and language ID, on real text from the samples."""
+
+import json
+
+import pytest
+
+from cleaners import langid
+from cleaners.config import CleanConfig
+from cleaners.pipeline import clean_document
+from cleaners.segment import sentence_spans
+from mtqa.records import Document
+from tests.conftest import SAMPLES
+
+SEED = (SAMPLES / "ukraine-article.en.txt").read_text(encoding="utf-8")
+SAMPLE = [json.loads(line) for line in (SAMPLES / "bio-mqm-sample.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_sentence_broken_by_mt_is_two_segments():
+    text = "before the organization receives the former members of the bloc. soviet."
+    assert [text[s:e] for s, e in sentence_spans(text, "en")] == [
+        "before the organization receives the former members of the bloc.", "soviet."]
+
+
+def test_headlines_without_full_stop_are_their_own_sentence():
+    spans = sentence_spans(SEED, "en")
+    sentences = [SEED[s:e] for s, e in spans]
+    assert "Military exercises in Belarus" in sentences
+    assert "Defensive Maneuvers, According to Moscow" in sentences
+    assert all(s == s.strip() and s for s in sentences)
+    assert len(sentences) >= 35
+
+
+@pytest.mark.parametrize("record", SAMPLE, ids=lambda r: r["id"])
+def test_spans_index_the_text_in_every_sample_language(record):
+    for text, lang in ((record["text"], record["lang"]), (record["source"], record["source_lang"])):
+        spans = sentence_spans(text, lang)
+        assert spans, text
+        assert all(0 <= s < e <= len(text) for s, e in spans)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+        # nothing but white space falls between sentences
+        covered = "".join(text[s:e] for s, e in spans)
+        assert "".join(covered.split()) == "".join(text.split())
+
+
+def test_chinese_and_russian_sentences():
+    zh = "我们研究了这种疗法。结果很好！患者满意吗？"
+    assert len(sentence_spans(zh, "zh")) == 3
+    ru = "Пациенты получали лечение. Результаты были хорошими."
+    assert len(sentence_spans(ru, "ru")) == 2
+
+
+def test_langid_never_crashes_on_text_without_letters():
+    for text in ("", "   ", "12345 67.8", "!!! ??? ...", "https://x.org/1/2", "\u200b\u200b"):
+        assert langid.detect(text, 1, 0.5).lang is None
+
+
+def test_langid_abstains_on_short_text_and_is_reproducible():
+    assert langid.detect("I love you", CleanConfig().langid_min_letters, 0.5).lang is None
+    long_fr = "Le président français a rencontré les dirigeants européens à Bruxelles pour discuter de la crise."
+    results = {langid.detect(long_fr, 10, 0.5) for _ in range(5)}
+    assert len(results) == 1 and results.pop().lang == "fr"
+
+
+def test_chinese_is_named_zh_and_judged_by_its_han_characters():
+    long_zh = "我们研究了这种疗法的效果，结果表明患者的病情得到了明显的改善和缓解，治疗期间没有出现严重的不良反应。"
+    assert langid.detect(long_zh, 60, 0.99).lang == "zh"  # 46 Han characters: enough
+    assert langid.detect("我们研究了这种疗法的效果，结果很好。", 1, 0.5).lang is None  # 16: too few to tell
+
+
+def test_a_document_in_the_wrong_language_is_a_finding():
+    text = "Le président français a rencontré les dirigeants européens à Bruxelles pour discuter de la crise en Ukraine."
+    result = clean_document(Document("d", text, "en"), CleanConfig())
+    (finding,) = result.findings
+    assert (finding.rule, finding.category, finding.severity) == ("language.wrong_document", "language", "critical")
+    assert finding.text == text and result.detected_lang == "fr"
+
+
+def test_a_sentence_in_another_language_is_a_finding():
+    french = "Le président français a rencontré les dirigeants européens à Bruxelles pour discuter de la crise."
+    text = SEED + "\n" + french
+    result = clean_document(Document("seed", text, "en"), CleanConfig())
+    lang_findings = [f for f in result.findings if f.category == "language"]
+    assert [(f.rule, f.text) for f in lang_findings] == [("language.wrong_sentence", french)]
+    assert result.detected_lang == "en"
+
+
+def test_the_seed_article_has_no_language_findings():
+    result = clean_document(Document("seed", SEED, "en"), CleanConfig())
+    assert [f for f in result.findings if f.category == "language"] == []
+
+
+def test_expected_language_langdetect_cannot_detect_is_not_judged():
+    basque = "Gaixo kronikoen tratamenduak osasun-sistemaren baliabideen zati handi bat hartzen du gaur egun."
+    result = clean_document(Document("eu", basque, "eu"), CleanConfig())
+    assert not result.langid_checkable
+    assert [f for f in result.findings if f.category == "language"] == []

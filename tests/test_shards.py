@@ -1,0 +1,94 @@
+"""The shard stages as plain functions, without Prefect: nothing is lost, outputs explain themselves."""
+
+import json
+from pathlib import Path
+
+from cleaners.config import CleanConfig
+from cleaners.signature import run_signature
+from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
+from tests.conftest import SAMPLES
+
+
+def run_plain(input_path: Path, out: Path, shard_size: int = 7, config: CleanConfig | None = None) -> dict:
+    config = config or CleanConfig(lang="en")
+    work, read = out / ".work", ReadStats()
+    shards = list(read_into_shards(str(input_path), work, shard_size, None, read))
+    counts = [clean_shard(s, config) for s in shards]
+    return merge_shards(work, out, shards, counts, read, run_signature(config), str(input_path))
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_record_is_accounted_for_and_outputs_explain_themselves(tmp_path):
+    corpus = tmp_path / "mixed.jsonl"
+    good = load(SAMPLES / "bio-mqm-sample.jsonl")
+    lines = [json.dumps(r, ensure_ascii=False) for r in good]
+    lines.insert(3, '{"id": "broken"')
+    lines.insert(9, json.dumps(good[0]))  # duplicate id
+    lines.append(json.dumps({"id": "debris", "text": "The Ã©cole , in Paris . .", "lang": "en"}))
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    summary = run_plain(corpus, tmp_path / "out")
+    out = tmp_path / "out"
+    cleaned, findings, edits, quarantine = (load(out / f"{n}.jsonl") for n in ("cleaned", "findings", "edits", "quarantine"))
+    assert summary["records_read"] == len(lines) == len(cleaned) + len(quarantine)
+    assert summary["records_quarantined"] == 2 and summary["quarantine_by_reason"] == {"duplicate_id": 1, "invalid_json": 1}
+    assert [q["line"] for q in quarantine] == [4, 10]
+    assert [c["id"] for c in cleaned] == [r["id"] for r in good] + ["debris"]  # input order kept across shards
+
+    by_id = {c["id"]: c for c in cleaned}
+    assert by_id["debris"]["text"] == "The école, in Paris."
+    assert by_id["debris"]["original"] == "The Ã©cole , in Paris . ."
+    assert cleaned[0]["errors"] == good[0]["errors"]  # extra fields carried through untouched
+    for f in findings:
+        assert by_id[f["doc_id"]]["original"][f["start"] : f["end"]] == f["text"]
+    from cleaners.edits import apply_edits
+    from mtqa.records import Edit
+
+    per_doc: dict[str, list[Edit]] = {}
+    for e in edits:
+        per_doc.setdefault(e["doc_id"], []).append(Edit(**e))
+    for doc in cleaned:
+        assert apply_edits(doc["original"], per_doc.get(doc["id"], [])) == doc["text"]
+    assert summary["findings"] == len(findings) and summary["edits"] == len(edits)
+    assert not (out / ".work" / "shard-00000.jsonl").with_suffix(".cleaned.jsonl").read_text() == ""
+
+
+def test_shard_size_does_not_change_the_output(tmp_path):
+    a = run_plain(SAMPLES / "bio-mqm-sample.jsonl", tmp_path / "a", shard_size=5)
+    b = run_plain(SAMPLES / "bio-mqm-sample.jsonl", tmp_path / "b", shard_size=1000)
+    assert a["shards"] == 12 and b["shards"] == 1
+    a.pop("shards"), b.pop("shards")
+    assert a == b
+    for name in ("cleaned", "findings", "edits", "quarantine"):
+        assert (tmp_path / "a" / f"{name}.jsonl").read_bytes() == (tmp_path / "b" / f"{name}.jsonl").read_bytes()
+
+
+def test_a_document_that_breaks_a_cleaner_is_quarantined(tmp_path, monkeypatch):
+    import flows.shards
+
+    real = flows.shards.clean_document
+
+    def flaky(doc, config):
+        if doc.id == "boom":
+            raise RuntimeError("detector exploded")
+        return real(doc, config)
+
+    monkeypatch.setattr(flows.shards, "clean_document", flaky)
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "ok", "text": "Fine text."}\n{"id": "boom", "text": "x"}\n', encoding="utf-8")
+    summary = run_plain(corpus, tmp_path / "out")
+    (q,) = load(tmp_path / "out" / "quarantine.jsonl")
+    assert (q["reason"], q["line"], q["record"]["id"]) == ("cleaning_error", 2, "boom")
+    assert "detector exploded" in q["detail"]
+    assert summary["documents_cleaned"] == 1 and summary["records_quarantined"] == 1
+
+
+def test_summary_carries_the_signature(tmp_path):
+    summary = run_plain(SAMPLES / "ukraine-article.en.txt", tmp_path / "out")
+    sig = summary["signature"]
+    assert sig["rule_packs"]["normalise"] and sig["langid_seed"] == 0
+    assert sig["text"].startswith("mtqa:") and "langid:langdetect-1.0.9/seed0" in sig["text"]
+    assert summary["findings_by_rule"] == {"punct.dot_space_dot": 1, "space.before_colon_semicolon": 1}
