@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup sample test bench clean
+.PHONY: setup sample test browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,18 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 sample: $(STAMP)
-	$(BIN)/mtqa clean corpora/samples/ukraine-article.en.txt --lang en --out out/sample
+	$(BIN)/mtqa run corpora/samples/ukraine-article.en.txt --lang en --out out/sample
 
-test: $(STAMP)
+# The report's browser tests need Debian's chromium; as root we install it, otherwise they are skipped.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the report's browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: chromium not installed and not root: the browser tests will be skipped"; fi; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -5,13 +5,13 @@ users need every change reported against the text they gave us, and they need to
 it. `EditLog` keeps the revised text as a list of pieces, each either an untouched slice of the
 original or a replacement for one, so any number of passes compose into one list of `Edit`s whose
 offsets index the original. `apply_edits` and `revert_edits` replay that list in either direction,
-which is how the tests (and `mtqa revert`) check that the log explains the output exactly.
+which is how the tests check that the log explains the output exactly.
 
 >>> log = EditLog("a  b ,c")
 >>> log.replace([(1, 3, " ")], "spaces")
-[(1, 3)]
+[(1, 3, ' ')]
 >>> log.replace([(3, 4, "")], "space_before_punct")
-[(4, 5)]
+[(4, 5, '')]
 >>> log.text
 'a b,c'
 >>> [(e.start, e.end, e.before, e.after) for e in log.edits("d1")]
@@ -54,10 +54,11 @@ class EditLog:
     def changed(self) -> bool:
         return self.text != self.original or any(p.rules for p in self._pieces)
 
-    def replace(self, changes: Iterable[tuple[int, int, str]], rule: str) -> list[tuple[int, int]]:
+    def replace(self, changes: Iterable[tuple[int, int, str]], rule: str) -> list[tuple[int, int, str]]:
         """Apply changes `(start, end, replacement)` given in current-text offsets, sorted and not
-        overlapping. Returns each change's span in the original text (widened to whole earlier
-        edits where it touches one, since those characters no longer map one to one)."""
+        overlapping; a change that changes nothing is dropped. Returns, for each change made, its
+        span in the original text and what that span now reads (widened to whole earlier edits
+        where it touches one, since those characters no longer map one to one)."""
         changes = [c for c in changes if self.text[c[0] : c[1]] != c[2]]
         if not changes:
             return []
@@ -79,7 +80,7 @@ class EditLog:
             else:
                 groups.append([i, j, [(s, e, rep)]])
         out: list[_Piece] = []
-        spans: list[tuple[int, int]] = []
+        spans: list[tuple[int, int, str]] = []
         done = 0
         for i, j, group in groups:
             out.extend(pieces[done:i])
@@ -93,7 +94,7 @@ class EditLog:
                 rules = tuple(dict.fromkeys([r for p in pieces[i:j] for r in p.rules] + [rule]))
                 new = _Piece(pieces[i].orig_start, pieces[j - 1].orig_end, text, rules)
             out.append(new)
-            spans += [(new.orig_start, new.orig_end)] * len(group)
+            spans += [(new.orig_start, new.orig_end, new.text)] * len(group)
             done = j
         out.extend(pieces[done:])
         self._pieces = _merge_untouched(out)

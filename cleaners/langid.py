@@ -27,7 +27,6 @@ from langdetect.lang_detect_exception import LangDetectException
 from cleaners.rulepack import primary_subtag
 
 SEED = 0
-CJK = frozenset({"zh", "ja", "ko"})
 _HAN = regex.compile(r"\p{Han}")
 _lock = threading.Lock()
 _supported: frozenset[str] | None = None
@@ -54,8 +53,7 @@ def _factory() -> detector_factory.DetectorFactory:
 def supported_languages() -> frozenset[str]:
     """Primary subtags langdetect has a profile for (it has none for Basque, for instance)."""
     _factory()
-    assert _supported is not None
-    return _supported
+    return _supported or frozenset()
 
 
 def count_letters(text: str) -> int:
@@ -65,8 +63,8 @@ def count_letters(text: str) -> int:
 def detect(text: str, min_letters: int, min_prob: float, min_han: int = 40) -> Detection:
     """The language of `text`, or `lang=None` when there is too little evidence to say.
 
-    Evidence is the number of letters, or of Han characters in text that is mostly Han (or that
-    langdetect takes for Chinese, Japanese or Korean).
+    Evidence is the number of letters, or of Han characters in text that is mostly Han or that
+    langdetect takes for Chinese.
     """
     letters = count_letters(text)
     han = len(_HAN.findall(text)) if letters else 0
@@ -81,5 +79,5 @@ def detect(text: str, min_letters: int, min_prob: float, min_han: int = 40) -> D
     except (LangDetectException, IndexError):
         return Detection(None, 0.0, letters)
     lang = primary_subtag(best.lang)
-    sure = best.prob >= min_prob and (han >= min_han if lang in CJK else True)
+    sure = best.prob >= min_prob and (han >= min_han if lang == "zh" else True)
     return Detection(lang if sure else None, round(best.prob, 4), letters)

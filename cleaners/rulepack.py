@@ -27,7 +27,7 @@ RULES_DIR = Path(__file__).parent / "rules"
 DEFAULT_MATCH_TIMEOUT = 0.5  # seconds per rule and document
 
 _REQUIRED = ("id", "pattern", "category", "severity", "message")
-_ALLOWED = set(_REQUIRED) | {"replace", "fix", "langs", "skip_langs", "literal", "ignore_case", "examples"}
+_ALLOWED = set(_REQUIRED) | {"replace", "fix", "langs", "skip_langs", "literal", "ignore_case"}
 
 
 class RulePackError(ValueError):
@@ -47,10 +47,11 @@ class PatternRule:
     skip_langs: frozenset[str]
 
     def applies_to(self, lang: str | None) -> bool:
-        """Whether the rule runs on text in `lang` (a primary subtag such as 'fr', or None if unknown)."""
-        if self.langs and (lang is None or lang not in self.langs):
-            return False
-        return not (lang is not None and lang in self.skip_langs)
+        """Whether the rule runs on text in `lang` (a primary subtag such as 'fr', or None if unknown).
+        A rule for some languages, or against some, runs only where the language is known."""
+        if self.langs or self.skip_langs:
+            return lang is not None and (not self.langs or lang in self.langs) and lang not in self.skip_langs
+        return True
 
     def matches(self, text: str, timeout: float = DEFAULT_MATCH_TIMEOUT) -> Iterator[regex.Match]:
         """All non-overlapping matches; raises TimeoutError past `timeout` seconds in total."""

@@ -8,6 +8,7 @@ input gives byte-identical outputs; a changed rule pack or threshold shows up in
 from __future__ import annotations
 
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import mtqa
@@ -24,19 +25,18 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         "langdetect": version("langdetect"),
         "sentencex": version("sentencex"),
         "langid_seed": langid.SEED,
-        "rule_packs": {p.name: p.sha256[:16] for p in packs},
+        "rule_packs": [{"name": p.name, "file": Path(p.path).name, "sha256": p.sha256[:16]} for p in packs],
         "options": config.signature_fields(),
     }
-    opts = config
     fields["text"] = "|".join(
         [
             f"mtqa:{fields['mtqa']}",
-            f"ftfy:{fields['ftfy'] if opts.fix_encoding else 'off'}",
-            f"unicode:{opts.unicode_form or 'off'}",
-            "packs:" + ",".join(f"{n}@{h[:8]}" for n, h in fields["rule_packs"].items()),
-            f"langid:langdetect-{fields['langdetect']}/seed{langid.SEED}/min{opts.langid_min_letters}/han{opts.langid_min_han}/p{opts.langid_min_prob}"
-            + ("/sent" if opts.langid_sentences else ""),
-            f"lang:{opts.lang or 'record'}",
+            f"ftfy:{fields['ftfy'] if config.fix_encoding else 'off'}",
+            f"unicode:{config.unicode_form or 'off'}",
+            "packs:" + ",".join(f"{p['name']}@{p['sha256'][:8]}" for p in fields["rule_packs"]),
+            f"langid:langdetect-{fields['langdetect']}/seed{langid.SEED}/min{config.langid_min_letters}/han{config.langid_min_han}/p{config.langid_min_prob}"
+            + ("/sent" if config.langid_sentences else ""),
+            f"lang:{config.lang or 'record'}",
         ]
     )
     return fields

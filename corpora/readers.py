@@ -11,6 +11,7 @@ import base64
 import gzip
 import json
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,13 +91,14 @@ def _open(path: Path) -> BinaryIO:
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """(line number, line without its line break) for each line; a UTF-8 BOM is dropped."""
+    number = 0
     with _open(path) as stream:
         try:
             for number, line in enumerate(stream, 1):
                 if number == 1 and line.startswith(b"\xef\xbb\xbf"):
                     line = line[3:]
                 yield number, line.rstrip(b"\r\n")
-        except (OSError, EOFError) as exc:  # e.g. a truncated gzip stream
+        except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt gzip stream
             raise CorpusError(f"{path}: read error after line {number}: {exc}") from exc
 
 
@@ -183,18 +185,45 @@ def read_txt(path: Path, doc_id: str | None = None) -> Iterator[RawRecord | Reje
 
 def read_folder(path: Path) -> Iterator[RawRecord | Rejected]:
     """Every .txt file below the folder, in sorted order; id = path relative to the folder.
-    Links and files of other kinds are not followed or read, but listed in the quarantine."""
-    for root, dirs, files in os.walk(path):
-        dirs.sort()
+    Links (to files or folders), files of other kinds and unreadable folders are not read but
+    listed in the quarantine, so nothing below the folder goes unmentioned."""
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(path, onerror=unreadable.append):
+        for name in sorted(d for d in dirs if (Path(root) / d).is_symlink()):
+            yield _skipped(path, Path(root) / name, "symlink", "links are not followed (they could lead outside the corpus)")
+        dirs[:] = sorted(d for d in dirs if not (Path(root) / d).is_symlink())
         for filename in sorted(files):
             file = Path(root) / filename
-            rel = file.relative_to(path).as_posix()
             if file.is_symlink():
-                yield Rejected(str(file), 0, "symlink", "links are not followed (they could lead outside the corpus)", record={"id": rel})
+                yield _skipped(path, file, "symlink", "links are not followed (they could lead outside the corpus)")
             elif file.suffix.lower() != ".txt":
-                yield Rejected(str(file), 0, "not_a_txt_file", "only .txt files of a folder are read", record={"id": rel})
+                yield _skipped(path, file, "not_a_txt_file", "only .txt files of a folder are read")
+            elif not file.is_file():
+                yield _skipped(path, file, "not_a_regular_file", "not a regular file (a pipe or device is never read)")
+            elif not _printable_name(file):
+                yield _skipped(path, file, "invalid_file_name", "the file name is not valid UTF-8")
             else:
-                yield from read_txt(file, rel)
+                yield from read_txt(file, file.relative_to(path).as_posix())
+    for exc in unreadable:
+        name = _display(Path(exc.filename or path))
+        yield Rejected(name, 0, "unreadable_folder", f"cannot list: {exc.strerror or exc}", record={"id": name})
+
+
+def _skipped(root: Path, file: Path, reason: str, detail: str) -> Rejected:
+    return Rejected(_display(file), 0, reason, detail, record={"id": _display(file.relative_to(root))})
+
+
+def _printable_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _display(path: Path) -> str:
+    """A path as text that can be written as UTF-8 (undecodable bytes shown as \\xNN)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _encodable(record: dict[str, Any]) -> bool:

@@ -25,8 +25,13 @@ _FILE_MODE = 0o666 & ~_UMASK
 
 
 def dumps(obj: Any) -> str:
-    """One JSON line (no line break) in the project's fixed layout."""
-    return _encoder.encode(obj)
+    """One JSON line in the project's fixed layout. The characters that some readers take for
+    line breaks (U+0085, U+2028, U+2029; str.splitlines does) are escaped, so a record is always
+    exactly one line whatever reads it."""
+    line = _encoder.encode(obj)
+    if "\u2028" in line or "\u2029" in line or "\x85" in line:
+        line = line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+    return line
 
 
 @contextmanager
@@ -44,17 +49,6 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def write_jsonl(path: Path, records: Iterable[Any]) -> int:
-    """Write one JSON object a line, atomically; returns the number of lines."""
-    count = 0
-    with atomic_writer(path) as out:
-        for record in records:
-            out.write(dumps(record))
-            out.write("\n")
-            count += 1
-    return count
 
 
 def write_json(path: Path, obj: Any) -> None:

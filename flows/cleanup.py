@@ -26,7 +26,8 @@ from flows.progress import progress_bar
 from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 
 DEFAULT_SHARD_SIZE = 1000
-RUNNERS = ("threads", "processes")
+RUNNERS = ("auto", "threads", "processes")
+AUTO_PROCESSES_BYTES = 2 * 2**20  # from about two shards of text on, the process pool pays for its start-up
 WORK_DIR = ".mtqa-work"
 
 
@@ -45,7 +46,7 @@ clean_shard_task = task(clean_shard, name="clean-shard", retries=2, retry_delay_
 merge_shards_task = task(merge_shards, name="merge-outputs", retries=2, retry_delay_seconds=[1, 10], retry_condition_fn=_transient)
 
 
-@flow(name="mtqa-cleanup", task_runner=ThreadPoolTaskRunner(), validate_parameters=False)
+@flow(name="mtqa-cleanup", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1), validate_parameters=False)
 def cleanup_flow(
     input_path: str,
     out_dir: str,
@@ -100,7 +101,20 @@ def api_for_workers(runner: str) -> Iterator[None]:
         # workers have flushed; stopping it here would make them fail loudly.
 
 
+def resolve_runner(runner: str, input_path: str) -> str:
+    """'auto' picks the process pool (all cores; the text work is CPU-bound and threads share one
+    core under the GIL) for inputs of a couple of shards or more, and threads below that, where the
+    pool's start-up (~5 s) would cost more than it saves. Outputs are the same either way."""
+    if runner != "auto":
+        return runner
+    path = Path(input_path)
+    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
+    return "processes" if size >= AUTO_PROCESSES_BYTES and (os.cpu_count() or 1) > 1 else "threads"
+
+
 def make_task_runner(runner: str, workers: int | None = None) -> TaskRunner:
+    """A bounded pool: as many workers as cores unless told, so at most that many shards are in memory."""
+    workers = workers or os.cpu_count() or 1
     if runner == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
     if runner == "processes":

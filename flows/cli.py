@@ -12,6 +12,7 @@ import signal
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -36,58 +37,165 @@ def main() -> None:
     """mtqa: find and fix machine-translation artifacts in a corpus."""
 
 
+def cleaning_options(command):
+    """The options `clean` and `run` share, applied in the order --help lists them."""
+    options = [
+        click.argument("input_path", metavar="INPUT", type=click.Path(path_type=str)),
+        click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+                     help="Output folder (created if needed): cleaned.jsonl, findings.jsonl, edits.jsonl, quarantine.jsonl, summary.json."),
+        click.option("--lang", default=None, metavar="L",
+                     help="Expected language of the text (e.g. en) for records without a 'lang' field; enables wrong-language findings and locale rules."),
+        click.option("--source-lang", default=None, metavar="L",
+                     help="Source language for records without a 'source_lang' field (recorded in the signature; no check uses it yet)."),
+        click.option("--format", "input_format", type=click.Choice(FORMATS), default=None,
+                     help="Input format; by default from the extension (.jsonl/.ndjson/.json, optionally .gz; .tsv; .txt) or 'folder' for a directory of .txt files."),
+        click.option("--rules", "rule_packs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=str), metavar="PACK.yaml",
+                     help="An extra YAML rule pack, applied after the built-in ones (repeatable)."),
+        click.option("--no-builtin-rules", is_flag=True, help="Do not apply the built-in whitespace and punctuation rules."),
+        click.option("--no-fix-encoding", is_flag=True, help="Do not repair mojibake and broken Unicode with ftfy."),
+        click.option("--langid-min-letters", type=click.IntRange(1), default=_DEFAULTS.langid_min_letters, show_default=True,
+                     help="Texts with fewer letters are too short for language ID and are never flagged."),
+        click.option("--langid-min-han", type=click.IntRange(1), default=_DEFAULTS.langid_min_han, show_default=True,
+                     help="The same for text that is mostly Chinese characters, counted in them."),
+        click.option("--langid-min-prob", type=click.FloatRange(0, 1), default=_DEFAULTS.langid_min_prob, show_default=True,
+                     help="langdetect's confidence needed to call a text's language."),
+        click.option("--no-sentence-langid", is_flag=True, help="Check the language of whole documents only, not of each sentence."),
+        click.option("--shard-size", type=click.IntRange(1), default=None, help="Documents per shard, the unit of parallel work [default: 1000]."),
+        click.option("--runner", type=click.Choice(["auto", "threads", "processes"]), default="auto", show_default=True,
+                     help="Where shards run: a process pool using every core (the work is CPU-bound), or a thread pool "
+                          "(quicker to start); 'auto' takes processes for inputs of 2 MB or more."),
+        click.option("--workers", type=click.IntRange(1), default=None, help="Parallel workers [default: the number of cores]."),
+        click.option("--progress/--no-progress", default=None, help="Show a progress bar [default: when stderr is a terminal]."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _config(opts: dict) -> CleanConfig:
+    """Check the arguments (fatal errors before Prefect starts) and build the configuration."""
+    packs = (() if opts["no_builtin_rules"] else DEFAULT_PACKS) + tuple(os.path.abspath(p) for p in opts["rule_packs"])
+    _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs)
+    return CleanConfig(lang=opts["lang"], source_lang=opts["source_lang"], fix_encoding=not opts["no_fix_encoding"],
+                       rule_packs=packs, langid_min_letters=opts["langid_min_letters"], langid_min_han=opts["langid_min_han"],
+                       langid_min_prob=opts["langid_min_prob"], langid_sentences=not opts["no_sentence_langid"])
+
+
+@contextmanager
+def _prefect_run(runner: str):
+    """Prefect loads only here, after the arguments are checked; heartbeats off, errors as one line."""
+    from flows.cleanup import api_for_workers
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    _exit_cleanly_on_sigterm()
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner):
+        try:
+            yield
+        except (CorpusError, RulePackError, OSError, ValueError) as exc:
+            raise FatalError(str(exc)) from exc
+
+
+def _runner(opts: dict) -> str:
+    from flows.cleanup import resolve_runner  # imports Prefect: only once the arguments are checked
+
+    return resolve_runner(opts["runner"], opts["input_path"])
+
+
+def _show_progress(flag: bool | None) -> bool:
+    return sys.stderr.isatty() if flag is None else flag
+
+
 @main.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=str))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
-              help="Output folder (created if needed): cleaned.jsonl, findings.jsonl, edits.jsonl, quarantine.jsonl, summary.json.")
-@click.option("--lang", default=None, metavar="L",
-              help="Expected language of the text (e.g. en) for records without a 'lang' field; enables wrong-language findings and locale rules.")
-@click.option("--source-lang", default=None, metavar="L", help="Source language for records without a 'source_lang' field.")
-@click.option("--format", "input_format", type=click.Choice(FORMATS), default=None,
-              help="Input format; by default from the extension (.jsonl/.jsonl.gz, .tsv, .txt) or 'folder' for a directory of .txt files.")
-@click.option("--rules", "rule_packs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=str), metavar="PACK.yaml",
-              help="An extra YAML rule pack, applied after the built-in ones (repeatable).")
-@click.option("--no-builtin-rules", is_flag=True, help="Do not apply the built-in whitespace and punctuation rules.")
-@click.option("--no-fix-encoding", is_flag=True, help="Do not repair mojibake and broken Unicode with ftfy.")
-@click.option("--langid-min-letters", type=click.IntRange(1), default=_DEFAULTS.langid_min_letters, show_default=True,
-              help="Texts with fewer letters are too short for language ID and are never flagged.")
-@click.option("--langid-min-han", type=click.IntRange(1), default=_DEFAULTS.langid_min_han, show_default=True,
-              help="The same for text that is mostly Chinese characters, counted in them.")
-@click.option("--langid-min-prob", type=click.FloatRange(0, 1), default=_DEFAULTS.langid_min_prob, show_default=True,
-              help="langdetect's confidence needed to call a text's language.")
-@click.option("--no-sentence-langid", is_flag=True, help="Check the language of whole documents only, not of each sentence.")
-@click.option("--shard-size", type=click.IntRange(1), default=None, help="Documents per shard, the unit of parallel work [default: 1000].")
-@click.option("--runner", type=click.Choice(["threads", "processes"]), default="threads", show_default=True,
-              help="Where shards run: a thread pool, or a process pool to use every core for CPU-bound work.")
-@click.option("--workers", type=click.IntRange(1), default=None, help="Parallel workers [default: the number of cores].")
-@click.option("--progress/--no-progress", default=None, help="Show a progress bar [default: when stderr is a terminal].")
-def clean(input_path, out_dir, lang, source_lang, input_format, rule_packs, no_builtin_rules, no_fix_encoding,
-          langid_min_letters, langid_min_han, langid_min_prob, no_sentence_langid, shard_size, runner, workers, progress) -> None:
+@cleaning_options
+def clean(**opts) -> None:
     """Clean a corpus: normalise text, check its language, flag and fix MT artifacts.
 
     INPUT is a JSONL file (one {"id", "text", ...} object a line, optionally .gz), a TSV file with a
     header (columns id, text, ...), a .txt file (one document), or a folder of .txt files.
     Every input record ends up in cleaned.jsonl or, with the reason, in quarantine.jsonl.
     """
-    packs = (() if no_builtin_rules else DEFAULT_PACKS) + tuple(os.path.abspath(p) for p in rule_packs)
-    config = CleanConfig(lang=lang, source_lang=source_lang, fix_encoding=not no_fix_encoding, rule_packs=packs,
-                         langid_min_letters=langid_min_letters, langid_min_han=langid_min_han, langid_min_prob=langid_min_prob,
-                         langid_sentences=not no_sentence_langid)
-    _check_inputs(input_path, input_format, out_dir, packs)
-    _exit_cleanly_on_sigterm()
-    show = sys.stderr.isatty() if progress is None else progress
-
-    from flows.cleanup import DEFAULT_SHARD_SIZE, api_for_workers, cleanup_flow, make_task_runner  # Prefect loads only now
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
+    config = _config(opts)
     started = time.perf_counter()
-    flow = cleanup_flow.with_options(task_runner=make_task_runner(runner, workers))
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner):
-        try:
-            summary = flow(input_path, out_dir, config, input_format, shard_size or DEFAULT_SHARD_SIZE, show)
-        except (CorpusError, RulePackError, OSError) as exc:
-            raise FatalError(str(exc)) from exc
-    _print_summary(summary, out_dir, time.perf_counter() - started)
+    opts["runner"] = _runner(opts)
+    with _prefect_run(opts["runner"]):
+        from flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner
+
+        flow = cleanup_flow.with_options(task_runner=make_task_runner(opts["runner"], opts["workers"]))
+        summary = flow(opts["input_path"], opts["out_dir"], config, opts["input_format"],
+                       opts["shard_size"] or DEFAULT_SHARD_SIZE, _show_progress(opts["progress"]))
+    _print_summary(summary, opts["out_dir"], time.perf_counter() - started)
+
+
+@main.command()
+@cleaning_options
+@click.option("--history", "history_path", type=click.Path(dir_okay=False, path_type=str), envvar="MTQA_HISTORY",
+              default=None, help="Run history database (SQLite) for the report's trends [default: in the user's data folder; env MTQA_HISTORY].")
+@click.option("--no-history", is_flag=True, help="Keep no history: no trends, and report.html is byte-identical across runs.")
+def run(history_path, no_history, **opts) -> None:
+    """Clean, score and report a corpus in one Prefect flow (the main command).
+
+    Does everything `mtqa clean` does, then scores the original and the revised text against the
+    references (BLEU, chrF, chrF++, TER, with paired significance tests), writes the scores into
+    summary.json and the report into report.html, and publishes the summary as Prefect artifacts.
+    """
+    config = _config(opts)
+    from reports.history import default_path
+
+    history_file = None if no_history else (history_path or str(default_path()))
+    started = time.perf_counter()
+    opts["runner"] = _runner(opts)
+    with _prefect_run(opts["runner"]):
+        from flows.cleanup import DEFAULT_SHARD_SIZE
+        from flows.run import run_flow
+
+        summary = run_flow(opts["input_path"], opts["out_dir"], config, opts["input_format"],
+                           opts["shard_size"] or DEFAULT_SHARD_SIZE, opts["runner"], opts["workers"], history_file,
+                           _show_progress(opts["progress"]))
+    _print_summary(summary, opts["out_dir"], time.perf_counter() - started)
+    click.echo(_score_lines(summary["scores"]))
+    click.echo(f"Report: {summary['report']}")
+
+
+@main.command()
+@click.argument("target", type=click.Path(exists=True, path_type=Path))
+@click.option("--lang", default=None, metavar="L", help="Target language of records without a 'lang' field.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the scores as JSON [default: TARGET/scores.json for a run folder, else only print].")
+def score(target: Path, lang: str | None, out_file: Path | None) -> None:
+    """Score original against revised text with sacrebleu, with paired significance tests.
+
+    TARGET is a run folder (its cleaned.jsonl) or any JSONL whose records have `text`, `original`
+    and `references`. Records without references are counted and skipped.
+    """
+    from corpora.writers import write_json
+    from scoring.run import score_cleaned
+
+    cleaned = target / "cleaned.jsonl" if target.is_dir() else target
+    if not cleaned.is_file():
+        raise FatalError(f"{cleaned}: no such file (give a run folder or a cleaned JSONL)")
+    try:
+        scores = score_cleaned(cleaned, lang)
+    except (ValueError, OSError) as exc:
+        raise FatalError(str(exc)) from exc
+    out_file = out_file or (target / "scores.json" if target.is_dir() else None)
+    if out_file:
+        write_json(out_file, scores)
+    click.echo(_score_lines(scores))
+    if out_file:
+        click.echo(f"Scores: {out_file}")
+
+
+def _score_lines(scores: dict) -> str:
+    from reports.markdown import score_rows
+
+    rows = score_rows(scores)
+    head = f"{scores['scored']} of {scores['records']} records scored ({scores['skipped_no_references']} without references skipped)."
+    if not rows:
+        return head
+    lines = [head, f"{'lang':<5} {'metric':<7} {'original':>9} {'revised':>9} {'delta':>8} {'p(bs)':>7} {'p(ar)':>7}  verdict"]
+    lines += [f"{r['language']:<5} {r['metric']:<7} {r['original']:>9.2f} {r['revised']:>9.2f} {r['delta']:>+8.2f} "
+              f"{r['p_bootstrap']:>7.4f} {r['p_approx_randomization']:>7.4f}  {r['verdict']}" for r in rows]
+    return "\n".join(lines)
 
 
 def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs: tuple[str, ...]) -> None:

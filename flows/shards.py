@@ -79,12 +79,15 @@ def _write_shard(work_dir: Path, stats: ReadStats, lines: list[str]) -> Path:
 def clean_shard(shard: Path, config: CleanConfig) -> dict[str, Any]:
     """Clean every document of a shard; write `<shard>.<output>.jsonl` parts and return the counts."""
     shard = Path(shard)
-    counts: dict[str, Counter] = {k: Counter() for k in ("totals", "rule", "category", "severity", "detected_lang", "timed_out_rule")}
+    counts: dict[str, Counter] = {
+        k: Counter() for k in ("totals", "rule", "category", "severity", "detected_lang", "lang", "timed_out_rule")
+    }
     totals = counts["totals"]
     paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS}
     with atomic_writer(paths["cleaned"]) as cleaned, atomic_writer(paths["findings"]) as findings, \
             atomic_writer(paths["edits"]) as edits, atomic_writer(paths["quarantine"]) as quarantine:
-        for line in shard.read_text(encoding="utf-8").splitlines():
+        # split on "\n" only: texts may hold U+2028, U+0085... that str.splitlines would also cut at
+        for line in shard.read_text(encoding="utf-8").split("\n")[:-1]:
             entry = json.loads(line)
             doc = to_document(RawRecord(entry["file"], entry["line"], entry["record"]))
             assert isinstance(doc, Document)  # validated by the read stage
@@ -104,6 +107,8 @@ def clean_shard(shard: Path, config: CleanConfig) -> dict[str, Any]:
             for edit in result.edits:
                 edits.write(dumps(edit.to_json()) + "\n")
             counts["detected_lang"][result.detected_lang or "unknown"] += 1
+            lang = doc.lang or config.lang or result.detected_lang or "unknown"
+            counts["lang"][lang] += len(result.findings)
             counts["timed_out_rule"].update(result.timed_out_rules)
             totals["documents"] += 1
             totals["changed_documents"] += result.text != doc.text
@@ -111,6 +116,7 @@ def clean_shard(shard: Path, config: CleanConfig) -> dict[str, Any]:
             totals["findings"] += len(result.findings)
             totals["edits"] += len(result.edits)
             totals["characters"] += len(doc.text)
+            totals["words"] += len(doc.text.split())
             totals["langid_unsupported"] += not result.langid_checkable
     return {k: dict(v) for k, v in counts.items()}
 
@@ -119,6 +125,8 @@ def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts
                  read: ReadStats, signature: dict[str, Any], input_path: str) -> dict[str, Any]:
     """Write the output folder: the parts joined in shard order, then summary.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    # summary.json is the completion marker: gone while the other files are being replaced
+    (out_dir / "summary.json").unlink(missing_ok=True)
     for name in OUTPUTS:
         parts = [work_dir / "read.quarantine.jsonl"] if name == "quarantine" else []
         concatenate(out_dir / f"{name}.jsonl", parts + [s.with_suffix(f".{name}.jsonl") for s in shards])
@@ -148,13 +156,14 @@ def build_summary(shard_counts: list[dict[str, Any]], read: ReadStats, signature
         "findings": totals["findings"],
         "edits": totals["edits"],
         "characters": totals["characters"],
+        "words": totals["words"],
         "findings_by_category": _sorted(merged.get("category")),
         "findings_by_severity": _sorted(merged.get("severity")),
         "findings_by_rule": _sorted(merged.get("rule")),
+        "findings_by_lang": _sorted(merged.get("lang")),
         "documents_by_detected_lang": _sorted(merged.get("detected_lang")),
         "documents_langid_unsupported": totals["langid_unsupported"],
         "rule_timeouts": _sorted(merged.get("timed_out_rule")),
-        "shards": read.shards,
         "signature": signature,
     }
 

@@ -82,7 +82,6 @@ def test_outputs_are_byte_identical_across_runs_and_runners(tmp_path):
         assert a == (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes(), name
     summary = json.loads((tmp_path / "a" / "summary.json").read_text(encoding="utf-8"))
     assert summary["records_read"] == 56 == summary["documents_cleaned"] + summary["records_quarantined"]
-    assert summary["shards"] == 6
     cleaned = load(tmp_path / "a" / "cleaned.jsonl")
     assert {c["detected_lang"] for c in cleaned} >= {"en", "de", "fr", "zh", "ru"}
 
@@ -92,5 +91,5 @@ def test_the_flow_runs_in_process(prefect_harness, tmp_path):
     from flows.cleanup import cleanup_flow
 
     summary = cleanup_flow(str(SAMPLES / "bio-mqm-sample.jsonl"), str(tmp_path / "o"), CleanConfig(), shard_size=20)
-    assert summary["shards"] == 3 and summary["documents_cleaned"] == 56
+    assert summary["documents_cleaned"] == 56
     assert not (tmp_path / "o" / ".mtqa-work").exists()

@@ -30,7 +30,7 @@ def test_passes_compose_into_a_replayable_log(case):
     for n, changes in enumerate(steps):
         before = log.text
         spans = log.replace(changes, f"rule{n}")
-        assert all(0 <= a <= b <= len(original) for a, b in spans)
+        assert all(0 <= a <= b <= len(original) for a, b, _ in spans)
         assert len(spans) == len([c for c in changes if before[c[0] : c[1]] != c[2]])
     assert log.text == expected
     edits = log.edits("doc")

@@ -54,12 +54,14 @@ def test_mojibake_finding_is_readable_and_explained():
 
 
 def test_diff_changes_rebuilds_the_target():
-    for before, after in [("x &amp; y", "x & y"), ("abc", "xbz"), ("", "new"), ("old", ""), ("a b", "a  b")]:
-        for whole in (False, True):
-            out = before
-            for s, e, rep in reversed(diff_changes(before, after, whole)):
-                out = out[:s] + rep + out[e:]
-            assert out == after
+    for before, after in [("x &amp; y", "x & y"), ("abc", "xbz"), ("", "new"), ("old", ""), ("a b", "a  b"),
+                          ("我爱你", "我爱他"), ("Le prÃ©sident", "Le président")]:
+        out = before
+        for s, e, rep in reversed(diff_changes(before, after)):
+            out = out[:s] + rep + out[e:]
+        assert out == after
+    assert diff_changes("x &amp; y", "x & y") == [(2, 7, "&")]
+    assert diff_changes("我爱你。", "我爱他。") == [(2, 3, "他")]
 
 
 # Text built from the characters normalisation cares about, plus arbitrary Unicode.

@@ -114,3 +114,26 @@ def test_unknown_extension_and_missing_file(tmp_path):
 def test_rejected_record_round_trips_as_json(tmp_path):
     rej = Rejected("f.jsonl", 3, "invalid_json", "bad", raw=b'{"id": "x", ')
     assert json.loads(json.dumps(rej.to_json()))["raw"] == '{"id": "x", '
+
+
+def test_corrupt_gzip_is_a_clear_error(tmp_path):
+    path = tmp_path / "c.jsonl.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x00garbage")
+    with pytest.raises(CorpusError, match="c.jsonl.gz: read error"):
+        list(read_corpus(path))
+
+
+def test_folder_links_pipes_and_odd_names_are_listed_not_read(tmp_path):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text("do not read", encoding="utf-8")
+    os.symlink(tmp_path / "outside", root / "linked_dir")
+    os.mkfifo(root / "pipe.txt")
+    (root / os.fsdecode(b"bad-\xff.txt")).write_text("x", encoding="utf-8")
+    (root / "ok.txt").write_text("Fine.", encoding="utf-8")
+    items = read_all(root)
+    reasons = sorted((i.reason, i.record["id"]) for i in items if isinstance(i, Rejected))
+    assert reasons == [("invalid_file_name", "bad-\\xff.txt"), ("not_a_regular_file", "pipe.txt"), ("symlink", "linked_dir")]
+    assert [i.id for i in items if isinstance(i, Document)] == ["ok.txt"]
+    json.dumps([i.to_json() for i in items if isinstance(i, Rejected)], ensure_ascii=False).encode("utf-8")

@@ -94,3 +94,11 @@ def test_expected_language_langdetect_cannot_detect_is_not_judged():
     result = clean_document(Document("eu", basque, "eu"), CleanConfig())
     assert not result.langid_checkable
     assert [f for f in result.findings if f.category == "language"] == []
+
+
+def test_korean_and_japanese_are_detected_despite_few_han_characters():
+    ko = ("환자들은 12주 동안 치료를 받았으며 대부분의 환자에서 증상이 크게 개선되었고 부작용은 거의 보고되지 않았습니다. "
+          "연구진은 더 많은 환자를 대상으로 추가 연구가 필요하다고 밝혔습니다.")
+    ja = "患者は十二週間にわたって治療を受け、ほとんどの患者で症状が大きく改善し、副作用はほとんど報告されませんでした。"
+    assert langid.detect(ko, 60, 0.99).lang == "ko"
+    assert langid.detect(ja, 60, 0.99).lang in ("ja", None)

@@ -1,0 +1,70 @@
+"""The full run: clean -> score -> report, one Prefect flow (`flows/run.py:run_flow`).
+
+Thin like the rest: the cleanup is the cleanup flow (as a subflow), scoring and the report are
+plain functions wrapped as tasks. The headline figures go to the run history and to Prefect as
+artifacts, so they show in the Prefect UI beside the flow run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; before prefect)
+from prefect import flow, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+
+from cleaners.config import CleanConfig
+from corpora.writers import write_json
+from flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner
+from reports import history
+from reports.html import write_report
+from reports.markdown import score_rows, summary_markdown
+from scoring.run import score_cleaned
+
+score_task = task(score_cleaned, name="score")
+report_task = task(write_report, name="report")
+
+
+@flow(name="mtqa-run", validate_parameters=False)
+def run_flow(
+    input_path: str,
+    out_dir: str,
+    config: CleanConfig | None = None,
+    input_format: str | None = None,
+    shard_size: int = DEFAULT_SHARD_SIZE,
+    runner: str = "threads",
+    workers: int | None = None,
+    history_path: str | None = None,
+    show_progress: bool = False,
+) -> dict[str, Any]:
+    """Clean, score and report a corpus; `history_path=None` keeps no history (report.html is then
+    byte-identical across runs too)."""
+    config = config or CleanConfig()
+    out = Path(out_dir)
+    cleanup = cleanup_flow.with_options(task_runner=make_task_runner(runner, workers))
+    summary = cleanup(input_path, out_dir, config, input_format, shard_size, show_progress)
+    scores = score_task(out / "cleaned.jsonl", config.lang)
+    summary = {**summary, "scores": scores}
+    write_json(out / "summary.json", summary)
+    trend: list[dict[str, Any]] = []
+    if history_path:
+        corpus = str(Path(input_path).resolve())
+        history.record_run(Path(history_path), corpus, history.headline(summary, scores))
+        trend = history.previous_runs(Path(history_path), corpus)
+    report = report_task(out, summary, scores, trend)
+    publish_artifacts(summary, scores, report)
+    return {**summary, "report": str(report)}
+
+
+def publish_artifacts(summary: dict[str, Any], scores: dict[str, Any] | None, report: Path) -> None:
+    """The summary, the score table and the report's location, as artifacts of the flow run."""
+    create_markdown_artifact(summary_markdown(summary, scores), key="mtqa-run-summary",
+                             description="mtqa: counts, findings by category and scores of this run")
+    rows = score_rows(scores)
+    if rows:
+        create_table_artifact(rows, key="mtqa-scores", description="original vs revised, per language and metric")
+    findings = [{"category": k, "findings": v} for k, v in summary["findings_by_category"].items()]
+    if findings:
+        create_table_artifact(findings, key="mtqa-findings", description="findings by category")
+    create_link_artifact(report.resolve().as_uri(), link_text="report.html", key="mtqa-report")

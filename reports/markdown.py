@@ -1,0 +1,49 @@
+"""The run summary as Markdown and as table rows: for the terminal, the Prefect UI and the README."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoring.metrics import METRICS
+
+
+def score_rows(scores: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """One row per language and metric: original, revised, difference, p-values, verdict."""
+    rows = []
+    for lang, result in (scores or {}).get("by_language", {}).items():
+        for name in METRICS:
+            m = result["metrics"][name]
+            rows.append({"language": lang, "segments": result["segments"], "metric": name, "original": m["original"],
+                         "revised": m["revised"], "delta": m["delta"], "p_bootstrap": m["p_bootstrap"],
+                         "p_approx_randomization": m["p_approx_randomization"], "verdict": m["verdict"]})
+    return rows
+
+
+def summary_markdown(summary: dict[str, Any], scores: dict[str, Any] | None) -> str:
+    lines = [
+        "# mtqa run",
+        "",
+        f"- Input: `{summary['input']}`",
+        f"- Records: {summary['records_read']} read, {summary['documents_cleaned']} cleaned, "
+        f"{summary['records_quarantined']} quarantined",
+        f"- Changes: {summary['edits']} edits in {summary['documents_changed']} documents",
+        f"- Findings: {summary['findings']} in {summary['documents_with_findings']} documents",
+        f"- Signature: `{summary['signature']['text']}`",
+        "",
+    ]
+    if summary["findings_by_category"]:
+        lines += ["| category | findings |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in summary["findings_by_category"].items()]
+        lines.append("")
+    rows = score_rows(scores)
+    if rows:
+        lines += ["| language | metric | original | revised | Δ | p (bootstrap) | p (AR) | verdict |",
+                  "|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['language']} | {r['metric']} | {r['original']:.2f} | {r['revised']:.2f} | {r['delta']:+.2f} | "
+                  f"{r['p_bootstrap']:.4f} | {r['p_approx_randomization']:.4f} | {r['verdict']} |" for r in rows]
+        lines.append("")
+        lines.append(f"{scores['scored']} of {scores['records']} records scored; "
+                     f"{scores['skipped_no_references']} without references skipped.")
+    elif scores is not None:
+        lines.append(f"No record has references: nothing to score ({scores['skipped_no_references']} skipped).")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Scoring with sacrebleu: metrics per target language, before/after comparison, significance."""

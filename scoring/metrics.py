@@ -1,0 +1,36 @@
+"""Which sacrebleu metrics to compute for a target language, configured as sacrebleu intends.
+
+BLEU's tokenisation follows sacrebleu's own choice for the target language (`trg_lang`): `zh`
+for Chinese, MeCab for Japanese and Korean (sacrebleu's `ja`/`ko` extras, installed with mtqa),
+`13a` otherwise. Thai, which has no spaces and no sacrebleu tokenizer that works offline, is
+scored on characters. TER gets `asian_support` for the same languages. chrF and chrF++ work on
+characters and need no tokenizer. Every metric is sacrebleu's; mtqa computes none itself.
+"""
+
+from __future__ import annotations
+
+from sacrebleu.metrics import BLEU, CHRF, TER
+from sacrebleu.metrics.base import Metric
+
+METRICS = ("bleu", "chrf", "chrf++", "ter")
+LOWER_IS_BETTER = frozenset({"ter"})
+_CHAR_TOKENIZED = {"th": "char"}  # languages sacrebleu has no word tokenizer for, offline
+_ASIAN = frozenset({"zh", "ja", "ko", "th"})
+
+
+def metrics_for(lang: str | None) -> dict[str, Metric]:
+    """Fresh metric objects for one target language (primary subtag, or None if unknown)."""
+    bleu = BLEU(tokenize=_CHAR_TOKENIZED[lang]) if lang in _CHAR_TOKENIZED else BLEU(trg_lang=lang or "")
+    return {
+        "bleu": bleu,
+        "chrf": CHRF(),
+        "chrf++": CHRF(word_order=2),
+        "ter": TER(asian_support=lang in _ASIAN),
+    }
+
+
+def sentence_metrics_for(lang: str | None) -> dict[str, Metric]:
+    """Per-segment metrics: chrF (the reliable one at segment level) and smoothed BLEU."""
+    bleu = (BLEU(tokenize=_CHAR_TOKENIZED[lang], effective_order=True) if lang in _CHAR_TOKENIZED
+            else BLEU(trg_lang=lang or "", effective_order=True))
+    return {"bleu": bleu, "chrf": CHRF()}
