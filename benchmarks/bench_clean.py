@@ -1,6 +1,6 @@
 """Throughput and peak memory of `mtqa clean`, beside a plain loop making the same library calls.
 
-    .venv/bin/python benchmarks/bench_clean.py [--repeat 10] [--skip-plain]
+    .venv/bin/python benchmarks/bench_clean.py [--repeat 10] [--runs plain,threads,processes,processes-1,scale]
 
 Builds a corpus of every MT output in ../shared/data (benchmarks/corpus.py), then measures, each
 in a fresh process, with the process tree's resident memory sampled every 0.1 s:
@@ -9,11 +9,12 @@ in a fresh process, with the process tree's resident memory sampled every 0.1 s:
   mtqa makes (ftfy on every line, langdetect on every document and multi-sentence sentence long
   enough to be judged); the sentences are found before the clock starts, so the loop pays for
   nothing but the two libraries. This is the floor: what the calls cost with no pipeline.
-- `mtqa clean` with the thread runner and with the process runner (2 workers), on 1x the corpus,
-  and with the process runner on `--repeat` x the corpus (ids suffixed) to show that peak memory
-  does not grow with the corpus.
+- `mtqa clean` with the thread runner and with the process runner (2 workers, and 1 worker to
+  show how it scales), on 1x the corpus, and with the process runner on `--repeat` x the corpus
+  (ids suffixed) to show that peak memory does not grow with the corpus (`scale`).
 
-Results go to benchmarks/results/clean_throughput.{json,md}.
+Results go to benchmarks/results/clean_throughput.{json,md}; runs not asked for keep their
+earlier figures. Run it on an otherwise idle machine: the figures are wall-clock.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ def plain_loop(corpus: str) -> None:
     print(json.dumps({"loop_seconds": time.perf_counter() - start, "documents": len(docs)}))
 
 
-def run_mtqa(corpus: Path, out: Path, runner: str) -> dict:
-    cmd = [MTQA, "clean", str(corpus), "--out", str(out), "--runner", runner, "--workers", "2", "--no-progress"]
+def run_mtqa(corpus: Path, out: Path, runner: str, workers: int) -> dict:
+    cmd = [MTQA, "clean", str(corpus), "--out", str(out), "--runner", runner, "--workers", str(workers), "--no-progress"]
     result = measure(cmd)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     result.update(documents=summary["documents_cleaned"], findings=summary["findings"], edits=summary["edits"])
@@ -97,8 +98,9 @@ def main() -> None:
         return plain_loop(sys.argv[2])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--runs", default="plain,threads,processes,processes-1,scale")
     args = parser.parse_args()
+    runs = args.runs.split(",")
     WORK.mkdir(parents=True, exist_ok=True)
     corpora = {}
     for n in sorted({1, args.repeat}):
@@ -107,32 +109,36 @@ def main() -> None:
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "corpus.py"), "all", str(corpora[n]), "--repeat", str(n)], check=True)
     one = corpora[1]
     mb = one.stat().st_size / 2**20
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                                 "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
-                     "versions": {p: version(p) for p in ("mtqa", "prefect", "ftfy", "langdetect", "sentencex")},
-                     "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "corpus_mb": round(mb, 1), "runs": {}}
-    if not args.skip_plain:
+    previous = RESULTS / "clean_throughput.json"
+    results: dict = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {"runs": {}}
+    results.update({"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                                "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
+                    "versions": {p: version(p) for p in ("mtqa", "prefect", "ftfy", "langdetect", "sentencex")},
+                    "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "corpus_mb": round(mb, 1)})
+    if "plain" in runs:
         plain = measure([sys.executable, __file__, "plain", str(one)])
         plain.update(json.loads(plain.pop("stdout")))
+        plain["docs_per_s"] = round(plain["documents"] / plain["loop_seconds"], 1)
+        plain["mb_per_s"] = round(mb / plain["loop_seconds"], 3)
         results["runs"]["plain loop, 1x"] = plain
         print("plain", plain, flush=True)
-    for label, corpus, runner in (("mtqa threads, 1x", one, "threads"), ("mtqa processes, 1x", one, "processes"),
-                                  (f"mtqa processes, {args.repeat}x", corpora[args.repeat], "processes")):
-        if label in results["runs"]:
+    planned = {"threads": ("mtqa threads, 1x", one, "threads", 2), "processes": ("mtqa processes, 1x", one, "processes", 2),
+               "processes-1": ("mtqa processes, 1 worker, 1x", one, "processes", 1),
+               "scale": (f"mtqa processes, {args.repeat}x", corpora[args.repeat], "processes", 2)}
+    for key in runs:
+        if key not in planned:
             continue
-        run = run_mtqa(corpus, WORK / "out" / label.replace(" ", "").replace(",", "-"), runner)
+        label, corpus, runner, workers = planned[key]
+        run = run_mtqa(corpus, WORK / "out" / key, runner, workers)
         run.pop("stdout")
         run["docs_per_s"] = round(run["documents"] / run["seconds"], 1)
         run["mb_per_s"] = round(corpus.stat().st_size / 2**20 / run["seconds"], 3)
         results["runs"][label] = run
         print(label, run, flush=True)
-    if "plain loop, 1x" in results["runs"]:
-        plain = results["runs"]["plain loop, 1x"]
-        plain["docs_per_s"] = round(plain["documents"] / plain["loop_seconds"], 1)
-        plain["mb_per_s"] = round(mb / plain["loop_seconds"], 3)
-        for label, run in results["runs"].items():
-            if label.startswith("mtqa"):
-                run["vs_plain"] = round(run["docs_per_s"] / plain["docs_per_s"], 3)
+    plain = results["runs"].get("plain loop, 1x")
+    for label, run in results["runs"].items():
+        if label.startswith("mtqa") and plain:
+            run["vs_plain"] = round(run["docs_per_s"] / plain["docs_per_s"], 3)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "clean_throughput.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (RESULTS / "clean_throughput.md").write_text(markdown(results), encoding="utf-8")
@@ -148,6 +154,7 @@ def markdown(results: dict) -> str:
         f"- Versions: {', '.join(f'{k} {v}' for k, v in results['versions'].items())}",
         f"- Date: {results['date']}; corpus: every MT output of ../shared/data/bio-mqm ({results['corpus_mb']} MB at 1x)",
         "- Wall time of the whole command (mtqa: includes Prefect's start-up, ~5-8 s); plain loop: the loop alone.",
+        "- The plain loop runs on one core; mtqa's process runner on two workers unless said.",
         "- Peak memory: summed resident memory of the process tree (mtqa: includes Prefect's API server, ~220 MB).",
         "",
         "| run | documents | seconds | documents/s | MB/s | peak memory (MB) | vs plain loop |",

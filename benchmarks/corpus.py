@@ -79,7 +79,7 @@ def main() -> None:
             for copy in range(args.repeat):
                 for rec in bio_mqm_records():
                     if copy:
-                        rec["id"] = f"{rec['id']}#{copy}"
+                        rec["id"] = f"{rec['id']}@copy{copy}"
                     out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
 

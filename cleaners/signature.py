@@ -7,6 +7,10 @@ input gives byte-identical outputs; a changed rule pack or threshold shows up in
 
 from __future__ import annotations
 
+import hashlib
+import json
+import platform
+import unicodedata
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -40,3 +44,18 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         ]
     )
     return fields
+
+
+def cache_fingerprint(signature: dict[str, Any], config: CleanConfig) -> str:
+    """Everything that can change a document's outputs: the run signature (versions, options), the
+    rule packs' full content, mtqa's own text-handling code, and the Python, Unicode and `regex`
+    versions, so an edited cleaner or an upgraded library never serves stale results."""
+    digest = hashlib.sha256(json.dumps(signature, sort_keys=True).encode())
+    digest.update(f"{platform.python_version()}|{unicodedata.unidata_version}|regex {version('regex')}".encode())
+    root = Path(__file__).resolve().parents[1]
+    code = [*root.glob("cleaners/**/*.py"), *root.glob("cleaners/**/*.yaml"), root / "mtqa" / "records.py",
+            root / "corpora" / "writers.py", root / "corpora" / "documents.py", root / "flows" / "shards.py"]
+    for path in sorted(code) + [Path(p) for p in config.rule_packs]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -2,11 +2,12 @@
 
 `cleanup_flow` is the deployment entrypoint (`flows/cleanup.py:cleanup_flow`). It runs with no
 Prefect server (Prefect starts its temporary one) and its task runner decides where shards run:
-threads by default, a process pool with `runner="processes"`.
+threads, a process pool, or a Dask cluster (`make_task_runner`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterator
@@ -16,19 +17,22 @@ from typing import Any
 
 import flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; before prefect)
 from prefect import flow, task
+from prefect.tasks import exponential_backoff
 from prefect.futures import as_completed
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from cleaners.config import CleanConfig
-from cleaners.signature import run_signature
+from cleaners.signature import cache_fingerprint, run_signature
+from corpora.cache import build_cache
 from flows.progress import progress_bar
 from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 
 DEFAULT_SHARD_SIZE = 1000
-RUNNERS = ("auto", "threads", "processes")
+RUNNERS = ("auto", "threads", "processes", "dask")
 AUTO_PROCESSES_BYTES = 2 * 2**20  # from about two shards of text on, the process pool pays for its start-up
 WORK_DIR = ".mtqa-work"
+CACHE_DIR = ".mtqa-cache"
 
 
 def _transient(task, task_run, state) -> bool:
@@ -42,8 +46,11 @@ def _transient(task, task_run, state) -> bool:
     return False
 
 
-clean_shard_task = task(clean_shard, name="clean-shard", retries=2, retry_delay_seconds=[1, 10], retry_condition_fn=_transient)
-merge_shards_task = task(merge_shards, name="merge-outputs", retries=2, retry_delay_seconds=[1, 10], retry_condition_fn=_transient)
+# Transient I/O failures are retried with exponential backoff (2 s, 4 s, 8 s, jittered).
+_RETRY = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2), "retry_jitter_factor": 0.5,
+          "retry_condition_fn": _transient}
+clean_shard_task = task(clean_shard, name="clean-shard", **_RETRY)
+merge_shards_task = task(merge_shards, name="merge-outputs", **_RETRY)
 
 
 @flow(name="mtqa-cleanup", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1), validate_parameters=False)
@@ -54,37 +61,77 @@ def cleanup_flow(
     input_format: str | None = None,
     shard_size: int = DEFAULT_SHARD_SIZE,
     show_progress: bool = False,
+    full: bool = False,
+    write_summary: bool = True,
 ) -> dict[str, Any]:
-    """Clean a corpus into `out_dir` (cleaned, findings, edits, quarantine, summary); return the summary."""
-    config = config or CleanConfig()
+    """Clean a corpus into `out_dir` (cleaned, findings, edits, quarantine, summary); return the summary.
+
+    Incremental: documents unchanged since the last run into `out_dir` (same content, same code
+    and configuration) come from its cache (`.mtqa-cache/`); `full=True` recleans everything.
+    Resumable: an interrupted run leaves its finished shards in `.mtqa-work/`, and the next run
+    with the same input and configuration takes them as they are.
+    """
+    config = as_config(config)
     signature = run_signature(config)  # loads every rule pack first: a bad pack fails before any work
-    work = Path(out_dir) / WORK_DIR
+    fingerprint = cache_fingerprint(signature, config)
+    out = Path(out_dir).resolve()  # workers, maybe on other machines, get absolute paths
+    work, cache = out / WORK_DIR, out / CACHE_DIR / "documents.sqlite"
     read = ReadStats()
     shards, futures = [], []
-    with progress_bar(show_progress) as bar:
+    with output_lock(out), progress_bar(show_progress) as bar:
         for shard in read_into_shards(input_path, work, shard_size, input_format, read):
             shards.append(shard)
-            futures.append(clean_shard_task.submit(shard, config))
+            futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
             bar.update(total=read.documents)
         bar.update(total=read.documents)
         for future in as_completed(futures):
             bar.advance(future.result()["totals"].get("documents", 0))
-    counts = [f.result() for f in futures]
-    summary = merge_shards_task(work, Path(out_dir), shards, counts, read, signature, input_path)
-    shutil.rmtree(work, ignore_errors=True)
+        counts = [f.result() for f in futures]
+        summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, write_summary)
+        build_cache(cache, [s.with_suffix(".cache.jsonl") for s in shards])
+        shutil.rmtree(work, ignore_errors=True)
     return summary
 
 
 @contextmanager
-def api_for_workers(runner: str) -> Iterator[None]:
+def output_lock(out: Path) -> Iterator[None]:
+    """One run at a time per output folder: a second one (an overlapping schedule, say) stops
+    with a clear error instead of mixing its shards with the first one's."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".mtqa.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RuntimeError(f"{out}: another mtqa run is writing to this output folder") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def as_config(value: CleanConfig | dict | list | None) -> CleanConfig:
+    """A CleanConfig from what a deployment's stored parameters turn it into (a dict or a list)."""
+    if value is None:
+        return CleanConfig()
+    if isinstance(value, CleanConfig):
+        return value
+    if isinstance(value, dict):
+        return CleanConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
+    return CleanConfig(*value)
+
+
+@contextmanager
+def api_for_workers(runner: str, dask_address: str | None = None) -> Iterator[None]:
     """Make worker processes report to one Prefect API instead of each starting its own.
 
     With no Prefect server configured, every process that runs a task would start a temporary
     API server of its own (~10 s each, measured in notes/prefect.md). For the process runner we
     start Prefect's temporary server once, here, and hand its address to the workers through the
-    environment they inherit. With a configured server (PREFECT_API_URL) nothing changes.
+    environment they inherit (local process pool or local Dask cluster). With a configured server
+    (PREFECT_API_URL), or an existing Dask cluster, whose workers need their own PREFECT_API_URL,
+    nothing changes.
     """
-    if runner == "threads" or PREFECT_API_URL.value():
+    if runner == "threads" or (runner == "dask" and dask_address) or PREFECT_API_URL.value():
         yield
         return
     from prefect.server.api.server import SubprocessASGIServer
@@ -112,11 +159,26 @@ def resolve_runner(runner: str, input_path: str) -> str:
     return "processes" if size >= AUTO_PROCESSES_BYTES and (os.cpu_count() or 1) > 1 else "threads"
 
 
-def make_task_runner(runner: str, workers: int | None = None) -> TaskRunner:
-    """A bounded pool: as many workers as cores unless told, so at most that many shards are in memory."""
+def make_task_runner(runner: str, workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
+    """A bounded pool: as many workers as cores unless told, so at most that many shards are in memory.
+
+    `dask` runs shards on a Dask cluster through prefect-dask: a local cluster of single-threaded
+    worker processes, or the existing cluster at `dask_address` (its workers need mtqa installed
+    and the shard folder, inside the output folder, on storage they share with this machine).
+    """
     workers = workers or os.cpu_count() or 1
     if runner == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
     if runner == "processes":
         return ProcessPoolTaskRunner(max_workers=workers)
+    if runner == "dask":
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as exc:
+            raise RuntimeError("--runner dask needs prefect-dask: pip install 'mtqa[dask]'") from exc
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": ":0"})
     raise ValueError(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")

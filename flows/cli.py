@@ -61,11 +61,16 @@ def cleaning_options(command):
                      help="langdetect's confidence needed to call a text's language."),
         click.option("--no-sentence-langid", is_flag=True, help="Check the language of whole documents only, not of each sentence."),
         click.option("--shard-size", type=click.IntRange(1), default=None, help="Documents per shard, the unit of parallel work [default: 1000]."),
-        click.option("--runner", type=click.Choice(["auto", "threads", "processes"]), default="auto", show_default=True,
-                     help="Where shards run: a process pool using every core (the work is CPU-bound), or a thread pool "
-                          "(quicker to start); 'auto' takes processes for inputs of 2 MB or more."),
-        click.option("--workers", type=click.IntRange(1), default=None, help="Parallel workers [default: the number of cores]."),
+        click.option("--runner", type=click.Choice(["auto", "threads", "processes", "dask"]), default="auto", show_default=True,
+                     help="Where shards run: a process pool using every core (the work is CPU-bound), a thread pool "
+                          "(quicker to start), or a Dask cluster; 'auto' takes processes for inputs of 2 MB or more."),
+        click.option("--workers", type=click.IntRange(1), default=None,
+                     help="Parallel workers (processes, threads or local Dask workers) [default: the number of cores]."),
+        click.option("--dask-address", default=None, metavar="tcp://HOST:PORT",
+                     help="With --runner dask: an existing Dask scheduler instead of a local cluster."),
         click.option("--progress/--no-progress", default=None, help="Show a progress bar [default: when stderr is a terminal]."),
+        click.option("--full", is_flag=True,
+                     help="Reclean every document, ignoring the cache of the last run into --out (runs are incremental otherwise)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -82,16 +87,16 @@ def _config(opts: dict) -> CleanConfig:
 
 
 @contextmanager
-def _prefect_run(runner: str):
+def _prefect_run(runner: str, dask_address: str | None = None):
     """Prefect loads only here, after the arguments are checked; heartbeats off, errors as one line."""
     from flows.cleanup import api_for_workers
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     _exit_cleanly_on_sigterm()
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner):
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner, dask_address):
         try:
             yield
-        except (CorpusError, RulePackError, OSError, ValueError) as exc:
+        except (CorpusError, RulePackError, OSError, ValueError, RuntimeError) as exc:
             raise FatalError(str(exc)) from exc
 
 
@@ -117,12 +122,12 @@ def clean(**opts) -> None:
     config = _config(opts)
     started = time.perf_counter()
     opts["runner"] = _runner(opts)
-    with _prefect_run(opts["runner"]):
+    with _prefect_run(opts["runner"], opts["dask_address"]):
         from flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner
 
-        flow = cleanup_flow.with_options(task_runner=make_task_runner(opts["runner"], opts["workers"]))
+        flow = cleanup_flow.with_options(task_runner=make_task_runner(opts["runner"], opts["workers"], opts["dask_address"]))
         summary = flow(opts["input_path"], opts["out_dir"], config, opts["input_format"],
-                       opts["shard_size"] or DEFAULT_SHARD_SIZE, _show_progress(opts["progress"]))
+                       opts["shard_size"] or DEFAULT_SHARD_SIZE, _show_progress(opts["progress"]), opts["full"])
     _print_summary(summary, opts["out_dir"], time.perf_counter() - started)
 
 
@@ -144,16 +149,58 @@ def run(history_path, no_history, **opts) -> None:
     history_file = None if no_history else (history_path or str(default_path()))
     started = time.perf_counter()
     opts["runner"] = _runner(opts)
-    with _prefect_run(opts["runner"]):
+    with _prefect_run(opts["runner"], opts["dask_address"]):
         from flows.cleanup import DEFAULT_SHARD_SIZE
         from flows.run import run_flow
 
         summary = run_flow(opts["input_path"], opts["out_dir"], config, opts["input_format"],
-                           opts["shard_size"] or DEFAULT_SHARD_SIZE, opts["runner"], opts["workers"], history_file,
-                           _show_progress(opts["progress"]))
+                           opts["shard_size"] or DEFAULT_SHARD_SIZE, opts["runner"], opts["workers"], opts["dask_address"], history_file,
+                           _show_progress(opts["progress"]), opts["full"])
     _print_summary(summary, opts["out_dir"], time.perf_counter() - started)
     click.echo(_score_lines(summary["scores"]))
     click.echo(f"Report: {summary['report']}")
+
+
+@main.command()
+@cleaning_options
+@click.option("--cron", default=None, metavar='"0 2 * * *"', help="When to run, as a cron expression, in UTC.")
+@click.option("--interval", type=click.IntRange(1), default=None, metavar="SECONDS", help="Or: run every SECONDS seconds.")
+@click.option("--name", default="mtqa-scheduled", show_default=True, help="The deployment's name in Prefect.")
+@click.option("--history", "history_path", type=click.Path(dir_okay=False, path_type=str), envvar="MTQA_HISTORY",
+              default=None, help="Run history database [default: in the user's data folder; env MTQA_HISTORY].")
+@click.option("--no-history", is_flag=True, help="Keep no history.")
+def serve(cron, interval, name, history_path, no_history, **opts) -> None:
+    """Serve `mtqa run` on INPUT as a scheduled Prefect deployment, until stopped (Ctrl-C).
+
+    Needs a Prefect server (schedules do not run on Prefect's temporary one): start one with
+    `prefect server start` and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api). Each scheduled
+    run is incremental: only documents that changed since the last run are cleaned again.
+    """
+    if (cron is None) == (interval is None):
+        raise FatalError("give exactly one of --cron and --interval")
+    config = _config(opts)
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        raise FatalError("schedules need a Prefect server: run `prefect server start` and set "
+                         "PREFECT_API_URL=http://127.0.0.1:4200/api")
+    from reports.history import default_path
+
+    from flows.cleanup import DEFAULT_SHARD_SIZE
+    from flows.run import run_flow
+
+    parameters = {
+        "input_path": os.path.abspath(opts["input_path"]), "out_dir": os.path.abspath(opts["out_dir"]),
+        "config": config._asdict(), "input_format": opts["input_format"], "shard_size": opts["shard_size"] or DEFAULT_SHARD_SIZE,
+        "runner": opts["runner"], "workers": opts["workers"],
+        "dask_address": opts["dask_address"], "full": opts["full"],
+        "history_path": None if no_history else os.path.abspath(history_path or str(default_path())),
+    }
+    _exit_cleanly_on_sigterm()
+    click.echo(f"Serving deployment {name!r} ({'cron ' + cron + ' UTC' if cron else f'every {interval} s'}); Ctrl-C stops.")
+    # limit=1: a run that outlasts its interval is not overlapped by the next one
+    run_flow.serve(name=name, cron=cron, interval=interval, parameters=parameters, print_starting_message=False,
+                   enforce_parameter_schema=False, limit=1)
 
 
 @main.command()
@@ -186,7 +233,7 @@ def score(target: Path, lang: str | None, out_file: Path | None) -> None:
 
 
 def _score_lines(scores: dict) -> str:
-    from reports.markdown import score_rows
+    from reports.markdown import pvalue, score_rows
 
     rows = score_rows(scores)
     head = f"{scores['scored']} of {scores['records']} records scored ({scores['skipped_no_references']} without references skipped)."
@@ -194,7 +241,7 @@ def _score_lines(scores: dict) -> str:
         return head
     lines = [head, f"{'lang':<5} {'metric':<7} {'original':>9} {'revised':>9} {'delta':>8} {'p(bs)':>7} {'p(ar)':>7}  verdict"]
     lines += [f"{r['language']:<5} {r['metric']:<7} {r['original']:>9.2f} {r['revised']:>9.2f} {r['delta']:>+8.2f} "
-              f"{r['p_bootstrap']:>7.4f} {r['p_approx_randomization']:>7.4f}  {r['verdict']}" for r in rows]
+              f"{pvalue(r['p_bootstrap']):>7} {pvalue(r['p_approx_randomization']):>7}  {r['verdict']}" for r in rows]
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 
 from cleaners.config import CleanConfig
 from corpora.writers import write_json
-from flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner
+from flows.cleanup import DEFAULT_SHARD_SIZE, as_config, cleanup_flow, make_task_runner, resolve_runner
 from reports import history
 from reports.html import write_report
 from reports.markdown import score_rows, summary_markdown
@@ -33,26 +33,30 @@ def run_flow(
     config: CleanConfig | None = None,
     input_format: str | None = None,
     shard_size: int = DEFAULT_SHARD_SIZE,
-    runner: str = "threads",
+    runner: str = "auto",
     workers: int | None = None,
+    dask_address: str | None = None,
     history_path: str | None = None,
     show_progress: bool = False,
+    full: bool = False,
 ) -> dict[str, Any]:
     """Clean, score and report a corpus; `history_path=None` keeps no history (report.html is then
     byte-identical across runs too)."""
-    config = config or CleanConfig()
+    config = as_config(config)
     out = Path(out_dir)
-    cleanup = cleanup_flow.with_options(task_runner=make_task_runner(runner, workers))
-    summary = cleanup(input_path, out_dir, config, input_format, shard_size, show_progress)
+    runner = resolve_runner(runner, input_path)
+    cleanup = cleanup_flow.with_options(task_runner=make_task_runner(runner, workers, dask_address))
+    summary = cleanup(input_path, out_dir, config, input_format, shard_size, show_progress, full, write_summary=False)
     scores = score_task(out / "cleaned.jsonl", config.lang)
     summary = {**summary, "scores": scores}
-    write_json(out / "summary.json", summary)
     trend: list[dict[str, Any]] = []
+    corpus = str(Path(input_path).resolve())
     if history_path:
-        corpus = str(Path(input_path).resolve())
-        history.record_run(Path(history_path), corpus, history.headline(summary, scores))
-        trend = history.previous_runs(Path(history_path), corpus)
+        trend = history.previous_runs(Path(history_path), corpus) + [history.headline(summary, scores, now=True)]
     report = report_task(out, summary, scores, trend)
+    write_json(out / "summary.json", summary)  # last: the folder is complete
+    if history_path:
+        history.record_run(Path(history_path), corpus, trend[-1])
     publish_artifacts(summary, scores, report)
     return {**summary, "report": str(report)}
 

@@ -2,8 +2,8 @@
 
 read_into_shards  stream the input once, check every record, write shards of N documents and the
                   quarantine of what could not be read (main process, constant memory)
-clean_shard       clean one shard: text work on each document, four output parts and its stats
-                  (any worker; idempotent, so a retried or re-run shard gives the same bytes)
+clean_shard       clean one shard: text work on each document, four output parts, its cache delta
+                  and its stats (any worker; idempotent, resumable and incremental)
 merge_shards      join the parts in shard order into the output files and write summary.json
 
 Shards are files, not lists, so that what travels to a worker is a path and a small config.
@@ -11,6 +11,7 @@ Shards are files, not lists, so that what travels to a worker is a path and a sm
 
 from __future__ import annotations
 
+import hashlib
 import json
 import traceback
 from collections import Counter
@@ -21,6 +22,7 @@ from typing import Any
 
 from cleaners.config import CleanConfig
 from cleaners.pipeline import clean_document
+from corpora.cache import DocCache, document_key
 from corpora.documents import IdIndex, to_document
 from corpora.readers import RawRecord, Rejected, read_corpus
 from corpora.writers import atomic_writer, concatenate, dumps, write_json
@@ -76,54 +78,116 @@ def _write_shard(work_dir: Path, stats: ReadStats, lines: list[str]) -> Path:
     return path
 
 
-def clean_shard(shard: Path, config: CleanConfig) -> dict[str, Any]:
-    """Clean every document of a shard; write `<shard>.<output>.jsonl` parts and return the counts."""
+def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_path: Path | None = None,
+                resume: bool = True) -> dict[str, Any]:
+    """Clean every document of a shard; write `<shard>.<output>.jsonl` parts and return the counts.
+
+    Resumable and incremental: a shard already finished with the same content and configuration
+    (its `.done.json` marker says so) is not redone, and a document found in the cache of an
+    earlier run (same content, same `fingerprint`) is not recleaned. Either way the outputs are
+    the bytes a fresh run would write.
+    """
     shard = Path(shard)
+    data = shard.read_bytes()
+    marker = shard.with_suffix(".done.json")
+    stamp = {"shard_sha256": hashlib.sha256(data).hexdigest(), "fingerprint": fingerprint}
+    paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS + ("cache",)}
+    done = _read_marker(marker) if resume else None
+    if done and {k: done.get(k) for k in stamp} == stamp and all(p.exists() for p in paths.values()):
+        return done["counts"]
     counts: dict[str, Counter] = {
         k: Counter() for k in ("totals", "rule", "category", "severity", "detected_lang", "lang", "timed_out_rule")
     }
+    cache = DocCache(cache_path)
+    try:
+        with atomic_writer(paths["cleaned"]) as cleaned, atomic_writer(paths["findings"]) as findings, \
+                atomic_writer(paths["edits"]) as edits, atomic_writer(paths["quarantine"]) as quarantine, \
+                atomic_writer(paths["cache"]) as delta:
+            # split on "\n" only: texts may hold U+2028, U+0085... that str.splitlines would also cut at
+            for line in data.decode("utf-8").split("\n")[:-1]:
+                entry = json.loads(line)
+                # the record alone, not the file and line it came from: moving or renaming the
+                # input, or inserting records before it, leaves a document's outputs as they were
+                key = document_key(fingerprint, dumps(entry["record"]))
+                output = cache.get(key) if fingerprint else None
+                if output is None:
+                    doc = to_document(RawRecord(entry["file"], entry["line"], entry["record"]))
+                    assert isinstance(doc, Document)  # validated by the read stage
+                    try:
+                        output = document_output(doc, config)
+                    except OSError:
+                        raise  # I/O trouble is not the record's fault: let the task be retried
+                    except Exception as exc:  # a record that breaks a cleaner is quarantined, never lost
+                        where = traceback.extract_tb(exc.__traceback__)[-1].name
+                        detail = f"cleaning failed: {type(exc).__name__}: {exc} ({where})"
+                        quarantine.write(dumps(Rejected(entry["file"], entry["line"], "cleaning_error", detail, doc.record).to_json()) + "\n")
+                        counts["totals"]["cleaning_errors"] += 1
+                        continue
+                cleaned.write(output["cleaned"] + "\n")
+                findings.writelines(f + "\n" for f in output["findings"])
+                edits.writelines(e + "\n" for e in output["edits"])
+                delta.write(f"{key}\t{dumps(output)}\n")
+                _count(counts, output["stats"])
+    finally:
+        cache.close()
+    result = {k: dict(v) for k, v in counts.items()}
+    with atomic_writer(marker) as out:
+        json.dump({**stamp, "counts": result}, out)
+    return result
+
+
+def document_output(doc: Document, config: CleanConfig) -> dict[str, Any]:
+    """One document's output lines and the figures the summary counts, as the cache stores them."""
+    result = clean_document(doc, config)
+    return {
+        "cleaned": dumps({**doc.record, "text": result.text, "original": doc.text, "detected_lang": result.detected_lang}),
+        "findings": [dumps(f.to_json()) for f in result.findings],
+        "edits": [dumps(e.to_json()) for e in result.edits],
+        "stats": {
+            "tags": [[f.rule, f.category, f.severity] for f in result.findings],
+            "edits": len(result.edits),
+            "detected_lang": result.detected_lang,
+            "lang": doc.lang or config.lang or result.detected_lang or "unknown",
+            "timed_out": result.timed_out_rules,
+            "changed": result.text != doc.text,
+            "characters": len(doc.text),
+            "words": len(doc.text.split()),
+            "checkable": result.langid_checkable,
+        },
+    }
+
+
+def _count(counts: dict[str, Counter], stats: dict[str, Any]) -> None:
     totals = counts["totals"]
-    paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS}
-    with atomic_writer(paths["cleaned"]) as cleaned, atomic_writer(paths["findings"]) as findings, \
-            atomic_writer(paths["edits"]) as edits, atomic_writer(paths["quarantine"]) as quarantine:
-        # split on "\n" only: texts may hold U+2028, U+0085... that str.splitlines would also cut at
-        for line in shard.read_text(encoding="utf-8").split("\n")[:-1]:
-            entry = json.loads(line)
-            doc = to_document(RawRecord(entry["file"], entry["line"], entry["record"]))
-            assert isinstance(doc, Document)  # validated by the read stage
-            try:
-                result = clean_document(doc, config)
-            except Exception as exc:  # a record that breaks a cleaner is quarantined, never lost
-                detail = f"cleaning failed: {type(exc).__name__}: {exc} ({traceback.extract_tb(exc.__traceback__)[-1].name})"
-                quarantine.write(dumps(Rejected(entry["file"], entry["line"], "cleaning_error", detail, doc.record).to_json()) + "\n")
-                totals["cleaning_errors"] += 1
-                continue
-            cleaned.write(dumps({**doc.record, "text": result.text, "original": doc.text, "detected_lang": result.detected_lang}) + "\n")
-            for finding in result.findings:
-                findings.write(dumps(finding.to_json()) + "\n")
-                counts["rule"][finding.rule] += 1
-                counts["category"][finding.category] += 1
-                counts["severity"][finding.severity] += 1
-            for edit in result.edits:
-                edits.write(dumps(edit.to_json()) + "\n")
-            counts["detected_lang"][result.detected_lang or "unknown"] += 1
-            lang = doc.lang or config.lang or result.detected_lang or "unknown"
-            counts["lang"][lang] += len(result.findings)
-            counts["timed_out_rule"].update(result.timed_out_rules)
-            totals["documents"] += 1
-            totals["changed_documents"] += result.text != doc.text
-            totals["documents_with_findings"] += bool(result.findings)
-            totals["findings"] += len(result.findings)
-            totals["edits"] += len(result.edits)
-            totals["characters"] += len(doc.text)
-            totals["words"] += len(doc.text.split())
-            totals["langid_unsupported"] += not result.langid_checkable
-    return {k: dict(v) for k, v in counts.items()}
+    for rule, category, severity in stats["tags"]:
+        counts["rule"][rule] += 1
+        counts["category"][category] += 1
+        counts["severity"][severity] += 1
+    counts["detected_lang"][stats["detected_lang"] or "unknown"] += 1
+    if stats["tags"]:
+        counts["lang"][stats["lang"]] += len(stats["tags"])
+    counts["timed_out_rule"].update(stats["timed_out"])
+    totals["documents"] += 1
+    totals["changed_documents"] += stats["changed"]
+    totals["documents_with_findings"] += bool(stats["tags"])
+    totals["findings"] += len(stats["tags"])
+    totals["edits"] += stats["edits"]
+    totals["characters"] += stats["characters"]
+    totals["words"] += stats["words"]
+    totals["langid_unsupported"] += not stats["checkable"]
+
+
+def _read_marker(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts: list[dict[str, Any]],
-                 read: ReadStats, signature: dict[str, Any], input_path: str) -> dict[str, Any]:
-    """Write the output folder: the parts joined in shard order, then summary.json."""
+                 read: ReadStats, signature: dict[str, Any], input_path: str, write_summary: bool = True) -> dict[str, Any]:
+    """Write the output folder: the parts joined in shard order, then summary.json (unless the
+    caller has more to write first: summary.json is the folder's completion marker)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     # summary.json is the completion marker: gone while the other files are being replaced
     (out_dir / "summary.json").unlink(missing_ok=True)
@@ -131,7 +195,8 @@ def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts
         parts = [work_dir / "read.quarantine.jsonl"] if name == "quarantine" else []
         concatenate(out_dir / f"{name}.jsonl", parts + [s.with_suffix(f".{name}.jsonl") for s in shards])
     summary = build_summary(shard_counts, read, signature, input_path)
-    write_json(out_dir / "summary.json", summary)
+    if write_summary:
+        write_json(out_dir / "summary.json", summary)
     return summary
 
 

@@ -32,10 +32,11 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def headline(summary: dict[str, Any], scores: dict[str, Any] | None) -> dict[str, Any]:
+def headline(summary: dict[str, Any], scores: dict[str, Any] | None, now: bool = False) -> dict[str, Any]:
     """The figures a trend shows; scores only when the corpus has a single scored language."""
     words = summary.get("words") or 0
     row: dict[str, Any] = {
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds") if now else None,
         "signature": summary["signature"]["text"],
         "documents": summary["documents_cleaned"],
         "quarantined": summary["records_quarantined"],
@@ -51,7 +52,7 @@ def headline(summary: dict[str, Any], scores: dict[str, Any] | None) -> dict[str
 
 
 def record_run(path: Path, corpus: str, row: dict[str, Any]) -> None:
-    values = {"finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **row}
+    values = {**row, "finished_at": row.get("finished_at") or datetime.now(timezone.utc).isoformat(timespec="seconds")}
     with closing(_connect(path)) as db, db:
         db.execute(f"INSERT INTO runs (corpus, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
                    [corpus] + [values.get(c) for c in COLUMNS])

@@ -9,6 +9,7 @@ summarised in counts and charts.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import json
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader
 
 from corpora.writers import atomic_writer
-from reports.markdown import score_rows
+from reports.markdown import pvalue, score_rows
 
 SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
 MAX_DOCUMENTS = 200
@@ -36,6 +37,7 @@ def visible(text: str) -> str:
 
 
 _env.filters["visible"] = visible
+_env.filters["pvalue"] = pvalue
 
 
 def write_report(out_dir: Path, summary: dict[str, Any], scores: dict[str, Any] | None,
@@ -63,7 +65,7 @@ def render_report(out_dir: Path, summary: dict[str, Any], scores: dict[str, Any]
         documents_with_findings=summary["documents_with_findings"],
         quarantine=quarantine,
         quarantined=quarantined,
-        history=history,
+        history=[{**h, "signature_id": hashlib.sha256(str(h.get("signature")).encode()).hexdigest()[:8]} for h in history],
     )
 
 
@@ -82,16 +84,25 @@ def top_documents(findings_path: Path, limit: int) -> list[str]:
 
 def highlight(text: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Cut `text` at every finding boundary; each piece lists the findings covering it.
-    A zero-width finding (an insertion point) becomes a marker piece of its own."""
+    A zero-width finding (an insertion point) becomes a marker piece of its own.
+    One sweep over the boundaries, so a long text with many findings stays fast."""
+    spans = sorted((f for f in findings if f["start"] < f["end"]), key=lambda f: f["start"])
+    points = sorted((f for f in findings if f["start"] == f["end"]), key=lambda f: f["start"])
     cuts = sorted({0, len(text)} | {f["start"] for f in findings} | {f["end"] for f in findings})
-    pieces = []
+    pieces: list[dict[str, Any]] = []
+    active: list[dict[str, Any]] = []
+    next_span = next_point = 0
     for a, b in zip(cuts, cuts[1:] + [None]):
-        for f in findings:
-            if f["start"] == f["end"] == a:
-                pieces.append({"text": "", "findings": [f], "marker": True})
-        if b is not None and a < b:
-            covering = [f for f in findings if f["start"] <= a and b <= f["end"] and f["start"] < f["end"]]
-            pieces.append({"text": text[a:b], "findings": covering, "marker": False})
+        while next_point < len(points) and points[next_point]["start"] == a:
+            pieces.append({"text": "", "findings": [points[next_point]], "marker": True})
+            next_point += 1
+        if b is None or a >= b:
+            continue
+        active = [f for f in active if f["end"] > a]
+        while next_span < len(spans) and spans[next_span]["start"] <= a:
+            active.append(spans[next_span])
+            next_span += 1
+        pieces.append({"text": text[a:b], "findings": list(active), "marker": False})
     for piece in pieces:
         fs = piece["findings"]
         piece["severity"] = max((f["severity"] for f in fs), key=lambda s: SEVERITY_RANK.get(s, 0)) if fs else None

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from scoring.metrics import METRICS
+
+
+def pvalue(p: float | None) -> str:
+    return "–" if p is None else f"{p:.4f}"
+
+
+def cell(value: object) -> str:
+    """Corpus-derived text made inert in Markdown: no HTML, no table breaks."""
+    return html.escape(str(value)).replace("|", "\\|").replace("\n", " ")
 
 
 def score_rows(scores: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -23,7 +33,7 @@ def summary_markdown(summary: dict[str, Any], scores: dict[str, Any] | None) -> 
     lines = [
         "# mtqa run",
         "",
-        f"- Input: `{summary['input']}`",
+        f"- Input: {cell(summary['input'])}",
         f"- Records: {summary['records_read']} read, {summary['documents_cleaned']} cleaned, "
         f"{summary['records_quarantined']} quarantined",
         f"- Changes: {summary['edits']} edits in {summary['documents_changed']} documents",
@@ -33,14 +43,14 @@ def summary_markdown(summary: dict[str, Any], scores: dict[str, Any] | None) -> 
     ]
     if summary["findings_by_category"]:
         lines += ["| category | findings |", "|---|---|"]
-        lines += [f"| {k} | {v} |" for k, v in summary["findings_by_category"].items()]
+        lines += [f"| {cell(k)} | {v} |" for k, v in summary["findings_by_category"].items()]
         lines.append("")
     rows = score_rows(scores)
     if rows:
         lines += ["| language | metric | original | revised | Δ | p (bootstrap) | p (AR) | verdict |",
                   "|---|---|---|---|---|---|---|---|"]
-        lines += [f"| {r['language']} | {r['metric']} | {r['original']:.2f} | {r['revised']:.2f} | {r['delta']:+.2f} | "
-                  f"{r['p_bootstrap']:.4f} | {r['p_approx_randomization']:.4f} | {r['verdict']} |" for r in rows]
+        lines += [f"| {cell(r['language'])} | {r['metric']} | {r['original']:.2f} | {r['revised']:.2f} | {r['delta']:+.2f} | "
+                  f"{pvalue(r['p_bootstrap'])} | {pvalue(r['p_approx_randomization'])} | {r['verdict']} |" for r in rows]
         lines.append("")
         lines.append(f"{scores['scored']} of {scores['records']} records scored; "
                      f"{scores['skipped_no_references']} without references skipped.")

@@ -3,7 +3,9 @@
 BLEU's tokenisation follows sacrebleu's own choice for the target language (`trg_lang`): `zh`
 for Chinese, MeCab for Japanese and Korean (sacrebleu's `ja`/`ko` extras, installed with mtqa),
 `13a` otherwise. Thai, which has no spaces and no sacrebleu tokenizer that works offline, is
-scored on characters. TER gets `asian_support` for the same languages. chrF and chrF++ work on
+scored on characters. TER splits Chinese and Japanese into characters with sacrebleu's
+`asian_support`, which only acts together with `normalized` (so both are on for them; for Thai,
+TER stays on white space, which it hardly has: read Thai TER with care). chrF and chrF++ work on
 characters and need no tokenizer. Every metric is sacrebleu's; mtqa computes none itself.
 """
 
@@ -15,7 +17,7 @@ from sacrebleu.metrics.base import Metric
 METRICS = ("bleu", "chrf", "chrf++", "ter")
 LOWER_IS_BETTER = frozenset({"ter"})
 _CHAR_TOKENIZED = {"th": "char"}  # languages sacrebleu has no word tokenizer for, offline
-_ASIAN = frozenset({"zh", "ja", "ko", "th"})
+_TER_ASIAN = frozenset({"zh", "ja"})
 
 
 def metrics_for(lang: str | None) -> dict[str, Metric]:
@@ -25,12 +27,5 @@ def metrics_for(lang: str | None) -> dict[str, Metric]:
         "bleu": bleu,
         "chrf": CHRF(),
         "chrf++": CHRF(word_order=2),
-        "ter": TER(asian_support=lang in _ASIAN),
+        "ter": TER(normalized=True, asian_support=True) if lang in _TER_ASIAN else TER(),
     }
-
-
-def sentence_metrics_for(lang: str | None) -> dict[str, Metric]:
-    """Per-segment metrics: chrF (the reliable one at segment level) and smoothed BLEU."""
-    bleu = (BLEU(tokenize=_CHAR_TOKENIZED[lang], effective_order=True) if lang in _CHAR_TOKENIZED
-            else BLEU(trg_lang=lang or "", effective_order=True))
-    return {"bleu": bleu, "chrf": CHRF()}

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.rulepack import primary_subtag
-from scoring.compare import compare, segment_scores
+from scoring.compare import compare, segment_chrf
 
 TOP_SEGMENTS = 10  # most improved / most worsened segments listed by chrF
 
@@ -32,7 +32,8 @@ def score_cleaned(path: str | Path, default_lang: str | None = None) -> dict[str
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path}: line {number}: invalid JSON: {exc.msg}") from exc
             records += 1
-            refs = [r for r in rec.get("references") or [] if isinstance(r, str) and r.strip()]
+            raw_refs = rec.get("references") or []
+            refs = [r for r in ([raw_refs] if isinstance(raw_refs, str) else raw_refs) if isinstance(r, str) and r.strip()]
             if not refs:
                 skipped += 1
                 continue
@@ -59,9 +60,8 @@ def _segment_changes(group: dict[str, list], lang: str | None) -> dict[str, list
     for doc_id, before, after, refs in zip(group["ids"], group["before"], group["after"], group["refs"]):
         if before == after:
             continue
-        b, a = segment_scores(before, refs, lang), segment_scores(after, refs, lang)
-        moved.append({"id": doc_id, "chrf_original": b["chrf"], "chrf_revised": a["chrf"],
-                      "delta": round(a["chrf"] - b["chrf"], 4)})
+        b, a = segment_chrf(before, refs), segment_chrf(after, refs)
+        moved.append({"id": doc_id, "chrf_original": b, "chrf_revised": a, "delta": round(a - b, 4)})
     moved.sort(key=lambda m: (m["delta"], m["id"]))
     return {"improved": [m for m in reversed(moved) if m["delta"] > 0][:TOP_SEGMENTS],
             "worsened": [m for m in moved if m["delta"] < 0][:TOP_SEGMENTS]}

@@ -60,7 +60,8 @@ def test_clean_the_seed_article(tmp_path):
     assert "Read 1 records: 1 cleaned, 0 quarantined." in result.stdout
     assert str(out / "summary.json") in result.stdout
     assert result.stderr == ""  # Prefect stays quiet
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(OUTPUTS)
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".mtqa-cache", ".mtqa.lock"]
     (doc,) = load(out / "cleaned.jsonl")
     assert doc["original"] == (SAMPLES / "ukraine-article.en.txt").read_text(encoding="utf-8")
     assert "ally, China. ." not in doc["text"] and "ally, China." in doc["text"]

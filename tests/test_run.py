@@ -39,7 +39,7 @@ def test_run_cleans_scores_reports_and_keeps_a_history(tmp_path):
 
     mtqa("run", str(corpus), "--out", str(tmp_path / "b"), "--history", str(history))
     html = (tmp_path / "b" / "report.html").read_text(encoding="utf-8")
-    assert html.count("<tr><td>20") == 2  # two runs of this corpus in the trend table
+    assert html.count('<td class="sig" title=') == 2  # two runs of this corpus in the trend table
     assert "Trends over the runs of this corpus" in html
 
 

@@ -30,7 +30,7 @@ def sacrebleu_cli(tmp_path: Path, hyps: list[str], refs: list[list[str]], *args:
     return dict(zip(("bleu", "chrf", "ter"), json.loads(out)))
 
 
-@pytest.mark.parametrize("lang, args", [("en", ()), ("zh", ("--tokenize", "zh", "--ter-asian-support")),
+@pytest.mark.parametrize("lang, args", [("en", ()), ("zh", ("--tokenize", "zh", "--ter-normalized", "--ter-asian-support")),
                                         ("de", ())])
 def test_scores_equal_the_sacrebleu_command(tmp_path, lang, args):
     # records with both references: the command reads a missing reference as an empty line, which
@@ -43,6 +43,7 @@ def test_scores_equal_the_sacrebleu_command(tmp_path, lang, args):
     for metric in ("bleu", "chrf", "ter"):
         assert ours[metric]["score"] == pytest.approx(theirs[metric], abs=1e-4), metric
     assert f"tok:{'zh' if lang == 'zh' else '13a'}" in ours["bleu"]["signature"]
+    assert ("asian:yes" in ours["ter"]["signature"]) == (lang == "zh")
     assert "nrefs:2" in ours["bleu"]["signature"]
 
 
@@ -92,12 +93,29 @@ def test_verdict_reads_the_direction_of_each_metric():
     assert verdict("chrf", 0.0, 0.001, 0.001) == "no difference"
 
 
-def test_significance_is_reproducible():
+def test_significance_is_reproducible_whatever_the_environment(monkeypatch):
     records = [r for r in SAMPLE if r["lang"] == "en"]
     before = [r["text"] for r in records]
     after = [r["text"].replace(",", "") for r in records]
     refs = [r["references"] for r in records]
-    assert compare(before, after, refs, "en") == compare(before, after, refs, "en")
+    first = compare(before, after, refs, "en")
+    monkeypatch.setenv("SACREBLEU_SEED", "None")  # sacrebleu would then draw from the OS
+    assert compare(before, after, refs, "en") == first
+
+
+def test_uneven_references_are_scored_as_a_variable_number():
+    result = compare(["The cat sat.", "A dog , barks."], ["The cat sat.", "A dog barks."],
+                     [["The cat sat."], ["A dog barks.", "The dog barks."]], "en")
+    assert "nrefs:var" in result["metrics"]["bleu"]["signature"]
+    assert result["metrics"]["chrf"]["delta"] > 0
+
+
+def test_a_references_string_is_one_reference(tmp_path):
+    cleaned = tmp_path / "c.jsonl"
+    cleaned.write_text(json.dumps({"id": "a", "text": "The cat sat.", "original": "The cat sat .", "lang": "en",
+                                   "references": "The cat sat."}) + "\n", encoding="utf-8")
+    scores = score_cleaned(cleaned)
+    assert scores["by_language"]["en"]["metrics"]["chrf"]["revised"] == 100.0
 
 
 def test_score_cleaned_groups_by_language_and_skips_records_without_references(tmp_path):

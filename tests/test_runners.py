@@ -1,0 +1,128 @@
+"""Where shards run: retries of transient failures, Dask, and scheduled runs on a real Prefect server."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import flows.shards
+from tests.conftest import MTQA, SAMPLES
+from tests.test_incremental import corpus_of, same_outputs
+
+
+def test_a_transient_io_failure_is_retried_and_loses_nothing(prefect_harness, tmp_path, monkeypatch):
+    from cleaners.config import CleanConfig
+    from flows.cleanup import cleanup_flow
+
+    calls = {"n": 0}
+    real = flows.shards.clean_document
+
+    def flaky(doc, config):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError(5, "Input/output error (a flaky mount)")
+        return real(doc, config)
+
+    monkeypatch.setattr(flows.shards, "clean_document", flaky)
+    summary = cleanup_flow(str(SAMPLES / "bio-mqm-sample.jsonl"), str(tmp_path / "o"), CleanConfig(), shard_size=100)
+    assert summary["documents_cleaned"] == 56 and summary["records_quarantined"] == 0
+    assert calls["n"] == 57  # the first document twice: once failing, once on the retry
+
+
+def test_a_record_that_always_fails_is_quarantined_not_retried(prefect_harness, tmp_path, monkeypatch):
+    from cleaners.config import CleanConfig
+    from flows.cleanup import cleanup_flow
+
+    calls = {"n": 0}
+    real = flows.shards.clean_document
+
+    def broken(doc, config):
+        calls["n"] += 1
+        if doc.id.startswith("de-en"):
+            raise ValueError("this record breaks a detector")
+        return real(doc, config)
+
+    monkeypatch.setattr(flows.shards, "clean_document", broken)
+    summary = cleanup_flow(str(SAMPLES / "bio-mqm-sample.jsonl"), str(tmp_path / "o"), CleanConfig(), shard_size=100)
+    assert summary["quarantine_by_reason"] == {"cleaning_error": 4}
+    assert summary["documents_cleaned"] + summary["records_quarantined"] == 56 == calls["n"]
+
+
+def test_dask_runner_gives_byte_identical_outputs(tmp_path):
+    pytest.importorskip("prefect_dask")
+    corpus = corpus_of(tmp_path / "c.jsonl", 3)
+    common = ["clean", str(corpus), "--shard-size", "25", "--no-progress"]
+    subprocess.run([MTQA, *common, "--out", str(tmp_path / "threads"), "--runner", "threads"], check=True, capture_output=True, timeout=300)
+    result = subprocess.run([MTQA, *common, "--out", str(tmp_path / "dask"), "--runner", "dask", "--workers", "2"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    same_outputs(tmp_path / "dask", tmp_path / "threads")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"the Prefect server at {url} did not come up")
+
+
+def _completed_runs(api: str) -> list[dict]:
+    """Completed flow runs that a deployment (the served schedule) created."""
+    body = json.dumps({"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}}).encode()
+    request = urllib.request.Request(f"{api}/flow_runs/filter", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        runs = json.load(response)
+    return [r for r in runs if r.get("deployment_id")]
+
+
+def test_a_served_schedule_runs_on_a_real_prefect_server(tmp_path):
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_API_URL": api,
+           "PREFECT_SERVER_API_PORT": str(port), "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+           "PREFECT_UI_ENABLED": "false"}
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    server = subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"],
+                              env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    served = None
+    try:
+        _wait_healthy(api, 60)
+        out = tmp_path / "scheduled"
+        served = subprocess.Popen([MTQA, "serve", str(SAMPLES / "ukraine-article.en.txt"), "--lang", "en", "--out", str(out),
+                                   "--interval", "5", "--no-history", "--runner", "threads"],
+                                  env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 120
+        while not _completed_runs(api):
+            assert served.poll() is None, served.stdout.read()
+            assert time.monotonic() < deadline, "no scheduled run completed in 120 s"
+            time.sleep(1)
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert summary["documents_cleaned"] == 1 and summary["findings_by_rule"]["punct.dot_space_dot"] == 1
+        assert (out / "report.html").exists()
+    finally:
+        for proc in (served, server):
+            if proc is not None and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
