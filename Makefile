@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 sample: $(STAMP)
-	$(BIN)/mtqa run corpora/samples/ukraine-article.en.txt --lang en --out out/sample
+	$(BIN)/mtqa run corpora/samples/ukraine-article.en.txt --lang en --source-lang fr --out out/sample
 
 # The report's browser tests need Debian's chromium; as root we install it, otherwise they are skipped.
 browser:

@@ -10,7 +10,10 @@ from typing import NamedTuple
 
 from cleaners.rulepack import DEFAULT_MATCH_TIMEOUT, RULES_DIR
 
-DEFAULT_PACKS = (str(RULES_DIR / "normalise.yaml"),)
+# normalise.yaml first (debris and spacing), then every other pack in cleaners/rules/, by name.
+DEFAULT_PACKS = (str(RULES_DIR / "normalise.yaml"),) + tuple(
+    str(p) for p in sorted(RULES_DIR.glob("*.yaml")) if p.name != "normalise.yaml"
+)
 
 
 class CleanConfig(NamedTuple):
@@ -28,6 +31,7 @@ class CleanConfig(NamedTuple):
     - `langid_min_han`: the same for text that is mostly Han characters (Chinese), counted in them.
     - `langid_min_prob`: langdetect's top probability must reach this to count.
     - `langid_sentences`: also check each sentence of a multi-sentence document.
+    - `detectors`: run the structure, source and spelling detectors (cleaners/detectors/).
     """
 
     lang: str | None = None
@@ -40,6 +44,7 @@ class CleanConfig(NamedTuple):
     langid_min_han: int = 40
     langid_min_prob: float = 0.99
     langid_sentences: bool = True
+    detectors: bool = True
 
     def signature_fields(self) -> dict[str, object]:
         """The options as they appear in a run signature (pack paths shortened to their names)."""

@@ -93,30 +93,27 @@ def normalise_unicode(log: EditLog, doc_id: str, form: str = "NFC") -> list[Find
     return _apply(log, doc_id, changes, f"encoding.unicode_{form.lower()}", "encoding", "minor", message)
 
 
-def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: str | None, timeout: float) -> tuple[list[Finding], list[str]]:
-    """Run pattern rules: the auto ones rewrite the text, the others only report.
-
-    Auto rules run in order, and again while a round still changes the text (at most 3 rounds),
-    because one fix can expose another ("x.. ." -> "x. ." -> "x."): cleaned text is then a fixed
-    point. Review rules run once, on the final text. Returns the findings and the ids of rules
-    that hit their time limit on this document (skipped for it; the caller counts them).
+def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: str | None, timeout: float,
+                source_lang: str | None = None, fixes: bool = True) -> tuple[list[Finding], list[str]]:
+    """Run pattern rules: with `fixes`, the auto ones, which rewrite the text; without, the others,
+    which only report. Auto rules run in order, and again while a round still changes the text (at
+    most 3 rounds), because one fix can expose another ("x.. ." -> "x. ." -> "x."). Returns the
+    findings and the ids of rules that hit their time limit on this document (skipped for it; the
+    caller counts them).
     """
-    applicable = [r for r in rules if r.applies_to(lang)]
+    applicable = _applicable(rules, lang, source_lang, fixes)
     findings: list[Finding] = []
     timed_out: list[str] = []
-    auto = [r for r in applicable if r.fix == "auto"]
-    for _ in range(MAX_REPAIR_ROUNDS):
-        before = len(findings)
-        for rule in auto:
-            matches = _matches(log.text, rule, timeout, timed_out)
-            if matches:
-                findings += _apply(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
-        if len(findings) == before:
-            break
-        auto = [r for r in auto if r.id not in timed_out]
+    if fixes:
+        for _ in range(MAX_REPAIR_ROUNDS):
+            before = len(findings)
+            for rule in applicable:
+                if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out)):
+                    findings += _apply(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
+            if len(findings) == before:
+                break
+        return findings, timed_out
     for rule in applicable:
-        if rule.fix == "auto":
-            continue
         for s, e, rep in _matches(log.text, rule, timeout, timed_out):
             o_start, o_end = log.orig_span(s, e)
             findings.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule.id, rule.category,
@@ -124,12 +121,32 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     return findings, timed_out
 
 
+_APPLICABLE: dict[tuple[int, str | None, str | None, bool], tuple[object, tuple[PatternRule, ...]]] = {}
+
+
+def _applicable(rules: Iterable[PatternRule], lang: str | None, source_lang: str | None, fixes: bool) -> tuple[PatternRule, ...]:
+    """The rules for a language pair, worked out once per pair and rule list (keyed by the list's
+    identity: the pipeline passes the same loaded tuple every time) rather than once per document."""
+    key = (id(rules), lang, source_lang, fixes)
+    hit = _APPLICABLE.get(key)
+    if hit is None or hit[0] is not rules:
+        hit = (rules, tuple(r for r in rules if r.applies_to(lang, source_lang) and (r.fix == "auto") == fixes))
+        _APPLICABLE[key] = hit
+    return hit[1]
+
+
 def _matches(text: str, rule: PatternRule, timeout: float, timed_out: list[str]) -> list[tuple[int, int, str | None]]:
-    try:
-        return [(m.start(), m.end(), rule.replacement(m)) for m in rule.matches(text, timeout)]
-    except TimeoutError:
-        timed_out.append(rule.id)
-        return []
+    """All matches of a rule, under a time limit. The limit is wall-clock time, which a busy
+    machine or another thread holding the GIL can eat, so a rule that hits it gets one more try
+    with ten times the limit before it is skipped: a truly catastrophic pattern fails both, and a
+    merely unlucky one does not change the output."""
+    for limit in (timeout, 10 * timeout):
+        try:
+            return [(m.start(), m.end(), rule.replacement(m)) for m in rule.matches(text, limit)]
+        except TimeoutError:
+            continue
+    timed_out.append(rule.id)
+    return []
 
 
 def diff_changes(before: str, after: str) -> list[tuple[int, int, str]]:

@@ -11,8 +11,10 @@ from functools import lru_cache
 
 from cleaners import langid
 from cleaners.config import CleanConfig
+from cleaners.consistency import name_candidates
+from cleaners.detectors import DocView, run_detectors
 from cleaners.edits import EditLog
-from cleaners.normalise import apply_rules, repair_unicode
+from cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode
 from cleaners.rulepack import PatternRule, load_pack, primary_subtag
 from cleaners.segment import sentence_spans
 from mtqa.records import Document, Edit, Finding
@@ -29,6 +31,7 @@ class Cleaned:
     edits: list[Edit]
     timed_out_rules: list[str] = field(default_factory=list)
     langid_checkable: bool = True  # False when the expected language is one langdetect cannot detect
+    names: list[tuple[str, int, int]] = field(default_factory=list)  # name-like words, first spans in the original
 
 
 @lru_cache(maxsize=16)
@@ -40,19 +43,42 @@ def rules_for(packs: tuple[str, ...]) -> tuple[PatternRule, ...]:
 def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     log = EditLog(doc.text)
     findings: list[Finding] = []
-    findings += repair_unicode(log, doc.id, config.fix_encoding, config.unicode_form)
-
     expected = primary_subtag(doc.lang or config.lang) if (doc.lang or config.lang) else None
-    detection = langid.detect(log.text, config.langid_min_letters, config.langid_min_prob, config.langid_min_han)
-    locale = expected or detection.lang
-    rule_findings, timed_out = apply_rules(log, doc.id, rules_for(config.rule_packs), locale, config.match_timeout)
-    findings += rule_findings
+    source_lang = doc.source_lang or config.source_lang
+    source = primary_subtag(source_lang) if source_lang else None
+    rules = rules_for(config.rule_packs)
+    timed_out: list[str] = []
+    detection = None
+    # Encoding repair and the automatic rules, until the text stops changing: each can expose work
+    # for the other (ftfy reads "é  Ã©" and "é Ã©" differently), and cleaned text must be a fixed point.
+    for _ in range(MAX_REPAIR_ROUNDS):
+        before = log.text
+        findings += repair_unicode(log, doc.id, config.fix_encoding, config.unicode_form)
+        if detection is None:
+            detection = langid.detect(log.text, config.langid_min_letters, config.langid_min_prob, config.langid_min_han)
+        locale = expected or detection.lang
+        fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source)
+        findings += fixed
+        timed_out += late
+        if log.text == before:
+            break
+    if log.text != doc.text:
+        detection = langid.detect(log.text, config.langid_min_letters, config.langid_min_prob, config.langid_min_han)
+    reported, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, fixes=False)
+    findings += reported
+    timed_out += late
 
     checkable = expected is None or expected in langid.supported_languages()
     if checkable:
         findings += _language_findings(doc, log, expected, detection, locale, config)
+    if config.detectors:
+        view = DocView(doc, log, locale, source)
+        said = {(f.start, f.end, f.suggestion) for f in findings}
+        # a detector that agrees with a rule pack on the span and the fix adds nothing: say it once
+        findings += [f for f in run_detectors(view) if (f.start, f.end, f.suggestion) not in said]
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
-    return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), timed_out, checkable)
+    names = [(w, *log.orig_span(s, e)) for w, s, e in name_candidates(log.text, locale)]
+    return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)), checkable, names)
 
 
 def _language_findings(doc: Document, log: EditLog, expected: str | None, detection: langid.Detection,

@@ -4,7 +4,8 @@ A rule pack is a YAML file with a `rules:` list. Each rule names a stable `id`, 
 (a regular expression in the syntax of the `regex` module, or a literal with `literal: true`), an
 optional `replace` template (`\\1`, `\\g<name>` reuse captured text), the MQM `category`, the
 `severity`, a one-line `message`, whether its `fix` is `auto` (applied) or `review` (suggested), and
-optionally the target languages it is for (`langs`) or must skip (`skip_langs`).
+optionally the target languages it is for (`langs`) or must skip (`skip_langs`) and the source
+languages it is for (`source_langs`: a calque of French needs a French source).
 
 Packs are user input: they are read with `yaml.safe_load`, every field is checked with an error
 naming the file and the rule, and every match runs under a time limit (the `regex` module's
@@ -27,7 +28,7 @@ RULES_DIR = Path(__file__).parent / "rules"
 DEFAULT_MATCH_TIMEOUT = 0.5  # seconds per rule and document
 
 _REQUIRED = ("id", "pattern", "category", "severity", "message")
-_ALLOWED = set(_REQUIRED) | {"replace", "fix", "langs", "skip_langs", "literal", "ignore_case"}
+_ALLOWED = set(_REQUIRED) | {"replace", "fix", "langs", "skip_langs", "source_langs", "literal", "ignore_case"}
 
 
 class RulePackError(ValueError):
@@ -45,10 +46,14 @@ class PatternRule:
     fix: str
     langs: frozenset[str]
     skip_langs: frozenset[str]
+    source_langs: frozenset[str] = frozenset()
 
-    def applies_to(self, lang: str | None) -> bool:
-        """Whether the rule runs on text in `lang` (a primary subtag such as 'fr', or None if unknown).
-        A rule for some languages, or against some, runs only where the language is known."""
+    def applies_to(self, lang: str | None, source_lang: str | None = None) -> bool:
+        """Whether the rule runs on text in `lang` translated from `source_lang` (primary subtags such
+        as 'fr', or None if unknown). A rule for some languages, or against some, runs only where the
+        language is known; a rule for some source languages only where the source language is."""
+        if self.source_langs and (source_lang is None or source_lang not in self.source_langs):
+            return False
         if self.langs or self.skip_langs:
             return lang is not None and (not self.langs or lang in self.langs) and lang not in self.skip_langs
         return True
@@ -136,6 +141,7 @@ def _parse_rule(spec: object, where: str) -> PatternRule:
         fix=fix,
         langs=_lang_set(spec.get("langs"), where),
         skip_langs=_lang_set(spec.get("skip_langs"), where),
+        source_langs=_lang_set(spec.get("source_langs"), where),
     )
 
 

@@ -42,7 +42,8 @@ def cleaning_options(command):
     options = [
         click.argument("input_path", metavar="INPUT", type=click.Path(path_type=str)),
         click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
-                     help="Output folder (created if needed): cleaned.jsonl, findings.jsonl, edits.jsonl, quarantine.jsonl, summary.json."),
+                     help="Output folder (created if needed): cleaned.jsonl, findings.jsonl, edits.jsonl, quarantine.jsonl, "
+                          "summary.json, and with `run` report.html."),
         click.option("--lang", default=None, metavar="L",
                      help="Expected language of the text (e.g. en) for records without a 'lang' field; enables wrong-language findings and locale rules."),
         click.option("--source-lang", default=None, metavar="L",
@@ -53,6 +54,8 @@ def cleaning_options(command):
                      help="An extra YAML rule pack, applied after the built-in ones (repeatable)."),
         click.option("--no-builtin-rules", is_flag=True, help="Do not apply the built-in whitespace and punctuation rules."),
         click.option("--no-fix-encoding", is_flag=True, help="Do not repair mojibake and broken Unicode with ftfy."),
+        click.option("--no-detectors", is_flag=True,
+                     help="Do not run the structure, source and spelling detectors (rule packs and language ID still run)."),
         click.option("--langid-min-letters", type=click.IntRange(1), default=_DEFAULTS.langid_min_letters, show_default=True,
                      help="Texts with fewer letters are too short for language ID and are never flagged."),
         click.option("--langid-min-han", type=click.IntRange(1), default=_DEFAULTS.langid_min_han, show_default=True,
@@ -83,7 +86,8 @@ def _config(opts: dict) -> CleanConfig:
     _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs)
     return CleanConfig(lang=opts["lang"], source_lang=opts["source_lang"], fix_encoding=not opts["no_fix_encoding"],
                        rule_packs=packs, langid_min_letters=opts["langid_min_letters"], langid_min_han=opts["langid_min_han"],
-                       langid_min_prob=opts["langid_min_prob"], langid_sentences=not opts["no_sentence_langid"])
+                       langid_min_prob=opts["langid_min_prob"], langid_sentences=not opts["no_sentence_langid"],
+                       detectors=not opts["no_detectors"])
 
 
 @contextmanager

@@ -22,11 +22,12 @@ from typing import Any
 
 from cleaners.config import CleanConfig
 from cleaners.pipeline import clean_document
+from cleaners.consistency import count_documents, variant_groups
 from corpora.cache import DocCache, document_key
 from corpora.documents import IdIndex, to_document
 from corpora.readers import RawRecord, Rejected, read_corpus
 from corpora.writers import atomic_writer, concatenate, dumps, write_json
-from mtqa.records import Document
+from mtqa.records import Document, Finding
 
 OUTPUTS = ("cleaned", "findings", "edits", "quarantine")
 
@@ -91,7 +92,7 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
     data = shard.read_bytes()
     marker = shard.with_suffix(".done.json")
     stamp = {"shard_sha256": hashlib.sha256(data).hexdigest(), "fingerprint": fingerprint}
-    paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS + ("cache",)}
+    paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS + ("cache", "names")}
     done = _read_marker(marker) if resume else None
     if done and {k: done.get(k) for k in stamp} == stamp and all(p.exists() for p in paths.values()):
         return done["counts"]
@@ -102,7 +103,7 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
     try:
         with atomic_writer(paths["cleaned"]) as cleaned, atomic_writer(paths["findings"]) as findings, \
                 atomic_writer(paths["edits"]) as edits, atomic_writer(paths["quarantine"]) as quarantine, \
-                atomic_writer(paths["cache"]) as delta:
+                atomic_writer(paths["cache"]) as delta, atomic_writer(paths["names"]) as names:
             # split on "\n" only: texts may hold U+2028, U+0085... that str.splitlines would also cut at
             for line in data.decode("utf-8").split("\n")[:-1]:
                 entry = json.loads(line)
@@ -127,6 +128,8 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                 findings.writelines(f + "\n" for f in output["findings"])
                 edits.writelines(e + "\n" for e in output["edits"])
                 delta.write(f"{key}\t{dumps(output)}\n")
+                if output["stats"]["names"]:
+                    names.write(dumps([str(entry["record"]["id"]), output["stats"]["names"]]) + "\n")
                 _count(counts, output["stats"])
     finally:
         cache.close()
@@ -153,8 +156,10 @@ def document_output(doc: Document, config: CleanConfig) -> dict[str, Any]:
             "characters": len(doc.text),
             "words": len(doc.text.split()),
             "checkable": result.langid_checkable,
+            "names": [list(n) for n in result.names],
         },
     }
+
 
 
 def _count(counts: dict[str, Counter], stats: dict[str, Any]) -> None:
@@ -191,13 +196,48 @@ def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts
     out_dir.mkdir(parents=True, exist_ok=True)
     # summary.json is the completion marker: gone while the other files are being replaced
     (out_dir / "summary.json").unlink(missing_ok=True)
+    corpus_findings = work_dir / "corpus.findings.jsonl"
+    extra = consistency_findings([s.with_suffix(".names.jsonl") for s in shards], corpus_findings)
     for name in OUTPUTS:
         parts = [work_dir / "read.quarantine.jsonl"] if name == "quarantine" else []
-        concatenate(out_dir / f"{name}.jsonl", parts + [s.with_suffix(f".{name}.jsonl") for s in shards])
-    summary = build_summary(shard_counts, read, signature, input_path)
+        tail = [corpus_findings] if name == "findings" else []
+        concatenate(out_dir / f"{name}.jsonl", parts + [s.with_suffix(f".{name}.jsonl") for s in shards] + tail)
+    summary = build_summary(shard_counts + [extra], read, signature, input_path)
     if write_summary:
         write_json(out_dir / "summary.json", summary)
     return summary
+
+
+def consistency_findings(names_files: list[Path], out: Path) -> dict[str, Any]:
+    """Corpus-level findings: names spelt in several ways across documents (cleaners/consistency.py).
+    Two streaming passes over the shards' name lists; written after every document's findings."""
+    def documents():
+        for path in names_files:
+            with open(path, encoding="utf-8") as stream:
+                for line in stream:
+                    yield json.loads(line)
+
+    counts = count_documents([w for w, _, _ in names] for _, names in documents())
+    groups = variant_groups(counts)
+    minority = {variant: majority for majority, variants in groups for variant in variants}
+    totals: dict[str, Counter] = {k: Counter() for k in ("totals", "rule", "category", "severity")}
+    with atomic_writer(out) as stream:
+        for doc_id, names in documents():
+            for word, start, end in names:
+                if word not in minority:
+                    continue
+                majority = minority.pop(word)  # reported once: at the variant's first occurrence
+                message = (f"'{word}' ({counts[word]} documents) is spelt '{majority}' in {counts[majority]} "
+                           "documents of this corpus: one name, one spelling.")
+                finding = Finding(doc_id, start, end, word, CONSISTENCY_RULE, "terminology", "minor", message, majority, "review")
+                stream.write(dumps(finding.to_json()) + "\n")
+                for key, value in (("rule", CONSISTENCY_RULE), ("category", "terminology"), ("severity", "minor")):
+                    totals[key][value] += 1
+                totals["totals"]["findings"] += 1
+    return {k: dict(v) for k, v in totals.items()}
+
+
+CONSISTENCY_RULE = "consistency.name_variant"
 
 
 def build_summary(shard_counts: list[dict[str, Any]], read: ReadStats, signature: dict[str, Any], input_path: str) -> dict[str, Any]:

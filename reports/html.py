@@ -70,16 +70,15 @@ def render_report(out_dir: Path, summary: dict[str, Any], scores: dict[str, Any]
 
 
 def top_documents(findings_path: Path, limit: int) -> list[str]:
-    """Ids of the `limit` documents with the most severe findings (then the most, then the first)."""
-    heap: list[tuple[int, int, int, str]] = []
+    """Ids of the `limit` documents with the most severe findings (then the most, then the first).
+    One pass; corpus-level findings come after the rest, so a document may show up twice."""
+    docs: dict[str, list[int]] = {}
     for order, (doc_id, findings) in enumerate(_grouped(findings_path)):
         worst = max(SEVERITY_RANK.get(f["severity"], 0) for f in findings)
-        item = (worst, len(findings), -order, doc_id)
-        if len(heap) < limit:
-            heapq.heappush(heap, item)
-        elif item > heap[0]:
-            heapq.heapreplace(heap, item)
-    return [doc_id for *_, doc_id in sorted(heap, reverse=True)]
+        entry = docs.setdefault(doc_id, [0, 0, -order])
+        entry[0], entry[1] = max(entry[0], worst), entry[1] + len(findings)
+    best = heapq.nlargest(limit, docs.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[1][2]))
+    return [doc_id for doc_id, _ in best]
 
 
 def highlight(text: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:

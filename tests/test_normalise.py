@@ -1,6 +1,7 @@
 """Normalisation: golden cases (must fix / must stay silent) and properties on arbitrary Unicode."""
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
@@ -8,20 +9,31 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.config import CleanConfig
-from cleaners.edits import EditLog, apply_edits, revert_edits
-from cleaners.normalise import apply_rules, diff_changes, repair_unicode
-from cleaners.pipeline import rules_for
+from cleaners.edits import apply_edits, revert_edits
+from cleaners.normalise import diff_changes
+from cleaners.pipeline import clean_document
+from cleaners.rulepack import RULES_DIR
+from mtqa.records import Document
 
 GOLDEN = yaml.safe_load((Path(__file__).parent / "golden" / "normalise.yaml").read_text(encoding="utf-8"))
-RULES = rules_for(CleanConfig().rule_packs)
+
+
+NORMALISE_ONLY = CleanConfig(rule_packs=(str(RULES_DIR / "normalise.yaml"),), detectors=False, langid_sentences=False)
 
 
 def normalise(text: str, lang: str | None):
-    log = EditLog(text)
-    findings = repair_unicode(log, "d")
-    more, timed_out = apply_rules(log, "d", RULES, lang, 1.0)
-    assert not timed_out
-    return log, findings + more
+    """The pipeline's normalisation (repair and automatic rules to a fixed point), nothing else."""
+    result = clean_document(Document("d", text, lang), NORMALISE_ONLY)
+    assert not result.timed_out_rules
+    return Normalised(result.text, result.edits), [f for f in result.findings if f.category != "language"]
+
+
+class Normalised(NamedTuple):
+    text: str
+    edit_list: list
+
+    def edits(self, doc_id: str) -> list:
+        return self.edit_list
 
 
 @pytest.mark.parametrize("case", GOLDEN["must_fix"], ids=lambda c: c["label"])
@@ -90,3 +102,21 @@ def test_normalisation_is_idempotent(text, lang):
     twice, findings = normalise(once.text, lang)
     assert twice.text == once.text
     assert [f for f in findings if f.fix == "auto"] == []
+
+
+def test_a_catastrophic_user_regex_cannot_hang_a_run(tmp_path):
+    import time
+
+    from cleaners.config import CleanConfig
+    from cleaners.pipeline import clean_document
+    from mtqa.records import Document
+
+    pack = tmp_path / "evil.yaml"
+    pack.write_text("rules:\n  - {id: evil.backtrack, pattern: '(a|aa)+b', replace: 'x', fix: auto,"
+                    " category: style, severity: minor, message: catastrophic backtracking}\n", encoding="utf-8")
+    config = CleanConfig(rule_packs=(str(pack),), match_timeout=0.2, detectors=False)
+    text = ("a" * 40 + "c ") * 20
+    started = time.monotonic()
+    result = clean_document(Document("d", text, "en"), config)
+    assert time.monotonic() - started < 5
+    assert result.timed_out_rules == ["evil.backtrack"] and result.text == text

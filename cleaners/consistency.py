@@ -1,0 +1,60 @@
+"""Consistency across a corpus: one name or term spelt in different ways in different documents
+("Zelensky" here, "Zelenskyy" there), reported once per variant with the majority form suggested.
+
+Each document contributes its name-like words (capitalised words that are not common words of
+the language) with their first position; the corpus-level step groups variants that differ only
+by accents or case, or by one edit in words of six letters or more, and picks the form most
+documents use.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+import regex
+from rapidfuzz.distance import DamerauLevenshtein
+
+from cleaners.detectors.spelling import known_word
+
+_NAME = regex.compile(r"(?<![\p{L}\d_-])\p{Lu}\p{Ll}[\p{L}\p{M}]{2,}(?![\p{L}\d_-])")
+MIN_DOCUMENTS = 3  # a group is reported only when its variants appear in this many documents together
+
+
+def name_candidates(text: str, lang: str | None) -> list[tuple[str, int, int]]:
+    """Name-like words of a text, each with the span of its first occurrence."""
+    seen: dict[str, tuple[int, int]] = {}
+    for m in _NAME.finditer(text):
+        word = m.group()
+        if word not in seen and not known_word(word.lower(), lang, common=True):
+            seen[word] = (m.start(), m.end())
+    return [(w, s, e) for w, (s, e) in seen.items()]
+
+
+def _key(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+
+
+def variant_groups(doc_counts: Counter) -> list[tuple[str, list[str]]]:
+    """(majority form, other forms) for each group of variants, most used groups first.
+    `doc_counts` counts, for each word, the documents it appears in."""
+    by_key: dict[str, list[str]] = {}
+    for word in sorted(doc_counts, key=lambda w: (-doc_counts[w], w)):
+        key = _key(word)
+        home = next((k for k in by_key if k == key or (min(len(k), len(key)) >= 6 and k[0] == key[0]
+                                                      and DamerauLevenshtein.distance(k, key, score_cutoff=1) <= 1)), None)
+        by_key.setdefault(home or key, []).append(word)
+    groups = []
+    for words in by_key.values():
+        if len(words) > 1 and sum(doc_counts[w] for w in words) >= MIN_DOCUMENTS and doc_counts[words[0]] > doc_counts[words[1]]:
+            groups.append((words[0], words[1:]))
+    groups.sort(key=lambda g: (-doc_counts[g[0]], g[0]))
+    return groups
+
+
+def count_documents(names_per_document: Iterable[Iterable[str]]) -> Counter:
+    counts: Counter = Counter()
+    for names in names_per_document:
+        counts.update(set(names))
+    return counts

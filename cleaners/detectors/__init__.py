@@ -1,0 +1,84 @@
+"""Detectors: the MT-artifact checks that need more than a pattern (structure, source, spelling).
+
+A detector is one function with a stable rule id, an MQM category and a severity, registered with
+`@detector(...)`. It reads a `DocView` (the text after the automatic fixes, its sentences, its
+languages, its source) and yields `(start, end, message, suggestion)` in that text; the registry
+turns them into `Finding`s against the original text. Adding a check is one function in one of
+these modules and one golden test; the CLI, summary and README read the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from cleaners.edits import EditLog
+from cleaners.segment import sentence_spans
+from mtqa.records import CATEGORIES, SEVERITIES, Document, Finding
+
+Hit = tuple[int, int, str, "str | None"]
+
+
+@dataclass
+class DocView:
+    """What a detector may look at. Offsets are in `text`, the text after the automatic fixes."""
+
+    doc: Document
+    log: EditLog
+    lang: str | None
+    source_lang: str | None
+
+    @property
+    def text(self) -> str:
+        return self.log.text
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        return sentence_spans(self.text, self.lang)
+
+    @cached_property
+    def source_sentences(self) -> list[tuple[int, int]]:
+        return sentence_spans(self.doc.source or "", self.source_lang)
+
+
+@dataclass(frozen=True)
+class Detector:
+    rule: str
+    category: str
+    severity: str
+    fix: str
+    summary: str
+    run: Callable[[DocView], Iterable[Hit]]
+
+
+REGISTRY: dict[str, Detector] = {}
+
+
+def detector(rule: str, category: str, severity: str, summary: str, fix: str = "review"):
+    """Register a detector function under a stable rule id."""
+    if category not in CATEGORIES or severity not in SEVERITIES:
+        raise ValueError(f"{rule}: bad category {category!r} or severity {severity!r}")
+
+    def register(fn: Callable[[DocView], Iterable[Hit]]) -> Callable[[DocView], Iterable[Hit]]:
+        if rule in REGISTRY:
+            raise ValueError(f"detector {rule!r} registered twice")
+        REGISTRY[rule] = Detector(rule, category, severity, fix, summary, fn)
+        return fn
+
+    return register
+
+
+def run_detectors(view: DocView, rules: Iterable[str] | None = None) -> Iterator[Finding]:
+    """Findings of the given detectors (all registered ones by default), in original offsets."""
+    _load_all()
+    for rule in sorted(REGISTRY) if rules is None else rules:
+        det = REGISTRY[rule]
+        for start, end, message, suggestion in det.run(view):
+            o_start, o_end = view.log.orig_span(start, end)
+            yield Finding(view.doc.id, o_start, o_end, view.log.original[o_start:o_end], det.rule, det.category,
+                          det.severity, message, suggestion, det.fix if suggestion is not None else "none")
+
+
+def _load_all() -> None:
+    from cleaners.detectors import source, spelling, structure  # noqa: F401  (registration on import)

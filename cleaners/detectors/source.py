@@ -1,0 +1,107 @@
+"""Checks against the source text, where the record has one: numbers, untranslated text, length."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import regex
+
+from cleaners.detectors import DocView, Hit, detector
+from cleaners.detectors.spelling import known_word
+
+# Not after a hyphen: "COVID-19", "IL-18" are names, not quantities.
+_NUMBER = regex.compile(r"(?<![\p{L}\d-])\d+(?:[.,·\u00a0\u202f ]\d+)*(?![\p{L}\d])")
+# Chinese, Japanese and Korean group large numbers by 10,000 (万, 億): their digits differ from a
+# translation's by design, so numbers are not compared when either side is one of them.
+_MYRIAD_LANGS = frozenset({"zh", "ja", "ko"})
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")
+
+
+def _digits(number: str) -> str:
+    """A number with its separators and leading zeros removed: '1,000', '1.000' and '1 000' all
+    read '1000', '0.05' and '.05' both '5'. Locales disagree on separators and on a leading zero,
+    not on the other digits, so those are what must carry over."""
+    return regex.sub(r"\D", "", number).lstrip("0")
+
+
+@detector("source.number_mismatch", "accuracy/mistranslation", "major",
+          "A number in the translation that is not in the source (changed, or misread).")
+def number_mismatch(view: DocView) -> Iterator[Hit]:
+    source = view.doc.source
+    if not source or view.lang in _MYRIAD_LANGS or view.source_lang in _MYRIAD_LANGS:
+        return
+    available = Counter(_digits(m.group()) for m in _NUMBER.finditer(source))
+    if not available:
+        return
+    for m in _NUMBER.finditer(view.text):
+        digits = _digits(m.group())
+        if len(digits) < 2:
+            continue  # one-digit numbers are often spelt out on one side
+        if available[digits] > 0:
+            available[digits] -= 1
+            continue
+        if any(digits in d or d in digits for d in available if d and available[d] > 0 and len(d) >= 2):
+            continue  # split or joined differently ("1 000" read as "1" and "000"): not a changed value
+        missing = sorted(d for d, n in available.items() if n > 0 and len(d) >= 2)
+        hint = f" (the source has {', '.join(missing[:5])})" if missing else ""
+        yield m.start(), m.end(), f"{m.group()!r} is not a number of the source{hint}.", None
+
+
+def _norm(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.casefold()))
+
+
+@detector("source.untranslated", "accuracy/untranslated", "critical",
+          "The translation is the source text, or nearly all of it, left untranslated.")
+def untranslated(view: DocView) -> Iterator[Hit]:
+    source = view.doc.source
+    if not source or not view.lang or not view.source_lang or view.lang == view.source_lang:
+        return
+    target_words, source_words = _norm(view.text).split(), _norm(source).split()
+    source_set = set(source_words)
+    # copied words that are words of the source language and not of the target: a citation or a
+    # list of names is the same in both languages and proves nothing
+    copied = [w for w in target_words if w in source_set and not known_word(w, view.lang, min_zipf=2.0)
+              and known_word(w, view.source_lang, min_zipf=3.0)]
+    if len(copied) >= 4 and len(copied) >= 0.6 * len(target_words):
+        start = len(view.text) - len(view.text.lstrip())
+        yield start, len(view.text.rstrip()), f"The text is left in the source language ({view.source_lang}).", None
+
+
+@detector("source.untranslated_word", "accuracy/untranslated", "major",
+          "A word copied from the source that is a word of the source language but not of the target language.")
+def untranslated_word(view: DocView) -> Iterator[Hit]:
+    source = view.doc.source
+    if not source or not view.lang or not view.source_lang or view.lang == view.source_lang:
+        return
+    source_words = {w.casefold() for w in _TOKEN.findall(source)}
+    for m in _TOKEN.finditer(view.text):
+        word = m.group()
+        low = word.casefold()
+        if (len(word) >= 4 and word[0].islower() and low in source_words
+                and not known_word(low, view.lang) and known_word(low, view.source_lang, common=True)):
+            yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
+
+
+def _units(text: str) -> float:
+    """Length in Latin-script characters: a CJK character carries about three of them."""
+    cjk = len(_CJK.findall(text))
+    return len(text) - cjk + 3 * cjk
+
+
+@detector("source.length_ratio", "accuracy/mistranslation", "major",
+          "A translation far shorter or longer than its source: something was dropped or added.")
+def length_ratio(view: DocView) -> Iterator[Hit]:
+    source = view.doc.source
+    if not source:
+        return
+    src, tgt = _units(source.strip()), _units(view.text.strip())
+    if src < 40 and tgt < 40:
+        return
+    ratio = tgt / src if src else float("inf")
+    if ratio < 0.5 or ratio > 2.0:
+        start = len(view.text) - len(view.text.lstrip())
+        what = "shorter" if ratio < 1 else "longer"
+        yield start, len(view.text.rstrip()), f"The translation is {ratio:.2f} times as long as its source: much {what} than expected.", None

@@ -1,0 +1,217 @@
+"""Broken structure: split sentences, stray fragments, lower-case starts, unbalanced brackets and
+quotes, repeated words, sentences and loops, list items run together. Typical of neural MT."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from cleaners.detectors import DocView, Hit, detector
+
+_DATA = Path(__file__).resolve().parents[1] / "data" / "structure.yaml"
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")
+_CASED = regex.compile(r"[\p{Lu}\p{Ll}]")
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+
+
+def _cased(lang: str | None) -> bool:
+    return lang not in ("zh", "ja", "ko", "th", "ar", "he", "fa", "hi")
+
+
+def _line_end(text: str, pos: int) -> bool:
+    """Whether only spaces separate `pos` from a line break (or the end)."""
+    rest = text[pos:]
+    stripped = rest.lstrip(" \t")
+    return not stripped or stripped[0] in "\r\n"
+
+
+def _same_line(text: str, a_end: int, b_start: int) -> bool:
+    return "\n" not in text[a_end:b_start] and "\r" not in text[a_end:b_start]
+
+
+@detector("structure.broken_sentence", "fluency/punctuation", "major",
+          "A sentence cut in two by a stray full stop: the second part starts in lower case (\"of the bloc. soviet.\").")
+def broken_sentence(view: DocView) -> Iterator[Hit]:
+    text, spans = view.text, view.sentences
+    if not _cased(view.lang):
+        return
+    for (ps, pe), (s, e) in zip(spans, spans[1:]):
+        words = _WORD.findall(text[s:e])
+        first = text[s]
+        if (text[pe - 1] == "." and first.islower() and _same_line(text, pe, s) and 1 <= len(words) <= 3
+                and _WORD.match(text, s) is not None and not _mixed_case(words[0])):
+            last = list(_WORD.finditer(text, ps, pe))
+            start = last[-1].start() if last else pe - 1
+            joined = text[start : pe - 1] + " " + text[s:e]
+            yield start, e, "A full stop splits this sentence: the next words continue it.", joined
+
+
+def _mixed_case(word: str) -> bool:
+    """Identifiers like 'mRNA', 'pH', 'eGFR', 'iPhone' legitimately start in lower case."""
+    return any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
+
+
+@detector("structure.lowercase_start", "fluency/grammar", "minor",
+          "A sentence that starts in lower case after a full stop, question or exclamation mark.")
+def lowercase_start(view: DocView) -> Iterator[Hit]:
+    text, spans = view.text, view.sentences
+    if not _cased(view.lang):
+        return
+    for (ps, pe), (s, e) in zip(spans, spans[1:]):
+        m = _WORD.match(text, s)
+        if m is None or not text[s].islower() or _mixed_case(m.group()) or text[pe - 1] not in ".!?":
+            continue
+        if text[pe - 1] == "." and pe >= 2 and text[pe - 2].isdigit():
+            continue  # an ordinal, not the end of a sentence ("2019. urtean", "am 3. januar")
+        if len(_WORD.findall(text[s:e])) <= 3 and _same_line(text, pe, s):
+            continue  # a split sentence: structure.broken_sentence reports it
+        word = m.group()
+        yield m.start(), m.end(), "The sentence starts with a lower-case letter.", word[0].upper() + word[1:]
+
+
+@detector("structure.fragment", "fluency/grammar", "major",
+          "A one-word 'sentence' stranded after a sentence on the same line (\"in Ukraine. China.\").")
+def fragment(view: DocView) -> Iterator[Hit]:
+    text, spans = view.text, view.sentences
+    headings = set(_data()["headings"])
+    for (ps, pe), (s, e) in zip(spans, spans[1:]):
+        piece = text[s:e]
+        words = _WORD.findall(piece)
+        if (len(words) == 1 and piece.rstrip(".") == words[0] and piece.endswith(".") and text[s].isupper()
+                and _same_line(text, pe, s) and text[pe - 1] == "." and words[0].casefold() not in headings
+                and not words[0].isupper()):
+            yield s, e, "A single word stands alone as a sentence: it probably belongs to the sentence before.", None
+
+
+_LIST_MARKER = regex.compile(r"(?:^|(?<=\s))(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\)(?=\s+\p{L})")
+
+
+@detector("structure.unbalanced_bracket", "fluency/punctuation", "minor",
+          "A paragraph with more opening than closing brackets of a kind, or the reverse.")
+def unbalanced_bracket(view: DocView) -> Iterator[Hit]:
+    """Counts per paragraph and bracket kind. Round and square brackets that balance together
+    (a half-open interval '[0, 1)', a confidence interval '[1.2-3.4)') stay silent, and list
+    markers 'a)', '2)' do not count."""
+    pos = 0
+    for line in view.text.splitlines(keepends=True):
+        markers = {m.end() - 1 for m in _LIST_MARKER.finditer(line)}
+        where = {ch: [i for i, c in enumerate(line) if c == ch and i not in markers] for ch in "()[]{}"}
+        mixed = ((where["["] or where["]"]) and (where["("] or where[")"])
+                 and len(where["("]) + len(where["["]) == len(where[")"]) + len(where["]"]))
+        for opener, closer in ("()", "[]", "{}"):
+            opens, closes = where[opener], where[closer]
+            if mixed and opener in "([":
+                continue
+            if len(opens) > len(closes):
+                yield pos + opens[-1], pos + opens[-1] + 1, f"'{opener}' opens a bracket that is never closed.", None
+            elif len(closes) > len(opens):
+                yield pos + closes[0], pos + closes[0] + 1, f"'{closer}' closes a bracket that was never opened.", None
+        pos += len(line)
+
+
+_QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“"}
+
+
+@detector("structure.unbalanced_quote", "fluency/punctuation", "minor",
+          "Quotation marks that do not pair up within a paragraph.")
+def unbalanced_quote(view: DocView) -> Iterator[Hit]:
+    pos = 0
+    for line in view.text.splitlines(keepends=True):
+        if line.count('"') % 2:
+            i = line.rindex('"')
+            yield pos + i, pos + i + 1, "An odd number of straight double quotes in this paragraph.", None
+        for opener, closer in (("“", "”"), ("«", "»")):
+            if opener == "“" and "„" in line:
+                continue  # German „…“ uses “ as the closer
+            if line.count(opener) != line.count(closer):
+                ch = opener if line.count(opener) > line.count(closer) else closer
+                i = line.rindex(ch)
+                yield pos + i, pos + i + 1, f"'{opener}' and '{closer}' do not pair up in this paragraph.", None
+        pos += len(line)
+
+
+_REPEAT = regex.compile(r"\b(\p{L}+)(\s+)(\1)\b", regex.IGNORECASE)
+
+
+@detector("structure.repeated_word", "fluency/grammar", "minor",
+          "The same word twice in a row (\"the the\").")
+def repeated_word(view: DocView) -> Iterator[Hit]:
+    ok = set(_data()["repeated_word_ok"].get(view.lang or "", []))
+    for m in _REPEAT.finditer(view.text, timeout=1.0):
+        if m.group(1).casefold() in ok or m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower():
+            continue
+        yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
+
+
+@detector("structure.repeated_sentence", "accuracy/mistranslation", "major",
+          "A sentence of four words or more that the document already said, word for word.")
+def repeated_sentence(view: DocView) -> Iterator[Hit]:
+    seen: dict[str, int] = {}
+    text = view.text
+    for s, e in view.sentences:
+        words = _WORD.findall(text[s:e])
+        if len(words) < 4:
+            continue
+        key = " ".join(w.casefold() for w in words)
+        if key in seen:
+            yield s, e, "This sentence repeats an earlier one word for word.", ""
+        else:
+            seen[key] = s
+
+
+@detector("structure.repetition_loop", "accuracy/mistranslation", "major",
+          "A word or phrase repeated three times or more in a row: a neural MT loop (\"of the of the of the\").")
+def repetition_loop(view: DocView) -> Iterator[Hit]:
+    words = list(_WORD.finditer(view.text))
+    tokens = [w.group().casefold() for w in words]
+    i = 0
+    while i < len(tokens):
+        for n in (1, 2, 3, 4):
+            unit = tokens[i : i + n]
+            if len(unit) < n:
+                break
+            reps = 1
+            while tokens[i + reps * n : i + (reps + 1) * n] == unit:
+                reps += 1
+            if reps >= 3 and not (n == 1 and len(unit[0]) <= 2 and reps < 4):
+                start, end = words[i].start(), words[i + reps * n - 1].end()
+                keep = view.text[start : words[i + n - 1].end()]
+                yield start, end, f"'{keep}' is repeated {reps} times in a row.", keep
+                i += reps * n - 1
+                break
+        i += 1
+
+
+_INLINE_ITEM = regex.compile(r"(?:^|(?<=[\s:;,]))(?:(\d{1,2})|([a-h]))\)\s")
+
+
+@detector("structure.flattened_list", "style", "minor",
+          "List items run together in one paragraph (\"1) … 2) … 3) …\"): the list lost its line breaks.")
+def flattened_list(view: DocView) -> Iterator[Hit]:
+    pos = 0
+    for line in view.text.splitlines(keepends=True):
+        markers = list(_INLINE_ITEM.finditer(line))
+        labels = [m.group(1) or m.group(2) for m in markers]
+        run = _consecutive_run(labels)
+        if run >= 3:
+            first = markers[0]
+            yield pos + first.start(), pos + len(line.rstrip()), f"{run} list items run together in one line.", None
+        pos += len(line)
+
+
+def _consecutive_run(labels: list[str]) -> int:
+    best = run = 1 if labels else 0
+    for a, b in zip(labels, labels[1:]):
+        run = run + 1 if (a.isdigit() and b.isdigit() and int(b) == int(a) + 1) or \
+            (a.isalpha() and b.isalpha() and ord(b) == ord(a) + 1) else 1
+        best = max(best, run)
+    return best
+

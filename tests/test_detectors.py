@@ -1,0 +1,61 @@
+"""The detectors against their golden cases (tests/golden/detectors.yaml): must flag, must stay silent."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cleaners.config import CleanConfig
+from cleaners.detectors import REGISTRY, _load_all
+from cleaners.pipeline import clean_document
+from mtqa.records import CATEGORIES, Document
+
+GOLDEN = yaml.safe_load((Path(__file__).parent / "golden" / "detectors.yaml").read_text(encoding="utf-8"))
+CONFIG = CleanConfig()
+_load_all()
+
+
+def run(case: dict):
+    doc = Document("case", case["text"], case.get("lang"), source=case.get("source"), source_lang=case.get("source_lang"))
+    return clean_document(doc, CONFIG)
+
+
+@pytest.mark.parametrize("case", GOLDEN["must_flag"], ids=lambda c: c["label"])
+def test_must_flag(case):
+    fired = {f.rule: f for f in run(case).findings}
+    for rule in case["rules"]:
+        assert rule in fired, f"{rule} did not fire; fired: {sorted(fired)}"
+        assert case["text"][fired[rule].start : fired[rule].end] == fired[rule].text
+    if "suggestion" in case:
+        assert fired[case["rules"][0]].suggestion == case["suggestion"]
+
+
+@pytest.mark.parametrize("case", GOLDEN["must_stay_silent"], ids=lambda c: c["label"])
+def test_must_stay_silent(case):
+    detector_findings = [f for f in run(case).findings if f.rule in REGISTRY]
+    assert detector_findings == [], [(f.rule, f.text) for f in detector_findings]
+
+
+def test_every_detector_has_a_golden_case_and_a_valid_category():
+    flagged = {rule for case in GOLDEN["must_flag"] for rule in case["rules"]}
+    assert sorted(set(REGISTRY) - flagged) == []
+    assert all(d.category in CATEGORIES for d in REGISTRY.values())
+
+
+def test_a_name_spelt_two_ways_across_the_corpus_is_reported_once(tmp_path):
+    import json
+
+    from tests.test_shards import run_plain
+
+    texts = ["President Zelensky met the envoy in the capital.", "Zelensky said the talks went well.",
+             "Talks with Zelensky resumed.", "Later, Zelenskyy spoke to reporters.", "Zelenskyy thanked the allies."]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": t, "lang": "en"}) + "\n" for i, t in enumerate(texts)),
+                      encoding="utf-8")
+    summary = run_plain(corpus, tmp_path / "out", shard_size=2)
+    findings = [json.loads(line) for line in (tmp_path / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    variants = [f for f in findings if f["rule"] == "consistency.name_variant"]
+    assert [(f["doc_id"], f["text"], f["suggestion"]) for f in variants] == [("d3", "Zelenskyy", "Zelensky")]
+    assert texts[3][variants[0]["start"]:variants[0]["end"]] == "Zelenskyy"
+    assert summary["findings_by_rule"]["consistency.name_variant"] == 1
+    assert summary["findings"] == len(findings)

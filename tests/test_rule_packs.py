@@ -1,0 +1,61 @@
+"""Every rule pack in cleaners/rules/ against its golden cases in tests/golden/packs/<pack>.yaml.
+
+A golden file lists real MT errors that must be flagged (`must_flag`: the rule ids expected, and
+the suggestion where one is given) and correct text that must stay silent (`must_stay_silent`),
+each with its target language and, for pair-specific rules, its source language.
+"""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cleaners.config import DEFAULT_PACKS, CleanConfig
+from cleaners.pipeline import clean_document
+from cleaners.rulepack import load_pack
+from mtqa.records import Document
+
+GOLDEN = Path(__file__).parent / "golden" / "packs"
+CONFIG = CleanConfig(rule_packs=DEFAULT_PACKS)
+PACK_RULES = {rule.id for path in DEFAULT_PACKS[1:] for rule in load_pack(path).rules}
+
+
+def cases(kind: str) -> list:
+    out = []
+    for path in sorted(GOLDEN.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")).get(kind, []):
+            out.append(pytest.param(case, id=f"{path.stem}: {case['label']}"))
+    return out
+
+
+def findings_for(case: dict):
+    doc = Document("case", case["text"], case.get("lang", "en"), source_lang=case.get("source_lang"))
+    return clean_document(doc, CONFIG)
+
+
+@pytest.mark.parametrize("case", cases("must_flag"))
+def test_must_flag(case):
+    result = findings_for(case)
+    fired = {f.rule: f for f in result.findings}
+    for rule in case["rules"]:
+        assert rule in fired, f"{rule} did not fire on {case['text']!r}; fired: {sorted(fired)}"
+        finding = fired[rule]
+        assert case["text"][finding.start : finding.end] == finding.text
+    if "suggestion" in case:
+        assert fired[case["rules"][0]].suggestion == case["suggestion"]
+    if "fixed" in case:
+        assert result.text == case["fixed"]
+
+
+@pytest.mark.parametrize("case", cases("must_stay_silent"))
+def test_must_stay_silent(case):
+    result = findings_for(case)
+    pack_findings = [f for f in result.findings if f.rule in PACK_RULES]
+    assert pack_findings == [], [(f.rule, f.text) for f in pack_findings]
+
+
+def test_every_pack_rule_has_a_golden_case():
+    flagged = {rule for path in GOLDEN.glob("*.yaml")
+               for case in yaml.safe_load(path.read_text(encoding="utf-8")).get("must_flag", []) for rule in case["rules"]}
+    missing = sorted(PACK_RULES - flagged)
+    assert not missing, f"rules without a must_flag golden case: {missing}"
