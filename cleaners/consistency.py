@@ -38,19 +38,33 @@ def _key(word: str) -> str:
 
 def variant_groups(doc_counts: Counter) -> list[tuple[str, list[str]]]:
     """(majority form, other forms) for each group of variants, most used groups first.
-    `doc_counts` counts, for each word, the documents it appears in."""
+    `doc_counts` counts, for each word, the documents it appears in. A word joins the group of the
+    first more frequent word with the same key, or one edit from it (same first letter). Candidates
+    come from an index of single-letter deletions (two words one edit apart share one), so each
+    word costs a few lookups, not a comparison with every other word."""
     by_key: dict[str, list[str]] = {}
+    deletions: dict[str, list[str]] = {}
     for word in sorted(doc_counts, key=lambda w: (-doc_counts[w], w)):
         key = _key(word)
-        home = next((k for k in by_key if k == key or (min(len(k), len(key)) >= 6 and k[0] == key[0]
-                                                      and DamerauLevenshtein.distance(k, key, score_cutoff=1) <= 1)), None)
-        by_key.setdefault(home or key, []).append(word)
+        home = key if key in by_key else None
+        if home is None and len(key) >= 6:
+            home = next((k for v in _deletions(key) for k in deletions.get(v, ())
+                         if k[0] == key[0] and DamerauLevenshtein.distance(k, key, score_cutoff=1) <= 1), None)
+        if home is None:
+            home = key
+            for v in _deletions(key):
+                deletions.setdefault(v, []).append(key)
+        by_key.setdefault(home, []).append(word)
     groups = []
     for words in by_key.values():
         if len(words) > 1 and sum(doc_counts[w] for w in words) >= MIN_DOCUMENTS and doc_counts[words[0]] > doc_counts[words[1]]:
             groups.append((words[0], words[1:]))
     groups.sort(key=lambda g: (-doc_counts[g[0]], g[0]))
     return groups
+
+
+def _deletions(key: str) -> list[str]:
+    return [key] + [key[:i] + key[i + 1 :] for i in range(len(key))]
 
 
 def count_documents(names_per_document: Iterable[Iterable[str]]) -> Counter:

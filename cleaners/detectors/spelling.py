@@ -8,6 +8,7 @@ lookup compares a word with a few thousand others, not with the whole vocabulary
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
@@ -39,7 +40,9 @@ def _frequencies(lang: str) -> dict[str, float]:
     otherwise fall back to a related language's: Spanish for Basque)."""
     from wordfreq import get_frequency_dict
 
-    return get_frequency_dict(lang, wordlist="best") if lang in _languages() else {}
+    freqs = get_frequency_dict(lang, wordlist="best") if lang in _languages() else {}
+    gc.freeze()  # a million-entry dict the cyclic GC would otherwise walk at every full collection
+    return freqs
 
 
 def known_word(word: str, lang: str | None, common: bool = False, min_zipf: float | None = None) -> bool:
@@ -63,9 +66,11 @@ def _buckets(lang: str) -> dict[tuple[str, int], list[str]]:
     for _, word in frequent:
         if len(word) >= MIN_LENGTH - 1 and word.isalpha():
             out[(word[0], len(word))].append(word)
+    gc.freeze()
     return dict(out)
 
 
+@lru_cache(maxsize=65536)
 def correction(word: str, lang: str) -> str | None:
     """The most frequent known word one edit (or one transposition) away, case kept; or None."""
     low = word.casefold()
