@@ -53,13 +53,17 @@ def _norm(text: str) -> str:
     return " ".join(_TOKEN.findall(text.casefold()))
 
 
+def _translated(view: DocView) -> bool:
+    """A record with a source in another language, both languages known: what the untranslated checks need."""
+    return bool(view.doc.source and view.lang and view.source_lang and view.lang != view.source_lang)
+
+
 @detector("source.untranslated", "accuracy/untranslated", "critical",
           "The translation is the source text, or nearly all of it, left untranslated.")
 def untranslated(view: DocView) -> Iterator[Hit]:
-    source = view.doc.source
-    if not source or not view.lang or not view.source_lang or view.lang == view.source_lang:
+    if not _translated(view):
         return
-    target_words, source_words = _norm(view.text).split(), _norm(source).split()
+    target_words, source_words = _norm(view.text).split(), _norm(view.doc.source or "").split()
     source_set = set(source_words)
     # copied words that are words of the source language and not of the target: a citation or a
     # list of names is the same in both languages and proves nothing
@@ -73,10 +77,9 @@ def untranslated(view: DocView) -> Iterator[Hit]:
 @detector("source.untranslated_word", "accuracy/untranslated", "major",
           "A word copied from the source that is a word of the source language but not of the target language.")
 def untranslated_word(view: DocView) -> Iterator[Hit]:
-    source = view.doc.source
-    if not source or not view.lang or not view.source_lang or view.lang == view.source_lang:
+    if not _translated(view):
         return
-    source_words = {w.casefold() for w in _TOKEN.findall(source)}
+    source_words = {w.casefold() for w in _TOKEN.findall(view.doc.source or "")}
     for m in _TOKEN.finditer(view.text):
         word = m.group()
         low = word.casefold()

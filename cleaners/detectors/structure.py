@@ -37,13 +37,17 @@ def _same_line(text: str, a_end: int, b_start: int) -> bool:
     return "\n" not in text[a_end:b_start] and "\r" not in text[a_end:b_start]
 
 
+def _sentence_pairs(view: DocView) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+    """Consecutive sentences, in languages that have upper and lower case (none else)."""
+    if _cased(view.lang):
+        yield from zip(view.sentences, view.sentences[1:])
+
+
 @detector("structure.broken_sentence", "fluency/punctuation", "major",
           "A sentence cut in two by a stray full stop: the second part starts in lower case (\"of the bloc. soviet.\").")
 def broken_sentence(view: DocView) -> Iterator[Hit]:
-    text, spans = view.text, view.sentences
-    if not _cased(view.lang):
-        return
-    for (ps, pe), (s, e) in zip(spans, spans[1:]):
+    text = view.text
+    for (ps, pe), (s, e) in _sentence_pairs(view):
         words = _WORD.findall(text[s:e])
         first = text[s]
         if (text[pe - 1] == "." and first.islower() and _same_line(text, pe, s) and 1 <= len(words) <= 3
@@ -62,10 +66,8 @@ def _mixed_case(word: str) -> bool:
 @detector("structure.lowercase_start", "fluency/grammar", "minor",
           "A sentence that starts in lower case after a full stop, question or exclamation mark.")
 def lowercase_start(view: DocView) -> Iterator[Hit]:
-    text, spans = view.text, view.sentences
-    if not _cased(view.lang):
-        return
-    for (ps, pe), (s, e) in zip(spans, spans[1:]):
+    text = view.text
+    for (ps, pe), (s, e) in _sentence_pairs(view):
         m = _WORD.match(text, s)
         if m is None or not text[s].islower() or _mixed_case(m.group()) or text[pe - 1] not in ".!?":
             continue
