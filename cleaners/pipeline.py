@@ -48,13 +48,14 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     source = primary_subtag(source_lang) if source_lang else None
     rules = rules_for(config.rule_packs)
     timed_out: list[str] = []
-    detection = None
+    detection, detected_on = None, None
     # Encoding repair and the automatic rules, until the text stops changing: each can expose work
     # for the other (ftfy reads "é  Ã©" and "é Ã©" differently), and cleaned text must be a fixed point.
     for _ in range(MAX_REPAIR_ROUNDS):
         before = log.text
         findings += repair_unicode(log, doc.id, config.fix_encoding, config.unicode_form)
         if detection is None:
+            detected_on = log.text
             detection = langid.detect(log.text, config.langid_min_letters, config.langid_min_prob, config.langid_min_han)
         locale = expected or detection.lang
         fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source)
@@ -62,7 +63,7 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
         timed_out += late
         if log.text == before:
             break
-    if log.text != doc.text:
+    if log.text != detected_on:  # the fixes changed the text since it was identified
         detection = langid.detect(log.text, config.langid_min_letters, config.langid_min_prob, config.langid_min_han)
     reported, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, fixes=False)
     findings += reported

@@ -4,7 +4,6 @@ browser (headless Chromium) that renders it and runs none of the corpus's markup
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 

@@ -67,7 +67,7 @@ def _mixed_case(word: str) -> bool:
           "A sentence that starts in lower case after a full stop, question or exclamation mark.")
 def lowercase_start(view: DocView) -> Iterator[Hit]:
     text = view.text
-    for (ps, pe), (s, e) in _sentence_pairs(view):
+    for (_, pe), (s, e) in _sentence_pairs(view):
         m = _WORD.match(text, s)
         if m is None or not text[s].islower() or _mixed_case(m.group()) or text[pe - 1] not in ".!?":
             continue
@@ -84,7 +84,7 @@ def lowercase_start(view: DocView) -> Iterator[Hit]:
 def fragment(view: DocView) -> Iterator[Hit]:
     text, spans = view.text, view.sentences
     headings = set(_data()["headings"])
-    for (ps, pe), (s, e) in zip(spans, spans[1:]):
+    for (_, pe), (s, e) in zip(spans, spans[1:]):
         piece = text[s:e]
         words = _WORD.findall(piece)
         if (len(words) == 1 and piece.rstrip(".") == words[0] and piece.endswith(".") and text[s].isupper()
