@@ -2,6 +2,11 @@
 
     python benchmarks/corpus.py all OUT.jsonl [--repeat N]   every MT output (~60,000 segments)
     python benchmarks/corpus.py sample OUT.jsonl             the small multilingual sample in corpora/samples
+    python benchmarks/corpus.py tmx OUT.tmx                  the sample's into-English records as a TMX memory
+    python benchmarks/corpus.py xliff OUT.xlf                the sample's German-English records as XLIFF 1.2
+
+The TMX and XLIFF files are written by translate-toolkit (installed with mtqa's test extras), as a
+translator's tool would write them.
 
 Each record follows mtqa's input contract: id, text (the MT output), lang (target), source,
 source_lang, references (the human translations), plus the system name and the MQM error
@@ -64,12 +69,41 @@ def sample(per_pair: int = 4) -> list[dict]:
     return out
 
 
+def translation_file(fmt: str) -> bytes:
+    """The sample as a translation memory (every into-English record, one tu each, the system in a
+    note) or an XLIFF 1.2 file (the German-English records), written by translate-toolkit."""
+    from translate.storage import tmx, xliff
+
+    records = [r for r in sample() if r["lang"] == "en" and (fmt == "tmx" or r["source_lang"] == "de")]
+    if fmt == "tmx":
+        store = tmx.tmxfile(sourcelanguage="*all*", targetlanguage="en")
+    else:
+        store = xliff.xlifffile.parsestring(
+            b'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="bio-mqm-sample" '
+            b'source-language="de" target-language="en" datatype="plaintext"><body/></file></xliff>')
+    for rec in records:
+        unit = store.addsourceunit(rec["source"]) if fmt == "tmx" else store.addsourceunit(rec["source"], "bio-mqm-sample")
+        if fmt == "tmx":
+            unit.xmlelement.set("tuid", rec["id"])
+            unit.setsource(rec["source"], sourcelang=rec["source_lang"])
+            unit.settarget(rec["text"], lang="en")
+        else:
+            unit.setid(rec["id"])
+            unit.settarget(rec["text"])
+        unit.addnote(f"MT system: {rec['system']}", origin="translator")
+    return bytes(store)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["all", "sample"])
+    parser.add_argument("what", choices=["all", "sample", "tmx", "xliff"])
     parser.add_argument("out")
     parser.add_argument("--repeat", type=int, default=1, help="copies of the corpus (ids suffixed), for scale tests")
     args = parser.parse_args()
+    if args.what in ("tmx", "xliff"):
+        Path(args.out).write_bytes(translation_file(args.what))
+        print(f"wrote {args.out}", file=sys.stderr)
+        return
     with open(args.out, "w", encoding="utf-8") as out:
         if args.what == "sample":
             records = sample()

@@ -45,10 +45,21 @@ class _Piece:
 class EditLog:
     """Revised text plus the map from every change back to the original."""
 
-    def __init__(self, original: str) -> None:
+    def __init__(self, original: str, tags: Sequence[tuple[int, int]] = ()) -> None:
         self.original = original
         self._pieces: list[_Piece] = [_Piece(0, len(original), original)] if original else []
         self.text = original
+        # Inline markup of XLIFF/TMX (corpora/inline.py), in original offsets: (p, p) where a paired
+        # tag opens or closes, (p, p + 1) for the placeholder of a standalone code.
+        self.tags = sorted(tags)
+
+    def crosses_tag(self, start: int, end: int) -> bool:
+        """Would changing `text[start:end]` cut through a tag or change a code's placeholder?
+        Insertions never do; a change may end or start where a tag stands."""
+        if not self.tags or start == end:
+            return False
+        o_start, o_end = self.orig_span(start, end)
+        return any((a < b and a < o_end and o_start < b) or (a == b and o_start < a < o_end) for a, b in self.tags)
 
     @property
     def changed(self) -> bool:

@@ -58,10 +58,10 @@ def repair_unicode(log: EditLog, doc_id: str, fix_mojibake: bool = True, form: s
     """
     findings: list[Finding] = []
     for _ in range(MAX_REPAIR_ROUNDS):
-        found = (fix_encoding(log, doc_id) if fix_mojibake else []) + (normalise_unicode(log, doc_id, form) if form else [])
-        if not found:
+        before = log.text
+        findings += (fix_encoding(log, doc_id) if fix_mojibake else []) + (normalise_unicode(log, doc_id, form) if form else [])
+        if log.text == before:
             break
-        findings += found
     return findings
 
 
@@ -70,13 +70,16 @@ def fix_encoding(log: EditLog, doc_id: str) -> list[Finding]:
     findings: list[Finding] = []
     # Last line first, so the offsets of the lines still to do are not moved by the fixes.
     for line_start, line, plan in reversed(_ftfy_plans(log.text)):
+        rest = len(log.text) - line_start - len(line)  # the text after this line: fixed already, it stays
         current = line
         for step in _group_plan(plan):
             fixed = ftfy.apply_plan(current, step)
             rule, severity, message = _describe(step)
             changes = [(line_start + s, line_start + e, rep) for s, e, rep in diff_changes(current, fixed)]
             findings += _apply(log, doc_id, changes, rule, "encoding", severity, message)
-            current = fixed
+            current = log.text[line_start : len(log.text) - rest]
+            if current != fixed:  # a change was held back at an inline tag: the rest of the plan no longer fits
+                break
     return findings
 
 
@@ -106,11 +109,11 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     timed_out: list[str] = []
     if fixes:
         for _ in range(MAX_REPAIR_ROUNDS):
-            before = len(findings)
+            before = log.text
             for rule in applicable:
                 if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out)):
                     findings += _apply(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
-            if len(findings) == before:
+            if log.text == before:
                 break
         return findings, timed_out
     for rule in applicable:
@@ -194,11 +197,21 @@ def _offsets(tokens: list[str], prefix: int) -> list[int]:
 
 def _apply(log: EditLog, doc_id: str, changes: list[tuple[int, int, str]], rule: str, category: str,
            severity: str, message: str) -> list[Finding]:
-    """Make the changes; one finding per change made, suggesting what its span of the original now reads."""
-    return [
+    """Make the changes; one finding per change made, suggesting what its span of the original now reads.
+
+    A change that would cut through an inline tag (XLIFF/TMX markup) is not made: it becomes a
+    finding for review instead, so a fix never breaks the markup a CAT tool needs."""
+    held = [c for c in changes if log.crosses_tag(c[0], c[1])]
+    findings = [
         Finding(doc_id, s, e, log.original[s:e], rule, category, severity, message, now, "auto")
-        for s, e, now in log.replace(changes, rule)
+        for s, e, now in log.replace([c for c in changes if c not in held], rule)
     ]
+    for s, e, replacement in held:
+        o_start, o_end = log.orig_span(s, e)
+        findings.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule, category, severity,
+                                f"{message} (not fixed automatically: the change would cross an inline tag)",
+                                replacement, "review"))
+    return findings
 
 
 def _ftfy_plans(text: str) -> list[tuple[int, str, list[tuple[str, str]]]]:

@@ -41,7 +41,7 @@ def rules_for(packs: tuple[str, ...]) -> tuple[PatternRule, ...]:
 
 
 def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
-    log = EditLog(doc.text)
+    log = EditLog(doc.text, doc.tags)
     findings: list[Finding] = []
     expected = primary_subtag(doc.lang or config.lang) if (doc.lang or config.lang) else None
     source_lang = doc.source_lang or config.source_lang
@@ -77,7 +77,8 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
         said = {(f.start, f.end, f.suggestion) for f in findings}
         # a detector that agrees with a rule pack on the span and the fix adds nothing: say it once
         findings += [f for f in run_detectors(view) if (f.start, f.end, f.suggestion) not in said]
-    findings.sort(key=lambda f: (f.start, f.end, f.rule))
+    # a fix held back at an inline tag is reported by every repair round: say it once
+    findings = sorted(dict.fromkeys(findings), key=lambda f: (f.start, f.end, f.rule))
     names = [(w, *log.orig_span(s, e)) for w, s, e in name_candidates(log.text, locale)]
     return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)), checkable, names)
 

@@ -49,6 +49,9 @@ def to_document(raw: RawRecord) -> Document | Rejected:
         references = [references]
     if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
         return reject("wrong_type", "'references' must be a list of texts")
+    tags = _inline_tags(record.get("inline_tags"), len(text))
+    if tags is None:
+        return reject("wrong_type", "'inline_tags' must be a list of [start, end] offsets into 'text'")
     return Document(
         id=doc_id,
         text=text,
@@ -57,7 +60,23 @@ def to_document(raw: RawRecord) -> Document | Rejected:
         source_lang=record.get("source_lang") or None,
         references=tuple(references),
         record=record,
+        tags=tags,
     )
+
+
+def _inline_tags(value: Any, length: int) -> tuple[tuple[int, int], ...] | None:
+    """The `inline_tags` field (set by the TMX and XLIFF readers) checked, or None if malformed."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        return None
+    tags = []
+    for tag in value:
+        if not (isinstance(tag, list) and len(tag) == 2 and all(type(n) is int for n in tag)
+                and 0 <= tag[0] <= tag[1] <= length):
+            return None
+        tags.append((tag[0], tag[1]))
+    return tuple(tags)
 
 
 class IdIndex:

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-FORMATS = ("jsonl", "tsv", "txt", "folder")
+FORMATS = ("jsonl", "tsv", "txt", "folder", "tmx", "xliff")
+TRANSLATION_FORMATS = ("tmx", "xliff")  # read and written back by corpora/bilingual.py and writeback.py
+_TRANSLATION_SUFFIXES = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".xlif": "xliff", ".sdlxliff": "xliff",
+                         ".mqxliff": "xliff"}
 
 
 class CorpusError(Exception):
@@ -67,17 +70,24 @@ def detect_format(path: Path) -> str:
         return "tsv"
     if last == ".txt":
         return "txt"
+    if last in _TRANSLATION_SUFFIXES and suffixes == [s.lower() for s in path.suffixes]:  # not gzipped
+        return _TRANSLATION_SUFFIXES[last]
     raise CorpusError(f"{path}: cannot tell the format from the file name; pass --format ({', '.join(FORMATS)})")
 
 
-def read_corpus(path: str | Path, fmt: str | None = None) -> Iterator[RawRecord | Rejected]:
-    """Stream the records of a corpus file or folder."""
+def read_corpus(path: str | Path, fmt: str | None = None, lang: str | None = None) -> Iterator[RawRecord | Rejected]:
+    """Stream the records of a corpus file or folder; `lang` picks the target language of a
+    multilingual TMX."""
     path = Path(path)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
     fmt = fmt or detect_format(path)
     if fmt not in FORMATS:
         raise CorpusError(f"{path}: unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in TRANSLATION_FORMATS:  # lxml is loaded only for these formats
+        from corpora.bilingual import read_translation_file
+
+        return read_translation_file(path, fmt, lang)
     readers = {"jsonl": read_jsonl, "tsv": read_tsv, "txt": read_txt, "folder": read_folder}
     return readers[fmt](path)
 

@@ -25,6 +25,9 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from cleaners.config import CleanConfig
 from cleaners.signature import cache_fingerprint, run_signature
 from corpora.cache import build_cache
+from corpora.readers import TRANSLATION_FORMATS, detect_format
+from corpora.writeback import write_back
+from corpora.writers import write_json
 from flows.progress import progress_bar
 from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 
@@ -51,6 +54,7 @@ _RETRY = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_facto
           "retry_condition_fn": _transient}
 clean_shard_task = task(clean_shard, name="clean-shard", **_RETRY)
 merge_shards_task = task(merge_shards, name="merge-outputs", **_RETRY)
+write_back_task = task(write_back, name="write-translation-file")
 
 
 @flow(name="mtqa-cleanup", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1), validate_parameters=False)
@@ -79,7 +83,7 @@ def cleanup_flow(
     read = ReadStats()
     shards, futures = [], []
     with output_lock(out), progress_bar(show_progress) as bar:
-        for shard in read_into_shards(input_path, work, shard_size, input_format, read):
+        for shard in read_into_shards(input_path, work, shard_size, input_format, read, config.lang):
             shards.append(shard)
             futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
             bar.update(total=read.documents)
@@ -87,7 +91,12 @@ def cleanup_flow(
         for future in as_completed(futures):
             bar.advance(future.result()["totals"].get("documents", 0))
         counts = [f.result() for f in futures]
-        summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, write_summary)
+        summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, write_summary=False)
+        fmt = input_format or detect_format(Path(input_path))
+        if fmt in TRANSLATION_FORMATS:  # the cleaned file for the CAT tool, beside the JSONL outputs
+            summary["translation_file"] = write_back_task(input_path, fmt, config.lang, out).name
+        if write_summary:
+            write_json(out / "summary.json", summary)  # last: the folder is complete
         build_cache(cache, [s.with_suffix(".cache.jsonl") for s in shards])
         shutil.rmtree(work, ignore_errors=True)
     return summary

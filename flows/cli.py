@@ -19,7 +19,8 @@ import click
 
 from cleaners.config import DEFAULT_PACKS, CleanConfig
 from cleaners.rulepack import RulePackError, load_pack
-from corpora.readers import FORMATS, CorpusError, detect_format
+from corpora.bilingual import load as load_translation_file
+from corpora.readers import FORMATS, TRANSLATION_FORMATS, CorpusError, detect_format
 
 _DEFAULTS = CleanConfig()
 
@@ -45,11 +46,13 @@ def cleaning_options(command):
                      help="Output folder (created if needed): cleaned.jsonl, findings.jsonl, edits.jsonl, quarantine.jsonl, "
                           "summary.json, and with `run` report.html."),
         click.option("--lang", default=None, metavar="L",
-                     help="Expected language of the text (e.g. en) for records without a 'lang' field; enables wrong-language findings and locale rules."),
+                     help="Expected language of the text (e.g. en) for records without a 'lang' field; enables wrong-language findings "
+                          "and locale rules. In a multilingual TMX, the target language to check."),
         click.option("--source-lang", default=None, metavar="L",
                      help="Source language for records without a 'source_lang' field (recorded in the signature; no check uses it yet)."),
         click.option("--format", "input_format", type=click.Choice(FORMATS), default=None,
-                     help="Input format; by default from the extension (.jsonl/.ndjson/.json, optionally .gz; .tsv; .txt) or 'folder' for a directory of .txt files."),
+                     help="Input format; by default from the extension (.jsonl/.ndjson/.json, optionally .gz; .tsv; .txt; .tmx; "
+                          ".xlf/.xliff/.sdlxliff: XLIFF 1.2 or 2.x, told apart by content) or 'folder' for a directory of .txt files."),
         click.option("--rules", "rule_packs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=str), metavar="PACK.yaml",
                      help="An extra YAML rule pack, applied after the built-in ones (repeatable)."),
         click.option("--no-builtin-rules", is_flag=True, help="Do not apply the built-in whitespace and punctuation rules."),
@@ -120,8 +123,10 @@ def clean(**opts) -> None:
     """Clean a corpus: normalise text, check its language, flag and fix MT artifacts.
 
     INPUT is a JSONL file (one {"id", "text", ...} object a line, optionally .gz), a TSV file with a
-    header (columns id, text, ...), a .txt file (one document), or a folder of .txt files.
-    Every input record ends up in cleaned.jsonl or, with the reason, in quarantine.jsonl.
+    header (columns id, text, ...), a .txt file (one document), a folder of .txt files, or a TMX or
+    XLIFF file (then the output folder also gets cleaned.tmx / cleaned.xlf, with the findings as
+    notes, for the CAT tool). Every input record ends up in cleaned.jsonl or, with the reason, in
+    quarantine.jsonl.
     """
     config = _config(opts)
     started = time.perf_counter()
@@ -254,11 +259,12 @@ def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs
     path = Path(input_path)
     if not path.exists():
         raise FatalError(f"{input_path}: no such file or folder")
-    if input_format is None:
-        try:
-            detect_format(path)
-        except CorpusError as exc:
-            raise FatalError(str(exc)) from exc
+    try:
+        fmt = input_format or detect_format(path)
+        if fmt in TRANSLATION_FORMATS:
+            load_translation_file(path, fmt)  # not XML, or not the format it claims: say so before Prefect starts
+    except CorpusError as exc:
+        raise FatalError(str(exc)) from exc
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -291,6 +297,9 @@ def _print_summary(summary: dict, out_dir: str, seconds: float) -> None:
     if summary["rule_timeouts"]:
         lines.append("Rules that hit their time limit (skipped there): "
                      + ", ".join(f"{k} on {v} documents" for k, v in summary["rule_timeouts"].items()) + ".")
+    if summary.get("translation_file"):
+        lines.append(f"Cleaned {Path(summary['input']).suffix.lstrip('.').upper()} file, with the findings as notes: "
+                     f"{Path(out_dir) / summary['translation_file']}")
     rate = docs / seconds if seconds > 0 else 0.0
     lines.append(f"Done in {seconds:.1f} s ({rate:.{0 if rate >= 10 else 1}f} documents/s). Output: {out_dir}/ (summary: {Path(out_dir) / 'summary.json'})")
     click.echo("\n".join(lines))

@@ -42,14 +42,15 @@ class ReadStats:
     shards: int = 0
 
 
-def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str | None, stats: ReadStats) -> Iterator[Path]:
+def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str | None, stats: ReadStats,
+                     lang: str | None = None) -> Iterator[Path]:
     """Yield each shard file as soon as it is written, so cleaning starts before reading ends."""
     work_dir.mkdir(parents=True, exist_ok=True)
     ids = IdIndex(work_dir / "ids.sqlite")
     batch: list[str] = []
     try:
         with atomic_writer(work_dir / "read.quarantine.jsonl") as quarantine:
-            for item in read_corpus(input_path, fmt):
+            for item in read_corpus(input_path, fmt, lang):
                 stats.records += 1
                 doc = to_document(item) if isinstance(item, RawRecord) else item
                 if isinstance(doc, Document):

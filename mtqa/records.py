@@ -42,6 +42,8 @@ class Document:
     source_lang: str | None = None
     references: tuple[str, ...] = ()
     record: dict[str, Any] = field(default_factory=dict, compare=False)
+    # Where inline markup (XLIFF/TMX tags) stands in `text`: spans no fix may cut through.
+    tags: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,8 @@ CONTEXT = 30  # characters shown around an edit
 
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
                    trim_blocks=True, lstrip_blocks=True)
-_VISIBLE = str.maketrans({" ": "␣", "\t": "⇥", "\n": "↵", "\r": "␍", "\u00a0": "⍽"})
+_CODES = str.maketrans({"\ue103": "⬚"})  # an inline code of an XLIFF/TMX segment (corpora/inline.py)
+_VISIBLE = str.maketrans({" ": "␣", "\t": "⇥", "\n": "↵", "\r": "␍", "\u00a0": "⍽", "\ue103": "⬚"})
 
 
 def visible(text: str) -> str:
@@ -36,7 +37,13 @@ def visible(text: str) -> str:
     return text.translate(_VISIBLE) if text else "∅"
 
 
+def codes(text: str) -> str:
+    """Inline codes of TMX/XLIFF segments as a box, as CAT tools show them (not a private-use glyph)."""
+    return text.translate(_CODES)
+
+
 _env.filters["visible"] = visible
+_env.filters["codes"] = codes
 _env.filters["pvalue"] = pvalue
 
 

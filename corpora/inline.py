@@ -1,0 +1,96 @@
+"""Text with inline markup (XLIFF, TMX) as the plain text a translator sees, and back.
+
+A `<target>` or `<seg>` mixes text with inline elements: paired ones that wrap text (`<g>`, `<pc>`,
+`<mrk>`, `<hi>`) and codes that stand for something that is not text (`<x/>`, `<ph>`, `<bpt>`, ...).
+`flatten` reads the text a translator sees: the text of the element and of the paired elements in
+it, with each code shown as one placeholder character (U+E103, the character Okapi uses for an
+isolated code, which ftfy and the rules leave alone) so that "word <x/> word" does not read as a
+double space. Every run of text is a *slot* (an element's `.text` or `.tail`); the markup between
+slots is listed as tags: `(p, p)` where a paired tag opens or closes, `(p, p + 1)` for a code.
+
+Cleaning never changes a tag (cleaners/edits.py refuses changes that cut through one), so every
+edit falls inside one slot, and `rewrite` puts the cleaned text back slot by slot: the elements,
+their attributes and their order are untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from cleaners.edits import apply_edits
+from mtqa.records import Edit
+
+CODE = "\ue103"
+
+# Inline elements whose content is text a translator translates (XLIFF 1.2, XLIFF 2, TMX 1.4).
+# Any other element inside a segment is a code: shown as CODE, never changed.
+PAIRED = frozenset({"g", "mrk", "pc", "hi"})
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    element: etree._Element
+    attr: str  # "text" or "tail"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class InlineText:
+    text: str
+    slots: tuple[Slot, ...]
+    tags: tuple[tuple[int, int], ...]
+
+
+def flatten(element: etree._Element) -> InlineText:
+    """The text of a segment element, its slots and where its tags stand."""
+    parts: list[str] = []
+    slots: list[Slot] = []
+    tags: list[tuple[int, int]] = []
+    pos = 0
+
+    def take(node: etree._Element, attr: str) -> None:
+        nonlocal pos
+        value = getattr(node, attr) or ""
+        slots.append(Slot(node, attr, pos, pos + len(value)))
+        parts.append(value)
+        pos += len(value)
+
+    def walk(node: etree._Element) -> None:
+        nonlocal pos
+        take(node, "text")
+        for child in node:
+            if isinstance(child.tag, str) and etree.QName(child).localname in PAIRED:
+                tags.append((pos, pos))
+                walk(child)
+                tags.append((pos, pos))
+            elif isinstance(child.tag, str) or child.tag is etree.Entity:  # an unexpanded &entity; too
+                tags.append((pos, pos + 1))
+                parts.append(CODE)
+                pos += 1
+            else:  # a comment or processing instruction: invisible, but it stays where it is
+                tags.append((pos, pos))
+            take(child, "tail")
+
+    walk(element)
+    return InlineText("".join(parts), tuple(slots), tuple(dict.fromkeys(tags)))
+
+
+def rewrite(inline: InlineText, edits: Iterable[Edit]) -> None:
+    """Apply edits (offsets in `inline.text`) to the slots they fall in. An insertion where two
+    slots meet goes to the first (the text before a tag); an edit that spans a tag is a bug of the
+    caller and raises ValueError rather than break the markup."""
+    by_slot: dict[int, list[Edit]] = {}
+    for edit in edits:
+        index = next((i for i, s in enumerate(inline.slots) if s.start <= edit.start and edit.end <= s.end), None)
+        if index is None:
+            raise ValueError(f"edit {edit.start}:{edit.end} of {edit.doc_id!r} crosses an inline tag")
+        by_slot.setdefault(index, []).append(edit)
+    for index, slot_edits in by_slot.items():
+        slot = inline.slots[index]
+        shifted = [Edit(e.doc_id, e.start - slot.start, e.end - slot.start, e.before, e.after, e.rule) for e in slot_edits]
+        value = apply_edits(inline.text[slot.start : slot.end], shifted)
+        setattr(slot.element, slot.attr, value or None)
