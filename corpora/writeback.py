@@ -11,7 +11,6 @@ TMX `x-mtqa-state`. mtqa's notes from an earlier run are replaced, not piled up.
 from __future__ import annotations
 
 import codecs
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from lxml import etree
 from corpora.bilingual import MTQA, Segment, TranslationFile, load, segments
 from corpora.inline import flatten, rewrite
 from corpora.readers import CorpusError
-from corpora.writers import atomic_writer
+from corpora.writers import atomic_writer, read_jsonl
 from mtqa.records import Edit
 
 PRIORITY = {"critical": "1", "major": "3", "minor": "5"}  # XLIFF note priority: 1 is the highest
@@ -36,12 +35,12 @@ def write_back(input_path: str | Path, fmt: str, lang: str | None, out_dir: Path
     """Write `out_dir/cleaned.<ext>` from the input file and the run's cleaned, edits and findings files."""
     path = Path(input_path)
     file = load(path, fmt)
-    records = {str(r["id"]): r for r in _read_jsonl(out_dir / "cleaned.jsonl")}
+    records = {str(r["id"]): r for r in read_jsonl(out_dir / "cleaned.jsonl")}
     edits: dict[str, list[Edit]] = defaultdict(list)
-    for e in _read_jsonl(out_dir / "edits.jsonl"):
+    for e in read_jsonl(out_dir / "edits.jsonl"):
         edits[e["doc_id"]].append(Edit(**e))
     findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in _read_jsonl(out_dir / "findings.jsonl"):
+    for f in read_jsonl(out_dir / "findings.jsonl"):
         findings[f["doc_id"]].append(f)
     seen: set[str] = set()
     for seg in segments(file, lang):
@@ -68,10 +67,13 @@ def write_back(input_path: str | Path, fmt: str, lang: str | None, out_dir: Path
 def serialize(tree: etree._ElementTree) -> bytes:
     """The whole document in its own encoding, with declaration and DOCTYPE; unchanged parts
     come out as they went in (attribute quoting and escapes may differ, the XML does not)."""
-    encoding = tree.docinfo.encoding or "UTF-8"
-    data = etree.tostring(tree, encoding=encoding, xml_declaration=True)
-    newline = codecs.lookup(encoding).encode("\n")[0]
-    return data + newline if newline == b"\n" else data
+    info = tree.docinfo
+    encoding = info.encoding or "UTF-8"
+    if codecs.lookup(encoding).encode("\n")[0] != b"\n":  # UTF-16 and the like: lxml writes BOM and declaration
+        return etree.tostring(tree, encoding=encoding, xml_declaration=True)
+    standalone = "" if info.standalone is None else f' standalone="{"yes" if info.standalone else "no"}"'
+    declaration = f'<?xml version="{info.xml_version or "1.0"}" encoding="{encoding}"{standalone}?>\n'
+    return declaration.encode("ascii") + etree.tostring(tree, encoding=encoding, xml_declaration=False) + b"\n"
 
 
 def note_text(finding: dict[str, Any], applied: bool) -> str:
@@ -172,10 +174,3 @@ def _remove(element: etree._Element) -> None:
         elif not (parent.text or "").strip():
             parent.text = element.tail
     parent.remove(element)
-
-
-def _read_jsonl(path: Path):
-    with open(path, encoding="utf-8") as stream:
-        for line in stream:
-            if line.strip():
-                yield json.loads(line)

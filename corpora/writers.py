@@ -64,3 +64,11 @@ def concatenate(path: Path, parts: Iterable[Path]) -> None:
             with open(part, "rb") as stream:
                 while chunk := stream.read(1 << 20):
                     out.write(chunk)
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """Read back an output file written with `dumps`, one record at a time."""
+    with open(path, encoding="utf-8") as stream:
+        for line in stream:
+            if line.strip():
+                yield json.loads(line)

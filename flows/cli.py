@@ -305,5 +305,7 @@ def _print_summary(summary: dict, out_dir: str, seconds: float) -> None:
     click.echo("\n".join(lines))
 
 
+import flows.cli_revision  # noqa: F401  (registers review, apply, revert and learn on `main`)
+
 if __name__ == "__main__":
     main()

@@ -409,3 +409,15 @@ def test_mtqa_reports_a_broken_file_in_one_line(tmp_path):
     forced = mtqa("clean", str(bad), "--format", "tmx", "--lang", "en", "--out", str(tmp_path / "o"))
     assert forced.returncode == 0, forced.stderr
     assert (tmp_path / "o" / "cleaned.xlf").exists()
+
+
+@pytest.mark.parametrize("encoding", ["UTF-16", "ISO-8859-1"])
+def test_a_file_keeps_its_encoding(tmp_path, encoding):
+    path = tmp_path / "article.xlf"
+    path.write_bytes(OKAPI_XLIFF12.replace('encoding="UTF-8"', f'encoding="{encoding}"').encode(encoding.lower()))
+    out = tmp_path / "out"
+    write_unchanged_outputs(path, "xliff", out)
+    written = write_back(path, "xliff", None, out).read_bytes()
+    assert etree.parse(str(out / "cleaned.xlf")).docinfo.encoding == encoding
+    assert c14n(written) == c14n(path.read_bytes())
+    assert "américaine" in written.decode(encoding.lower())
