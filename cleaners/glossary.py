@@ -44,6 +44,7 @@ class Term(NamedTuple):
     lang: str | None  # the target language it is for; None = any
 
     def applies_to(self, lang: str | None) -> bool:
+        """A term is for one target language or, without one, for all."""
         return self.lang is None or self.lang == lang
 
 
@@ -63,6 +64,7 @@ def load_glossary(path: str | Path) -> Glossary:
 
 @lru_cache(maxsize=4)
 def _load(path: str, _mtime: int, _size: int) -> Glossary:
+    """Read and parse; the modification time and size are only there to key the cache."""
     try:
         raw = Path(path).read_bytes()
         text = raw.decode("utf-8-sig")
@@ -86,6 +88,7 @@ def _term(source: object, target: object, lang: object, where: str) -> Term:
 
 
 def _from_tsv(path: str, text: str) -> list[Term]:
+    """Rows of a TSV glossary, by its header's column names (so columns may come in any order)."""
     lines = text.splitlines()
     header = lines[0].split("\t") if lines else []
     if "source_term" not in header or "target_term" not in header:
@@ -104,6 +107,7 @@ def _from_tsv(path: str, text: str) -> list[Term]:
 
 
 def _from_yaml(path: str, text: str) -> list[Term]:
+    """Entries of a YAML glossary, read with the safe loader (it is user input)."""
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:

@@ -34,6 +34,7 @@ def data() -> dict:
 
 @lru_cache(maxsize=1)
 def _fold_table() -> dict[int, str]:
+    """str.translate's table for `fold`, built once."""
     return str.maketrans(data()["fold"])
 
 

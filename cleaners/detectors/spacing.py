@@ -29,11 +29,13 @@ class _Check:
     skip_langs: frozenset[str]
 
     def applies_to(self, lang: str) -> bool:
+        """As a rule pack's langs and skip_langs: for these locales, or all but those."""
         return (not self.langs or lang in self.langs) and lang not in self.skip_langs
 
 
 @lru_cache(maxsize=1)
 def _checks() -> tuple[_Check, ...]:
+    """The locale checks of qa.yaml, compiled once per process."""
     return tuple(_Check(regex.compile(c["pattern"]), c["replace"], c["message"], frozenset(c.get("langs", ())),
                         frozenset(c.get("skip_langs", ()))) for c in data()["punctuation_spacing"])
 
