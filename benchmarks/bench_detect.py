@@ -24,10 +24,14 @@ several raters appears once per rater and is scored against that rater's spans.
   References carry annotated errors too; the share of their findings that hit one is reported.
 
 Rules and categories are grouped as they come, so new detectors and rule packs show up on their own.
+Every detector runs, the default-off ones too (cleaners/data/detectors.yaml), so the per-rule
+table shows each rule's findings on MT, its precision and its findings per 1,000 words of human
+reference; the overall figures and the targets count the rules a default run uses. The figures of
+the previous run (the detect.json being replaced) are shown beside them.
 
 Run from the repository root (the full run, ~62,000 documents, takes a few minutes):
 
-    .venv/bin/python benchmarks/bench_detect.py [--limit N] [--processes 2] [--chunk 300]
+    .venv/bin/python benchmarks/bench_detect.py [--limit N] [--processes 2] [--chunk 300] [--out DIR]
 
 `--limit N` takes the first N records of each file, for a quick check. Writes
 benchmarks/results/detect.json (every figure, plus machine and run information) and
@@ -101,22 +105,26 @@ _CONFIG = None
 
 
 def _init_worker() -> None:
-    """Import mtqa once per worker and build the configuration."""
+    """Import mtqa once per worker and build the configuration: every detector on."""
     global _CONFIG, clean_document, Document
     from cleaners.config import CleanConfig
+    from cleaners.detectors import default_off
     from cleaners.pipeline import clean_document
     from mtqa.records import Document
 
-    _CONFIG = CleanConfig()
+    _CONFIG = CleanConfig(enable_rules=tuple(sorted(default_off())))
 
 
 def _describe_config() -> dict:
     """The rule packs a worker runs and the pattern rules they hold (for the report)."""
     from cleaners.pipeline import rules_for
 
+    from cleaners.detectors import default_off
+
     return {
         "rule_packs": [Path(p).name for p in _CONFIG.rule_packs],
         "pattern_rules": sorted(rule.id for rule in rules_for(_CONFIG.rule_packs)),
+        "default_off": default_off(),
     }
 
 
@@ -168,8 +176,9 @@ def _hits(counter: dict) -> dict:
     return {k: {"findings": n, "hits": h, "precision": ratio(h, n)} for k, (n, h) in sorted(counter.items())}
 
 
-def score(records: list[dict], results: list) -> dict:
-    """Every figure of the report, from the records and their findings (same order)."""
+def score(records: list[dict], results: list, skip: frozenset[str] = frozenset()) -> dict:
+    """Every figure of the report, from the records and their findings (same order), leaving out
+    the findings of the rules in `skip`."""
     by_rule = defaultdict(lambda: [0, 0])
     by_category = defaultdict(lambda: [0, 0])
     by_fix = defaultdict(lambda: [0, 0])
@@ -185,6 +194,7 @@ def score(records: list[dict], results: list) -> dict:
         timed_out.update(timeouts)
         errors = rec["errors"]
         hit_flags = []
+        findings = [f for f in findings if f[2] not in skip]
         for start, end, rule, category, _severity, fix in findings:
             hit = [cat for es, ee, cat in errors if overlaps(start, end, es, ee)]
             hit_flags.append(bool(hit))
@@ -308,6 +318,31 @@ def _meets(value: float | None, test) -> bool:
     return value is not None and test(value)
 
 
+def rule_rows(figures: dict) -> dict:
+    """Per rule: findings, hits and precision on MT, findings and rate on the references."""
+    mt, refs = figures["mt"]["by_rule"], figures["references"]["by_rule"]
+    rows = {}
+    for rule in sorted(set(mt) | set(refs)):
+        m, r = mt.get(rule, {}), refs.get(rule, {})
+        rows[rule] = {"findings": m.get("findings", 0), "hits": m.get("hits", 0), "precision": m.get("precision"),
+                      "top_mqm_hit": m.get("top_mqm_hit"), "ref_findings": r.get("findings", 0),
+                      "ref_per_1000_words": r.get("per_1000_words", 0.0)}
+    return rows
+
+
+def previous_figures(path: Path) -> dict | None:
+    """The headline figures of the run whose results are about to be replaced, for before/after."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+        fig = old["figures"]
+        return {"mtqa_commit": old["machine"]["mtqa_commit"], "date": old["machine"]["date"],
+                "limit": old["run"]["limit"], "mt_findings": fig["mt"]["findings"], "precision": fig["mt"]["precision"],
+                "recall": fig["mt"]["recall"], "ref_findings": fig["references"]["findings"],
+                "ref_per_1000_words": fig["references"]["per_1000_words"]}
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 # ---------------------------------------------------------------- run information
 
 def git(*args: str) -> str | None:
@@ -376,9 +411,22 @@ def markdown(report: dict) -> str:
     out += table(["Target", "Measured", "Result"], [
         [t["target"], num(t["value"]) if t["unit"] == "per_1000" else pct(t["value"]), "PASS" if t["pass"] else "FAIL"]
         for t in report["targets"]])
+    if report["previous"]:
+        prev, every = report["previous"], report["figures_all_rules"]
+        out += ["", f"Before and after: the previous run (mtqa {prev['mtqa_commit']}, {prev['date']}), this run with "
+                "the default rules, and this run with every rule on.", ""]
+        out += table(["", "Previous", "Default rules", "Every rule"], [
+            ["Findings on MT", f"{prev['mt_findings']:,}", f"{mt['findings']:,}", f"{every['mt']['findings']:,}"],
+            ["Precision on MT", pct(prev["precision"]), pct(mt["precision"]), pct(every["mt"]["precision"])],
+            ["Recall, all MQM categories", pct(prev["recall"]), pct(mt["recall"]), pct(every["mt"]["recall"])],
+            ["Findings on human references", f"{prev['ref_findings']:,}", f"{refs['findings']:,}",
+             f"{every['references']['findings']:,}"],
+            ["Per 1,000 words of human reference", num(prev["ref_per_1000_words"]), num(refs["per_1000_words"]),
+             num(every["references"]["per_1000_words"])],
+        ])
     out += [
         "",
-        "## Overall",
+        "## Overall (default rules)",
         "",
     ]
     out += table(["", "Value"], [
@@ -391,13 +439,22 @@ def markdown(report: dict) -> str:
         ["Reference findings overlapping an error annotated in the reference",
          pct(refs["share_overlapping_annotated_error"])],
     ])
-    out += ["", "## Findings on MT, by rule", ""]
-    out += table(["Rule", "Findings", "Hits", "Precision", "MQM category hit most"], [
-        [f"`{rule}`", f"{r['findings']:,}", f"{r['hits']:,}", pct(r["precision"]), r["top_mqm_hit"] or "–"]
-        for rule, r in mt["by_rule"].items()])
-    silent = [r for r in run["pattern_rules"] if r not in mt["by_rule"]]
+    out += ["", "## By rule", "",
+            "Every rule ran, the default-off ones too (marked *off*; `--enable-rule ID` turns one on). "
+            "Precision: the share of its findings on MT that overlap an annotated error. "
+            "The overall figures above count only the rules that are on by default.", ""]
+    off = run["default_off"]
+    out += table(["Rule", "Default", "Findings on MT", "Hits", "Precision", "Findings on refs", "Refs per 1,000 words",
+                  "MQM category hit most"], [
+        [f"`{rule}`", "off" if rule in off else "on", f"{r['findings']:,}", f"{r['hits']:,}", pct(r["precision"]),
+         f"{r['ref_findings']:,}", num(r["ref_per_1000_words"], 3), r["top_mqm_hit"] or "–"]
+        for rule, r in report["rules"].items()])
+    if off:
+        out += ["", "Off by default (cleaners/data/detectors.yaml), and why:", ""]
+        out += [f"- `{rule}`: {reason}" for rule, reason in sorted(off.items())]
+    silent = [r for r in run["pattern_rules"] if r not in report["rules"]]
     if silent:
-        out += ["", f"Pattern rules with no finding on MT ({len(silent)}): "
+        out += ["", f"Pattern rules with no finding on MT or references ({len(silent)}): "
                 + ", ".join(f"`{r}`" for r in silent) + "."]
     out += ["", "## Findings on MT, by finding category", ""]
     out += table(["Category", "Findings", "Hits", "Precision"], [
@@ -420,10 +477,7 @@ def markdown(report: dict) -> str:
          pct(r["recall"]), f"{r['ref_documents']:,}", f"{r['ref_words']:,.0f}", f"{r['ref_findings']:,}",
          num(r["ref_per_1000_words"])]
         for lp, r in fig["by_language_pair"].items()])
-    out += ["", "## Findings on human references, by rule", ""]
-    out += table(["Rule", "Findings", "Per 1,000 words", "Overlapping an annotated error"], [
-        [f"`{rule}`", f"{r['findings']:,}", num(r["per_1000_words"], 3), pct(r["share_overlapping_annotated_error"])]
-        for rule, r in refs["by_rule"].items()])
+    out += ["", "## Findings on human references", ""]
     out += ["", f"Total: {refs['findings']:,} findings in {refs['words']:,.0f} words = "
             f"{num(refs['per_1000_words'])} per 1,000 words."]
     if fig["timed_out_rules"]:
@@ -440,6 +494,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--processes", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--chunk", type=int, default=300, help="documents per task (default 300)")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder of bio-MQM *.jsonl.gz files")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where detect.json and detect.md go (default: benchmarks/results)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -448,7 +503,8 @@ def main(argv: list[str] | None = None) -> None:
     detect_start = time.perf_counter()
     results, config = detect_all(records, args.processes, args.chunk)
     detect_seconds = time.perf_counter() - detect_start
-    figures = score(records, results)
+    figures_all = score(records, results)
+    figures = score(records, results, skip=frozenset(config["default_off"]))
     seconds = time.perf_counter() - started
 
     report = {
@@ -465,12 +521,15 @@ def main(argv: list[str] | None = None) -> None:
             **config,
         },
         "targets": targets(figures),
+        "previous": previous_figures(args.out / "detect.json"),
         "figures": figures,
+        "figures_all_rules": figures_all,
+        "rules": rule_rows(figures_all),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "detect.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "detect.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     text = markdown(report)
-    (RESULTS / "detect.md").write_text(text, encoding="utf-8")
+    (args.out / "detect.md").write_text(text, encoding="utf-8")
     print(text)
 
 

@@ -31,7 +31,11 @@ class CleanConfig(NamedTuple):
     - `langid_min_han`: the same for text that is mostly Han characters (Chinese), counted in them.
     - `langid_min_prob`: langdetect's top probability must reach this to count.
     - `langid_sentences`: also check each sentence of a multi-sentence document.
-    - `detectors`: run the structure, source and spelling detectors (cleaners/detectors/).
+    - `detectors`: run the detectors (cleaners/detectors/): structure, source, spelling, QA checks.
+    - `enable_rules`: detectors that are off by default to run as well (cleaners/data/detectors.yaml).
+    - `disable_rules`: detectors and pattern rules not to run, by rule id.
+    - `terms`: a glossary (TSV or YAML, cleaners/glossary.py) for the must-translate and
+      do-not-translate checks; None = no glossary, those checks stay silent.
     """
 
     lang: str | None = None
@@ -45,9 +49,13 @@ class CleanConfig(NamedTuple):
     langid_min_prob: float = 0.99
     langid_sentences: bool = True
     detectors: bool = True
+    enable_rules: tuple[str, ...] = ()
+    disable_rules: tuple[str, ...] = ()
+    terms: str | None = None
 
     def signature_fields(self) -> dict[str, object]:
         """The options as they appear in a run signature (pack paths shortened to their names)."""
         fields = self._asdict()
         fields["rule_packs"] = [Path(p).name for p in self.rule_packs]
+        fields["terms"] = Path(self.terms).name if self.terms else None
         return fields

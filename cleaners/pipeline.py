@@ -12,8 +12,9 @@ from functools import lru_cache
 from cleaners import langid
 from cleaners.config import CleanConfig
 from cleaners.consistency import name_candidates
-from cleaners.detectors import DocView, run_detectors
+from cleaners.detectors import DocView, active_rules, run_detectors
 from cleaners.edits import EditLog
+from cleaners.glossary import load_glossary
 from cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode
 from cleaners.rulepack import PatternRule, load_pack, primary_subtag
 from cleaners.segment import sentence_spans
@@ -35,9 +36,9 @@ class Cleaned:
 
 
 @lru_cache(maxsize=16)
-def rules_for(packs: tuple[str, ...]) -> tuple[PatternRule, ...]:
-    """Load the packs once per process (workers each load their own copy)."""
-    return tuple(rule for path in packs for rule in load_pack(path).rules)
+def rules_for(packs: tuple[str, ...], disabled: tuple[str, ...] = ()) -> tuple[PatternRule, ...]:
+    """Load the packs once per process (workers each load their own copy), less the disabled rules."""
+    return tuple(rule for path in packs for rule in load_pack(path).rules if rule.id not in disabled)
 
 
 def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
@@ -46,7 +47,7 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     expected = primary_subtag(doc.lang or config.lang) if (doc.lang or config.lang) else None
     source_lang = doc.source_lang or config.source_lang
     source = primary_subtag(source_lang) if source_lang else None
-    rules = rules_for(config.rule_packs)
+    rules = rules_for(config.rule_packs, config.disable_rules)
     timed_out: list[str] = []
     detection, detected_on = None, None
     # Encoding repair and the automatic rules, until the text stops changing: each can expose work
@@ -73,10 +74,11 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     if checkable:
         findings += _language_findings(doc, log, expected, detection, locale, config)
     if config.detectors:
-        view = DocView(doc, log, locale, source)
+        view = DocView(doc, log, locale, source, load_glossary(config.terms) if config.terms else None)
         said = {(f.start, f.end, f.suggestion) for f in findings}
         # a detector that agrees with a rule pack on the span and the fix adds nothing: say it once
-        findings += [f for f in run_detectors(view) if (f.start, f.end, f.suggestion) not in said]
+        active = active_rules(config.enable_rules, config.disable_rules)
+        findings += [f for f in run_detectors(view, active) if (f.start, f.end, f.suggestion) not in said]
     # a fix held back at an inline tag is reported by every repair round: say it once
     findings = sorted(dict.fromkeys(findings), key=lambda f: (f.start, f.end, f.rule))
     names = [(w, *log.orig_span(s, e)) for w, s, e in name_candidates(log.text, locale)]

@@ -18,6 +18,7 @@ from typing import Any
 import mtqa
 from cleaners import langid
 from cleaners.config import CleanConfig
+from cleaners.glossary import load_glossary
 from cleaners.rulepack import load_pack
 
 
@@ -32,6 +33,9 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         "rule_packs": [{"name": p.name, "file": Path(p.path).name, "sha256": p.sha256[:16]} for p in packs],
         "options": config.signature_fields(),
     }
+    if config.terms:
+        glossary = load_glossary(config.terms)
+        fields["terms"] = {"file": glossary.name, "sha256": glossary.sha256[:16]}
     fields["text"] = "|".join(
         [
             f"mtqa:{fields['mtqa']}",
@@ -42,20 +46,23 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
             + ("/sent" if config.langid_sentences else ""),
             f"lang:{config.lang or 'record'}",
         ]
+        + ([f"terms:{fields['terms']['file']}@{fields['terms']['sha256'][:8]}"] if config.terms else [])
+        + (["rules:" + ",".join([f"+{r}" for r in config.enable_rules] + [f"-{r}" for r in config.disable_rules])]
+           if config.enable_rules or config.disable_rules else [])
     )
     return fields
 
 
 def cache_fingerprint(signature: dict[str, Any], config: CleanConfig) -> str:
     """Everything that can change a document's outputs: the run signature (versions, options), the
-    rule packs' full content, mtqa's own text-handling code, and the Python, Unicode and `regex`
+    rule packs' and the glossary's full content, mtqa's own text-handling code, and the Python, Unicode and `regex`
     versions, so an edited cleaner or an upgraded library never serves stale results."""
     digest = hashlib.sha256(json.dumps(signature, sort_keys=True).encode())
     digest.update(f"{platform.python_version()}|{unicodedata.unidata_version}|regex {version('regex')}".encode())
     root = Path(__file__).resolve().parents[1]
     code = [*root.glob("cleaners/**/*.py"), *root.glob("cleaners/**/*.yaml"), root / "mtqa" / "records.py",
             root / "corpora" / "writers.py", root / "corpora" / "documents.py", root / "flows" / "shards.py"]
-    for path in sorted(code) + [Path(p) for p in config.rule_packs]:
+    for path in sorted(code) + [Path(p) for p in config.rule_packs] + ([Path(config.terms)] if config.terms else []):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

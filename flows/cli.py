@@ -7,6 +7,7 @@ records never stop a run, they go to quarantine.jsonl.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import signal
 import sys
@@ -18,6 +19,8 @@ from pathlib import Path
 import click
 
 from cleaners.config import DEFAULT_PACKS, CleanConfig
+from cleaners.detectors import active_rules, default_off
+from cleaners.glossary import GlossaryError, load_glossary
 from cleaners.rulepack import RulePackError, load_pack
 from corpora.bilingual import load as load_translation_file
 from corpora.readers import FORMATS, TRANSLATION_FORMATS, CorpusError, detect_format
@@ -49,7 +52,7 @@ def cleaning_options(command):
                      help="Expected language of the text (e.g. en) for records without a 'lang' field; enables wrong-language findings "
                           "and locale rules. In a multilingual TMX, the target language to check."),
         click.option("--source-lang", default=None, metavar="L",
-                     help="Source language for records without a 'source_lang' field (recorded in the signature; no check uses it yet)."),
+                     help="Source language for records without a 'source_lang' field (the source checks compare a record's 'source' with its text)."),
         click.option("--format", "input_format", type=click.Choice(FORMATS), default=None,
                      help="Input format; by default from the extension (.jsonl/.ndjson/.json, optionally .gz; .tsv; .txt; .tmx; "
                           ".xlf/.xliff/.sdlxliff: XLIFF 1.2 or 2.x, told apart by content) or 'folder' for a directory of .txt files."),
@@ -58,7 +61,14 @@ def cleaning_options(command):
         click.option("--no-builtin-rules", is_flag=True, help="Do not apply the built-in whitespace and punctuation rules."),
         click.option("--no-fix-encoding", is_flag=True, help="Do not repair mojibake and broken Unicode with ftfy."),
         click.option("--no-detectors", is_flag=True,
-                     help="Do not run the structure, source and spelling detectors (rule packs and language ID still run)."),
+                     help="Do not run the detectors: structure, source, spelling and QA checks (rule packs and language ID still run)."),
+        click.option("--terms", "terms", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None, metavar="FILE",
+                     help="A glossary for the qa.must_translate and qa.do_not_translate checks: TSV with source_term, "
+                          "target_term (and optionally lang) columns, an empty target meaning 'do not translate'; or YAML."),
+        click.option("--enable-rule", "enable_rules", multiple=True, metavar="ID",
+                     help="Run a detector that is off by default (repeatable; 'qa.*' names several)."),
+        click.option("--disable-rule", "disable_rules", multiple=True, metavar="ID",
+                     help="Do not run this detector or pattern rule (repeatable; 'qa.*' names several)."),
         click.option("--langid-min-letters", type=click.IntRange(1), default=_DEFAULTS.langid_min_letters, show_default=True,
                      help="Texts with fewer letters are too short for language ID and are never flagged."),
         click.option("--langid-min-han", type=click.IntRange(1), default=_DEFAULTS.langid_min_han, show_default=True,
@@ -86,11 +96,28 @@ def cleaning_options(command):
 def _config(opts: dict) -> CleanConfig:
     """Check the arguments (fatal errors before Prefect starts) and build the configuration."""
     packs = (() if opts["no_builtin_rules"] else DEFAULT_PACKS) + tuple(os.path.abspath(p) for p in opts["rule_packs"])
-    _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs)
+    terms = os.path.abspath(opts["terms"]) if opts["terms"] else None
+    _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs, terms)
+    detectors = set(active_rules(tuple(default_off())))
+    pattern_rules = {rule.id for pack in packs for rule in load_pack(pack).rules} if opts["disable_rules"] else set()
     return CleanConfig(lang=opts["lang"], source_lang=opts["source_lang"], fix_encoding=not opts["no_fix_encoding"],
                        rule_packs=packs, langid_min_letters=opts["langid_min_letters"], langid_min_han=opts["langid_min_han"],
                        langid_min_prob=opts["langid_min_prob"], langid_sentences=not opts["no_sentence_langid"],
-                       detectors=not opts["no_detectors"])
+                       detectors=not opts["no_detectors"], terms=terms,
+                       enable_rules=_rule_ids(opts["enable_rules"], detectors, "--enable-rule"),
+                       disable_rules=_rule_ids(opts["disable_rules"], detectors | pattern_rules, "--disable-rule"))
+
+
+def _rule_ids(patterns: tuple[str, ...], known: set[str], option: str) -> tuple[str, ...]:
+    """The rule ids that `patterns` name (exact ids or shell patterns such as 'qa.*'), sorted; an
+    id or pattern that names no rule is a fatal error, not a silent no-op."""
+    ids: set[str] = set()
+    for pattern in patterns:
+        found = {rule for rule in known if fnmatch.fnmatchcase(rule, pattern)}
+        if not found:
+            raise FatalError(f"{option} {pattern}: no such rule (see the README's rule tables)")
+        ids |= found
+    return tuple(sorted(ids))
 
 
 @contextmanager
@@ -254,7 +281,8 @@ def _score_lines(scores: dict) -> str:
     return "\n".join(lines)
 
 
-def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs: tuple[str, ...]) -> None:
+def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs: tuple[str, ...],
+                  terms: str | None = None) -> None:
     """Fail in a second, with one clear line, on what would otherwise fail after Prefect starts."""
     path = Path(input_path)
     if not path.exists():
@@ -275,6 +303,11 @@ def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs
         try:
             load_pack(pack)
         except RulePackError as exc:
+            raise FatalError(str(exc)) from exc
+    if terms:
+        try:
+            load_glossary(terms)
+        except GlossaryError as exc:
             raise FatalError(str(exc)) from exc
 
 

@@ -27,7 +27,8 @@ def load(path: Path) -> list[dict]:
 def test_help_explains_every_option():
     out = mtqa("clean", "--help").stdout
     for option in ("--out", "--lang", "--source-lang", "--format", "--rules", "--runner", "--workers", "--shard-size",
-                   "--langid-min-letters", "--langid-min-prob", "--no-sentence-langid", "--progress", "--no-fix-encoding"):
+                   "--langid-min-letters", "--langid-min-prob", "--no-sentence-langid", "--progress", "--no-fix-encoding",
+                   "--terms", "--enable-rule", "--disable-rule"):
         assert option in out
 
 
@@ -39,12 +40,17 @@ def test_help_explains_every_option():
         (["{tmp}/data.csv", "--out", "{tmp}/o"], "cannot tell the format"),
         (["{sample}", "--out", "{tmp}/o", "--rules", "{tmp}/bad.yaml"], "bad.yaml: line 2: invalid YAML"),
         (["{sample}", "--out", "{tmp}/o", "--rules", "{tmp}/badregex.yaml"], "bad pattern or replace template"),
+        (["{sample}", "--out", "{tmp}/o", "--terms", "{tmp}/terms.tsv"], "terms.tsv: line 1: a TSV glossary needs a header"),
+        (["{sample}", "--out", "{tmp}/o", "--enable-rule", "qa.nope*"], "--enable-rule qa.nope*: no such rule"),
+        (["{sample}", "--out", "{tmp}/o", "--disable-rule", "space.nope"], "--disable-rule space.nope: no such rule"),
     ],
-    ids=["missing-input", "unwritable-output", "unknown-format", "invalid-yaml", "invalid-regex"],
+    ids=["missing-input", "unwritable-output", "unknown-format", "invalid-yaml", "invalid-regex", "bad-glossary",
+         "unknown-enabled-rule", "unknown-disabled-rule"],
 )
 def test_fatal_errors_are_one_clear_line(tmp_path, args, message):
     (tmp_path / "data.csv").write_text("x", encoding="utf-8")
     (tmp_path / "bad.yaml").write_text("rules:\n\t- id: tab\n", encoding="utf-8")
+    (tmp_path / "terms.tsv").write_text("source\ttarget\nkidney\trein\n", encoding="utf-8")
     (tmp_path / "badregex.yaml").write_text(
         "rules:\n  - {id: r, pattern: '(unclosed', category: style, severity: minor, message: m}\n", encoding="utf-8")
     args = [a.format(tmp=tmp_path, sample=SAMPLES / "ukraine-article.en.txt") for a in args]

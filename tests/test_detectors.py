@@ -6,18 +6,20 @@ import pytest
 import yaml
 
 from cleaners.config import CleanConfig
-from cleaners.detectors import REGISTRY, _load_all
+from cleaners.detectors import REGISTRY, _load_all, default_off
 from cleaners.pipeline import clean_document
 from mtqa.records import CATEGORIES, Document
 
-GOLDEN = yaml.safe_load((Path(__file__).parent / "golden" / "detectors.yaml").read_text(encoding="utf-8"))
-CONFIG = CleanConfig()
+GOLDEN_DIR = Path(__file__).parent / "golden"
+GOLDEN = yaml.safe_load((GOLDEN_DIR / "detectors.yaml").read_text(encoding="utf-8"))
 _load_all()
 
 
 def run(case: dict):
+    """Clean a golden case with every detector on (default-off ones too) and its glossary, if any."""
     doc = Document("case", case["text"], case.get("lang"), source=case.get("source"), source_lang=case.get("source_lang"))
-    return clean_document(doc, CONFIG)
+    terms = str(GOLDEN_DIR / case["terms"]) if "terms" in case else None
+    return clean_document(doc, CleanConfig(enable_rules=tuple(sorted(default_off())), terms=terms))
 
 
 @pytest.mark.parametrize("case", GOLDEN["must_flag"], ids=lambda c: c["label"])
@@ -40,6 +42,26 @@ def test_every_detector_has_a_golden_case_and_a_valid_category():
     flagged = {rule for case in GOLDEN["must_flag"] for rule in case["rules"]}
     assert sorted(set(REGISTRY) - flagged) == []
     assert all(d.category in CATEGORIES for d in REGISTRY.values())
+
+
+def test_default_off_detectors_exist_and_run_only_when_enabled():
+    off = default_off()
+    assert set(off) <= set(REGISTRY) and all(isinstance(reason, str) and reason for reason in off.values())
+    for case in GOLDEN["must_flag"]:
+        rules = set(case["rules"]) & set(off)
+        if rules:
+            doc = Document("case", case["text"], case.get("lang"), source=case.get("source"), source_lang=case.get("source_lang"))
+            assert not rules & {f.rule for f in clean_document(doc, CleanConfig()).findings}
+            enabled = clean_document(doc, CleanConfig(enable_rules=tuple(sorted(rules))))
+            assert rules <= {f.rule for f in enabled.findings}
+
+
+def test_a_disabled_rule_stays_silent():
+    case = next(c for c in GOLDEN["must_flag"] if c["rules"] == ["qa.end_punctuation"])
+    doc = Document("case", case["text"], case["lang"], source=case["source"], source_lang=case["source_lang"])
+    assert "qa.end_punctuation" not in {f.rule for f in clean_document(doc, CleanConfig(disable_rules=("qa.end_punctuation",))).findings}
+    dirty = Document("d", "The study ended.  A new one began , later.", "en")
+    assert "space.before_comma_period" not in {f.rule for f in clean_document(dirty, CleanConfig(disable_rules=("space.before_comma_period",))).findings}
 
 
 def test_a_name_spelt_two_ways_across_the_corpus_is_reported_once(tmp_path):

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import yaml
 
 from cleaners.edits import EditLog
+from cleaners.glossary import Glossary
 from cleaners.segment import sentence_spans
 from mtqa.records import CATEGORIES, SEVERITIES, Document, Finding
 
@@ -28,10 +32,19 @@ class DocView:
     log: EditLog
     lang: str | None
     source_lang: str | None
+    glossary: Glossary | None = None  # the user's terms (--terms), for the term checks
 
     @property
     def text(self) -> str:
         return self.log.text
+
+    @property
+    def trimmed(self) -> tuple[int, int]:
+        """Where the text starts and ends without its surrounding white space: the span of a
+        finding about the whole text, and (its end) where a missing item is reported."""
+        text = self.text
+        start = len(text) - len(text.lstrip())
+        return start, max(start, len(text.rstrip()))
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -80,5 +93,23 @@ def run_detectors(view: DocView, rules: Iterable[str] | None = None) -> Iterator
                           det.severity, message, suggestion, det.fix if suggestion is not None else "none")
 
 
+_DEFAULTS = Path(__file__).resolve().parents[1] / "data" / "detectors.yaml"
+
+
+@lru_cache(maxsize=1)
+def default_off() -> dict[str, str]:
+    """Detectors that run only when enabled, each with the measured reason (data/detectors.yaml)."""
+    return dict(yaml.safe_load(_DEFAULTS.read_text(encoding="utf-8"))["default_off"] or {})
+
+
+@lru_cache(maxsize=16)
+def active_rules(enable: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The detectors a run uses: every registered one except the default-off ones not in
+    `enable`, and except those in `disable`; sorted, so findings come in a stable order."""
+    _load_all()
+    skip = (set(default_off()) - set(enable)) | set(disable)
+    return tuple(rule for rule in sorted(REGISTRY) if rule not in skip)
+
+
 def _load_all() -> None:
-    from cleaners.detectors import source, spelling, structure  # noqa: F401  (registration on import)
+    from cleaners.detectors import carried, qa, source, spacing, spelling, structure, terms  # noqa: F401  (registration on import)

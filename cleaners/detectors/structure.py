@@ -22,7 +22,8 @@ def _data() -> dict:
     return yaml.safe_load(_DATA.read_text(encoding="utf-8"))
 
 
-def _cased(lang: str | None) -> bool:
+def cased(lang: str | None) -> bool:
+    """Whether the language's script has upper and lower case (capitals mean nothing elsewhere)."""
     return lang not in ("zh", "ja", "ko", "th", "ar", "he", "fa", "hi")
 
 
@@ -39,7 +40,7 @@ def _same_line(text: str, a_end: int, b_start: int) -> bool:
 
 def _sentence_pairs(view: DocView) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
     """Consecutive sentences, in languages that have upper and lower case (none else)."""
-    if _cased(view.lang):
+    if cased(view.lang):
         yield from zip(view.sentences, view.sentences[1:])
 
 
@@ -51,14 +52,14 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
         words = _WORD.findall(text[s:e])
         first = text[s]
         if (text[pe - 1] == "." and first.islower() and _same_line(text, pe, s) and 1 <= len(words) <= 3
-                and _WORD.match(text, s) is not None and not _mixed_case(words[0])):
+                and _WORD.match(text, s) is not None and not mixed_case(words[0])):
             last = list(_WORD.finditer(text, ps, pe))
             start = last[-1].start() if last else pe - 1
             joined = text[start : pe - 1] + " " + text[s:e]
             yield start, e, "A full stop splits this sentence: the next words continue it.", joined
 
 
-def _mixed_case(word: str) -> bool:
+def mixed_case(word: str) -> bool:
     """Identifiers like 'mRNA', 'pH', 'eGFR', 'iPhone' legitimately start in lower case."""
     return any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
 
@@ -69,7 +70,7 @@ def lowercase_start(view: DocView) -> Iterator[Hit]:
     text = view.text
     for (_, pe), (s, e) in _sentence_pairs(view):
         m = _WORD.match(text, s)
-        if m is None or not text[s].islower() or _mixed_case(m.group()) or text[pe - 1] not in ".!?":
+        if m is None or not text[s].islower() or mixed_case(m.group()) or text[pe - 1] not in ".!?":
             continue
         if text[pe - 1] == "." and pe >= 2 and text[pe - 2].isdigit():
             continue  # an ordinal, not the end of a sentence ("2019. urtean", "am 3. januar")
@@ -93,7 +94,7 @@ def fragment(view: DocView) -> Iterator[Hit]:
             yield s, e, "A single word stands alone as a sentence: it probably belongs to the sentence before.", None
 
 
-_LIST_MARKER = regex.compile(r"(?:^|(?<=\s))(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\)(?=\s+\p{L})")
+LIST_MARKER = regex.compile(r"(?:^|(?<=\s))(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\)(?=\s+\p{L})")
 
 
 @detector("structure.unbalanced_bracket", "fluency/punctuation", "minor",
@@ -104,7 +105,7 @@ def unbalanced_bracket(view: DocView) -> Iterator[Hit]:
     markers 'a)', '2)' do not count."""
     pos = 0
     for line in view.text.splitlines(keepends=True):
-        markers = {m.end() - 1 for m in _LIST_MARKER.finditer(line)}
+        markers = {m.end() - 1 for m in LIST_MARKER.finditer(line)}
         where = {ch: [i for i, c in enumerate(line) if c == ch and i not in markers] for ch in "()[]{}"}
         mixed = ((where["["] or where["]"]) and (where["("] or where[")"])
                  and len(where["("]) + len(where["["]) == len(where[")"]) + len(where["]"]))

@@ -1,0 +1,128 @@
+"""What a translation must carry over from its source intact: URLs, e-mail addresses, XML/HTML
+tags and acronyms (pofilter's urls, emails, xmltags and acronyms). Numbers have their own check,
+source.number_mismatch, because locales write them differently.
+
+A changed item is reported on the translation's item, with the source's as the suggestion; a
+missing one at the end of the translation (where nothing marks its place), named in the message.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from itertools import zip_longest
+
+import regex
+
+from cleaners.detectors import DocView, Hit, detector
+from cleaners.detectors.qa import data, upper_share
+from cleaners.detectors.structure import cased
+
+URL = regex.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'«»“”‘’]+(?<![.,;:!?)\]])")
+EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.\p{L}{2,}(?![\w-])")
+_TAG = regex.compile(r"</?[A-Za-z][\w:.-]*(?:\s+[^<>]*?)?/?>")
+_ATTRIBUTE = regex.compile(r"([\w:.-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")
+# Two capitals or more (any script), digits allowed after the first: HIV, COVID, CD4, ВИЧ. Its
+# edges are cased letters and digits only: Chinese writes "采用SXXBC和" without spaces.
+_EDGE = r"[\p{Lu}\p{Ll}\p{N}]"
+# A plural 's' may follow (NSAIDs); another letter makes it part of a word (ARNm, mRNA).
+_ACRONYM = regex.compile(rf"(?<!{_EDGE})\p{{Lu}}[\p{{Lu}}\p{{N}}]*\p{{Lu}}\p{{N}}*(?=s?(?!{_EDGE}))")
+
+
+def _unmatched(wanted: list[str], found: list[regex.Match], key: Callable[[str], str]) -> tuple[list[str], list[regex.Match]]:
+    """The source's items the translation lacks, and the translation's items the source lacks,
+    each in order, compared by `key` and counted (two URLs in the source need two)."""
+    have = Counter(key(m.group()) for m in found)
+    missing = []
+    for item in wanted:
+        if have[key(item)] > 0:
+            have[key(item)] -= 1
+        else:
+            missing.append(item)
+    want = Counter(key(item) for item in wanted)
+    extra = []
+    for m in found:
+        if want[key(m.group())] > 0:
+            want[key(m.group())] -= 1
+        else:
+            extra.append(m)
+    return missing, extra
+
+
+def _carried(view: DocView, pattern: regex.Pattern, what: str, key: Callable[[str], str] = str) -> Iterator[Hit]:
+    """Hits for the items of `pattern` not carried over: a changed one paired with the source's
+    it replaces (in order), a missing one at the end, an added one on itself."""
+    source = view.doc.source
+    if not source:
+        return
+    missing, extra = _unmatched([m.group() for m in pattern.finditer(source)], list(pattern.finditer(view.text)), key)
+    end = view.trimmed[1]
+    for m, want in zip_longest(extra, missing):
+        if m is None:
+            yield end, end, f"The source's {what} {want!r} is not in the translation.", None
+        elif want is None:
+            yield m.start(), m.end(), f"The {what} {m.group()!r} is not in the source.", None
+        else:
+            yield m.start(), m.end(), f"The {what} {m.group()!r} differs from the source's {want!r}.", want
+
+
+@detector("qa.urls", "accuracy/mistranslation", "major",
+          "A URL of the source missing from the translation or changed in it (or one the source does not have).")
+def urls(view: DocView) -> Iterator[Hit]:
+    return _carried(view, URL, "URL", key=lambda url: url.rstrip("/"))
+
+
+@detector("qa.emails", "accuracy/mistranslation", "major",
+          "An e-mail address of the source missing from the translation or changed in it.")
+def emails(view: DocView) -> Iterator[Hit]:
+    return _carried(view, EMAIL, "e-mail address", key=str.casefold)
+
+
+def tag_key(tag: str) -> str:
+    """A tag as it must carry over: its name, whether it closes or stands alone, and its attributes
+    except those whose values are text to translate (alt, title...)."""
+    name = regex.match(r"</?([\w:.-]+)", tag).group(1).lower()
+    translatable = set(data()["translatable_attributes"])
+    attributes = sorted(f"{k.lower()}={v.strip(chr(34) + chr(39))}" for k, v in _ATTRIBUTE.findall(tag)
+                        if k.lower() not in translatable)
+    return f"{'/' if tag.startswith('</') else ''}{name} {' '.join(attributes)}{'/' if tag.endswith('/>') else ''}"
+
+
+@detector("qa.xml_tags", "accuracy/mistranslation", "major",
+          "An XML/HTML tag of the source missing from the translation, changed, or added to it.")
+def xml_tags(view: DocView) -> Iterator[Hit]:
+    return _carried(view, _TAG, "tag", key=tag_key)
+
+
+@detector("qa.acronyms", "accuracy/mistranslation", "minor",
+          "An acronym of the source (HIV, COVID) that the translation neither keeps nor replaces with one of its own.")
+def acronyms(view: DocView) -> Iterator[Hit]:
+    """A translation may translate an acronym (HIV is VIH in Spanish, ВИЧ in Russian): an acronym
+    of the translation that the source lacks stands for one of the source's, in order. Only those
+    left over are reported; a source written in capitals (a heading) has none. An acronym in
+    another case ('Covid' for 'COVID', 'ct' for 'CT') is reported where it stands."""
+    source = view.doc.source
+    if not source or upper_share(source)[1] >= 0.5:
+        return
+    ignore = set(data()["acronym_ignore"])
+    wanted = list(dict.fromkeys(m.group() for m in _ACRONYM.finditer(source) if m.group() not in ignore))
+    text = view.text
+    missing = [a for a in wanted if not _find(a, text, rf"(?=s?(?!{_EDGE}))")]
+    own = {m.group() for m in _ACRONYM.finditer(text) if m.group() not in ignore and m.group() not in wanted}
+    left = []
+    for acronym in missing:
+        near = _find(acronym, text, rf"(?!{_EDGE})", regex.IGNORECASE)
+        if near:
+            yield near.start(), near.end(), f"The source's acronym {acronym!r} is written {near.group()!r} here.", acronym
+        else:
+            left.append(acronym)
+    if not cased(view.lang):
+        return  # Chinese and Japanese write most acronyms out in their own characters
+    end = view.trimmed[1]
+    for acronym in left[len(own):]:
+        yield end, end, f"The source's acronym {acronym!r} is not in the translation.", None
+
+
+def _find(acronym: str, text: str, after: str, flags: int = 0) -> regex.Match | None:
+    """The acronym in `text`, not inside a longer word: nothing cased before it, `after` after it."""
+    return regex.search(rf"(?<!{_EDGE}){regex.escape(acronym)}{after}", text, flags)

@@ -1,0 +1,60 @@
+"""Spacing around punctuation as the target locale wants it (pofilter's puncspacing): French puts
+a (narrow) no-break space before ; : ! ? and inside « », English and German none; Chinese and
+Japanese use full-width marks without spaces; no language runs two words together at a comma.
+
+The checks are patterns in cleaners/data/qa.yaml (`punctuation_spacing`), each for or against some
+locales, so a locale is added there, not here. They run only where the language is known. Plain
+spaces before a mark in languages that want none are normalise.yaml's (space.before_colon_semicolon).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from cleaners.detectors import DocView, Hit, detector
+from cleaners.detectors.carried import EMAIL, URL
+from cleaners.detectors.qa import data, fold, local_mark
+
+
+@dataclass(frozen=True)
+class _Check:
+    pattern: regex.Pattern
+    replace: str
+    message: str
+    langs: frozenset[str]
+    skip_langs: frozenset[str]
+
+    def applies_to(self, lang: str) -> bool:
+        """As a rule pack's langs and skip_langs: for these locales, or all but those."""
+        return (not self.langs or lang in self.langs) and lang not in self.skip_langs
+
+
+@lru_cache(maxsize=1)
+def _checks() -> tuple[_Check, ...]:
+    """The locale checks of qa.yaml, compiled once per process."""
+    return tuple(_Check(regex.compile(c["pattern"]), c["replace"], c["message"], frozenset(c.get("langs", ())),
+                        frozenset(c.get("skip_langs", ()))) for c in data()["punctuation_spacing"])
+
+
+@detector("qa.punctuation_spacing", "locale-convention", "minor",
+          "Spacing around punctuation that the target locale does not use (French '?' without its no-break "
+          "space, 'word,word', an ASCII comma between Chinese characters).")
+def punctuation_spacing(view: DocView) -> Iterator[Hit]:
+    """URLs and e-mail addresses keep their punctuation as it is ('index.php?id=2')."""
+    if not view.lang:
+        return
+    text = view.text
+    checks = [c for c in _checks() if c.applies_to(view.lang)]
+    if not checks:
+        return
+    protected = [m.span() for pattern in (URL, EMAIL) for m in pattern.finditer(text)]
+    for check in checks:
+        for m in check.pattern.finditer(text, timeout=1.0):
+            if any(s <= m.start() < e for s, e in protected):
+                continue
+            suggestion = m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang))
+            yield m.start(), m.end(), check.message, suggestion
