@@ -142,7 +142,7 @@ def learn_command(mt_path: Path, post_path: Path | None, out_path: Path, mt_fiel
         stream.write(candidates_yaml(candidates, count, f"{mt_path}" + (f" + {post_path}" if post_path else "")))
     click.echo(f"Read {count} pairs; {len(candidates)} candidate rules in {out_path}")
     for c in candidates[:10]:
-        click.echo(f"  {c.src!r} -> {c.dst!r}  ({c.lang or '?'}; {c.support} records, {c.consistency:.0%} consistent)")
+        click.echo(f"  {c.src!r} -> {c.dst!r}  ({c.lang or '?'}; {c.support} segments, {c.consistency:.0%} consistent)")
 
 
 def _pairs(mt_path: Path, post_path: Path | None, mt_field: str, post_field: str, lang: str | None):
@@ -162,7 +162,8 @@ def _pairs(mt_path: Path, post_path: Path | None, mt_field: str, post_field: str
         def by_id():
             for r in read_corpus(mt_path):
                 if isinstance(r, RawRecord) and isinstance(revised.get(str(r.record.get("id"))), str):
-                    yield Pair(str(r.record["id"]), r.record["text"], revised[str(r.record["id"])], r.record.get("lang") or lang)
+                    yield Pair(str(r.record["id"]), r.record["text"], revised[str(r.record["id"])],
+                               r.record.get("lang") or lang, _text(r.record.get("source")))
         return by_id
 
     def by_field():
@@ -172,8 +173,13 @@ def _pairs(mt_path: Path, post_path: Path | None, mt_field: str, post_field: str
             post = r.record.get(post_field)
             post = post[0] if isinstance(post, list) and post else post
             if isinstance(r.record.get(mt_field), str) and isinstance(post, str):
-                yield Pair(str(r.record.get("id", r.line)), r.record[mt_field], post, r.record.get("lang") or lang)
+                yield Pair(str(r.record.get("id", r.line)), r.record[mt_field], post, r.record.get("lang") or lang,
+                           _text(r.record.get("source")))
     return by_field
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _count_lines(path: Path) -> int:
