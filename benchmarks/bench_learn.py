@@ -26,9 +26,9 @@ import regex
 import sacrebleu
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import bio_mqm_records  # noqa: E402
+from corpus import bio_mqm_records
 
-from revision.learn import Pair, candidate_rule, learn  # noqa: E402
+from revision.learn import Pair, candidate_rule, learn
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -185,7 +185,7 @@ def test_substitutions_are_aligned_word_by_word():
 def test_the_learner_finds_recurring_revisions_in_real_data(tmp_path):
     """On the bundled bio-mqm sample: system outputs as MT, the first human reference as revision."""
     records = load(SAMPLES / "bio-mqm-sample.jsonl")
-    pairs = lambda: (Pair(r["id"], r["text"], r["references"][0], r["lang"], r["source"]) for r in records)  # noqa: E731
+    pairs = lambda: (Pair(r["id"], r["text"], r["references"][0], r["lang"], r["source"]) for r in records)
     learned = learn(pairs, min_support=2)
     assert learned, "nothing learned"
     for c in learned:
