@@ -26,7 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from mtqa.records import Edit
+from mtqa.records import Edit, apply_edits, revert_edits  # noqa: F401  (replaying a log is the records' job)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,31 +184,3 @@ def _check_sorted(changes: Sequence[tuple[int, int, str]], length: int) -> None:
         if not 0 <= s <= e <= length or s < prev_end:
             raise ValueError(f"changes must be sorted, non-overlapping spans within 0..{length}: got {changes!r}")
         prev_end = e
-
-
-def apply_edits(original: str, edits: Iterable[Edit]) -> str:
-    """Replay an edit log on the original text; raises ValueError if it does not fit."""
-    parts, pos = [], 0
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if e.start < pos or original[e.start : e.end] != e.before:
-            raise ValueError(f"edit {e.start}:{e.end} of {e.doc_id!r} does not match the original text")
-        parts.append(original[pos : e.start])
-        parts.append(e.after)
-        pos = e.end
-    parts.append(original[pos:])
-    return "".join(parts)
-
-
-def revert_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Undo an edit log on the revised text, giving back the original exactly."""
-    parts, pos, shift = [], 0, 0
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        start = e.start + shift
-        if start < pos or text[start : start + len(e.after)] != e.after:
-            raise ValueError(f"edit {e.start}:{e.end} of {e.doc_id!r} does not match the revised text")
-        parts.append(text[pos:start])
-        parts.append(e.before)
-        pos = start + len(e.after)
-        shift += len(e.after) - len(e.before)
-    parts.append(text[pos:])
-    return "".join(parts)

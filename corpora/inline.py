@@ -20,10 +20,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from cleaners.edits import apply_edits
-from mtqa.records import Edit
+from mtqa.records import INLINE_CODE, Edit, apply_edits
 
-CODE = "\ue103"
+CODE = INLINE_CODE
 
 # Inline elements whose content is text a translator translates (XLIFF 1.2, XLIFF 2, TMX 1.4).
 # Any other element inside a segment is a code: shown as CODE, never changed.

@@ -7,6 +7,7 @@ document's *original* text, so `original[start:end] == text` always holds for a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -29,6 +30,11 @@ CATEGORIES: tuple[str, ...] = (
     "encoding",
     "language",
 )
+
+
+# How an inline code of a TMX/XLIFF segment (a tag, a placeholder) shows in a document's text: one
+# private-use character, the one Okapi uses for an isolated code (corpora/inline.py).
+INLINE_CODE = "\ue103"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +84,31 @@ class Edit:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def apply_edits(original: str, edits: Iterable[Edit]) -> str:
+    """Replay an edit log on the original text; raises ValueError if it does not fit."""
+    parts, pos = [], 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < pos or original[e.start : e.end] != e.before:
+            raise ValueError(f"edit {e.start}:{e.end} of {e.doc_id!r} does not match the original text")
+        parts.append(original[pos : e.start])
+        parts.append(e.after)
+        pos = e.end
+    parts.append(original[pos:])
+    return "".join(parts)
+
+
+def revert_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Undo an edit log on the revised text, giving back the original exactly."""
+    parts, pos, shift = [], 0, 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        start = e.start + shift
+        if start < pos or text[start : start + len(e.after)] != e.after:
+            raise ValueError(f"edit {e.start}:{e.end} of {e.doc_id!r} does not match the revised text")
+        parts.append(text[pos:start])
+        parts.append(e.before)
+        pos = start + len(e.after)
+        shift += len(e.after) - len(e.before)
+    parts.append(text[pos:])
+    return "".join(parts)

@@ -17,6 +17,7 @@ import regex
 from cleaners.detectors import DocView, Hit, detector
 from cleaners.detectors.qa import data, upper_share
 from cleaners.detectors.structure import cased
+from mtqa.records import INLINE_CODE
 
 URL = regex.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'«»“”‘’]+(?<![.,;:!?)\]])")
 EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.\p{L}{2,}(?![\w-])")
@@ -76,6 +77,23 @@ def urls(view: DocView) -> Iterator[Hit]:
           "An e-mail address of the source missing from the translation or changed in it.")
 def emails(view: DocView) -> Iterator[Hit]:
     return _carried(view, EMAIL, "e-mail address", key=str.casefold)
+
+
+@detector("qa.inline_codes", "accuracy/mistranslation", "major",
+          "A TMX/XLIFF segment with fewer or more inline codes (tags, placeholders) than its source: formatting or a link lost.")
+def inline_codes(view: DocView) -> Iterator[Hit]:
+    """Codes show as INLINE_CODE in both texts (corpora/inline.py); a CAT tool cannot put back
+    one the translation dropped, so the count must match."""
+    source = view.doc.source
+    if not source or INLINE_CODE not in source + view.text:
+        return
+    wanted, found = source.count(INLINE_CODE), view.text.count(INLINE_CODE)
+    if found < wanted:
+        end = view.trimmed[1]
+        yield end, end, f"{wanted - found} of the source's {wanted} inline codes (tags, placeholders) are missing here.", None
+    elif found > wanted:
+        last = view.text.rindex(INLINE_CODE)
+        yield last, last + 1, f"The translation has {found} inline codes, the source {wanted}: one is too many.", None
 
 
 def tag_key(tag: str) -> str:
