@@ -76,7 +76,11 @@ def run_session(run_dir: Path, pack: Path, ask: Callable[[str], str] | None = No
                 click.echo(f"[{number}/{len(pending)}] {finding['doc_id']}: accepted with the rest of {finding['rule']}")
             else:
                 click.echo("\n" + describe(finding, record, number, len(pending)))
-                choice, replacement = _answer(ask, finding)
+                try:
+                    choice, replacement = _answer(ask, finding)
+                except (click.Abort, KeyboardInterrupt, EOFError):  # Ctrl-C, Ctrl-D: as q, on a new line
+                    click.echo()
+                    choice, replacement = "quit", None
                 if choice == "quit":
                     session.quit = True
                     break

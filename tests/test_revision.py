@@ -99,6 +99,19 @@ def test_a_review_session_in_a_terminal_saves_every_answer_and_resumes(run, tmp_
     assert len(remembered) == 1 and remembered[0].fix == "auto"
 
 
+def test_ctrl_c_in_a_review_keeps_the_answers_given(run, tmp_path):
+    session = review(run, tmp_path / "pack.yaml")
+    session.expect(r"Apply this fix")
+    session.sendline("n")
+    session.expect(r"\[2/")
+    session.expect(r"Apply this fix")
+    session.sendcontrol("c")
+    session.expect(r"1 decided \(reject 1\); \d+ still to review")
+    session.expect(pexpect.EOF)
+    session.close()
+    assert session.exitstatus == 0 and [d.decision for d in recorded(run).values()] == ["reject"]
+
+
 def test_apply_and_revert_after_review(run, tmp_path):
     pending = list(reviewable(run))
     log_decisions = [decision_for(pending[0], "edit", "US Secretary of State"), decision_for(pending[1], "reject")]
