@@ -62,7 +62,7 @@ def flatten(element: etree._Element) -> InlineText:
         nonlocal pos
         take(node, "text")
         for child in node:
-            if isinstance(child.tag, str) and etree.QName(child).localname in PAIRED:
+            if isinstance(child.tag, str) and etree.QName(child).localname in PAIRED and not _protected(child):
                 tags.append((pos, pos))
                 walk(child)
                 tags.append((pos, pos))
@@ -76,6 +76,12 @@ def flatten(element: etree._Element) -> InlineText:
 
     walk(element)
     return InlineText("".join(parts), tuple(slots), tuple(dict.fromkeys(tags)))
+
+
+def _protected(element: etree._Element) -> bool:
+    """Text marked not to be changed (XLIFF 1.2 `mtype="protected"`, XLIFF 2 `translate="no"`) is
+    treated as a code: shown as one placeholder, never edited."""
+    return element.get("mtype") == "protected" or element.get("translate") == "no"
 
 
 def rewrite(inline: InlineText, edits: Iterable[Edit]) -> None:

@@ -59,6 +59,13 @@ def test_text_is_what_a_translator_sees_with_codes_as_placeholders():
     assert [(s.start, s.end) for s in inline.slots] == [(0, 12), (12, 24), (24, 33), (34, 36), (36, 36)]
 
 
+def test_text_marked_protected_is_a_code_and_never_changed():
+    target = etree.fromstring('<target>Run <mrk mtype="protected">rm  -rf</mrk> and <mrk translate="no">X  Y</mrk> now.</target>')
+    assert flatten(target).text == f"Run {CODE} and {CODE} now."
+    result = clean_document(Document("d", f"Run {CODE}  and {CODE} now .", "en", tags=((4, 5), (11, 12))), CleanConfig())
+    assert result.text == f"Run {CODE} and {CODE} now."  # the text around the codes is cleaned
+
+
 def test_rewrite_changes_text_slot_by_slot_and_never_the_markup():
     target = etree.fromstring('<target>The head of <g id="1">US  diplomacy</g>  arrived<x id="2"/> .</target>')
     inline = flatten(target)
