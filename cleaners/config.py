@@ -12,7 +12,7 @@ from cleaners.rulepack import DEFAULT_MATCH_TIMEOUT, RULES_DIR
 
 # normalise.yaml first (debris and spacing), then every other pack in cleaners/rules/, by name.
 DEFAULT_PACKS = (str(RULES_DIR / "normalise.yaml"),) + tuple(
-    str(p) for p in sorted(RULES_DIR.glob("*.yaml")) if p.name != "normalise.yaml"
+    str(p) for p in sorted(RULES_DIR.glob("*.yaml")) if p.name != "normalise.yaml" and not p.name.endswith(".allow.yaml")
 )
 
 
@@ -32,6 +32,13 @@ class CleanConfig(NamedTuple):
     - `langid_min_prob`: langdetect's top probability must reach this to count.
     - `langid_sentences`: also check each sentence of a multi-sentence document.
     - `detectors`: run the structure, source and spelling detectors (cleaners/detectors/).
+    - `allow_lists`: YAML allow lists (paths) whose entries silence findings (cleaners/allowlist.py).
+    - `drop_duplicates`: send documents whose text repeats an earlier one's (exactly or once
+      folded) to the quarantine instead of cleaning them; without it they are only reported.
+    - `duplicate_sentence_min_chars`: sentences shorter than this once folded ("Results:",
+      "Table 1.") are not reported as duplicates; None = no sentence duplicates at all.
+    - `check_only`: a dry run: find everything, apply nothing (the edits a run would make go to
+      proposed_edits.jsonl), so a rule pack can be judged before it changes text.
     """
 
     lang: str | None = None
@@ -45,9 +52,14 @@ class CleanConfig(NamedTuple):
     langid_min_prob: float = 0.99
     langid_sentences: bool = True
     detectors: bool = True
+    allow_lists: tuple[str, ...] = ()
+    drop_duplicates: bool = False
+    duplicate_sentence_min_chars: int | None = 20
+    check_only: bool = False
 
     def signature_fields(self) -> dict[str, object]:
         """The options as they appear in a run signature (pack paths shortened to their names)."""
         fields = self._asdict()
         fields["rule_packs"] = [Path(p).name for p in self.rule_packs]
+        fields["allow_lists"] = [Path(p).name for p in self.allow_lists]
         return fields
