@@ -79,7 +79,7 @@ def cleanup_flow(
     read = ReadStats()
     shards, futures = [], []
     with output_lock(out), progress_bar(show_progress) as bar:
-        for shard in read_into_shards(input_path, work, shard_size, input_format, read):
+        for shard in read_into_shards(input_path, work, shard_size, input_format, read, config):
             shards.append(shard)
             futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
             bar.update(total=read.documents)
@@ -87,7 +87,7 @@ def cleanup_flow(
         for future in as_completed(futures):
             bar.advance(future.result()["totals"].get("documents", 0))
         counts = [f.result() for f in futures]
-        summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, write_summary)
+        summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, write_summary, config)
         build_cache(cache, [s.with_suffix(".cache.jsonl") for s in shards])
         shutil.rmtree(work, ignore_errors=True)
     return summary
