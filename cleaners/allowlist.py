@@ -62,17 +62,18 @@ class Entry:
 
 
 class AllowList:
-    """Entries of one or more files, indexed by exact rule id; glob entries are checked after."""
+    """Entries of one or more files, indexed by rule id and document (review decisions pile up
+    per document: a lookup stays short however long the list grows); glob entries are checked after."""
 
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
-        self._exact: dict[str, list[tuple[int, Entry]]] = {}
+        self._exact: dict[tuple[str, str | None], list[tuple[int, Entry]]] = {}
         self._globs: list[tuple[re.Pattern, int, Entry]] = []
         for order, entry in enumerate(entries):
             if any(c in entry.rule for c in "*?["):
                 self._globs.append((re.compile(translate(entry.rule)), order, entry))
             else:
-                self._exact.setdefault(entry.rule, []).append((order, entry))
+                self._exact.setdefault((entry.rule, entry.doc), []).append((order, entry))
 
     @classmethod
     def from_entries(cls, specs: list[dict[str, Any]], file: str = "<list>") -> AllowList:
@@ -83,7 +84,8 @@ class AllowList:
 
     def match(self, rule: str, doc_id: str, text: str) -> Entry | None:
         """The first entry (in file order) that silences this finding, or None."""
-        hits = [(o, e) for o, e in self._exact.get(rule, ()) if _fits(e, doc_id, text)]
+        exact = self._exact.get((rule, doc_id), []) + self._exact.get((rule, None), [])
+        hits = [(o, e) for o, e in exact if _fits(e, doc_id, text)]
         hits += [(o, e) for pattern, o, e in self._globs if pattern.match(rule) and _fits(e, doc_id, text)]
         return min(hits, key=lambda hit: hit[0])[1] if hits else None
 

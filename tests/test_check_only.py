@@ -63,3 +63,21 @@ def test_check_only_on_the_command_line_prints_the_table(tmp_path):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["signature"]["options"]["check_only"] is True
     assert {"proposed_edits.jsonl", "rules.md", "suppressed.jsonl"} <= {p.name for p in out.iterdir()}
+
+
+def test_the_report_states_the_signature_and_the_rule_table(tmp_path):
+    from reports.html import render_report
+
+    allow = tmp_path / "house.allow.yaml"
+    allow.write_text("- {rule: spelling.near_miss, doc: 'en-es:doc10:3:TMT_run1', reason: checked}\n", encoding="utf-8")
+    config = CleanConfig(check_only=True, allow_lists=(str(allow),))
+    summary = run_plain(SAMPLE, tmp_path / "o", config=config)
+    html = render_report(tmp_path / "o", summary, None, [])
+    sha = summary["signature"]["allow_lists"][0]["sha256"]
+    assert "How this output was made (run signature)" in html
+    assert f"house.allow.yaml, 1 entries <span class=\"sig\">sha256 {sha}</span>" in html
+    assert all(f"sha256 {p['sha256']}" in html for p in summary["signature"]["rule_packs"])
+    assert "<th>langid_min_prob</th><td class=\"sig\">0.99</td>" in html and "<th>check_only</th><td class=\"sig\">True</td>" in html
+    assert "Dry run (--check-only):" in html and "What each rule found" in html
+    assert f"<code>structure.lowercase_start</code></td><td>review</td><td class=\"num\">10</td>" in html
+    assert f"{summary['suppressed']['findings']} findings, each listed in suppressed.jsonl" in html
