@@ -30,10 +30,12 @@ from mtqa.records import Document, Finding
 
 DOCUMENT, NEAR_DOCUMENT = "duplicate.document", "duplicate.near_document"
 SENTENCE, NEAR_SENTENCE = "duplicate.sentence", "duplicate.near_sentence"
-# rule -> severity, what the finding says, the quarantine reason when the document is dropped
+# rule -> severity, what the finding says, the quarantine reason when the document is dropped. All
+# minor: a repeat costs a corpus its variety, not a reader the meaning, so the report's most severe
+# documents stay the mistranslated ones.
 RULES: dict[str, tuple[str, str, str | None]] = {
-    DOCUMENT: ("major", "The same text as document {doc!r}, its first occurrence", "duplicate_text"),
-    NEAR_DOCUMENT: ("major", "The same text as document {doc!r}, its first occurrence, once case, spacing, "
+    DOCUMENT: ("minor", "The same text as document {doc!r}, its first occurrence", "duplicate_text"),
+    NEAR_DOCUMENT: ("minor", "The same text as document {doc!r}, its first occurrence, once case, spacing, "
                              "punctuation and digits are set aside", "near_duplicate_text"),
     SENTENCE: ("minor", "This sentence first occurs in document {doc!r} (characters {start}-{end})", None),
     NEAR_SENTENCE: ("minor", "This sentence first occurs in document {doc!r} (characters {start}-{end}), "
