@@ -12,7 +12,7 @@ from cleaners.rulepack import DEFAULT_MATCH_TIMEOUT, RULES_DIR
 
 # normalise.yaml first (debris and spacing), then every other pack in cleaners/rules/, by name.
 DEFAULT_PACKS = (str(RULES_DIR / "normalise.yaml"),) + tuple(
-    str(p) for p in sorted(RULES_DIR.glob("*.yaml")) if p.name != "normalise.yaml"
+    str(p) for p in sorted(RULES_DIR.glob("*.yaml")) if p.name != "normalise.yaml" and not p.name.endswith(".allow.yaml")
 )
 
 
@@ -36,6 +36,13 @@ class CleanConfig(NamedTuple):
     - `disable_rules`: detectors and pattern rules not to run, by rule id.
     - `terms`: a glossary (TSV or YAML, cleaners/glossary.py) for the must-translate and
       do-not-translate checks; None = no glossary, those checks stay silent.
+    - `allow_lists`: YAML allow lists (paths) whose entries silence findings (cleaners/allowlist.py).
+    - `drop_duplicates`: send documents whose text repeats an earlier one's (exactly or once
+      folded) to the quarantine instead of cleaning them; without it they are only reported.
+    - `duplicate_sentence_min_chars`: sentences shorter than this once folded ("Results:",
+      "Table 1.") are not reported as duplicates; None = no sentence duplicates at all.
+    - `check_only`: a dry run: find everything, apply nothing (the edits a run would make go to
+      proposed_edits.jsonl), so a rule pack can be judged before it changes text.
     """
 
     lang: str | None = None
@@ -52,10 +59,15 @@ class CleanConfig(NamedTuple):
     enable_rules: tuple[str, ...] = ()
     disable_rules: tuple[str, ...] = ()
     terms: str | None = None
+    allow_lists: tuple[str, ...] = ()
+    drop_duplicates: bool = False
+    duplicate_sentence_min_chars: int | None = 20
+    check_only: bool = False
 
     def signature_fields(self) -> dict[str, object]:
         """The options as they appear in a run signature (pack paths shortened to their names)."""
         fields = self._asdict()
         fields["rule_packs"] = [Path(p).name for p in self.rule_packs]
         fields["terms"] = Path(self.terms).name if self.terms else None
+        fields["allow_lists"] = [Path(p).name for p in self.allow_lists]
         return fields

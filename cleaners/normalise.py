@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import ftfy
 import regex
 
+from cleaners.allowlist import Silencer
 from cleaners.edits import EditLog
 from cleaners.rulepack import PatternRule
 from mtqa.records import Finding
@@ -49,23 +50,26 @@ _FTFY_STEPS: dict[str, tuple[str, str, str]] = {
 MAX_REPAIR_ROUNDS = 3
 
 
-def repair_unicode(log: EditLog, doc_id: str, fix_mojibake: bool = True, form: str | None = "NFC") -> list[Finding]:
+def repair_unicode(log: EditLog, doc_id: str, fix_mojibake: bool = True, form: str | None = "NFC",
+                   silencer: Silencer | None = None) -> list[Finding]:
     """ftfy then Unicode normalisation, repeated until the text stops changing (at most 3 rounds).
 
     The two interact: ftfy judges decomposed and composed accents differently, so one round can
     leave text that a second round would change again. Repeating makes normalised text a fixed
-    point, which is what lets a cleaned corpus be cleaned again without further edits.
+    point, which is what lets a cleaned corpus be cleaned again without further edits. A change
+    that `silencer`'s allow list silences is not made (nor, on that line, the ftfy steps after it).
     """
     findings: list[Finding] = []
     for _ in range(MAX_REPAIR_ROUNDS):
         before = log.text
-        findings += (fix_encoding(log, doc_id) if fix_mojibake else []) + (normalise_unicode(log, doc_id, form) if form else [])
+        findings += (fix_encoding(log, doc_id, silencer) if fix_mojibake else []) + \
+            (normalise_unicode(log, doc_id, form, silencer) if form else [])
         if log.text == before:
             break
     return findings
 
 
-def fix_encoding(log: EditLog, doc_id: str) -> list[Finding]:
+def fix_encoding(log: EditLog, doc_id: str, silencer: Silencer | None = None) -> list[Finding]:
     """Repair mojibake and broken Unicode with ftfy, line by line, one finding per change."""
     findings: list[Finding] = []
     # Last line first, so the offsets of the lines still to do are not moved by the fixes.
@@ -76,14 +80,15 @@ def fix_encoding(log: EditLog, doc_id: str) -> list[Finding]:
             fixed = ftfy.apply_plan(current, step)
             rule, severity, message = _describe(step)
             changes = [(line_start + s, line_start + e, rep) for s, e, rep in diff_changes(current, fixed)]
-            findings += _apply(log, doc_id, changes, rule, "encoding", severity, message)
+            kept = silencer.keep(log, doc_id, changes, rule, "encoding", severity, message) if silencer else changes
+            findings += _apply(log, doc_id, kept, rule, "encoding", severity, message)
             current = log.text[line_start : len(log.text) - rest]
-            if current != fixed:  # a change was held back at an inline tag: the rest of the plan no longer fits
+            if current != fixed:  # a change silenced or held back at an inline tag: the rest of the plan no longer fits
                 break
     return findings
 
 
-def normalise_unicode(log: EditLog, doc_id: str, form: str = "NFC") -> list[Finding]:
+def normalise_unicode(log: EditLog, doc_id: str, form: str = "NFC", silencer: Silencer | None = None) -> list[Finding]:
     """Compose characters (e.g. 'e' + combining acute -> 'é') so equal text compares equal."""
     if unicodedata.is_normalized(form, log.text):
         return []
@@ -93,16 +98,20 @@ def normalise_unicode(log: EditLog, doc_id: str, form: str = "NFC") -> list[Find
         for s, e, rep in diff_changes(line, unicodedata.normalize(form, line))
     ]
     message = f"Characters not in Unicode {form} form (decomposed accents or compatibility forms)"
-    return _apply(log, doc_id, changes, f"encoding.unicode_{form.lower()}", "encoding", "minor", message)
+    rule = f"encoding.unicode_{form.lower()}"
+    if silencer:
+        changes = silencer.keep(log, doc_id, changes, rule, "encoding", "minor", message)
+    return _apply(log, doc_id, changes, rule, "encoding", "minor", message)
 
 
 def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: str | None, timeout: float,
-                source_lang: str | None = None, fixes: bool = True) -> tuple[list[Finding], list[str]]:
+                source_lang: str | None = None, fixes: bool = True,
+                silencer: Silencer | None = None) -> tuple[list[Finding], list[str]]:
     """Run pattern rules: with `fixes`, the auto ones, which rewrite the text; without, the others,
     which only report. Auto rules run in order, and again while a round still changes the text (at
     most 3 rounds), because one fix can expose another ("x.. ." -> "x. ." -> "x."). Returns the
     findings and the ids of rules that hit their time limit on this document (skipped for it; the
-    caller counts them).
+    caller counts them). An automatic change that `silencer`'s allow list silences is not made.
     """
     applicable = _applicable(rules, lang, source_lang, fixes)
     findings: list[Finding] = []
@@ -112,6 +121,8 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
             before = log.text
             for rule in applicable:
                 if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out)):
+                    if silencer:
+                        matches = silencer.keep(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
                     findings += _apply(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
             if log.text == before:
                 break

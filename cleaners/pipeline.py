@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cleaners import langid
+from cleaners.allowlist import Entry, Silencer, allow_list
 from cleaners.config import CleanConfig
 from cleaners.consistency import name_candidates
 from cleaners.detectors import DocView, active_rules, run_detectors
@@ -33,6 +34,7 @@ class Cleaned:
     timed_out_rules: list[str] = field(default_factory=list)
     langid_checkable: bool = True  # False when the expected language is one langdetect cannot detect
     names: list[tuple[str, int, int]] = field(default_factory=list)  # name-like words, first spans in the original
+    suppressed: list[tuple[Finding, Entry]] = field(default_factory=list)  # silenced by an allow list, fixes not made
 
 
 @lru_cache(maxsize=16)
@@ -49,17 +51,19 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     source = primary_subtag(source_lang) if source_lang else None
     rules = rules_for(config.rule_packs, config.disable_rules)
     timed_out: list[str] = []
+    allow = allow_list(config.allow_lists)
+    silencer = Silencer(allow) if allow else None
     detection, detected_on = None, None
     # Encoding repair and the automatic rules, until the text stops changing: each can expose work
     # for the other (ftfy reads "é  Ã©" and "é Ã©" differently), and cleaned text must be a fixed point.
     for _ in range(MAX_REPAIR_ROUNDS):
         before = log.text
-        findings += repair_unicode(log, doc.id, config.fix_encoding, config.unicode_form)
+        findings += repair_unicode(log, doc.id, config.fix_encoding, config.unicode_form, silencer)
         if detection is None:
             detected_on = log.text
             detection = langid.detect(log.text, config.langid_min_letters, config.langid_min_prob, config.langid_min_han)
         locale = expected or detection.lang
-        fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source)
+        fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, silencer=silencer)
         findings += fixed
         timed_out += late
         if log.text == before:
@@ -80,9 +84,13 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
         active = active_rules(config.enable_rules, config.disable_rules)
         findings += [f for f in run_detectors(view, active) if (f.start, f.end, f.suggestion) not in said]
     # a fix held back at an inline tag is reported by every repair round: say it once
-    findings = sorted(dict.fromkeys(findings), key=lambda f: (f.start, f.end, f.rule))
+    findings, silenced = allow.partition(list(dict.fromkeys(findings)))
+    silenced += silencer.silenced.values() if silencer else []
+    findings.sort(key=lambda f: (f.start, f.end, f.rule))
+    silenced.sort(key=lambda fe: (fe[0].start, fe[0].end, fe[0].rule))
     names = [(w, *log.orig_span(s, e)) for w, s, e in name_candidates(log.text, locale)]
-    return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)), checkable, names)
+    return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)), checkable,
+                   names, silenced)
 
 
 def _language_findings(doc: Document, log: EditLog, expected: str | None, detection: langid.Detection,

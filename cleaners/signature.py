@@ -1,8 +1,9 @@
 """The run signature: how an output was made, so two outputs can be compared (cf. sacrebleu's).
 
 It names the mtqa version, the versions of the libraries that change text or decide languages,
-each rule pack with the SHA-256 of its content, and every option. The same signature on the same
-input gives byte-identical outputs; a changed rule pack or threshold shows up in it.
+each rule pack and allow list with the SHA-256 of its content, and every option that can change
+an output (not the runner, the workers or the shard size, which cannot). The same signature on
+the same input gives byte-identical outputs; a changed rule pack, allow list or threshold shows up in it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import mtqa
 from cleaners import langid
+from cleaners.allowlist import load_file
 from cleaners.config import CleanConfig
 from cleaners.glossary import load_glossary
 from cleaners.rulepack import load_pack
@@ -24,6 +26,7 @@ from cleaners.rulepack import load_pack
 
 def run_signature(config: CleanConfig) -> dict[str, Any]:
     packs = [load_pack(path) for path in config.rule_packs]
+    allows = [(Path(path).name, *load_file(path)) for path in config.allow_lists]
     fields: dict[str, Any] = {
         "mtqa": mtqa.__version__,
         "ftfy": version("ftfy"),
@@ -31,6 +34,7 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         "sentencex": version("sentencex"),
         "langid_seed": langid.SEED,
         "rule_packs": [{"name": p.name, "file": Path(p.path).name, "sha256": p.sha256[:16]} for p in packs],
+        "allow_lists": [{"file": name, "entries": len(entries), "sha256": sha[:16]} for name, entries, sha in allows],
         "options": config.signature_fields(),
     }
     if config.terms:
@@ -45,10 +49,13 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
             f"langid:langdetect-{fields['langdetect']}/seed{langid.SEED}/min{config.langid_min_letters}/han{config.langid_min_han}/p{config.langid_min_prob}"
             + ("/sent" if config.langid_sentences else ""),
             f"lang:{config.lang or 'record'}",
+            "allow:" + (",".join(f"{a['file']}@{a['sha256'][:8]}" for a in fields["allow_lists"]) or "none"),
+            f"dup:{'drop' if config.drop_duplicates else 'report'}/sent{config.duplicate_sentence_min_chars or 'off'}",
         ]
         + ([f"terms:{fields['terms']['file']}@{fields['terms']['sha256'][:8]}"] if config.terms else [])
         + (["rules:" + ",".join([f"+{r}" for r in config.enable_rules] + [f"-{r}" for r in config.disable_rules])]
            if config.enable_rules or config.disable_rules else [])
+        + (["check-only"] if config.check_only else [])
     )
     return fields
 
@@ -62,7 +69,7 @@ def cache_fingerprint(signature: dict[str, Any], config: CleanConfig) -> str:
     root = Path(__file__).resolve().parents[1]
     code = [*root.glob("cleaners/**/*.py"), *root.glob("cleaners/**/*.yaml"), root / "mtqa" / "records.py",
             root / "corpora" / "writers.py", root / "corpora" / "documents.py", root / "flows" / "shards.py"]
-    for path in sorted(code) + [Path(p) for p in config.rule_packs] + ([Path(config.terms)] if config.terms else []):
+    for path in sorted(code) + [Path(p) for p in config.rule_packs + config.allow_lists] + ([Path(config.terms)] if config.terms else []):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -7,12 +7,10 @@ field is carried through untouched.
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 from corpora.readers import RawRecord, Rejected
+from corpora.seen import FirstSeen
 from mtqa.records import Document
 
 _OPTIONAL_TEXT = ("lang", "source", "source_lang")
@@ -79,31 +77,9 @@ def _inline_tags(value: Any, length: int) -> tuple[tuple[int, int], ...] | None:
     return tuple(tags)
 
 
-class IdIndex:
-    """The ids seen so far, on disk (SQLite), so memory stays flat however many documents there are.
-
-    Each id is stored as a 64-bit BLAKE2b digest with the place it was first seen; two different
-    ids colliding has a probability of about n²/2⁶⁵ (1e-8 at 600,000 ids).
-    """
-
-    def __init__(self, path: Path) -> None:
-        path.unlink(missing_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=OFF")
-        self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("CREATE TABLE ids (digest INTEGER PRIMARY KEY, file TEXT, line INTEGER)")
-        self._db.execute("BEGIN")
+class IdIndex(FirstSeen):
+    """The ids seen so far, on disk (corpora/seen.py), so memory stays flat however many documents there are."""
 
     def first_seen(self, doc_id: str, file: str, line: int) -> str | None:
         """None if the id is new (and remember it), else 'file:line' where it was first seen."""
-        digest = int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True)
-        try:
-            self._db.execute("INSERT INTO ids VALUES (?, ?, ?)", (digest, file, line))
-        except sqlite3.IntegrityError:
-            first_file, first_line = self._db.execute("SELECT file, line FROM ids WHERE digest = ?", (digest,)).fetchone()
-            return f"{first_file}:{first_line}"
-        return None
-
-    def close(self) -> None:
-        self._db.execute("COMMIT")
-        self._db.close()
+        return self.first(doc_id, f"{file}:{line}")

@@ -83,7 +83,7 @@ def cleanup_flow(
     read = ReadStats()
     shards, futures = [], []
     with output_lock(out), progress_bar(show_progress) as bar:
-        for shard in read_into_shards(input_path, work, shard_size, input_format, read, config.lang):
+        for shard in read_into_shards(input_path, work, shard_size, input_format, read, config):
             shards.append(shard)
             futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
             bar.update(total=read.documents)
@@ -91,7 +91,7 @@ def cleanup_flow(
         for future in as_completed(futures):
             bar.advance(future.result()["totals"].get("documents", 0))
         counts = [f.result() for f in futures]
-        summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, write_summary=False)
+        summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, False, config)
         fmt = input_format or detect_format(Path(input_path))
         if fmt in TRANSLATION_FORMATS:  # the cleaned file for the CAT tool, beside the JSONL outputs
             summary["translation_file"] = write_back_task(input_path, fmt, config.lang, out).name

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from cleaners.allowlist import AllowListError, beside, load_file
 from cleaners.config import DEFAULT_PACKS, CleanConfig
 from cleaners.detectors import active_rules, default_off
 from cleaners.glossary import GlossaryError, load_glossary
@@ -58,6 +59,9 @@ def cleaning_options(command):
                           ".xlf/.xliff/.sdlxliff: XLIFF 1.2 or 2.x, told apart by content) or 'folder' for a directory of .txt files."),
         click.option("--rules", "rule_packs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=str), metavar="PACK.yaml",
                      help="An extra YAML rule pack, applied after the built-in ones (repeatable)."),
+        click.option("--allow", "allow_lists", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=str), metavar="LIST.yaml",
+                     help="An allow list: findings it names (by rule, document, exact text) are silenced, their fixes not made, "
+                          "and listed in suppressed.jsonl (repeatable). PACK.allow.yaml beside a --rules PACK.yaml is read too."),
         click.option("--no-builtin-rules", is_flag=True, help="Do not apply the built-in whitespace and punctuation rules."),
         click.option("--no-fix-encoding", is_flag=True, help="Do not repair mojibake and broken Unicode with ftfy."),
         click.option("--no-detectors", is_flag=True,
@@ -76,6 +80,13 @@ def cleaning_options(command):
         click.option("--langid-min-prob", type=click.FloatRange(0, 1), default=_DEFAULTS.langid_min_prob, show_default=True,
                      help="langdetect's confidence needed to call a text's language."),
         click.option("--no-sentence-langid", is_flag=True, help="Check the language of whole documents only, not of each sentence."),
+        click.option("--drop-duplicates", is_flag=True,
+                     help="Send documents whose text repeats an earlier one's (exactly, or once case, spacing, punctuation and digits "
+                          "are folded) to the quarantine, naming the first; without it duplicates are only reported."),
+        click.option("--duplicate-sentence-min-chars", type=click.IntRange(0), default=_DEFAULTS.duplicate_sentence_min_chars,
+                     show_default=True, help="Shorter sentences (once folded) are not reported as duplicates; 0 turns sentence duplicates off."),
+        click.option("--check-only", is_flag=True,
+                     help="Dry run: report every finding and what each rule would do (rules.md, proposed_edits.jsonl), change no text, drop nothing."),
         click.option("--shard-size", type=click.IntRange(1), default=None, help="Documents per shard, the unit of parallel work [default: 1000]."),
         click.option("--runner", type=click.Choice(["auto", "threads", "processes", "dask"]), default="auto", show_default=True,
                      help="Where shards run: a process pool using every core (the work is CPU-bound), a thread pool "
@@ -97,7 +108,9 @@ def _config(opts: dict) -> CleanConfig:
     """Check the arguments (fatal errors before Prefect starts) and build the configuration."""
     packs = (() if opts["no_builtin_rules"] else DEFAULT_PACKS) + tuple(os.path.abspath(p) for p in opts["rule_packs"])
     terms = os.path.abspath(opts["terms"]) if opts["terms"] else None
-    _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs, terms)
+    beside_packs = [str(beside(p)) for p in opts["rule_packs"] if beside(p).is_file()]
+    allows = tuple(dict.fromkeys(os.path.abspath(p) for p in beside_packs + list(opts["allow_lists"])))
+    _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs, terms, allows)
     detectors = set(active_rules(tuple(default_off())))
     pattern_rules = {rule.id for pack in packs for rule in load_pack(pack).rules} if opts["disable_rules"] else set()
     return CleanConfig(lang=opts["lang"], source_lang=opts["source_lang"], fix_encoding=not opts["no_fix_encoding"],
@@ -105,7 +118,9 @@ def _config(opts: dict) -> CleanConfig:
                        langid_min_prob=opts["langid_min_prob"], langid_sentences=not opts["no_sentence_langid"],
                        detectors=not opts["no_detectors"], terms=terms,
                        enable_rules=_rule_ids(opts["enable_rules"], detectors, "--enable-rule"),
-                       disable_rules=_rule_ids(opts["disable_rules"], detectors | pattern_rules, "--disable-rule"))
+                       disable_rules=_rule_ids(opts["disable_rules"], detectors | pattern_rules, "--disable-rule"),
+                       allow_lists=allows, drop_duplicates=opts["drop_duplicates"],
+                       duplicate_sentence_min_chars=opts["duplicate_sentence_min_chars"] or None, check_only=opts["check_only"])
 
 
 def _rule_ids(patterns: tuple[str, ...], known: set[str], option: str) -> tuple[str, ...]:
@@ -130,7 +145,7 @@ def _prefect_run(runner: str, dask_address: str | None = None):
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner, dask_address):
         try:
             yield
-        except (CorpusError, RulePackError, OSError, ValueError, RuntimeError) as exc:
+        except (CorpusError, RulePackError, AllowListError, OSError, ValueError, RuntimeError) as exc:
             raise FatalError(str(exc)) from exc
 
 
@@ -164,7 +179,7 @@ def clean(**opts) -> None:
         flow = cleanup_flow.with_options(task_runner=make_task_runner(opts["runner"], opts["workers"], opts["dask_address"]))
         summary = flow(opts["input_path"], opts["out_dir"], config, opts["input_format"],
                        opts["shard_size"] or DEFAULT_SHARD_SIZE, _show_progress(opts["progress"]), opts["full"])
-    _print_summary(summary, opts["out_dir"], time.perf_counter() - started)
+    _print_summary(summary, opts["out_dir"], time.perf_counter() - started, config.check_only)
 
 
 @main.command()
@@ -192,7 +207,7 @@ def run(history_path, no_history, **opts) -> None:
         summary = run_flow(opts["input_path"], opts["out_dir"], config, opts["input_format"],
                            opts["shard_size"] or DEFAULT_SHARD_SIZE, opts["runner"], opts["workers"], opts["dask_address"], history_file,
                            _show_progress(opts["progress"]), opts["full"])
-    _print_summary(summary, opts["out_dir"], time.perf_counter() - started)
+    _print_summary(summary, opts["out_dir"], time.perf_counter() - started, config.check_only)
     click.echo(_score_lines(summary["scores"]))
     click.echo(f"Report: {summary['report']}")
 
@@ -282,7 +297,7 @@ def _score_lines(scores: dict) -> str:
 
 
 def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs: tuple[str, ...],
-                  terms: str | None = None) -> None:
+                  terms: str | None = None, allows: tuple[str, ...] = ()) -> None:
     """Fail in a second, with one clear line, on what would otherwise fail after Prefect starts."""
     path = Path(input_path)
     if not path.exists():
@@ -309,6 +324,11 @@ def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs
             load_glossary(terms)
         except GlossaryError as exc:
             raise FatalError(str(exc)) from exc
+    for path in allows:
+        try:
+            load_file(path)
+        except AllowListError as exc:
+            raise FatalError(str(exc)) from exc
 
 
 def _exit_cleanly_on_sigterm() -> None:
@@ -316,7 +336,7 @@ def _exit_cleanly_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
-def _print_summary(summary: dict, out_dir: str, seconds: float) -> None:
+def _print_summary(summary: dict, out_dir: str, seconds: float, check_only: bool = False) -> None:
     docs = summary["documents_cleaned"]
     lines = [
         f"Read {summary['records_read']} records: {docs} cleaned, {summary['records_quarantined']} quarantined"
@@ -325,8 +345,20 @@ def _print_summary(summary: dict, out_dir: str, seconds: float) -> None:
         f"{summary['documents_changed']} documents changed by {summary['edits']} edits; "
         f"{summary['findings']} findings in {summary['documents_with_findings']} documents.",
     ]
+    if check_only:
+        lines[1] = (f"Dry run (--check-only): no text changed, nothing dropped; {summary['findings']} findings in "
+                    f"{summary['documents_with_findings']} documents. What each rule would do:")
+        lines += [_rule_lines(summary["rules"]), f"Proposed edits: {Path(out_dir) / 'proposed_edits.jsonl'}; "
+                                                 f"this table: {Path(out_dir) / 'rules.md'}"]
     if summary["findings_by_category"]:
         lines.append("Findings by category: " + ", ".join(f"{k} {v}" for k, v in summary["findings_by_category"].items()) + ".")
+    duplicates = summary["duplicates"]["found_by_rule"]
+    if duplicates:
+        lines.append("Duplicates: " + ", ".join(f"{k} {v}" for k, v in duplicates.items())
+                     + f"; {summary['duplicates']['dropped']} documents dropped.")
+    if summary["suppressed"]["findings"]:
+        lines.append(f"Silenced by allow lists (in suppressed.jsonl): {summary['suppressed']['findings']} findings ("
+                     + ", ".join(f"{k} {v}" for k, v in summary["suppressed"]["by_rule"].items()) + ").")
     if summary["rule_timeouts"]:
         lines.append("Rules that hit their time limit (skipped there): "
                      + ", ".join(f"{k} on {v} documents" for k, v in summary["rule_timeouts"].items()) + ".")
@@ -338,7 +370,18 @@ def _print_summary(summary: dict, out_dir: str, seconds: float) -> None:
     click.echo("\n".join(lines))
 
 
-import flows.cli_revision  # noqa: F401  (registers review, apply, revert and learn on `main`)
+def _rule_lines(rows: list[dict]) -> str:
+    """The rule table for a terminal: one line per rule, with its first example."""
+    width = max((len(r["rule"]) for r in rows), default=4)
+    out = [f"  {'rule':<{width}}  {'fix':<6} {'findings':>8} {'docs':>6} {'share':>6}  first example"]
+    for r in rows:
+        example = r["examples"][0] if r["examples"] else None
+        shown = f"{example['doc_id']}: {example['text']!r}" + (f" -> {example['suggestion']!r}" if example["suggestion"] is not None else "") if example else ""
+        out.append(f"  {r['rule']:<{width}}  {r['fix']:<6} {r['findings']:>8} {r['documents']:>6} {r['share_of_documents']:>6.1%}  {shown[:100]}")
+    return "\n".join(out)
+
+
+import flows.cli_revision  # noqa: E402,F401  (registers review, apply, revert and learn on `main`)
 
 if __name__ == "__main__":
     main()

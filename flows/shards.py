@@ -1,10 +1,13 @@
 """The plain-Python stages of a cleaning run; the Prefect flow only decides where they run.
 
-read_into_shards  stream the input once, check every record, write shards of N documents and the
-                  quarantine of what could not be read (main process, constant memory)
-clean_shard       clean one shard: text work on each document, four output parts, its cache delta
-                  and its stats (any worker; idempotent, resumable and incremental)
+read_into_shards  stream the input once, check every record, find duplicates (in input order, so
+                  the first occurrence is the same whatever runs the shards), write shards of N
+                  documents and the quarantine of what could not be read or was dropped
+                  (main process, constant memory: what was seen is kept on disk)
+clean_shard       clean one shard: text work on each document, its output parts, its cache delta
+                  and its counts (any worker; idempotent, resumable and incremental)
 merge_shards      join the parts in shard order into the output files and write summary.json
+                  (flows/summary.py counts)
 
 Shards are files, not lists, so that what travels to a worker is a path and a small config.
 """
@@ -16,20 +19,28 @@ import json
 import traceback
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cleaners.allowlist import AllowList, Entry, allow_list
 from cleaners.config import CleanConfig
-from cleaners.pipeline import clean_document
 from cleaners.consistency import count_documents, variant_groups
+from cleaners.duplicates import RULES as DUPLICATE_RULES
+from cleaners.duplicates import DuplicateFinder
+from cleaners.pipeline import clean_document
 from corpora.cache import DocCache, document_key
 from corpora.documents import IdIndex, to_document
 from corpora.readers import RawRecord, Rejected, read_corpus
+from corpora.seen import FirstSeen
 from corpora.writers import atomic_writer, concatenate, dumps, write_json
+from flows.summary import build_summary, count_document, count_findings, new_counts
 from mtqa.records import Document, Finding
+from reports.markdown import rule_table_markdown
 
-OUTPUTS = ("cleaned", "findings", "edits", "quarantine")
+OUTPUTS = ("cleaned", "findings", "edits", "quarantine", "suppressed")
+CHECK_ONLY_OUTPUTS = ("proposed_edits",)  # what a dry run would have applied
 
 
 @dataclass
@@ -40,29 +51,51 @@ class ReadStats:
     documents: int = 0
     rejected: Counter = field(default_factory=Counter)
     shards: int = 0
+    duplicates: Counter = field(default_factory=Counter)  # duplicate findings by rule, before allow lists
 
 
 def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str | None, stats: ReadStats,
-                     lang: str | None = None) -> Iterator[Path]:
-    """Yield each shard file as soon as it is written, so cleaning starts before reading ends."""
+                     config: CleanConfig | None = None) -> Iterator[Path]:
+    """Yield each shard file as soon as it is written, so cleaning starts before reading ends.
+
+    A document's duplicate findings travel in its shard line (`duplicates`), not through the
+    document cache: they depend on the rest of the corpus, not on the document alone.
+    """
+    config = config or CleanConfig()
     work_dir.mkdir(parents=True, exist_ok=True)
-    ids = IdIndex(work_dir / "ids.sqlite")
+    ids, texts = IdIndex(work_dir / "ids.sqlite"), FirstSeen(work_dir / "texts.sqlite")
+    finder = DuplicateFinder(texts, config.duplicate_sentence_min_chars, config.lang, config.drop_duplicates)
+    allow = allow_list(config.allow_lists)
+
+    def may_drop(finding: Finding) -> bool:  # a dry run drops nothing, and neither does a silenced rule
+        return not config.check_only and allow.match(finding.rule, finding.doc_id, finding.text) is None
+
     batch: list[str] = []
     try:
         with atomic_writer(work_dir / "read.quarantine.jsonl") as quarantine:
-            for item in read_corpus(input_path, fmt, lang):
+            for item in read_corpus(input_path, fmt, config.lang):
                 stats.records += 1
                 doc = to_document(item) if isinstance(item, RawRecord) else item
+                found: list[Finding] = []
                 if isinstance(doc, Document):
                     first = ids.first_seen(doc.id, item.file, item.line)
                     if first is not None:
                         doc = Rejected(item.file, item.line, "duplicate_id", f"id {doc.id!r} was first seen at {first}", item.record)
+                    else:
+                        found, dropped = finder.check(doc, may_drop)
+                        stats.duplicates.update(f.rule for f in found)
+                        if dropped:
+                            reason = DUPLICATE_RULES[found[0].rule][2]
+                            doc = Rejected(item.file, item.line, reason, found[0].message, item.record)
                 if isinstance(doc, Rejected):
                     stats.rejected[doc.reason] += 1
                     quarantine.write(dumps(doc.to_json()) + "\n")
                     continue
                 stats.documents += 1
-                batch.append(dumps({"file": item.file, "line": item.line, "record": item.record}))
+                entry = {"file": item.file, "line": item.line, "record": item.record}
+                if found:
+                    entry["duplicates"] = [f.to_json() for f in found]
+                batch.append(dumps(entry))
                 if len(batch) >= shard_size:
                     yield _write_shard(work_dir, stats, batch)
                     batch = []
@@ -70,6 +103,7 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
                 yield _write_shard(work_dir, stats, batch)
     finally:
         ids.close()
+        texts.close()
 
 
 def _write_shard(work_dir: Path, stats: ReadStats, lines: list[str]) -> Path:
@@ -93,18 +127,15 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
     data = shard.read_bytes()
     marker = shard.with_suffix(".done.json")
     stamp = {"shard_sha256": hashlib.sha256(data).hexdigest(), "fingerprint": fingerprint}
-    paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS + ("cache", "names")}
+    paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS + CHECK_ONLY_OUTPUTS + ("cache", "names")}
     done = _read_marker(marker) if resume else None
     if done and {k: done.get(k) for k in stamp} == stamp and all(p.exists() for p in paths.values()):
         return done["counts"]
-    counts: dict[str, Counter] = {
-        k: Counter() for k in ("totals", "rule", "category", "severity", "detected_lang", "lang", "timed_out_rule")
-    }
+    counts = new_counts()
+    allow = allow_list(config.allow_lists)
     cache = DocCache(cache_path)
     try:
-        with atomic_writer(paths["cleaned"]) as cleaned, atomic_writer(paths["findings"]) as findings, \
-                atomic_writer(paths["edits"]) as edits, atomic_writer(paths["quarantine"]) as quarantine, \
-                atomic_writer(paths["cache"]) as delta, atomic_writer(paths["names"]) as names:
+        with _writers(paths) as out:
             # split on "\n" only: texts may hold U+2028, U+0085... that str.splitlines would also cut at
             for line in data.decode("utf-8").split("\n")[:-1]:
                 entry = json.loads(line)
@@ -122,16 +153,23 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                     except Exception as exc:  # a record that breaks a cleaner is quarantined, never lost
                         where = traceback.extract_tb(exc.__traceback__)[-1].name
                         detail = f"cleaning failed: {type(exc).__name__}: {exc} ({where})"
-                        quarantine.write(dumps(Rejected(entry["file"], entry["line"], "cleaning_error", detail, doc.record).to_json()) + "\n")
+                        out["quarantine"].write(dumps(Rejected(entry["file"], entry["line"], "cleaning_error", detail, doc.record).to_json()) + "\n")
                         counts["totals"]["cleaning_errors"] += 1
                         continue
-                cleaned.write(output["cleaned"] + "\n")
-                findings.writelines(f + "\n" for f in output["findings"])
-                edits.writelines(e + "\n" for e in output["edits"])
-                delta.write(f"{key}\t{dumps(output)}\n")
+                out["cache"].write(f"{key}\t{dumps(output)}\n")
+                # duplicates depend on the corpus, not the document: added after the cache
+                duplicates, silenced = allow.partition([Finding(**f) for f in entry.get("duplicates", ())])
+                findings = output["findings"] + [dumps(f.to_json()) for f in duplicates]
+                tags = output["stats"]["tags"] + [[f.rule, f.category, f.severity] for f in duplicates]
+                suppressed = output["suppressed"] + [suppressed_line(f, e) for f, e in silenced]
+                out["cleaned"].write(output["cleaned"] + "\n")
+                for name, lines in (("findings", findings), ("edits", output["edits"]),
+                                    ("proposed_edits", output["proposed_edits"]), ("suppressed", suppressed)):
+                    out[name].writelines(f + "\n" for f in lines)
                 if output["stats"]["names"]:
-                    names.write(dumps([str(entry["record"]["id"]), output["stats"]["names"]]) + "\n")
-                _count(counts, output["stats"])
+                    out["names"].write(dumps([str(entry["record"]["id"]), output["stats"]["names"]]) + "\n")
+                count_document(counts, output["stats"], tags, findings,
+                               output["stats"]["suppressed"] + [f.rule for f, _ in silenced])
     finally:
         cache.close()
     result = {k: dict(v) for k, v in counts.items()}
@@ -140,47 +178,44 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
     return result
 
 
+@contextmanager
+def _writers(paths: dict[str, Path]) -> Iterator[dict[str, Any]]:
+    """One atomic writer per part; all are renamed into place only if the whole shard succeeds."""
+    with ExitStack() as stack:
+        yield {name: stack.enter_context(atomic_writer(path)) for name, path in paths.items()}
+
+
 def document_output(doc: Document, config: CleanConfig) -> dict[str, Any]:
-    """One document's output lines and the figures the summary counts, as the cache stores them."""
+    """One document's output lines and the figures the summary counts, as the cache stores them.
+    A dry run (`check_only`) keeps the original text and lists the edits as proposed."""
     result = clean_document(doc, config)
+    text = doc.text if config.check_only else result.text
+    edits = [dumps(e.to_json()) for e in result.edits]
     return {
-        "cleaned": dumps({**doc.record, "text": result.text, "original": doc.text, "detected_lang": result.detected_lang}),
+        "cleaned": dumps({**doc.record, "text": text, "original": doc.text, "detected_lang": result.detected_lang}),
         "findings": [dumps(f.to_json()) for f in result.findings],
-        "edits": [dumps(e.to_json()) for e in result.edits],
+        "edits": [] if config.check_only else edits,
+        "proposed_edits": edits if config.check_only else [],
+        "suppressed": [suppressed_line(f, e) for f, e in result.suppressed],
         "stats": {
             "tags": [[f.rule, f.category, f.severity] for f in result.findings],
-            "edits": len(result.edits),
+            "edits": 0 if config.check_only else len(edits),
             "detected_lang": result.detected_lang,
             "lang": doc.lang or config.lang or result.detected_lang or "unknown",
             "timed_out": result.timed_out_rules,
-            "changed": result.text != doc.text,
+            "changed": text != doc.text,
             "characters": len(doc.text),
             "words": len(doc.text.split()),
             "checkable": result.langid_checkable,
             "names": [list(n) for n in result.names],
+            "suppressed": [f.rule for f, _ in result.suppressed],
         },
     }
 
 
-
-def _count(counts: dict[str, Counter], stats: dict[str, Any]) -> None:
-    totals = counts["totals"]
-    for rule, category, severity in stats["tags"]:
-        counts["rule"][rule] += 1
-        counts["category"][category] += 1
-        counts["severity"][severity] += 1
-    counts["detected_lang"][stats["detected_lang"] or "unknown"] += 1
-    if stats["tags"]:
-        counts["lang"][stats["lang"]] += len(stats["tags"])
-    counts["timed_out_rule"].update(stats["timed_out"])
-    totals["documents"] += 1
-    totals["changed_documents"] += stats["changed"]
-    totals["documents_with_findings"] += bool(stats["tags"])
-    totals["findings"] += len(stats["tags"])
-    totals["edits"] += stats["edits"]
-    totals["characters"] += stats["characters"]
-    totals["words"] += stats["words"]
-    totals["langid_unsupported"] += not stats["checkable"]
+def suppressed_line(finding: Finding, entry: Entry) -> str:
+    """A silenced finding as suppressed.jsonl keeps it: the finding, and the entry that silenced it."""
+    return dumps({**finding.to_json(), "allowed_by": entry.audit()})
 
 
 def _read_marker(path: Path) -> dict[str, Any] | None:
@@ -191,27 +226,37 @@ def _read_marker(path: Path) -> dict[str, Any] | None:
 
 
 def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts: list[dict[str, Any]],
-                 read: ReadStats, signature: dict[str, Any], input_path: str, write_summary: bool = True) -> dict[str, Any]:
+                 read: ReadStats, signature: dict[str, Any], input_path: str, write_summary: bool = True,
+                 config: CleanConfig | None = None) -> dict[str, Any]:
     """Write the output folder: the parts joined in shard order, then summary.json (unless the
-    caller has more to write first: summary.json is the folder's completion marker)."""
+    caller has more to write first: summary.json is the folder's completion marker). A dry run
+    also writes proposed_edits.jsonl and the rule table as rules.md."""
+    config = config or CleanConfig()
     out_dir.mkdir(parents=True, exist_ok=True)
     # summary.json is the completion marker: gone while the other files are being replaced
     (out_dir / "summary.json").unlink(missing_ok=True)
-    corpus_findings = work_dir / "corpus.findings.jsonl"
-    extra = consistency_findings([s.with_suffix(".names.jsonl") for s in shards], corpus_findings)
-    for name in OUTPUTS:
+    corpus = {name: work_dir / f"corpus.{name}.jsonl" for name in ("findings", "suppressed")}
+    extra = consistency_findings([s.with_suffix(".names.jsonl") for s in shards], corpus, allow_list(config.allow_lists))
+    for name in OUTPUTS + (CHECK_ONLY_OUTPUTS if config.check_only else ()):
         parts = [work_dir / "read.quarantine.jsonl"] if name == "quarantine" else []
-        tail = [corpus_findings] if name == "findings" else []
+        tail = [corpus[name]] if name in corpus else []
         concatenate(out_dir / f"{name}.jsonl", parts + [s.with_suffix(f".{name}.jsonl") for s in shards] + tail)
+    if not config.check_only:  # what an earlier dry run into this folder left would mislead
+        for stale in [f"{name}.jsonl" for name in CHECK_ONLY_OUTPUTS] + ["rules.md"]:
+            (out_dir / stale).unlink(missing_ok=True)
     summary = build_summary(shard_counts + [extra], read, signature, input_path)
+    if config.check_only:
+        with atomic_writer(out_dir / "rules.md") as stream:
+            stream.write(rule_table_markdown(summary))
     if write_summary:
         write_json(out_dir / "summary.json", summary)
     return summary
 
 
-def consistency_findings(names_files: list[Path], out: Path) -> dict[str, Any]:
+def consistency_findings(names_files: list[Path], out: dict[str, Path], allow: AllowList) -> dict[str, Any]:
     """Corpus-level findings: names spelt in several ways across documents (cleaners/consistency.py).
-    Two streaming passes over the shards' name lists; written after every document's findings."""
+    Two streaming passes over the shards' name lists; written after every document's findings,
+    those an allow list silences to `out["suppressed"]`."""
     def documents():
         for path in names_files:
             with open(path, encoding="utf-8") as stream:
@@ -221,58 +266,24 @@ def consistency_findings(names_files: list[Path], out: Path) -> dict[str, Any]:
     counts = count_documents([w for w, _, _ in names] for _, names in documents())
     groups = variant_groups(counts)
     minority = {variant: majority for majority, variants in groups for variant in variants}
-    totals: dict[str, Counter] = {k: Counter() for k in ("totals", "rule", "category", "severity")}
-    with atomic_writer(out) as stream:
+    totals = new_counts()
+    with atomic_writer(out["findings"]) as stream, atomic_writer(out["suppressed"]) as silenced:
         for doc_id, names in documents():
+            found = []
             for word, start, end in names:
                 if word not in minority:
                     continue
                 majority = minority.pop(word)  # reported once: at the variant's first occurrence
                 message = (f"'{word}' ({counts[word]} documents) is spelt '{majority}' in {counts[majority]} "
                            "documents of this corpus: one name, one spelling.")
-                finding = Finding(doc_id, start, end, word, CONSISTENCY_RULE, "terminology", "minor", message, majority, "review")
-                stream.write(dumps(finding.to_json()) + "\n")
-                for key, value in (("rule", CONSISTENCY_RULE), ("category", "terminology"), ("severity", "minor")):
-                    totals[key][value] += 1
-                totals["totals"]["findings"] += 1
+                found.append(Finding(doc_id, start, end, word, CONSISTENCY_RULE, "terminology", "minor", message, majority, "review"))
+            kept, quiet = allow.partition(found)
+            lines = [dumps(f.to_json()) for f in kept]
+            stream.writelines(line + "\n" for line in lines)
+            silenced.writelines(suppressed_line(f, e) + "\n" for f, e in quiet)
+            count_findings(totals, [[f.rule, f.category, f.severity] for f in kept], lines)
+            totals["suppressed_rule"].update(f.rule for f, _ in quiet)
     return {k: dict(v) for k, v in totals.items()}
 
 
 CONSISTENCY_RULE = "consistency.name_variant"
-
-
-def build_summary(shard_counts: list[dict[str, Any]], read: ReadStats, signature: dict[str, Any], input_path: str) -> dict[str, Any]:
-    merged: dict[str, Counter] = {}
-    for counts in shard_counts:
-        for key, values in counts.items():
-            merged.setdefault(key, Counter()).update(values)
-    totals = merged.get("totals", Counter())
-    quarantined = sum(read.rejected.values()) + totals["cleaning_errors"]
-    by_reason = Counter(read.rejected)
-    if totals["cleaning_errors"]:
-        by_reason["cleaning_error"] = totals["cleaning_errors"]
-    return {
-        "input": input_path,
-        "records_read": read.records,
-        "documents_cleaned": totals["documents"],
-        "records_quarantined": quarantined,
-        "quarantine_by_reason": dict(sorted(by_reason.items())),
-        "documents_changed": totals["changed_documents"],
-        "documents_with_findings": totals["documents_with_findings"],
-        "findings": totals["findings"],
-        "edits": totals["edits"],
-        "characters": totals["characters"],
-        "words": totals["words"],
-        "findings_by_category": _sorted(merged.get("category")),
-        "findings_by_severity": _sorted(merged.get("severity")),
-        "findings_by_rule": _sorted(merged.get("rule")),
-        "findings_by_lang": _sorted(merged.get("lang")),
-        "documents_by_detected_lang": _sorted(merged.get("detected_lang")),
-        "documents_langid_unsupported": totals["langid_unsupported"],
-        "rule_timeouts": _sorted(merged.get("timed_out_rule")),
-        "signature": signature,
-    }
-
-
-def _sorted(counter: Counter | None) -> dict[str, int]:
-    return dict(sorted((counter or Counter()).items(), key=lambda kv: (-kv[1], kv[0])))

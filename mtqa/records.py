@@ -17,7 +17,8 @@ FixMode = Literal["auto", "review", "none"]
 SEVERITIES: tuple[str, ...] = ("minor", "major", "critical")
 FIX_MODES: tuple[str, ...] = ("auto", "review", "none")
 
-# MQM-style categories (DESIGN.md); `encoding` and `language` cover normalisation and language ID.
+# MQM-style categories (DESIGN.md); `encoding`, `language` and `duplicate` cover normalisation,
+# language ID and the corpus-wide duplicate check.
 CATEGORIES: tuple[str, ...] = (
     "accuracy/mistranslation",
     "accuracy/untranslated",
@@ -29,6 +30,7 @@ CATEGORIES: tuple[str, ...] = (
     "style",
     "encoding",
     "language",
+    "duplicate",
 )
 
 
@@ -66,9 +68,13 @@ class Finding:
     message: str
     suggestion: str | None = None
     fix: str = "none"
+    first: dict[str, Any] | None = None  # duplicates only: where the text first occurs (doc_id, start, end)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        if out["first"] is None:  # absent, not null: findings of other rules keep their layout
+            del out["first"]
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,3 +57,20 @@ def summary_markdown(summary: dict[str, Any], scores: dict[str, Any] | None) -> 
     elif scores is not None:
         lines.append(f"No record has references: nothing to score ({scores['skipped_no_references']} skipped).")
     return "\n".join(lines) + "\n"
+
+
+def rule_table_markdown(summary: dict[str, Any]) -> str:
+    """What each rule found (or, in a dry run, would change): the table a user reads before letting
+    a rule pack loose. Written as rules.md by `--check-only`."""
+    documents = summary["documents_cleaned"]
+    lines = ["# What each rule found", "", f"{summary['findings']} findings in {summary['documents_with_findings']} "
+             f"of {documents} documents; {summary['suppressed']['findings']} silenced by allow lists.", "",
+             "| rule | fix | findings | documents | share | examples (document: text → suggestion) |",
+             "|---|---|---|---|---|---|"]
+    for row in summary["rules"]:
+        examples = "<br>".join(
+            f"{cell(e['doc_id'])}: `{cell(e['text'])}`" + (f" → `{cell(e['suggestion'])}`" if e["suggestion"] is not None else "")
+            for e in row["examples"])
+        lines.append(f"| {cell(row['rule'])} | {row['fix']} | {row['findings']} | {row['documents']} | "
+                     f"{row['share_of_documents']:.1%} | {examples} |")
+    return "\n".join(lines) + "\n"

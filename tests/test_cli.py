@@ -10,7 +10,7 @@ from cleaners.edits import apply_edits
 from mtqa.records import Edit
 from tests.conftest import MTQA, SAMPLES
 
-OUTPUTS = ("cleaned.jsonl", "findings.jsonl", "edits.jsonl", "quarantine.jsonl", "summary.json")
+OUTPUTS = ("cleaned.jsonl", "findings.jsonl", "edits.jsonl", "quarantine.jsonl", "suppressed.jsonl", "summary.json")
 
 
 def mtqa(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -28,7 +28,8 @@ def test_help_explains_every_option():
     out = mtqa("clean", "--help").stdout
     for option in ("--out", "--lang", "--source-lang", "--format", "--rules", "--runner", "--workers", "--shard-size",
                    "--langid-min-letters", "--langid-min-prob", "--no-sentence-langid", "--progress", "--no-fix-encoding",
-                   "--terms", "--enable-rule", "--disable-rule"):
+                   "--terms", "--enable-rule", "--disable-rule",
+                   "--allow", "--drop-duplicates", "--duplicate-sentence-min-chars", "--check-only"):
         assert option in out
 
 
@@ -80,18 +81,48 @@ def test_clean_the_seed_article(tmp_path):
     assert apply_edits(doc["original"], [Edit(**e) for e in load(out / "edits.jsonl")]) == doc["text"]
 
 
+def same_folders(*folders: Path) -> list[str]:
+    """Every output file of the folders (hidden work files aside) is byte-identical; their names."""
+    names = [sorted(p.name for p in f.iterdir() if p.is_file() and not p.name.startswith(".")) for f in folders]
+    assert all(n == names[0] for n in names), names
+    for name in names[0]:
+        first = (folders[0] / name).read_bytes()
+        assert all((f / name).read_bytes() == first for f in folders[1:]), name
+    return names[0]
+
+
 def test_outputs_are_byte_identical_across_runs_and_runners(tmp_path):
     sample = str(SAMPLES / "bio-mqm-sample.jsonl")
     mtqa("clean", sample, "--out", str(tmp_path / "a"), "--shard-size", "10")
     mtqa("clean", sample, "--out", str(tmp_path / "b"), "--shard-size", "10", "--runner", "processes", "--workers", "2")
     mtqa("clean", sample, "--out", str(tmp_path / "c"), "--shard-size", "10")
-    for name in OUTPUTS:
-        a = (tmp_path / "a" / name).read_bytes()
-        assert a == (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes(), name
+    assert same_folders(tmp_path / "a", tmp_path / "b", tmp_path / "c") == sorted(OUTPUTS)
     summary = json.loads((tmp_path / "a" / "summary.json").read_text(encoding="utf-8"))
     assert summary["records_read"] == 56 == summary["documents_cleaned"] + summary["records_quarantined"]
     cleaned = load(tmp_path / "a" / "cleaned.jsonl")
     assert {c["detected_lang"] for c in cleaned} >= {"en", "de", "fr", "zh", "ru"}
+
+
+@pytest.mark.parametrize("options", [["--drop-duplicates"], ["--drop-duplicates", "--check-only"]], ids=["drop", "check-only"])
+def test_same_signature_same_bytes_with_allow_lists_and_duplicates(tmp_path, options):
+    """Two runs with the same signature on the same input: every file byte-identical, across runners
+    and shard sizes, with an allow list that silences a fix, a review finding and a duplicate."""
+    allow = tmp_path / "review.allow.yaml"
+    allow.write_text("- {rule: space.inside_brackets}\n- {rule: spelling.near_miss, doc: 'en-es:doc10:3:TMT_run1'}\n"
+                     "- {rule: duplicate.*, doc: 'en-fr:doc70:8:LISN_run3'}\n", encoding="utf-8")
+    sample = str(SAMPLES / "bio-mqm-sample.jsonl")
+    common = [sample, "--allow", str(allow), *options]
+    mtqa("clean", *common, "--out", str(tmp_path / "a"), "--shard-size", "10", "--runner", "threads")
+    mtqa("clean", *common, "--out", str(tmp_path / "b"), "--shard-size", "7", "--runner", "processes", "--workers", "2")
+    names = same_folders(tmp_path / "a", tmp_path / "b")
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["records_read"] == 56 == summary["documents_cleaned"] + summary["records_quarantined"]
+    assert set(summary["suppressed"]["by_rule"]) == {"space.inside_brackets", "spelling.near_miss", "duplicate.document"}
+    assert summary["signature"]["options"]["drop_duplicates"] is True and summary["signature"]["allow_lists"]
+    if "--check-only" in options:
+        assert {"proposed_edits.jsonl", "rules.md"} <= set(names) and summary["records_quarantined"] == 0
+    else:
+        assert summary["quarantine_by_reason"] == {"duplicate_text": 1}
 
 
 def test_the_flow_runs_in_process(prefect_harness, tmp_path):

@@ -17,7 +17,7 @@ from corpora.cache import build_cache
 from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 from tests.conftest import MTQA, SAMPLES
 
-OUTPUTS = ("cleaned.jsonl", "findings.jsonl", "edits.jsonl", "quarantine.jsonl", "summary.json")
+OUTPUTS = ("cleaned.jsonl", "findings.jsonl", "edits.jsonl", "quarantine.jsonl", "suppressed.jsonl", "summary.json")
 
 
 def corpus_of(path: Path, copies: int, change: set[int] = frozenset()) -> Path:
@@ -36,9 +36,9 @@ def run_cached(corpus: Path, out: Path, calls: list, config=CleanConfig(), full=
     """The cleanup flow's stages without Prefect, counting the documents actually cleaned."""
     work, cache = out / ".mtqa-work", out / ".mtqa-cache" / "documents.sqlite"
     fingerprint, read = cache_fingerprint(run_signature(config), config), ReadStats()
-    shards = list(read_into_shards(str(corpus), work, 20, None, read))
+    shards = list(read_into_shards(str(corpus), work, 20, None, read, config))
     counts = [clean_shard(s, config, fingerprint, None if full else cache, not full) for s in shards]
-    summary = merge_shards(work, out, shards, counts, read, run_signature(config), str(corpus))
+    summary = merge_shards(work, out, shards, counts, read, run_signature(config), str(corpus), config=config)
     build_cache(cache, [s.with_suffix(".cache.jsonl") for s in shards])
     for s in work.iterdir():
         s.unlink()

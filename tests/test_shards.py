@@ -12,9 +12,9 @@ from tests.conftest import SAMPLES
 def run_plain(input_path: Path, out: Path, shard_size: int = 7, config: CleanConfig | None = None) -> dict:
     config = config or CleanConfig(lang="en")
     work, read = out / ".work", ReadStats()
-    shards = list(read_into_shards(str(input_path), work, shard_size, None, read))
+    shards = list(read_into_shards(str(input_path), work, shard_size, None, read, config))
     counts = [clean_shard(s, config) for s in shards]
-    return merge_shards(work, out, shards, counts, read, run_signature(config), str(input_path))
+    return merge_shards(work, out, shards, counts, read, run_signature(config), str(input_path), config=config)
 
 
 def load(path: Path) -> list[dict]:

@@ -1,0 +1,133 @@
+"""Duplicates across a corpus: documents and sentences seen before, exactly or once folded.
+
+Corpora built from MT repeat themselves: the same segment from several systems, a boilerplate
+sentence in every abstract. A document (or a sentence of one) is a duplicate when its text, or its
+*folded* text, was seen earlier in input order; the finding names that first occurrence (`first`:
+document id and span), so a reviewer sees which copy stays. Folding sets aside what MT and
+copy-editing vary without changing the content: case, Unicode compatibility forms, punctuation
+and invisible format characters, runs of white space, and the value of digits (`p<0.05` and
+`p<0.01` fold alike). Categories come from Unicode, not ASCII, so it works in every script.
+
+This module is pure: what was seen where is asked of a `Seen` store that the caller provides
+(on disk in a run, corpora/seen.py), and the caller decides what a duplicate document costs
+(reported, or dropped to the quarantine with `--drop-duplicates`).
+
+>>> fold("The  P-value was 0.05 , ÉTÉ!")
+'the p value was 0 00 été'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from typing import Protocol
+
+import regex
+
+from cleaners.rulepack import primary_subtag
+from cleaners.segment import sentence_spans
+from mtqa.records import Document, Finding
+
+DOCUMENT, NEAR_DOCUMENT = "duplicate.document", "duplicate.near_document"
+SENTENCE, NEAR_SENTENCE = "duplicate.sentence", "duplicate.near_sentence"
+# rule -> severity, what the finding says, the quarantine reason when the document is dropped. All
+# minor: a repeat costs a corpus its variety, not a reader the meaning, so the report's most severe
+# documents stay the mistranslated ones.
+RULES: dict[str, tuple[str, str, str | None]] = {
+    DOCUMENT: ("minor", "The same text as document {doc!r}, its first occurrence", "duplicate_text"),
+    NEAR_DOCUMENT: ("minor", "The same text as document {doc!r}, its first occurrence, once case, spacing, "
+                             "punctuation and digits are set aside", "near_duplicate_text"),
+    SENTENCE: ("minor", "This sentence first occurs in document {doc!r} (characters {start}-{end})", None),
+    NEAR_SENTENCE: ("minor", "This sentence first occurs in document {doc!r} (characters {start}-{end}), "
+                             "once case, spacing, punctuation and digits are set aside", None),
+}
+
+_PUNCTUATION = regex.compile(r"[\p{P}\p{Cf}]+")
+_DIGIT = regex.compile(r"\p{Nd}")
+
+
+def fold(text: str) -> str:
+    """The text as the near-duplicate check compares it (see the module's docstring)."""
+    text = unicodedata.normalize("NFKC", text.casefold())
+    return " ".join(_DIGIT.sub("0", _PUNCTUATION.sub(" ", text)).split())
+
+
+class Seen(Protocol):
+    def get(self, key: str) -> str | None: ...
+    def add(self, key: str, place: str) -> None: ...
+    def first(self, key: str, place: str) -> str | None: ...
+
+
+class DuplicateFinder:
+    """Checks each document, in input order, against everything before it.
+
+    A document that repeats an earlier one is reported as a whole, not sentence by sentence. With
+    `drop`, such a document is dropped (its finding's fix is `auto`) unless `may_drop(finding)`
+    says no (an allow list silenced it, a dry run); a dropped document leaves no trace in the
+    store, so a later copy is named after the copy that was kept. A sentence repeated inside one document is
+    left to `structure.repeated_sentence`; sentences shorter than `min_sentence_chars` once folded
+    are not checked (None: sentences are not checked at all).
+    """
+
+    def __init__(self, seen: Seen, min_sentence_chars: int | None, default_lang: str | None = None,
+                 drop: bool = False) -> None:
+        self.seen = seen
+        self.min_sentence_chars = min_sentence_chars
+        self.default_lang = default_lang
+        self.drop = drop
+
+    def check(self, doc: Document, may_drop: Callable[[Finding], bool] = lambda finding: True) -> tuple[list[Finding], bool]:
+        """The duplicate findings of `doc`, and whether it was dropped."""
+        text = doc.text
+        if not text.strip():
+            return [], False
+        exact, folded = "d\n" + text, fold(text)
+        keys = [exact] + (["n\n" + folded] if folded else [])
+        finding = None
+        for key, rule in zip(keys, (DOCUMENT, NEAR_DOCUMENT)):
+            if (place := self.seen.get(key)) is not None:
+                finding = _finding(doc, 0, len(text), rule, place, "auto" if self.drop else "none")
+                break
+        if finding is not None and self.drop and may_drop(finding):
+            return [finding], True
+        where = _place(doc.id, 0, len(text))
+        for key in keys:
+            self.seen.add(key, where)
+        if finding is not None:
+            return [finding], False
+        return self._sentences(doc), False
+
+    def _sentences(self, doc: Document) -> list[Finding]:
+        if self.min_sentence_chars is None:
+            return []
+        findings = []
+        lang = doc.lang or self.default_lang
+        for start, end in sentence_spans(doc.text, primary_subtag(lang) if lang else None):
+            sentence = doc.text[start:end]
+            folded = fold(sentence)
+            if len(folded) - folded.count(" ") < self.min_sentence_chars:
+                continue
+            where = _place(doc.id, start, end)
+            for key, rule in (("s\n" + sentence, SENTENCE), ("t\n" + folded, NEAR_SENTENCE)):
+                place = self.seen.first(key, where)
+                if place is not None:
+                    if _doc_of(place) != doc.id:
+                        findings.append(_finding(doc, start, end, rule, place, "none"))
+                    break
+        return findings
+
+
+def _place(doc_id: str, start: int, end: int) -> str:
+    return f"{start}:{end}:{doc_id}"
+
+
+def _doc_of(place: str) -> str:
+    return place.split(":", 2)[2]
+
+
+def _finding(doc: Document, start: int, end: int, rule: str, place: str, fix: str) -> Finding:
+    first_start, first_end, first_doc = place.split(":", 2)
+    severity, message, _ = RULES[rule]
+    first = {"doc_id": first_doc, "start": int(first_start), "end": int(first_end)}
+    return Finding(doc.id, start, end, doc.text[start:end], rule, "duplicate", severity,
+                   message.format(doc=first_doc, start=first_start, end=first_end), None, fix, first)
