@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from cleaners.allowlist import AllowListError, add_entry, beside
 from cleaners.rulepack import RulePackError
 from corpora.readers import CorpusError, RawRecord, read_corpus
 from corpora.writers import atomic_writer, read_jsonl
@@ -23,6 +24,19 @@ from revision.session import remembered_rule, run_session
 RUN_DIR = click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 PACK = click.option("--remember-to", "pack", type=click.Path(dir_okay=False, path_type=Path), default=Path("my-rules.yaml"),
                     show_default=True, help="Your rule pack: decisions to remember become rules here (pass it to later runs with --rules).")
+ALLOW = click.option("--allow-to", "allow_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Where 'not an error' decisions go [default: the allow list beside your pack, e.g. my-rules.allow.yaml, "
+                          "which `--rules my-rules.yaml` picks up].")
+
+
+def _not_an_error(pack: Path, allow_path: Path | None):
+    """The callback of a 'not an error' decision: an allow-list entry for that rule, document and text."""
+    path = allow_path or beside(pack)
+
+    def add(finding: dict) -> None:
+        add_entry(path, finding["rule"], finding["doc_id"], finding["text"], "marked not an error in review")
+        click.echo(f"  added to {path}: stays silent on the next run")
+    return add
 
 
 def _check_run(run_dir: Path) -> None:
@@ -37,7 +51,8 @@ def _check_run(run_dir: Path) -> None:
               help="Instead of asking, write the pending findings to this CSV; fill in its 'decision' column "
                    "(accept, reject, edit + 'replacement', remember, not_an_error) and give it to `mtqa apply`.")
 @PACK
-def review(run_dir: Path, export_path: Path | None, pack: Path) -> None:
+@ALLOW
+def review(run_dir: Path, export_path: Path | None, pack: Path, allow_path: Path | None) -> None:
     """Review the suggestions of a run one at a time, like `git add -p`.
 
     Shows each finding that has a suggestion and was not fixed automatically, in its sentence, with
@@ -52,8 +67,8 @@ def review(run_dir: Path, export_path: Path | None, pack: Path) -> None:
         click.echo(f"Wrote {rows} pending findings to {export_path}; fill in 'decision', then: mtqa apply {run_dir} {export_path}")
         return
     try:
-        session = run_session(run_dir, pack)
-    except (RulePackError, OSError) as exc:
+        session = run_session(run_dir, pack, not_an_error=_not_an_error(pack, allow_path))
+    except (RulePackError, AllowListError, OSError) as exc:
         raise FatalError(str(exc)) from exc
     done = ", ".join(f"{k} {v}" for k, v in sorted(session.decided.items())) or "none"
     click.echo(f"{session.asked} decided ({done}); {session.remaining} still to review. Saved in {run_dir / LOG_NAME}.")
@@ -67,7 +82,8 @@ def review(run_dir: Path, export_path: Path | None, pack: Path) -> None:
 @RUN_DIR
 @click.argument("decisions_csv", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @PACK
-def apply_command(run_dir: Path, decisions_csv: Path | None, pack: Path) -> None:
+@ALLOW
+def apply_command(run_dir: Path, decisions_csv: Path | None, pack: Path, allow_path: Path | None) -> None:
     """Apply the review decisions: write RUN_DIR/revised.jsonl and its edit log.
 
     Takes the decisions of `mtqa review` and, if given, those of a filled-in CSV (which win). Rows
@@ -86,6 +102,10 @@ def apply_command(run_dir: Path, decisions_csv: Path | None, pack: Path) -> None
             click.echo(f"{decisions_csv}: line {problem.line}: {problem.problem}; row skipped", err=True)
         decisions.update({d.id: d for d in from_csv})
         _remember(run_dir, [d for d in from_csv if d.decision == "remember"], pack)
+        silence = _not_an_error(pack, allow_path)
+        for d in from_csv:
+            if d.decision == "not_an_error":
+                silence({"rule": d.rule, "doc_id": d.doc_id, "text": d.text})
     result = apply_decisions(run_dir, list(decisions.values()))
     for decision, problem in result.skipped:
         click.echo(f"decision on {decision.doc_id!r} {decision.start}-{decision.end} ({decision.rule}, id {decision.id}): "

@@ -223,3 +223,30 @@ def test_learn_from_two_line_aligned_files(tmp_path):
     post.write_text("We saw the Donbas.\n", encoding="utf-8")
     failed = mtqa("learn", str(mt), str(post), "--out", str(out), check=False)
     assert failed.returncode == 1 and "1 lines, but" in failed.stderr and "line-aligned" in failed.stderr
+
+
+def test_not_an_error_in_review_stays_silent_on_the_next_run(run, tmp_path):
+    pack = tmp_path / "house.yaml"
+    pack.write_text("pack: house\nrules: []\n", encoding="utf-8")
+    kiev = [f for f in reviewable(run) if f["rule"] == "en.kiev_kyiv"]
+    session = review(run, pack)
+    while True:
+        session.expect(r"\[\d+/\d+\] \S+ · (\S+)")
+        rule = session.match.group(1)
+        session.expect("Apply this fix")
+        if rule == "en.kiev_kyiv":
+            session.sendline("x")
+            session.expect("added to .*house.allow.yaml: stays silent on the next run")
+            break
+        session.sendline("s")
+    session.sendline("q")
+    session.expect(pexpect.EOF)
+    session.close()
+    allowed = yaml.safe_load((tmp_path / "house.allow.yaml").read_text(encoding="utf-8"))
+    assert allowed == [{"rule": "en.kiev_kyiv", "doc": kiev[0]["doc_id"], "text": "Kiev",
+                        "reason": "marked not an error in review"}]
+    out = tmp_path / "again"
+    mtqa("clean", str(SEED), "--lang", "en", "--out", str(out), "--rules", str(pack))  # picks up house.allow.yaml
+    assert not [f for f in load(out / "findings.jsonl") if f["rule"] == "en.kiev_kyiv"]
+    assert len([f for f in load(out / "suppressed.jsonl") if f["rule"] == "en.kiev_kyiv"]) == len(kiev)
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["suppressed"]
