@@ -76,6 +76,8 @@ def cleaning_options(command):
         click.option("--langid-min-prob", type=click.FloatRange(0, 1), default=_DEFAULTS.langid_min_prob, show_default=True,
                      help="langdetect's confidence needed to call a text's language."),
         click.option("--no-sentence-langid", is_flag=True, help="Check the language of whole documents only, not of each sentence."),
+        click.option("--max-text-chars", type=click.IntRange(0), default=_DEFAULTS.max_text_chars, show_default=True, metavar="N",
+                     help="A record whose text is longer goes to the quarantine (text_too_long) instead of being cleaned; 0 = no limit."),
         click.option("--shard-size", type=click.IntRange(1), default=None, help="Documents per shard, the unit of parallel work [default: 1000]."),
         click.option("--runner", type=click.Choice(["auto", "threads", "processes", "dask"]), default="auto", show_default=True,
                      help="Where shards run: a process pool using every core (the work is CPU-bound), a thread pool "
@@ -103,7 +105,7 @@ def _config(opts: dict) -> CleanConfig:
     return CleanConfig(lang=opts["lang"], source_lang=opts["source_lang"], fix_encoding=not opts["no_fix_encoding"],
                        rule_packs=packs, langid_min_letters=opts["langid_min_letters"], langid_min_han=opts["langid_min_han"],
                        langid_min_prob=opts["langid_min_prob"], langid_sentences=not opts["no_sentence_langid"],
-                       detectors=not opts["no_detectors"], terms=terms,
+                       detectors=not opts["no_detectors"], terms=terms, max_text_chars=opts["max_text_chars"] or None,
                        enable_rules=_rule_ids(opts["enable_rules"], detectors, "--enable-rule"),
                        disable_rules=_rule_ids(opts["disable_rules"], detectors | pattern_rules, "--disable-rule"))
 

@@ -98,13 +98,18 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
     if done and {k: done.get(k) for k in stamp} == stamp and all(p.exists() for p in paths.values()):
         return done["counts"]
     counts: dict[str, Counter] = {
-        k: Counter() for k in ("totals", "rule", "category", "severity", "detected_lang", "lang", "timed_out_rule")
+        k: Counter() for k in ("totals", "rule", "category", "severity", "detected_lang", "lang", "timed_out_rule",
+                               "quarantined")
     }
     cache = DocCache(cache_path)
     try:
         with atomic_writer(paths["cleaned"]) as cleaned, atomic_writer(paths["findings"]) as findings, \
                 atomic_writer(paths["edits"]) as edits, atomic_writer(paths["quarantine"]) as quarantine, \
                 atomic_writer(paths["cache"]) as delta, atomic_writer(paths["names"]) as names:
+            def reject(entry: dict[str, Any], reason: str, detail: str) -> None:
+                quarantine.write(dumps(Rejected(entry["file"], entry["line"], reason, detail, entry["record"]).to_json()) + "\n")
+                counts["quarantined"][reason] += 1
+
             # split on "\n" only: texts may hold U+2028, U+0085... that str.splitlines would also cut at
             for line in data.decode("utf-8").split("\n")[:-1]:
                 entry = json.loads(line)
@@ -115,15 +120,17 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                 if output is None:
                     doc = to_document(RawRecord(entry["file"], entry["line"], entry["record"]))
                     assert isinstance(doc, Document)  # validated by the read stage
+                    if config.max_text_chars is not None and len(doc.text) > config.max_text_chars:
+                        reject(entry, "text_too_long", f"the text has {len(doc.text):,} characters, more than the limit of "
+                                                       f"{config.max_text_chars:,} (--max-text-chars): split it into documents")
+                        continue
                     try:
                         output = document_output(doc, config)
                     except OSError:
                         raise  # I/O trouble is not the record's fault: let the task be retried
                     except Exception as exc:  # a record that breaks a cleaner is quarantined, never lost
                         where = traceback.extract_tb(exc.__traceback__)[-1].name
-                        detail = f"cleaning failed: {type(exc).__name__}: {exc} ({where})"
-                        quarantine.write(dumps(Rejected(entry["file"], entry["line"], "cleaning_error", detail, doc.record).to_json()) + "\n")
-                        counts["totals"]["cleaning_errors"] += 1
+                        reject(entry, "cleaning_error", f"cleaning failed: {type(exc).__name__}: {exc} ({where})")
                         continue
                 cleaned.write(output["cleaned"] + "\n")
                 findings.writelines(f + "\n" for f in output["findings"])
@@ -247,10 +254,8 @@ def build_summary(shard_counts: list[dict[str, Any]], read: ReadStats, signature
         for key, values in counts.items():
             merged.setdefault(key, Counter()).update(values)
     totals = merged.get("totals", Counter())
-    quarantined = sum(read.rejected.values()) + totals["cleaning_errors"]
-    by_reason = Counter(read.rejected)
-    if totals["cleaning_errors"]:
-        by_reason["cleaning_error"] = totals["cleaning_errors"]
+    by_reason = Counter(read.rejected) + merged.get("quarantined", Counter())  # by the read and the clean stage
+    quarantined = sum(by_reason.values())
     return {
         "input": input_path,
         "records_read": read.records,
