@@ -8,6 +8,7 @@ records never stop a run, they go to quarantine.jsonl.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import signal
 import sys
@@ -129,11 +130,20 @@ def _prefect_run(runner: str, dask_address: str | None = None):
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     _exit_cleanly_on_sigterm()
+    logging.getLogger("prefect.flow_runs").addFilter(_input_errors_untold)
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner, dask_address):
         try:
             yield
         except (CorpusError, RulePackError, OSError, ValueError, RuntimeError) as exc:
             raise FatalError(str(exc)) from exc
+
+
+def _input_errors_untold(record: logging.LogRecord) -> bool:
+    """Prefect logs a flow's exception with its traceback before it reaches us; an error that is
+    the input's fault (a corpus or rule pack that cannot be read, found mid-run) is shown as the
+    one line `mtqa: error: ...` instead. Any other exception keeps its traceback."""
+    error = record.exc_info[1] if record.exc_info else None
+    return not isinstance(error, (CorpusError, RulePackError))
 
 
 def _runner(opts: dict) -> str:
