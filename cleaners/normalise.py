@@ -236,10 +236,11 @@ def _changed_lines(text: str, fix) -> list[tuple[int, str]]:
 
 
 def _group_plan(plan: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """ftfy plans pair an 'encode' with the 'decode' that follows it; other steps stand alone."""
+    """ftfy plans pair an 'encode' with the 'decode' that follows it, with any byte-level steps
+    between them ('transcode' restore_byte_a0 for "Â " in "xÂ y"); other steps stand alone."""
     groups: list[list[tuple[str, str]]] = []
     for step in plan:
-        if step[0] == "decode" and groups and groups[-1][-1][0] == "encode":
+        if groups and groups[-1][0][0] == "encode" and groups[-1][-1][0] != "decode":  # still bytes
             groups[-1].append(step)
         else:
             groups.append([step])

@@ -468,7 +468,7 @@ def _(tmp):
 
 @kind("mojibake-and-entities")
 def _(tmp):
-    texts = ["The Ã©cole and â€œquotesâ€\x9d.", "&amp;amp;amp; &lt;b&gt; &#0; &#x110000; &#xD800; &nbsp;",
+    texts = ["The Ã©cole and â€œquotesâ€\x9d.", "PriceÂ 5Â\u00a0â‚¬ and Â ", "&amp;amp;amp; &lt;b&gt; &#0; &#x110000; &#xD800; &nbsp;",
              "Ã" * 5000, "&" * 5000 + "amp;"]
     return Case(write(tmp / "c.jsonl", records(*texts)), cleaned=len(texts))
 
