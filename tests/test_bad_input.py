@@ -658,7 +658,9 @@ def test_at_least_thirty_kinds():
 # --- through the command, for the messages a user sees ------------------------------------------
 
 def mtqa_clean(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([MTQA, "clean", *args], capture_output=True, text=True, timeout=120)
+    # Prefect gives its temporary API server 20 s to start, which a loaded machine can exceed
+    env = {**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+    return subprocess.run([MTQA, "clean", *args], capture_output=True, text=True, timeout=240, env=env)
 
 
 def test_cli_refuses_a_rule_pack_that_would_run_code(tmp_path):
@@ -679,7 +681,7 @@ def test_cli_reports_a_rule_that_hits_its_time_limit(tmp_path):
     result = mtqa_clean(str(corpus), "--out", str(tmp_path / "o"), "--rules", str(pack), "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert "Rules that hit their time limit (skipped there): slow.backtrack on 1 documents." in result.stdout
-    assert time.monotonic() - started < 90
+    assert time.monotonic() - started < 200
 
 
 def test_cli_a_utf16_corpus_is_one_clear_line(tmp_path):
