@@ -34,6 +34,9 @@ class CleanConfig(NamedTuple):
     - `detectors`: run the detectors (cleaners/detectors/): structure, source, spelling, QA checks.
     - `enable_rules`: detectors that are off by default to run as well (cleaners/data/detectors.yaml).
     - `disable_rules`: detectors and pattern rules not to run, by rule id.
+    - `max_text_chars`: a document whose text is longer goes to the quarantine (`text_too_long`)
+      instead of being cleaned: cleaning takes ~15 s a million characters (more on one line), and a
+      text that long is usually a whole file read as one record; None = no limit.
     - `terms`: a glossary (TSV or YAML, cleaners/glossary.py) for the must-translate and
       do-not-translate checks; None = no glossary, those checks stay silent.
     - `allow_lists`: YAML allow lists (paths) whose entries silence findings (cleaners/allowlist.py).
@@ -63,6 +66,7 @@ class CleanConfig(NamedTuple):
     drop_duplicates: bool = False
     duplicate_sentence_min_chars: int | None = 20
     check_only: bool = False
+    max_text_chars: int | None = 1_000_000
 
     def signature_fields(self) -> dict[str, object]:
         """The options as they appear in a run signature (pack paths shortened to their names)."""

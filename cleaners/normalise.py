@@ -192,7 +192,9 @@ def diff_changes(before: str, after: str) -> list[tuple[int, int, str]]:
 
 # Space-delimited runs, except that each CJK character (written without spaces) stands alone.
 _CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
-_TOKEN = regex.compile(rf"[{_CJK}]|\s+|[^\s{_CJK}]+")
+# An inline code's placeholder (U+E103, corpora/inline.py) is a token of its own too, so a repair
+# beside a code ("<x/>&#0;") never spans the code and can still be made.
+_TOKEN = regex.compile(rf"[{_CJK}\ue103]|\s+|[^\s{_CJK}\ue103]+")
 
 
 def _offsets(tokens: list[str], prefix: int) -> list[int]:
@@ -210,19 +212,30 @@ def _apply(log: EditLog, doc_id: str, changes: list[tuple[int, int, str]], rule:
            severity: str, message: str) -> list[Finding]:
     """Make the changes; one finding per change made, suggesting what its span of the original now reads.
 
-    A change that would cut through an inline tag (XLIFF/TMX markup) is not made: it becomes a
-    finding for review instead, so a fix never breaks the markup a CAT tool needs."""
-    held = [c for c in changes if log.crosses_tag(c[0], c[1])]
-    findings = [
-        Finding(doc_id, s, e, log.original[s:e], rule, category, severity, message, now, "auto")
-        for s, e, now in log.replace([c for c in changes if c not in held], rule)
-    ]
-    for s, e, replacement in held:
-        o_start, o_end = log.orig_span(s, e)
+    A change that would cut through an inline tag (XLIFF/TMX markup) is not made, nor are the
+    changes touching it (half of a diff's changes would garble the text): they become one finding
+    for review instead, so a fix never breaks the markup a CAT tool needs."""
+    groups: list[list[tuple[int, int, str]]] = []  # runs of touching changes: one diff's changes rewrite a region together
+    for change in changes:
+        if groups and change[0] <= groups[-1][-1][1]:
+            groups[-1].append(change)
+        else:
+            groups.append([change])
+    held = [g for g in groups if any(log.crosses_tag(s, e) for s, e, _ in g)]
+    # reported before the other changes are made: their offsets are in the text as it is now
+    findings = []
+    for group in held:
+        start, end = group[0][0], group[-1][1]
+        replacement = log.text[start:end]
+        for s, e, rep in reversed(group):
+            replacement = replacement[: s - start] + rep + replacement[e - start :]
+        o_start, o_end = log.orig_span(start, end)
         findings.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule, category, severity,
                                 f"{message} (not fixed automatically: the change would cross an inline tag)",
                                 replacement, "review"))
-    return findings
+    made = [c for g in groups if g not in held for c in g]
+    return [Finding(doc_id, s, e, log.original[s:e], rule, category, severity, message, now, "auto")
+            for s, e, now in log.replace(made, rule)] + findings
 
 
 def _ftfy_plans(text: str) -> list[tuple[int, str, list[tuple[str, str]]]]:
@@ -247,10 +260,11 @@ def _changed_lines(text: str, fix) -> list[tuple[int, str]]:
 
 
 def _group_plan(plan: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """ftfy plans pair an 'encode' with the 'decode' that follows it; other steps stand alone."""
+    """ftfy plans pair an 'encode' with the 'decode' that follows it, with any byte-level steps
+    between them ('transcode' restore_byte_a0 for "Â " in "xÂ y"); other steps stand alone."""
     groups: list[list[tuple[str, str]]] = []
     for step in plan:
-        if step[0] == "decode" and groups and groups[-1][-1][0] == "encode":
+        if groups and groups[-1][0][0] == "encode" and groups[-1][-1][0] != "decode":  # still bytes
             groups[-1].append(step)
         else:
             groups.append([step])

@@ -10,10 +10,13 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import math
 import os
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -100,21 +103,50 @@ def _open(path: Path) -> BinaryIO:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    """(line number, line without its line break) for each line; a UTF-8 BOM is dropped."""
+    """(line number, line without its line break) for each line. A line ends with LF, CRLF or a
+    lone CR (old Mac files: a raw CR can be no part of a JSON string or a TSV field); a UTF-8 BOM
+    is dropped. A file in UTF-16 or UTF-32 is a CorpusError that says so, not a line of garbage."""
     number = 0
     with _open(path) as stream:
         try:
-            for number, line in enumerate(stream, 1):
-                if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-                    line = line[3:]
-                yield number, line.rstrip(b"\r\n")
+            for physical, line in enumerate(stream, 1):
+                if physical == 1:
+                    if encoding := _other_unicode_encoding(line):
+                        raise CorpusError(f"{path}: the file is {encoding}, mtqa reads UTF-8: convert it first "
+                                          f"(iconv -f {encoding} -t UTF-8)")
+                    if line.startswith(_BOM):
+                        line = line[3:]
+                line = line.removesuffix(b"\n").removesuffix(b"\r")
+                for part in line.split(b"\r") if b"\r" in line else (line,):
+                    number += 1
+                    yield number, part
         except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt gzip stream
             raise CorpusError(f"{path}: read error after line {number}: {exc}") from exc
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def _other_unicode_encoding(head: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when the start of a file is evidently in one (its byte-order mark, or
+    the NUL bytes ASCII text has in them), else None."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    sample = head[:64]
+    if len(sample) >= 8:
+        for width in (4, 2):
+            units = [sample[i : i + width] for i in range(0, len(sample) - width + 1, width)]
+            # ASCII in UTF-16 or UTF-32 without a BOM: each unit one non-NUL byte, first (LE) or last (BE)
+            for order, at in (("LE", 0), ("BE", width - 1)):
+                if all(u[at] and u.count(0) == width - 1 for u in units):
+                    return f"UTF-{8 * width}{order}"
+    return None
+
+
 def read_jsonl(path: Path) -> Iterator[RawRecord | Rejected]:
     name = str(path)
-    decode = json.JSONDecoder().decode
     for number, line in _lines(path):
         if not line.strip():
             continue  # blank lines are not records
@@ -124,12 +156,16 @@ def read_jsonl(path: Path) -> Iterator[RawRecord | Rejected]:
             yield Rejected(name, number, "invalid_utf8", f"invalid UTF-8 at byte {exc.start}", raw=line)
             continue
         try:
-            record = decode(text)
+            record = _decode_json(text, line)
         except json.JSONDecodeError as exc:
             yield Rejected(name, number, "invalid_json", f"invalid JSON at column {exc.colno}: {exc.msg}", raw=line)
             continue
+        except ValueError as exc:
+            yield Rejected(name, number, "invalid_json", f"invalid JSON: {exc}", raw=line)
+            continue
         if not isinstance(record, dict):
-            yield Rejected(name, number, "not_an_object", f"a record is a JSON object, got {type(record).__name__}", record)
+            yield Rejected(name, number, "not_an_object", f"a record is a JSON object, got {type(record).__name__}", record,
+                           raw=line)  # the raw line too: a `null` record would show as nothing
             continue
         if b"\\u" in line and not _encodable(record):
             yield Rejected(name, number, "invalid_unicode", "a lone UTF-16 surrogate escape (\\udXXX) that no text can hold", raw=line)
@@ -184,6 +220,10 @@ def read_txt(path: Path, doc_id: str | None = None) -> Iterator[RawRecord | Reje
         return
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if encoding := _other_unicode_encoding(data[:64]):  # UTF-16 without a BOM can pass for UTF-8 with NULs
+        detail = f"the file is {encoding}, mtqa reads UTF-8: convert it first (iconv -f {encoding} -t UTF-8)"
+        yield Rejected(name, 1, "invalid_utf8", detail, raw=data)
+        return
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -234,6 +274,53 @@ def _printable_name(path: Path) -> bool:
 def _display(path: Path) -> str:
     """A path as text that can be written as UTF-8 (undecodable bytes shown as \\xNN)."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+MAX_JSON_DEPTH = 100  # arrays and objects in a record; deeper ones are refused, not a stack overflow later
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if math.isinf(value):
+        raise ValueError(f"the number {_shown(literal)} is too large")
+    return value
+
+
+def _integer(literal: str) -> int:
+    try:
+        return int(literal)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise ValueError(f"the number {_shown(literal)} has {len(literal.lstrip('-'))} digits, too many to read") from None
+
+
+def _shown(literal: str) -> str:
+    return literal if len(literal) <= 20 else literal[:20] + "…"
+
+
+_decoder = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite, parse_int=_integer)
+
+
+def _decode_json(text: str, line: bytes) -> Any:
+    """Strict JSON: NaN, Infinity and numbers no float or Python int can hold are refused (they
+    would come out as non-JSON, or fail later), and so is nesting deeper than MAX_JSON_DEPTH; each
+    raises ValueError with what is wrong."""
+    if line.count(b"[") + line.count(b"{") > MAX_JSON_DEPTH and _depth(line) > MAX_JSON_DEPTH:
+        raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep")
+    return _decoder.decode(text)
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _depth(line: bytes) -> int:
+    """The deepest nesting of brackets outside strings."""
+    brackets = _JSON_STRING.sub(b"", line).translate(None, _NOT_BRACKETS)
+    return max(accumulate(1 if b in b"[{" else -1 for b in brackets), default=0)
 
 
 def _encodable(record: dict[str, Any]) -> bool:

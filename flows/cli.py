@@ -8,6 +8,7 @@ records never stop a run, they go to quarantine.jsonl.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import signal
 import sys
@@ -87,6 +88,8 @@ def cleaning_options(command):
                      show_default=True, help="Shorter sentences (once folded) are not reported as duplicates; 0 turns sentence duplicates off."),
         click.option("--check-only", is_flag=True,
                      help="Dry run: report every finding and what each rule would do (rules.md, proposed_edits.jsonl), change no text, drop nothing."),
+        click.option("--max-text-chars", type=click.IntRange(0), default=_DEFAULTS.max_text_chars, show_default=True, metavar="N",
+                     help="A record whose text is longer goes to the quarantine (text_too_long) instead of being cleaned; 0 = no limit."),
         click.option("--shard-size", type=click.IntRange(1), default=None, help="Documents per shard, the unit of parallel work [default: 1000]."),
         click.option("--runner", type=click.Choice(["auto", "threads", "processes", "dask"]), default="auto", show_default=True,
                      help="Where shards run: a process pool using every core (the work is CPU-bound), a thread pool "
@@ -116,7 +119,7 @@ def _config(opts: dict) -> CleanConfig:
     return CleanConfig(lang=opts["lang"], source_lang=opts["source_lang"], fix_encoding=not opts["no_fix_encoding"],
                        rule_packs=packs, langid_min_letters=opts["langid_min_letters"], langid_min_han=opts["langid_min_han"],
                        langid_min_prob=opts["langid_min_prob"], langid_sentences=not opts["no_sentence_langid"],
-                       detectors=not opts["no_detectors"], terms=terms,
+                       detectors=not opts["no_detectors"], terms=terms, max_text_chars=opts["max_text_chars"] or None,
                        enable_rules=_rule_ids(opts["enable_rules"], detectors, "--enable-rule"),
                        disable_rules=_rule_ids(opts["disable_rules"], detectors | pattern_rules, "--disable-rule"),
                        allow_lists=allows, drop_duplicates=opts["drop_duplicates"],
@@ -142,11 +145,20 @@ def _prefect_run(runner: str, dask_address: str | None = None):
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     _exit_cleanly_on_sigterm()
+    logging.getLogger("prefect.flow_runs").addFilter(_input_errors_untold)
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner, dask_address):
         try:
             yield
         except (CorpusError, RulePackError, AllowListError, OSError, ValueError, RuntimeError) as exc:
             raise FatalError(str(exc)) from exc
+
+
+def _input_errors_untold(record: logging.LogRecord) -> bool:
+    """Prefect logs a flow's exception with its traceback before it reaches us; an error that is
+    the input's fault (a corpus or rule pack that cannot be read, found mid-run) is shown as the
+    one line `mtqa: error: ...` instead. Any other exception keeps its traceback."""
+    error = record.exc_info[1] if record.exc_info else None
+    return not isinstance(error, (CorpusError, RulePackError))
 
 
 def _runner(opts: dict) -> str:

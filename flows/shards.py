@@ -136,6 +136,10 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
     cache = DocCache(cache_path)
     try:
         with _writers(paths) as out:
+            def reject(entry: dict[str, Any], reason: str, detail: str) -> None:
+                out["quarantine"].write(dumps(Rejected(entry["file"], entry["line"], reason, detail, entry["record"]).to_json()) + "\n")
+                counts["quarantined"][reason] += 1
+
             # split on "\n" only: texts may hold U+2028, U+0085... that str.splitlines would also cut at
             for line in data.decode("utf-8").split("\n")[:-1]:
                 entry = json.loads(line)
@@ -146,15 +150,17 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                 if output is None:
                     doc = to_document(RawRecord(entry["file"], entry["line"], entry["record"]))
                     assert isinstance(doc, Document)  # validated by the read stage
+                    if config.max_text_chars is not None and len(doc.text) > config.max_text_chars:
+                        reject(entry, "text_too_long", f"the text has {len(doc.text):,} characters, more than the limit of "
+                                                       f"{config.max_text_chars:,} (--max-text-chars): split it into documents")
+                        continue
                     try:
                         output = document_output(doc, config)
                     except OSError:
                         raise  # I/O trouble is not the record's fault: let the task be retried
                     except Exception as exc:  # a record that breaks a cleaner is quarantined, never lost
                         where = traceback.extract_tb(exc.__traceback__)[-1].name
-                        detail = f"cleaning failed: {type(exc).__name__}: {exc} ({where})"
-                        out["quarantine"].write(dumps(Rejected(entry["file"], entry["line"], "cleaning_error", detail, doc.record).to_json()) + "\n")
-                        counts["totals"]["cleaning_errors"] += 1
+                        reject(entry, "cleaning_error", f"cleaning failed: {type(exc).__name__}: {exc} ({where})")
                         continue
                 out["cache"].write(f"{key}\t{dumps(output)}\n")
                 # duplicates depend on the corpus, not the document: added after the cache

@@ -14,7 +14,7 @@ from typing import Any
 MAX_EXAMPLES = 3  # examples per rule in the rule table
 EXAMPLE_CHARS = 120  # an example's text is cut there (a duplicate document's text can be long)
 COUNTERS = ("totals", "rule", "category", "severity", "detected_lang", "lang", "timed_out_rule", "rule_documents",
-            "suppressed_rule")
+            "suppressed_rule", "quarantined")
 
 
 def new_counts() -> dict[str, Any]:
@@ -75,10 +75,8 @@ def merge(shard_counts: list[dict[str, Any]]) -> dict[str, Any]:
 def build_summary(shard_counts: list[dict[str, Any]], read: Any, signature: dict[str, Any], input_path: str) -> dict[str, Any]:
     merged = merge(shard_counts)
     totals = merged["totals"]
-    quarantined = sum(read.rejected.values()) + totals["cleaning_errors"]
-    by_reason = Counter(read.rejected)
-    if totals["cleaning_errors"]:
-        by_reason["cleaning_error"] = totals["cleaning_errors"]
+    by_reason = Counter(read.rejected) + merged["quarantined"]  # by the read and the clean stage
+    quarantined = sum(by_reason.values())
     return {
         "input": input_path,
         "records_read": read.records,

@@ -53,7 +53,10 @@ def add_rule(pack: Path, spec: dict[str, Any]) -> tuple[str, bool]:
     """Append a rule to the pack (created if missing); returns (rule id, whether it was added).
     A rule with the same pattern, replacement and languages already there is not added twice."""
     text = pack.read_text(encoding="utf-8") if pack.exists() else f"# mtqa rules kept from review decisions\npack: {slug(pack.stem)}\nrules:\n"
-    data = yaml.safe_load(text) if text.strip() else None
+    try:
+        data = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError as exc:
+        raise RulePackError(f"{pack}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("rules") or [], list):
         raise RulePackError(f"{pack}: not a rule pack (a mapping with a 'rules' list)")
     rules = data.get("rules") or []
