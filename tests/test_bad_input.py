@@ -70,7 +70,7 @@ def run_stages(input_path: Path, out: Path, config: CleanConfig = CONFIG, fmt: s
     with time_limit(budget):
         signature = run_signature(config)  # loads every rule pack: a bad one fails here, as in the flow
         work, read = out / ".work", ReadStats()
-        shards = list(read_into_shards(str(input_path), work, shard_size, fmt, read, config.lang))
+        shards = list(read_into_shards(str(input_path), work, shard_size, fmt, read, config))
         counts = [clean_shard(s, config) for s in shards]
         summary = merge_shards(work, out, shards, counts, read, signature, str(input_path))
         fmt = fmt or detect_format(input_path)
@@ -616,7 +616,8 @@ def _(tmp):
     def check(out, summary):
         assert sorted(cleaned_texts(out)) == ["../../etc/passwd", "/abs", "<script>", "unit-8"]
         assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-            "cleaned.jsonl", "cleaned.xlf", "edits.jsonl", "findings.jsonl", "quarantine.jsonl", "summary.json"]
+            "cleaned.jsonl", "cleaned.xlf", "edits.jsonl", "findings.jsonl", "quarantine.jsonl", "summary.json",
+            "suppressed.jsonl"]
 
     return Case(write(tmp / "ids.xlf", xliff(units)), cleaned=4, quarantined={"duplicate_id": 1}, check=check)
 

@@ -128,7 +128,8 @@ def test_ids_never_become_paths_outside_the_output_folder(tmp_path, monkeypatch)
         outputs[path.suffix] = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if ".work" not in p.parts)
     assert not any(t.exists() for t in targets)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out-jsonl", "out-xlf"]
-    fixed = ["cleaned.jsonl", "edits.jsonl", "findings.jsonl", "quarantine.jsonl", "report.html", "summary.json"]
+    fixed = ["cleaned.jsonl", "edits.jsonl", "findings.jsonl", "quarantine.jsonl", "report.html", "summary.json",
+             "suppressed.jsonl"]
     assert outputs[".jsonl"] == fixed and outputs[".xlf"] == sorted(fixed + ["cleaned.xlf"])
 
 
