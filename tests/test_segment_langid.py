@@ -102,3 +102,48 @@ def test_korean_and_japanese_are_detected_despite_few_han_characters():
     ja = "患者は十二週間にわたって治療を受け、ほとんどの患者で症状が大きく改善し、副作用はほとんど報告されませんでした。"
     assert langid.detect(ko, 60, 0.99).lang == "ko"
     assert langid.detect(ja, 60, 0.99).lang in ("ja", None)
+
+
+def _stock_langdetect(text):
+    """What langdetect itself answers (seeded), or the message of the exception it raises."""
+    from langdetect import DetectorFactory, detector_factory
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = langid.SEED
+    detector_factory.init_factory()
+    detector = detector_factory._factory.create()
+    detector.append(text)
+    try:
+        return [(language.lang, language.prob) for language in detector.get_probabilities()]
+    except LangDetectException as error:
+        return str(error)
+
+
+def _ours(text):
+    from langdetect.lang_detect_exception import LangDetectException
+
+    try:
+        return langid.probabilities(text)
+    except LangDetectException as error:
+        return str(error)
+
+
+TRICKY = [
+    "", "12345 67.8", "https://example.org/a/b mail@example.org", "NATO and the EU: THE USA, UK",
+    "ABc DEF gHI jKL MNOp", "  double  spaces   and\ttabs\nand lines  ",
+    "Tiếng Việt có dấu: Người Việt Nam", "Tie\u0302\u0301ng Vie\u0323\u0302t decomposed",
+    "Ελληνικά και English μαζί", "ひらがな カタカナ 漢字 한국어", "Ærøskøbing Ångström façade naïve œuvre",
+    "ş ţ ș ț Română", "— “quoted” ‘text’ … and • bullets", "x" * 12000,
+]
+
+
+def test_langid_answers_exactly_as_langdetect_on_real_and_tricky_text():
+    """The fast detector runs langdetect's own algorithm on its own profiles: same languages, same
+    probabilities to the last bit, same refusals, on every sample text in every language."""
+    texts = list(TRICKY) + [SEED] + [SEED[s:e] for s, e in sentence_spans(SEED, "en")]
+    for record in SAMPLE:
+        texts += [record["text"], record["source"], *record.get("references", ())]
+    assert len(texts) > 150
+    for text in texts:
+        assert _ours(text) == _stock_langdetect(text), text[:80]
+    assert langid.probabilities(SEED) is not langid.probabilities(SEED)  # callers get their own list
