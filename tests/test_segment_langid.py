@@ -147,3 +147,20 @@ def test_langid_answers_exactly_as_langdetect_on_real_and_tricky_text():
     for text in texts:
         assert _ours(text) == _stock_langdetect(text), text[:80]
     assert langid.probabilities(SEED) is not langid.probabilities(SEED)  # callers get their own list
+
+
+def test_a_repeated_document_is_relabelled_not_recleaned(monkeypatch):
+    """Same text, languages, source and tags: the remembered result, with the new id everywhere."""
+    from cleaners import pipeline
+
+    text = "Le président français a rencontré les dirigeants européens à Bruxelles pour discuter de la crise ;  etc.."
+    first = clean_document(Document("a", text, "en", source="x", source_lang="fr"), CleanConfig())
+    monkeypatch.setattr(pipeline, "_clean", lambda doc, config: pytest.fail("recleaned a repeat"))
+    again = clean_document(Document("b", text, "en", source="x", source_lang="fr"), CleanConfig())
+    assert first.findings and first.edits
+    assert {f.doc_id for f in first.findings} | {e.doc_id for e in first.edits} == {"a"}
+    assert {f.doc_id for f in again.findings} | {e.doc_id for e in again.edits} == {"b"}
+    assert [f.to_json() | {"doc_id": "a"} for f in again.findings] == [f.to_json() for f in first.findings]
+    assert again.doc.id == "b" and again.text == first.text and again.detected_lang == first.detected_lang
+    again.findings.clear()  # the caller's own list
+    assert clean_document(Document("c", text, "en", source="x", source_lang="fr"), CleanConfig()).findings
