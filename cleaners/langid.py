@@ -246,6 +246,22 @@ def _probabilities(text: str) -> tuple[tuple[str, float], ...]:
     return tuple((language.lang, language.prob) for language in detector.get_probabilities())
 
 
+def compare_answer(text: str, reference: bool = False) -> list[tuple[str, float]] | str:
+    """For checking this module against langdetect: the (code, probability) list of this module's
+    detector, uncached, or with `reference` langdetect's own (seeded), or the message of the
+    exception either raises ("No features in text.")."""
+    try:
+        if not reference:
+            return list(_probabilities.__wrapped__(text))
+        DetectorFactory.seed = SEED
+        detector_factory.init_factory()
+        detector = detector_factory._factory.create()
+        detector.append(text)
+        return [(language.lang, language.prob) for language in detector.get_probabilities()]
+    except LangDetectException as error:
+        return str(error)
+
+
 def count_letters(text: str) -> int:
     return sum(map(str.isalpha, text))
 
