@@ -46,39 +46,48 @@ def _pack(lang: str) -> list[list[str]]:
     return read_cBpack(available_languages(wordlist="best")[lang])
 
 
-@lru_cache(maxsize=8)
+_FULL: dict[str, dict[str, float]] = {}  # per language, every word wordfreq knows
+_COMMON: dict[str, dict[str, float]] = {}  # per language, only the words at least COMMON
+
+
 def _frequencies(lang: str) -> dict[str, float]:
     """wordfreq's frequencies for `lang` (what its get_frequency_dict gives), or {} for a language
     it has no list of (it would otherwise fall back to a related language's: Spanish for Basque)."""
     from wordfreq import cB_to_freq
 
-    freqs: dict[str, float] = {}
-    if lang in _languages():
-        for index, words in enumerate(_pack(lang)):
-            freq = cB_to_freq(-index)
-            for word in words:
-                freqs[word] = freq
-    gc.freeze()  # a million-entry dict the cyclic GC would otherwise walk at every full collection
+    freqs = _FULL.get(lang)
+    if freqs is None:
+        freqs = {}
+        if lang in _languages():
+            for index, words in enumerate(_pack(lang)):
+                freq = cB_to_freq(-index)
+                for word in words:
+                    freqs[word] = freq
+        _FULL[lang] = freqs
+        _COMMON.pop(lang, None)  # the full list answers the common questions too
+        gc.freeze()  # a million-entry dict the cyclic GC would otherwise walk at every full collection
     return freqs
 
 
-@lru_cache(maxsize=16)
 def _common(lang: str) -> dict[str, float]:
     """The words of `_frequencies(lang)` at least COMMON, with the same frequencies: all that the
-    source-language checks ask about, in a twentieth of the memory (Russian: 7 MB, not 115)."""
+    source-language checks ask about, in a twentieth of the memory (Russian: 7 MB, not 115). The
+    full list when it is loaded already (a language that is a target too)."""
     from wordfreq import cB_to_freq
 
-    if not lang or lang not in _languages():
-        return {}
-    freqs: dict[str, float] = {}
-    for index, words in enumerate(_pack(lang)):
-        freq = cB_to_freq(-index)
-        if freq >= COMMON:
-            freqs.update(dict.fromkeys(words, freq))
-        else:  # a word listed twice takes its last (lower) frequency, as in get_frequency_dict
-            for word in freqs.keys() & set(words):
-                del freqs[word]
-    gc.freeze()
+    freqs = _FULL.get(lang, _COMMON.get(lang))
+    if freqs is None:
+        freqs = {}
+        if lang in _languages():
+            for index, words in enumerate(_pack(lang)):
+                freq = cB_to_freq(-index)
+                if freq >= COMMON:
+                    freqs.update(dict.fromkeys(words, freq))
+                else:  # a word listed twice takes its last (lower) frequency, as in get_frequency_dict
+                    for word in freqs.keys() & set(words):
+                        del freqs[word]
+        _COMMON[lang] = freqs
+        gc.freeze()
     return freqs
 
 
