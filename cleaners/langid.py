@@ -12,24 +12,40 @@ it is confidently wrong for 2-47%. Letters overstate the evidence in Chinese tex
 names and terms count too), so text that is mostly Han characters is judged by their number
 instead: from 40 on, no confident error was seen. Its probability adds little (its wrong answers
 mostly come out at 1.0), but a bar of 0.99 costs nothing and helps on Chinese vs Korean.
+
+langdetect is pure Python, and its inner loop (seven random walks over the text's n-grams, each
+step multiplying 55 probabilities one by one) was 70% of a cleaning run (profiled). `_Detector`
+runs the same walk on langdetect's own profiles held as one numpy matrix: the same random draws in
+the same order, the same float operations in the same order (a step multiplies the 55 values at
+once, which is the same 55 IEEE products; the sum stays Python's `sum`), so its answers are
+langdetect's to the last bit (tests/test_segment_langid.py checks, and benchmarks/langid_speed.py
+on every text of ../shared/data) at about a sixth of the cost.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import random
 import threading
+from array import array
 from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
 import regex
 
 from langdetect import DetectorFactory, detector_factory
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect.detector import Detector
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+from langdetect.utils.lang_profile import LangProfile
+from langdetect.utils.ngram import NGram
 
 from cleaners.rulepack import primary_subtag
 
 SEED = 0
 _HAN = regex.compile(r"\p{Han}")
 _lock = threading.Lock()
-_supported: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,21 +55,211 @@ class Detection:
     letters: int  # letters in the text: the evidence the answer rests on
 
 
-def _factory() -> detector_factory.DetectorFactory:
-    global _supported
-    if _supported is None:
+@dataclass(frozen=True, slots=True)
+class _Profiles:
+    """langdetect's profiles: its language list, and each n-gram's 55 probabilities as a matrix row."""
+
+    langlist: list[str]
+    rows: dict[str, int]  # n-gram -> row of `matrix`
+    matrix: np.ndarray  # float64, one row per n-gram, one column per language of `langlist`
+    supported: frozenset[str]
+    seed: int = SEED
+
+
+_profiles: _Profiles | None = None
+
+
+def _load() -> _Profiles:
+    """Load langdetect's profiles once per process, as its DetectorFactory.load_profile does (same
+    files in the same order, same probabilities: frequency / n-grams of that length), straight into
+    a matrix: 36 MB, where langdetect's dict of Python lists takes 63 MB."""
+    global _profiles
+    if _profiles is None:
         with _lock:
-            if _supported is None:
-                DetectorFactory.seed = SEED
-                detector_factory.init_factory()
-                _supported = frozenset(primary_subtag(code) for code in detector_factory._factory.get_lang_list())
-    return detector_factory._factory
+            if _profiles is None:
+                DetectorFactory.seed = SEED  # for anyone calling langdetect directly in this process
+                directory = detector_factory.PROFILES_DIRECTORY
+                files = [path for path in (os.path.join(directory, name) for name in os.listdir(directory)
+                                           if not name.startswith(".")) if os.path.isfile(path)]
+                langlist: list[str] = []
+                rows: dict[str, int] = {}
+                at, col, value = array("q"), array("q"), array("d")
+                for index, path in enumerate(files):
+                    with open(path, encoding="utf-8") as stream:
+                        profile = LangProfile(**json.load(stream))
+                    langlist.append(profile.name)
+                    for word, freq in profile.freq.items():
+                        row = rows.setdefault(word, len(rows))
+                        if 1 <= len(word) <= 3:
+                            at.append(row)
+                            col.append(index)
+                            value.append(1.0 * freq / profile.n_words[len(word) - 1])
+                matrix = np.zeros((len(rows), len(langlist)))
+                matrix[np.frombuffer(at, dtype=np.int64), np.frombuffer(col, dtype=np.int64)] = np.frombuffer(value)
+                _profiles = _Profiles(langlist, rows, matrix, frozenset(primary_subtag(code) for code in langlist))
+    return _profiles
+
+
+class _Normalized(dict):
+    """A str.translate table applying langdetect's per-character normalisation (a pure function),
+    filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = out = NGram.normalize(chr(code))
+        return out
+
+
+_NORMALIZE = _Normalized()
+_word_rows: dict[str, tuple[int, ...]] = {}  # a normalised word (and its following space) -> its n-gram rows
+_WORD_CACHE = 200_000
+
+
+def _rows_of_word(word: str, rows: dict[str, int]) -> tuple[int, ...]:
+    """NGram.add_char and Detector._extract_ngrams on one word, from the state a space leaves
+    (grams " ", not a capital word): the rows of the known 1-, 2- and 3-grams it contributes."""
+    result: list[int] = []
+    grams, capital = " ", False
+    for ch in word:
+        last = grams[-1]
+        if len(grams) >= 3:
+            grams = grams[1:]
+        grams += ch
+        if ch.isupper():
+            if last.isupper():
+                capital = True
+        else:
+            capital = False
+        if capital:
+            continue
+        for n in range(1, len(grams) + 1):
+            w = grams[-n:]
+            if w != " ":
+                row = rows.get(w)
+                if row is not None:
+                    result.append(row)
+    return tuple(result)
+
+
+class _Detector(Detector):
+    """langdetect's Detector with its n-gram extraction and random walk done faster, same answers.
+
+    `append`, `cleaning_text` and the sorting of the result are langdetect's own.
+    """
+
+    def __init__(self, profiles: _Profiles) -> None:
+        self.word_lang_prob_map = profiles.rows
+        self.langlist = profiles.langlist
+        self.seed = profiles.seed
+        self._matrix = profiles.matrix
+        self.random = random.Random()
+        self.text = ""
+        self.langprob = None
+        self.alpha = self.ALPHA_DEFAULT
+        self.n_trial = 7
+        self.max_text_length = 10000
+        self.prior_map = None
+        self.verbose = False
+
+    def _extract_ngrams(self) -> list[int]:  # type: ignore[override]
+        """Detector._extract_ngrams, word by word: the n-gram buffer starts afresh after every space
+        (a space after a space adds nothing), so a word followed by its space always contributes the
+        same n-grams, which are remembered. Returns rows of the profile matrix, not n-grams."""
+        rows = self.word_lang_prob_map
+        if len(_word_rows) > _WORD_CACHE:
+            _word_rows.clear()
+        result: list[int] = []
+        words = self.text.translate(_NORMALIZE).split(" ")
+        for i, word in enumerate(words):
+            if word:
+                if i < len(words) - 1:
+                    word += " "
+                found = _word_rows.get(word)
+                if found is None:
+                    found = _word_rows[word] = _rows_of_word(word, rows)
+                result += found
+        return result
+
+    def _detect_block(self) -> None:
+        """Detector._detect_block: iteration i updates the probabilities with one random n-gram and,
+        when i is a multiple of 5, normalises them and stops if one exceeds CONV_THRESHOLD. So the
+        updates come in blocks (iteration 0, then 1-5, 6-10, ...), drawn and applied in order."""
+        self.cleaning_text()
+        ngrams = self._extract_ngrams()
+        if not ngrams:
+            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        matrix, nlang = self._matrix, len(self.langlist)
+        langprob = np.zeros(nlang)
+        rnd = self.random
+        rnd.seed(self.seed)
+        # random.choice(ngrams) is ngrams[_randbelow(n)], which draws getrandbits(n.bit_length())
+        # until the draw is below n (CPython's Random, unchanged since 3.2): inlined
+        getrandbits, n = rnd.getrandbits, len(ngrams)
+        bits = n.bit_length()
+        steps = np.empty((6, nlang))  # row 0: the probabilities; rows 1-5: a block's updates
+        multiply, add = np.multiply.reduce, np.add
+        for _ in range(self.n_trial):
+            prob = np.full(nlang, 1.0 / nlang)
+            alpha = self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+            weight = alpha / self.BASE_FREQ
+            i, block = 0, 1
+            while True:
+                drawn = []
+                for _ in range(block):
+                    r = getrandbits(bits)
+                    while r >= n:
+                        r = getrandbits(bits)
+                    drawn.append(ngrams[r])
+                steps[0] = prob
+                add(matrix[drawn], weight, out=steps[1 : block + 1])
+                # a reduction over the first axis multiplies row by row: ((p * u1) * u2) ..., the
+                # products langdetect makes one n-gram at a time, rounded the same way
+                prob = multiply(steps[: block + 1], axis=0)
+                values = prob.tolist()
+                total = sum(values)  # Python's sum, as langdetect: same order, same rounding
+                if not total:
+                    raise ZeroDivisionError("float division by zero")
+                prob /= total
+                # dividing by a positive number keeps the order: the largest quotient is max / total
+                if max(values) / total > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                    break
+                i, block = i + 5, 5
+            langprob += prob / self.n_trial
+        self.langprob = langprob.tolist()
 
 
 def supported_languages() -> frozenset[str]:
     """Primary subtags langdetect has a profile for (it has none for Basque, for instance)."""
-    _factory()
-    return _supported or frozenset()
+    return _load().supported
+
+
+def probabilities(text: str) -> list[tuple[str, float]]:
+    """langdetect's `detect_langs(text)` (seeded), as (code, probability) pairs, best first."""
+    return list(_probabilities(text))
+
+
+@lru_cache(maxsize=1024)
+def _probabilities(text: str) -> tuple[tuple[str, float], ...]:
+    """The answer depends on the text alone (seeded), so a repeated text is not detected again:
+    real corpora repeat segments (a third of the bio-mqm MT records, one per rater, side by side)."""
+    detector = _Detector(_load())
+    detector.append(text)
+    return tuple((language.lang, language.prob) for language in detector.get_probabilities())
+
+
+def compare_answer(text: str, reference: bool = False) -> list[tuple[str, float]] | str:
+    """For checking this module against langdetect: the (code, probability) list of this module's
+    detector, uncached, or with `reference` langdetect's own (seeded), or the message of the
+    exception either raises ("No features in text.")."""
+    try:
+        if not reference:
+            return list(_probabilities.__wrapped__(text))
+        DetectorFactory.seed = SEED
+        detector_factory.init_factory()
+        detector = detector_factory._factory.create()
+        detector.append(text)
+        return [(language.lang, language.prob) for language in detector.get_probabilities()]
+    except LangDetectException as error:
+        return str(error)
 
 
 def count_letters(text: str) -> int:
@@ -71,13 +277,10 @@ def detect(text: str, min_letters: int, min_prob: float, min_han: int = 40) -> D
     han_text = 2 * han > letters
     if letters == 0 or (han < min_han if han_text else letters < min_letters):
         return Detection(None, 0.0, letters)
-    factory = _factory()
-    detector = factory.create()
-    detector.append(text)
     try:
-        best = detector.get_probabilities()[0]
+        best = probabilities(text)[0]
     except (LangDetectException, IndexError):
         return Detection(None, 0.0, letters)
-    lang = primary_subtag(best.lang)
-    sure = best.prob >= min_prob and (han >= min_han if lang == "zh" else True)
-    return Detection(lang if sure else None, round(best.prob, 4), letters)
+    lang = primary_subtag(best[0])
+    sure = best[1] >= min_prob and (han >= min_han if lang == "zh" else True)
+    return Detection(lang if sure else None, round(best[1], 4), letters)

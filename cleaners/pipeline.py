@@ -6,7 +6,9 @@ tested on a string and run anywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from cleaners import langid
@@ -43,7 +45,35 @@ def rules_for(packs: tuple[str, ...], disabled: tuple[str, ...] = ()) -> tuple[P
     return tuple(rule for path in packs for rule in load_pack(path).rules if rule.id not in disabled)
 
 
+REPEATS = 256  # distinct documents a process remembers, to clean a repeat once
+
+
+_recent: OrderedDict[tuple, Cleaned] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
 def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
+    """Clean one document. Its id is only a label: a document with the same text, languages, source
+    and tags as one of the last REPEATS is not cleaned again, its result is relabelled. Corpora
+    repeat segments (in the bio-mqm MT records, a third are repeats, one per rater, side by side)."""
+    key = (doc.text, doc.lang, doc.source, doc.source_lang, doc.tags, config)
+    with _recent_lock:
+        seen = _recent.get(key)
+        if seen is not None:
+            _recent.move_to_end(key)
+    if seen is None:
+        seen = _clean(doc, config)
+        with _recent_lock:  # the thread runner cleans several documents at once
+            _recent[key] = seen
+            if len(_recent) > REPEATS:
+                _recent.popitem(last=False)
+    # fresh lists, so that a caller changing its result does not change what is remembered
+    return replace(seen, doc=doc, findings=[f if f.doc_id == doc.id else replace(f, doc_id=doc.id) for f in seen.findings],
+                   edits=[e if e.doc_id == doc.id else replace(e, doc_id=doc.id) for e in seen.edits],
+                   timed_out_rules=list(seen.timed_out_rules), names=list(seen.names))
+
+
+def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     log = EditLog(doc.text, doc.tags)
     findings: list[Finding] = []
     expected = primary_subtag(doc.lang or config.lang) if (doc.lang or config.lang) else None

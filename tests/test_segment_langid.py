@@ -102,3 +102,41 @@ def test_korean_and_japanese_are_detected_despite_few_han_characters():
     ja = "患者は十二週間にわたって治療を受け、ほとんどの患者で症状が大きく改善し、副作用はほとんど報告されませんでした。"
     assert langid.detect(ko, 60, 0.99).lang == "ko"
     assert langid.detect(ja, 60, 0.99).lang in ("ja", None)
+
+
+TRICKY = [
+    "", "12345 67.8", "https://example.org/a/b mail@example.org", "NATO and the EU: THE USA, UK",
+    "ABc DEF gHI jKL MNOp", "  double  spaces   and\ttabs\nand lines  ",
+    "Tiếng Việt có dấu: Người Việt Nam", "Tie\u0302\u0301ng Vie\u0323\u0302t decomposed",
+    "Ελληνικά και English μαζί", "ひらがな カタカナ 漢字 한국어", "Ærøskøbing Ångström façade naïve œuvre",
+    "ş ţ ș ț Română", "— “quoted” ‘text’ … and • bullets", "x" * 12000,
+]
+
+
+def test_langid_answers_exactly_as_langdetect_on_real_and_tricky_text():
+    """The fast detector runs langdetect's own algorithm on its own profiles: same languages, same
+    probabilities to the last bit, same refusals, on every sample text in every language."""
+    texts = list(TRICKY) + [SEED] + [SEED[s:e] for s, e in sentence_spans(SEED, "en")]
+    for record in SAMPLE:
+        texts += [record["text"], record["source"], *record.get("references", ())]
+    assert len(texts) > 150
+    for text in texts:
+        assert langid.compare_answer(text) == langid.compare_answer(text, reference=True), text[:80]
+    assert langid.probabilities(SEED) is not langid.probabilities(SEED)  # callers get their own list
+
+
+def test_a_repeated_document_is_relabelled_not_recleaned(monkeypatch):
+    """Same text, languages, source and tags: the remembered result, with the new id everywhere."""
+    from cleaners import pipeline
+
+    text = "Le président français a rencontré les dirigeants européens à Bruxelles pour discuter de la crise ;  etc.."
+    first = clean_document(Document("a", text, "en", source="x", source_lang="fr"), CleanConfig())
+    monkeypatch.setattr(pipeline, "_clean", lambda doc, config: pytest.fail("recleaned a repeat"))
+    again = clean_document(Document("b", text, "en", source="x", source_lang="fr"), CleanConfig())
+    assert first.findings and first.edits
+    assert {f.doc_id for f in first.findings} | {e.doc_id for e in first.edits} == {"a"}
+    assert {f.doc_id for f in again.findings} | {e.doc_id for e in again.edits} == {"b"}
+    assert [f.to_json() | {"doc_id": "a"} for f in again.findings] == [f.to_json() for f in first.findings]
+    assert again.doc.id == "b" and again.text == first.text and again.detected_lang == first.detected_lang
+    again.findings.clear()  # the caller's own list
+    assert clean_document(Document("c", text, "en", source="x", source_lang="fr"), CleanConfig()).findings

@@ -34,14 +34,60 @@ def _languages() -> frozenset[str]:
     return frozenset(available_languages(wordlist="best")) - _NO_WORDFREQ
 
 
-@lru_cache(maxsize=8)
-def _frequencies(lang: str) -> dict[str, float]:
-    """wordfreq's frequencies for `lang`, or {} for a language it has no list of (it would
-    otherwise fall back to a related language's: Spanish for Basque)."""
-    from wordfreq import get_frequency_dict
+COMMON = 1e-6  # once per million words (Zipf 3): "common", and the least a source-language check asks for
 
-    freqs = get_frequency_dict(lang, wordlist="best") if lang in _languages() else {}
-    gc.freeze()  # a million-entry dict the cyclic GC would otherwise walk at every full collection
+
+def _pack(lang: str) -> list[list[str]]:
+    """wordfreq's raw list for `lang`: words in bins of one centibel, most frequent first. Read
+    here rather than through wordfreq's get_frequency_dict, which keeps this list and the dict
+    (both cached for the life of the process); we keep only what we build from it."""
+    from wordfreq import available_languages, read_cBpack
+
+    return read_cBpack(available_languages(wordlist="best")[lang])
+
+
+_FULL: dict[str, dict[str, float]] = {}  # per language, every word wordfreq knows
+_COMMON: dict[str, dict[str, float]] = {}  # per language, only the words at least COMMON
+
+
+def _frequencies(lang: str) -> dict[str, float]:
+    """wordfreq's frequencies for `lang` (what its get_frequency_dict gives), or {} for a language
+    it has no list of (it would otherwise fall back to a related language's: Spanish for Basque)."""
+    from wordfreq import cB_to_freq
+
+    freqs = _FULL.get(lang)
+    if freqs is None:
+        freqs = {}
+        if lang in _languages():
+            for index, words in enumerate(_pack(lang)):
+                freq = cB_to_freq(-index)
+                for word in words:
+                    freqs[word] = freq
+        _FULL[lang] = freqs
+        _COMMON.pop(lang, None)  # the full list answers the common questions too
+        gc.freeze()  # a million-entry dict the cyclic GC would otherwise walk at every full collection
+    return freqs
+
+
+def _common(lang: str) -> dict[str, float]:
+    """The words of `_frequencies(lang)` at least COMMON, with the same frequencies: all that the
+    source-language checks ask about, in a twentieth of the memory (Russian: 7 MB, not 115). The
+    full list when it is loaded already (a language that is a target too)."""
+    from wordfreq import cB_to_freq
+
+    freqs = _FULL.get(lang, _COMMON.get(lang))
+    if freqs is None:
+        freqs = {}
+        if lang in _languages():
+            for index, words in enumerate(_pack(lang)):
+                freq = cB_to_freq(-index)
+                if freq >= COMMON:
+                    freqs.update(dict.fromkeys(words, freq))
+                else:  # a word listed twice takes its last (lower) frequency, as in get_frequency_dict
+                    for word in freqs.keys() & set(words):
+                        del freqs[word]
+        _COMMON[lang] = freqs
+        gc.freeze()
     return freqs
 
 
@@ -51,10 +97,12 @@ def known_word(word: str, lang: str | None, common: bool = False, min_zipf: floa
     word list knows every word: no check may call a word unknown there."""
     if not lang or lang not in _languages():
         return True
-    freq = _frequencies(lang).get(word.casefold(), 0.0)
+    floor = 10 ** (min_zipf - 9) if min_zipf is not None else COMMON if common else 0.0
+    table = _common(lang) if floor >= COMMON else _frequencies(lang)
+    freq = table.get(word.casefold(), 0.0)
     if min_zipf is not None:
-        return freq >= 10 ** (min_zipf - 9)
-    return freq >= 1e-6 if common else freq > 0
+        return freq >= floor
+    return freq >= COMMON if common else freq > 0
 
 
 @lru_cache(maxsize=8)

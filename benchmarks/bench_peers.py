@@ -1,0 +1,330 @@
+"""mtqa's cleanup against OpusFilter's, on the same machine, the same corpus and comparable checks.
+
+    .venv/bin/python benchmarks/bench_peers.py [--runs mtqa,mtqa-1,opusfilter,opusfilter-1,opusfilter-score]
+
+The corpus is the MT side of every into-English record of ../shared/data/bio-mqm (benchmarks/corpus.py:
+25,976 segments from German, Spanish, French, Italian, Portuguese, Russian and Chinese), with its source,
+because OpusFilter filters sentence pairs.
+
+- **mtqa**: `mtqa clean` with its default settings (every rule pack and default detector, language ID
+  of each document and sentence, process runner on every core) on a JSONL file of the records (id,
+  text, lang, source, source_lang), into a fresh output folder (no incremental cache).
+- **OpusFilter**: installed from PyPI into a venv of its own (`benchmarks/.venv-opusfilter`, made on
+  first use), its CLI `opusfilter config.yaml` on one source and one target file per language pair:
+  a `preprocess` step (WhitespaceNormalizer) and a `filter` step with LangidFilter (its default
+  language-ID method, langid.py via py3langid), LengthRatioFilter, TerminalPunctuationFilter,
+  NonZeroNumeralsFilter, CharacterScoreFilter and RepetitionFilter, with their documented default
+  thresholds (the script and the length unit per language). In a `filter` step a pair that fails
+  one filter is not scored by the next, so `opusfilter-score` also runs a `score` step, where every
+  filter scores every pair, as every mtqa check looks at every document.
+
+Each run is a fresh process tree, measured for wall time (start-up included: Prefect's for mtqa,
+pandas and scikit-learn imports for OpusFilter) and peak summed resident memory (sampled every
+0.1 s), with the load average before and after it. `mtqa` and `opusfilter` use both cores (mtqa's
+default; OpusFilter's `default_n_jobs: 2`); `mtqa-1` and `opusfilter-1` one (OpusFilter's default).
+
+Results: benchmarks/results/peers.{json,md}; runs not asked for keep their earlier figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import bio_mqm_records  # noqa: E402
+
+WORK = ROOT / "benchmarks" / "work" / "peers"
+RESULTS = ROOT / "benchmarks" / "results"
+OPUS_VENV = ROOT / "benchmarks" / ".venv-opusfilter"
+# py3langid 0.4 dropped the `from_pickled_model` that OpusFilter 3.3.1 calls: pin the last release with it
+OPUS_SPEC = ["opusfilter==3.3.1", "py3langid<0.4"]
+MTQA = str(Path(sys.executable).with_name("mtqa"))
+SCRIPTS = {"zh": "Han", "ru": "Cyrillic"}  # CharacterScoreFilter's script per language; Latin otherwise
+CHAR_UNIT = {"zh"}  # LengthRatioFilter counts characters, not words, in these
+
+
+def build_corpus() -> tuple[Path, list[str], int]:
+    """The JSONL for mtqa and one source and one target file per pair for OpusFilter, same records."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    corpus = WORK / "into-en.jsonl"
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    with open(corpus, "w", encoding="utf-8") as out:
+        for rec in bio_mqm_records():
+            if rec["lang"] != "en":
+                continue
+            keep = {k: rec[k] for k in ("id", "text", "lang", "source", "source_lang")}
+            out.write(json.dumps(keep, ensure_ascii=False) + "\n")
+            # OpusFilter reads one segment a line: a line break inside one would shift the pairs
+            pairs.setdefault(rec["source_lang"], []).append(tuple(" ".join(s.splitlines()) for s in (rec["source"], rec["text"])))
+    opus = WORK / "opus"
+    opus.mkdir(exist_ok=True)
+    for src, rows in pairs.items():
+        for side, lang in ((0, src), (1, "en")):
+            (opus / f"{src}-en.{lang}").write_text("".join(row[side] + "\n" for row in rows), encoding="utf-8")
+    return corpus, sorted(pairs), sum(map(len, pairs.values()))
+
+
+def opus_config(langs: list[str], n_jobs: int, mode: str) -> Path:
+    """One YAML file: per pair, whitespace normalisation, then the filters (`filter` or `score` step)."""
+    import yaml
+
+    out = WORK / f"opus-out-{mode}-{n_jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    for src in langs:
+        for lang in (src, "en"):
+            shutil.copy(WORK / "opus" / f"{src}-en.{lang}", out / f"{src}-en.{lang}")
+    steps = []
+    for src in langs:
+        raw = [f"{src}-en.{src}", f"{src}-en.en"]
+        norm = [f"{src}-en.norm.{src}", f"{src}-en.norm.en"]
+        steps.append({"type": "preprocess", "parameters": {
+            "inputs": raw, "outputs": norm, "preprocessors": [{"WhitespaceNormalizer": {}}]}})
+        filters = [
+            {"LangidFilter": {"languages": [src, "en"], "thresholds": [0, 0]}},
+            {"LengthRatioFilter": {"threshold": 3, "unit": ["char" if src in CHAR_UNIT else "word", "word"]}},
+            {"TerminalPunctuationFilter": {"threshold": -2}},
+            {"NonZeroNumeralsFilter": {"threshold": 0.5}},
+            {"CharacterScoreFilter": {"scripts": [SCRIPTS.get(src, "Latin"), "Latin"], "thresholds": [1, 1]}},
+            {"RepetitionFilter": {"threshold": 2, "min_length": 3, "max_length": 100}},
+        ]
+        if mode == "filter":
+            steps.append({"type": "filter", "parameters": {
+                "inputs": norm, "outputs": [f"{src}-en.kept.{src}", f"{src}-en.kept.en"], "filters": filters}})
+        else:
+            steps.append({"type": "score", "parameters": {
+                "inputs": norm, "output": f"{src}-en.scores.jsonl", "filters": filters}})
+    config = {"common": {"output_directory": str(out), "default_n_jobs": n_jobs}, "steps": steps}
+    path = WORK / f"opusfilter-{mode}-{n_jobs}.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def opus_venv() -> Path:
+    """OpusFilter's own virtual environment (its dependencies, pandas and scikit-learn among them,
+    stay out of mtqa's)."""
+    python = OPUS_VENV / "bin" / "python"
+    if not (OPUS_VENV / "bin" / "opusfilter").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(OPUS_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *OPUS_SPEC], check=True)
+    return python
+
+
+def opus_versions(python: Path) -> dict[str, str]:
+    code = ("import json, importlib.metadata as m; "
+            "print(json.dumps({p: m.version(p) for p in ('opusfilter', 'py3langid', 'regex', 'numpy')}))")
+    return json.loads(subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True).stdout)
+
+
+def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
+    """Wall time and the peak of the process tree's summed RSS; output to `log` (OpusFilter's
+    progress bars would fill a pipe nobody reads and stall it)."""
+    load_before = os.getloadavg()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    with open(log, "w", encoding="utf-8") as out:
+        proc = psutil.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        peak = 0
+        each: dict[int, tuple[str, int]] = {}  # pid -> (what it is, its own peak)
+        while proc.poll() is None:
+            try:
+                tree = [proc] + proc.children(recursive=True)
+                sizes = {p.pid: (_role(p), p.memory_info().rss) for p in tree if p.is_running()}
+                peak = max(peak, sum(rss for _, rss in sizes.values()))
+                for pid, (role, rss) in sizes.items():
+                    each[pid] = (role, max(rss, each.get(pid, ("", 0))[1]))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{cmd} failed ({proc.returncode}), see {log}")
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    result = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(peak / 2**20, 1),
+              "peak_rss_mb_by_process": sorted(([role, round(rss / 2**20, 1)] for role, rss in each.values() if rss > 20 * 2**20),
+                                               key=lambda x: -x[1])}
+    result["load_before"] = [round(x, 2) for x in load_before]
+    result["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    return result
+
+
+def _role(p: psutil.Process) -> str:
+    """A short name for a process of the tree: Prefect's API server, a worker, or the command itself."""
+    line = " ".join(p.cmdline())
+    if "uvicorn" in line or "prefect.server" in line:
+        return "prefect api server"
+    if "multiprocessing" in line or "spawn_main" in line:
+        return "worker"
+    return Path(p.cmdline()[1]).name if len(p.cmdline()) > 1 else p.name()
+
+
+def run_opus(python: Path, langs: list[str], n_jobs: int, mode: str, documents: int, blas_threads: bool = False) -> dict:
+    config = opus_config(langs, n_jobs, mode)
+    # langid's one matrix product a segment takes 0.36 ms on one OpenBLAS thread and 11.6 ms with
+    # OpenBLAS's default thread pool on this shared 2-core machine (measured): one thread, as anyone
+    # running parallel jobs would set, unless the run is the one that shows the default
+    env = None if blas_threads else {"OPENBLAS_NUM_THREADS": "1"}
+    result = timed([str(python.with_name("opusfilter")), "--overwrite", str(config)], WORK / f"opusfilter-{mode}-{n_jobs}.log", env)
+    result["openblas_threads"] = "default" if blas_threads else 1
+    out = WORK / f"opus-out-{mode}-{n_jobs}"
+    if mode == "filter":
+        result["kept"] = sum(sum(1 for _ in open(out / f"{src}-en.kept.en", encoding="utf-8")) for src in langs)
+    else:
+        result["scored"] = sum(sum(1 for _ in open(out / f"{src}-en.scores.jsonl", encoding="utf-8")) for src in langs)
+    result["documents"] = documents
+    result["docs_per_s"] = round(documents / result["seconds"], 1)
+    result["docs_per_cpu_s"] = round(documents / result["cpu_seconds"], 1)
+    return result
+
+
+def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None) -> dict:
+    """`mtqa clean` with its defaults; with `commit`, the code of that commit (its packages first on
+    the path, in this venv), to measure the same run before and after a change."""
+    name = f"{workers or 'default'}{'-' + commit if commit else ''}"
+    out = WORK / f"mtqa-out-{name}"
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [MTQA, "clean", str(corpus), "--out", str(out), "--no-progress"]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    env = None
+    if commit:
+        code = WORK / f"code-{commit}"
+        if not code.exists():
+            code.mkdir(parents=True)
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+        env = {"PYTHONPATH": str(code)}
+    result = timed(cmd, WORK / f"mtqa-{name}.log", env)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    result.update(documents=summary["documents_cleaned"], findings=summary["findings"], edits=summary["edits"])
+    result["docs_per_s"] = round(result["documents"] / result["seconds"], 1)
+    result["docs_per_cpu_s"] = round(result["documents"] / result["cpu_seconds"], 1)
+    return result
+
+
+RUNS = {
+    "mtqa": "mtqa clean, defaults (process runner, 2 workers)",
+    "mtqa-1": "mtqa clean, defaults but 1 worker",
+    "mtqa-before": "mtqa clean, defaults, before the speed work",
+    "opusfilter": "OpusFilter filter step, 2 jobs",
+    "opusfilter-1": "OpusFilter filter step, 1 job (its default)",
+    "opusfilter-score": "OpusFilter score step (every filter on every pair), 2 jobs",
+    "opusfilter-blas-threads": "OpusFilter filter step, 2 jobs, OpenBLAS's default threads",
+}
+DEFAULT_RUNS = "mtqa-before,mtqa,opusfilter,mtqa-1,opusfilter-1,opusfilter-score"
+BEFORE = "251ed7b"  # the last commit before the speed work (issue 8, point 4)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", default=DEFAULT_RUNS, help=f"any of {', '.join(RUNS)}")
+    args = parser.parse_args()
+    runs = args.runs.split(",")
+    unknown = set(runs) - set(RUNS)
+    if unknown:
+        raise SystemExit(f"unknown runs: {sorted(unknown)}; choose from {sorted(RUNS)}")
+    corpus, langs, documents = build_corpus()
+    python = opus_venv()
+    previous = RESULTS / "peers.json"
+    results: dict = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {"runs": {}}
+    results.update({
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
+        "versions": {"mtqa": {p: version(p) for p in ("mtqa", "prefect", "ftfy", "langdetect", "numpy")},
+                     "opusfilter": opus_versions(python)},
+        "corpus": {"documents": documents, "pairs": [f"{src}-en" for src in langs],
+                   "mb": round(corpus.stat().st_size / 2**20, 1)},
+    })
+    for key in runs:
+        if key.startswith("mtqa"):
+            run = run_mtqa(corpus, 1 if key == "mtqa-1" else None, BEFORE if key == "mtqa-before" else None)
+            if key == "mtqa-before":
+                run["commit"] = BEFORE
+        else:
+            run = run_opus(python, langs, 1 if key == "opusfilter-1" else 2, "score" if key == "opusfilter-score" else "filter",
+                           documents, blas_threads=key == "opusfilter-blas-threads")
+        run["date"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        results["runs"][key] = run
+        print(key, run, flush=True)
+    r = results["runs"]
+    results["ratios"] = {}
+    for mine, theirs in (("mtqa", "opusfilter"), ("mtqa-1", "opusfilter-1"), ("mtqa", "opusfilter-score"),
+                         ("mtqa-before", "opusfilter"), ("mtqa", "mtqa-before")):
+        if mine in r and theirs in r:
+            results["ratios"][f"{mine} / {theirs}"] = {
+                "throughput": round(r[mine]["docs_per_s"] / r[theirs]["docs_per_s"], 2),
+                "per_cpu_second": round(r[mine]["docs_per_cpu_s"] / r[theirs]["docs_per_cpu_s"], 2),
+                "peak_memory": round(r[mine]["peak_rss_mb"] / r[theirs]["peak_rss_mb"], 2)}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "peers.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / "peers.md").write_text(markdown(results), encoding="utf-8")
+    print(markdown(results))
+
+
+def markdown(results: dict) -> str:
+    m, c, v = results["machine"], results["corpus"], results["versions"]
+    lines = [
+        "# mtqa against OpusFilter: throughput and peak memory",
+        "",
+        f"- Machine: {m['cpus']} CPUs, {m['memory_gb']} GB, {m['platform']}, Python {m['python']}",
+        f"- mtqa: {', '.join(f'{k} {x}' for k, x in v['mtqa'].items())}",
+        f"- OpusFilter (own venv): {', '.join(f'{k} {x}' for k, x in v['opusfilter'].items())}",
+        f"- Corpus: the MT output of every into-English record of ../shared/data/bio-mqm with its source, "
+        f"{c['documents']} segments ({', '.join(c['pairs'])}), {c['mb']} MB as mtqa's JSONL",
+        "- Wall time of the whole command, start-up included; peak memory: summed resident memory of the "
+        "process tree, sampled every 0.1 s (mtqa's includes Prefect's API server, ~220 MB).",
+        "- CPU seconds: user + system time of the whole process tree (from the kernel's accounting of the",
+        "  children): steadier than wall time on this shared machine, where other work takes its share of the cores.",
+        "- Load: 1-minute load average before / after the run (the machine is shared: 2 cores).",
+        "",
+        "| run | segments | seconds | segments/s | CPU seconds | segments per CPU second | peak memory (MB) | load before / after | output |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    rows = [(RUNS.get(key, key) + (f" (commit {r['commit']})" if "commit" in r else ""), r) for key, r in results["runs"].items()]
+    for label, r in rows:
+        if "findings" in r:
+            output = f"{r['findings']} findings with spans, {r['edits']} edits (logged, reversible)"
+        elif "kept" in r:
+            output = f"{r['kept']} pairs kept (keep/drop only)"
+        else:
+            output = f"{r['scored']} score lines (one number per filter and pair)"
+        lines.append(f"| {label} | {r['documents']} | {r['seconds']:.1f} | {r['docs_per_s']} | {r.get('cpu_seconds', '')} "
+                     f"| {r.get('docs_per_cpu_s', '')} | {r['peak_rss_mb']} | {r['load_before'][0]} / {r['load_after'][0]} | {output} |")
+    if results.get("ratios"):
+        lines += ["", "| ratio | throughput (wall) | per CPU second | peak memory |", "|---|---|---|---|"]
+        for key, ratio in results["ratios"].items():
+            lines.append(f"| {key} | {ratio['throughput']}x | {ratio.get('per_cpu_second', '')}x | {ratio['peak_memory']}x |")
+    mine = results["runs"].get("mtqa", {}).get("peak_rss_mb_by_process")
+    if mine:
+        lines += ["", "mtqa's peak memory by process: " + ", ".join(f"{role} {mb} MB" for role, mb in mine) + "."]
+    lines += [
+        "",
+        "What each does: OpusFilter normalises white space and gives each pair a keep/drop decision (or a",
+        "score per filter); it does not say where in a segment the problem is and changes nothing else.",
+        "mtqa repairs encoding and Unicode, normalises white space and punctuation debris (each change an",
+        "edit against the original, replayable and reversible), identifies the language of each document",
+        "and each sentence, applies every rule pack and default detector (numbers, brackets, repetition",
+        "loops, untranslated and source-language words, spelling, QA checks) and reports each finding with",
+        "its span, rule id, category, severity and suggestion.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
