@@ -56,7 +56,8 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     """Clean one document. Its id is only a label: a document with the same text, languages, source
     and tags as one of the last REPEATS is not cleaned again, its result is relabelled. Corpora
     repeat segments (in the bio-mqm MT records, a third are repeats, one per rater, side by side)."""
-    key = (doc.text, doc.lang, doc.source, doc.source_lang, doc.tags, config)
+    # allow lists may name a document: then its id is part of what it is, and nothing is shared
+    key = (doc.text, doc.lang, doc.source, doc.source_lang, doc.tags, config, doc.id if config.allow_lists else None)
     with _recent_lock:
         seen = _recent.get(key)
         if seen is not None:
