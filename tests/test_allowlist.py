@@ -150,3 +150,17 @@ def test_command_line_picks_up_the_list_beside_a_rule_pack(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
     assert result.stderr.strip() == f"mtqa: error: {beside(pack)}: entry 1: unknown field(s): colour (allowed: rule, doc, text, reason)"
+
+
+def test_a_document_entry_silences_that_document_only_even_for_repeated_text(tmp_path):
+    """The pipeline cleans a repeated text once; an entry naming one document must still stay in it."""
+    from cleaners.pipeline import clean_document
+    from mtqa.records import Document
+
+    allow = tmp_path / "allow.yaml"
+    add_entry(allow, "en.dombas_donbas", doc="a", text="Dombas")
+    config = CleanConfig(lang="en", allow_lists=(str(allow),))
+    text = "The war in the Dombas has gone on for eight years."
+    first, second = clean_document(Document("a", text, "en"), config), clean_document(Document("b", text, "en"), config)
+    assert "en.dombas_donbas" not in {f.rule for f in first.findings}
+    assert [f.doc_id for f in second.findings if f.rule == "en.dombas_donbas"] == ["b"]
