@@ -154,8 +154,15 @@ def learn_command(mt_path: Path, post_path: Path | None, out_path: Path, mt_fiel
     """
     try:
         pairs = _pairs(mt_path, post_path, mt_field, post_field, lang)
-        count = sum(1 for _ in pairs())
-        candidates = learn(pairs, min_support, min_consistency)
+        count = 0
+
+        def counted():  # the learner reads the corpus twice; each pass counts it again
+            nonlocal count
+            count = 0
+            for pair in pairs():
+                count += 1
+                yield pair
+        candidates = learn(counted, min_support, min_consistency)
     except CorpusError as exc:
         raise FatalError(str(exc)) from exc
     with atomic_writer(out_path) as stream:

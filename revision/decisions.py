@@ -85,7 +85,8 @@ class DecisionLog:
 
 
 def recorded(run_dir: Path) -> dict[str, Decision]:
-    """The latest recorded decision per finding id (a torn last line, from a crash, is ignored)."""
+    """The latest recorded decision per finding id, the finding answered last coming last (a torn
+    last line, from a crash, is ignored)."""
     out: dict[str, Decision] = {}
     path = run_dir / LOG_NAME
     if not path.exists():
@@ -95,6 +96,7 @@ def recorded(run_dir: Path) -> dict[str, Decision]:
             decision = Decision(**json.loads(line))
         except (ValueError, TypeError):
             continue
+        out.pop(decision.id, None)
         out[decision.id] = decision
     return out
 

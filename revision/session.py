@@ -8,7 +8,6 @@ question (revision/decisions.py), so `q`, Ctrl-C or a lost terminal loses nothin
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +60,7 @@ def run_session(run_dir: Path, pack: Path, ask: Callable[[str], str] | None = No
     ask = ask or (lambda prompt: click.prompt(prompt, default="", show_default=False, prompt_suffix=" "))
     findings = list(reviewable(run_dir))
     decided = recorded(run_dir)
-    last = _last_decided(run_dir)
-    pending = order(findings, decided, last)
+    pending = order(findings, decided, next(reversed(decided), None))
     wanted = {f["doc_id"] for f in pending}
     records = {str(r["id"]): r for r in read_jsonl(run_dir / "cleaned.jsonl") if str(r["id"]) in wanted}
     session = Session(remaining=len(pending))
@@ -140,12 +138,3 @@ def remembered_rule(finding: dict[str, Any], record: dict[str, Any]) -> dict[str
                f"{f' in {lang}' if lang else ''} (a reviewer's decision; first seen as {finding['rule']}).")
     return rule_spec(f"user.{slug(finding['text'])}", finding["text"], finding["suggestion"], finding["category"],
                      finding["severity"], message, lang)
-
-
-def _last_decided(run_dir: Path) -> str | None:
-    """The finding answered last, where the next session starts from."""
-    path = run_dir / "review.jsonl"
-    if not path.exists():
-        return None
-    lines = [line for line in path.read_text(encoding="utf-8").split("\n") if line.startswith("{") and line.endswith("}")]
-    return json.loads(lines[-1])["id"] if lines else None
