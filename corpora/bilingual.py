@@ -12,6 +12,7 @@ properties, groups, inline codes, extensions) is never read into a record and ne
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,30 +52,48 @@ class Segment:
     skip: str | None = None  # why it is not a record (a reason code), or None
 
 
+_SAFE = {"resolve_entities": False, "no_network": True, "huge_tree": False}
+
+
 def load(path: Path, fmt: str) -> TranslationFile:
     """Parse and identify the file; a clear CorpusError names the line when it is not valid XML or
     not the format it claims to be."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, strip_cdata=False, huge_tree=False)
+    with _xml_errors(path):
+        tree = etree.parse(str(path), etree.XMLParser(strip_cdata=False, **_SAFE))
+    return TranslationFile(path, tree, *_flavour(path, fmt, tree.getroot()))
+
+
+def identify(path: Path, fmt: str) -> str:
+    """The flavour ("tmx", "xliff1", "xliff2") from the root element alone: a check in a moment,
+    before a run starts, that does not parse a whole translation memory."""
+    with _xml_errors(path):
+        for _, root in etree.iterparse(str(path), events=("start",), **_SAFE):
+            return _flavour(path, fmt, root)[0]
+    raise CorpusError(f"{path}: line 1: not valid XML: no root element")
+
+
+@contextmanager
+def _xml_errors(path: Path) -> Iterator[None]:
     try:
-        tree = etree.parse(str(path), parser)
+        yield
     except etree.XMLSyntaxError as exc:
         raise CorpusError(f"{path}: line {exc.lineno}: not valid XML: {exc.msg}") from exc
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read: {exc}") from exc
-    root = tree.getroot()
+
+
+def _flavour(path: Path, fmt: str, root: etree._Element) -> tuple[str, str | None]:
     name, namespace = etree.QName(root).localname, etree.QName(root).namespace
     if fmt == "tmx" and name == "tmx" and namespace is None:
-        flavour = "tmx"
-    elif fmt == "xliff" and name == "xliff" and namespace and namespace.startswith(XLIFF1_NS):
-        flavour = "xliff1"
-    elif fmt == "xliff" and name == "xliff" and namespace == XLIFF2_NS:
-        flavour = "xliff2"
-    else:
-        found = f"<{name}>" + (f" in namespace {namespace}" if namespace else "")
-        expected = "<tmx> (TMX)" if fmt == "tmx" else "<xliff> in an XLIFF 1.x or 2.x namespace"
-        raise CorpusError(f"{path}: line {root.sourceline}: the root element is {found}, expected {expected}: "
-                          f"not a {fmt.upper()} file (pass --format if the extension is wrong)")
-    return TranslationFile(path, tree, flavour, namespace)
+        return "tmx", namespace
+    if fmt == "xliff" and name == "xliff" and namespace and namespace.startswith(XLIFF1_NS):
+        return "xliff1", namespace
+    if fmt == "xliff" and name == "xliff" and namespace == XLIFF2_NS:
+        return "xliff2", namespace
+    found = f"<{name}>" + (f" in namespace {namespace}" if namespace else "")
+    expected = "<tmx> (TMX)" if fmt == "tmx" else "<xliff> in an XLIFF 1.x or 2.x namespace"
+    raise CorpusError(f"{path}: line {root.sourceline}: the root element is {found}, expected {expected}: "
+                      f"not a {fmt.upper()} file (pass --format if the extension is wrong)")
 
 
 def segments(file: TranslationFile, lang: str | None = None) -> Iterator[Segment]:

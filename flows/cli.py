@@ -24,7 +24,7 @@ from cleaners.config import DEFAULT_PACKS, CleanConfig
 from cleaners.detectors import active_rules, default_off
 from cleaners.glossary import GlossaryError, load_glossary
 from cleaners.rulepack import RulePackError, load_pack
-from corpora.bilingual import load as load_translation_file
+from corpora.bilingual import identify as identify_translation_file
 from corpora.readers import FORMATS, TRANSLATION_FORMATS, CorpusError, detect_format
 
 _DEFAULTS = CleanConfig()
@@ -317,7 +317,7 @@ def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs
     try:
         fmt = input_format or detect_format(path)
         if fmt in TRANSLATION_FORMATS:
-            load_translation_file(path, fmt)  # not XML, or not the format it claims: say so before Prefect starts
+            identify_translation_file(path, fmt)  # not the format it claims: say so before Prefect starts
     except CorpusError as exc:
         raise FatalError(str(exc)) from exc
     out = Path(out_dir)
