@@ -15,7 +15,7 @@ from cleaners import langid
 from cleaners.allowlist import Entry, Silencer, allow_list
 from cleaners.config import CleanConfig
 from cleaners.consistency import name_candidates
-from cleaners.detectors import DocView, active_rules, run_detectors
+from cleaners.detectors import DocView, active_rules, run_detectors, trimmed_span
 from cleaners.edits import EditLog
 from cleaners.glossary import load_glossary
 from cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode
@@ -56,8 +56,9 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     """Clean one document. Its id is only a label: a document with the same text, languages, source
     and tags as one of the last REPEATS is not cleaned again, its result is relabelled. Corpora
     repeat segments (in the bio-mqm MT records, a third are repeats, one per rater, side by side)."""
-    # allow lists may name a document: then its id is part of what it is, and nothing is shared
-    key = (doc.text, doc.lang, doc.source, doc.source_lang, doc.tags, config, doc.id if config.allow_lists else None)
+    # an allow list entry may name a document: then its id is part of what it is, and nothing is shared
+    named = any(entry.doc is not None for entry in allow_list(config.allow_lists).entries)
+    key = (doc.text, doc.lang, doc.source, doc.source_lang, doc.tags, config, doc.id if named else None)
     with _recent_lock:
         seen = _recent.get(key)
         if seen is not None:
@@ -71,7 +72,8 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     # fresh lists, so that a caller changing its result does not change what is remembered
     return replace(seen, doc=doc, findings=[f if f.doc_id == doc.id else replace(f, doc_id=doc.id) for f in seen.findings],
                    edits=[e if e.doc_id == doc.id else replace(e, doc_id=doc.id) for e in seen.edits],
-                   timed_out_rules=list(seen.timed_out_rules), names=list(seen.names))
+                   timed_out_rules=list(seen.timed_out_rules), names=list(seen.names),
+                   suppressed=[(f if f.doc_id == doc.id else replace(f, doc_id=doc.id), e) for f, e in seen.suppressed])
 
 
 def _clean(doc: Document, config: CleanConfig) -> Cleaned:
@@ -129,7 +131,7 @@ def _language_findings(doc: Document, log: EditLog, expected: str | None, detect
     """A document in the wrong language, or sentences in another language than their document."""
     text = log.text
     if expected and detection.lang and detection.lang != expected:
-        start, end = log.orig_span(*_trimmed(text))
+        start, end = log.orig_span(*trimmed_span(text))
         message = f"The text is in {detection.lang} (p={detection.prob:.2f}), expected {expected}"
         return [Finding(doc.id, start, end, log.original[start:end], "language.wrong_document", "language",
                         "critical", message)]
@@ -148,8 +150,3 @@ def _language_findings(doc: Document, log: EditLog, expected: str | None, detect
             findings.append(Finding(doc.id, start, end, log.original[start:end], "language.wrong_sentence",
                                     "language", "major", message))
     return findings
-
-
-def _trimmed(text: str) -> tuple[int, int]:
-    start = len(text) - len(text.lstrip())
-    return start, max(start, len(text.rstrip()))

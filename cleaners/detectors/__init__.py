@@ -42,9 +42,7 @@ class DocView:
     def trimmed(self) -> tuple[int, int]:
         """Where the text starts and ends without its surrounding white space: the span of a
         finding about the whole text, and (its end) where a missing item is reported."""
-        text = self.text
-        start = len(text) - len(text.lstrip())
-        return start, max(start, len(text.rstrip()))
+        return trimmed_span(self.text)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -53,6 +51,12 @@ class DocView:
     @cached_property
     def source_sentences(self) -> list[tuple[int, int]]:
         return sentence_spans(self.doc.source or "", self.source_lang)
+
+
+def trimmed_span(text: str) -> tuple[int, int]:
+    """The span of `text` without the white space around it."""
+    start = len(text) - len(text.lstrip())
+    return start, max(start, len(text.rstrip()))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from cleaners.detectors import DocView, Hit, detector
 from cleaners.detectors.structure import LIST_MARKER, cased, mixed_case
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "qa.yaml"
-_LETTER = regex.compile(r"\p{L}")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*")
 _END_MARKS = ".?!:;,…"
 _CONTENT = regex.compile(r"[\p{L}\p{N}]")  # a text without any is punctuation only: qa.pure_punctuation

@@ -70,8 +70,7 @@ def untranslated(view: DocView) -> Iterator[Hit]:
     copied = [w for w in target_words if w in source_set and not known_word(w, view.lang, min_zipf=2.0)
               and known_word(w, view.source_lang, min_zipf=3.0)]
     if len(copied) >= 4 and len(copied) >= 0.6 * len(target_words):
-        start = len(view.text) - len(view.text.lstrip())
-        yield start, len(view.text.rstrip()), f"The text is left in the source language ({view.source_lang}).", None
+        yield *view.trimmed, f"The text is left in the source language ({view.source_lang}).", None
 
 
 @detector("source.untranslated_word", "accuracy/untranslated", "major",
@@ -105,6 +104,5 @@ def length_ratio(view: DocView) -> Iterator[Hit]:
         return
     ratio = tgt / src if src else float("inf")
     if ratio < 0.5 or ratio > 2.0:
-        start = len(view.text) - len(view.text.lstrip())
         what = "shorter" if ratio < 1 else "longer"
-        yield start, len(view.text.rstrip()), f"The translation is {ratio:.2f} times as long as its source: much {what} than expected.", None
+        yield *view.trimmed, f"The translation is {ratio:.2f} times as long as its source: much {what} than expected.", None
