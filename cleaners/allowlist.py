@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from cleaners.datafiles import parse_yaml, read_data_file
 from mtqa.records import Finding
 
 if TYPE_CHECKING:
@@ -128,21 +129,12 @@ def _entry(spec: object, file: str, index: int) -> Entry:
 def load_file(path: str | Path) -> tuple[list[Entry], str]:
     """The entries of one allow list and the SHA-256 of its bytes (for the run signature)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-        return _parse(raw.decode("utf-8"), path), hashlib.sha256(raw).hexdigest()
-    except OSError as exc:
-        raise AllowListError(f"{path}: cannot read allow list: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise AllowListError(f"{path}: allow list is not valid UTF-8 (byte {exc.start})") from exc
+    text, raw = read_data_file(path, "allow list", AllowListError)
+    return _parse(text, path), hashlib.sha256(raw).hexdigest()
 
 
 def _parse(text: str, path: Path) -> list[Entry]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise AllowListError(f"{path}: {f'line {mark.line + 1}: ' if mark else ''}invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+    data = parse_yaml(text, path, AllowListError)
     if data is None:
         return []
     if not isinstance(data, list):

@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 import yaml
 
+from cleaners.datafiles import read_data_file
 from cleaners.rulepack import primary_subtag
 
 
@@ -65,13 +66,7 @@ def load_glossary(path: str | Path) -> Glossary:
 @lru_cache(maxsize=4)
 def _load(path: str, _mtime: int, _size: int) -> Glossary:
     """Read and parse; the modification time and size are only there to key the cache."""
-    try:
-        raw = Path(path).read_bytes()
-        text = raw.decode("utf-8-sig")
-    except OSError as exc:
-        raise GlossaryError(f"{path}: cannot read glossary: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise GlossaryError(f"{path}: glossary is not valid UTF-8 (byte {exc.start})") from exc
+    text, raw = read_data_file(path, "glossary", GlossaryError, encoding="utf-8-sig")
     terms = _from_yaml(path, text) if path.endswith((".yaml", ".yml")) else _from_tsv(path, text)
     return Glossary(Path(path).name, hashlib.sha256(raw).hexdigest(),
                     tuple(t for t in terms if t.target is not None), tuple(t for t in terms if t.target is None))

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import regex
-import yaml
 
+from cleaners.datafiles import parse_yaml, read_data_file
 from mtqa.records import CATEGORIES, FIX_MODES, SEVERITIES
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -77,17 +77,8 @@ class RulePack:
 def load_pack(path: str | Path) -> RulePack:
     """Read and validate one YAML rule pack."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except OSError as exc:
-        raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise RulePackError(f"{path}: rule pack is not valid UTF-8 (byte {exc.start})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise RulePackError(f"{path}: {where}invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+    text, raw = read_data_file(path, "rule pack", RulePackError)
+    data = parse_yaml(text, path, RulePackError)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulePackError(f"{path}: a rule pack is a mapping with a 'rules' list")
     rules, seen = [], set()

@@ -1,0 +1,33 @@
+"""Reading the user's data files (rule packs, allow lists, glossaries): one wording for what goes wrong.
+
+Each is user input: a file that cannot be read, is not UTF-8 or is not YAML stops the run with an
+error naming the file (and the line, for YAML), raised as the caller's own error class.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def read_data_file(path: str | Path, what: str, error: type[Exception], encoding: str = "utf-8") -> tuple[str, bytes]:
+    """The file's text and its bytes (whose hash goes into the run signature)."""
+    try:
+        raw = Path(path).read_bytes()
+        return raw.decode(encoding), raw
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: {what} is not valid UTF-8 (byte {exc.start})") from exc
+
+
+def parse_yaml(text: str, path: str | Path, error: type[Exception]) -> Any:
+    """`yaml.safe_load`, with the line of a syntax error in the message."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise error(f"{path}: {where}invalid YAML: {getattr(exc, 'problem', exc)}") from exc
