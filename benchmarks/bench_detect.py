@@ -23,6 +23,11 @@ several raters appears once per rater and is scored against that rater's spans.
   tokens, except for Chinese targets (no spaces), where words = non-space characters / 2.
   References carry annotated errors too; the share of their findings that hit one is reported.
 
+Corpus-level checks see the whole corpus, not one record. Here each system's output (and each
+set of human references) is its own corpus, as its user would clean it, so evidence found in one
+system's output never reaches another's. Only source.untranslated_acronym's corpus step is run:
+consistency.name_variant needs documents, not the segments of the same few abstracts.
+
 Rules and categories are grouped as they come, so new detectors and rule packs show up on their own.
 Every detector runs, the default-off ones too (cleaners/data/detectors.yaml), so the per-rule
 table shows each rule's findings on MT, its precision and its findings per 1,000 words of human
@@ -92,6 +97,7 @@ def load_records(data_dir: Path, limit: int | None) -> list[dict]:
                     "src": src,
                     "tgt": tgt,
                     "is_ref": row["system"].startswith("reference"),
+                    "system": row["system"],
                     "text": row["mt"],
                     "source": row["source"],
                     "errors": [(e["start"], e["end"], e["category"]) for e in row["errors"]],
@@ -128,13 +134,34 @@ def _describe_config() -> dict:
     }
 
 
-def _detect_chunk(chunk: list[tuple]) -> list[tuple[list[tuple], list[str]]]:
-    """Findings (start, end, rule, category, severity, fix) and timed-out rules of each document."""
+def _detect_chunk(chunk: list[tuple]) -> list[tuple[list[tuple], list[str], dict | None]]:
+    """Findings (start, end, rule, category, severity, fix), timed-out rules and what the corpus
+    step of source.untranslated_acronym needs, for each document."""
     out = []
     for doc_id, text, lang, source, source_lang in chunk:
         result = clean_document(Document(doc_id, text, lang, source=source, source_lang=source_lang), _CONFIG)
         findings = [(f.start, f.end, f.rule, f.category, f.severity, f.fix) for f in result.findings]
-        out.append((findings, list(result.timed_out_rules)))
+        out.append((findings, list(result.timed_out_rules), result.acronyms))
+    return out
+
+
+def add_corpus_findings(records: list[dict], results: list) -> list[tuple[list[tuple], list[str]]]:
+    """Each document's findings plus those of the corpus step, the records of each system (or set
+    of references) taken as one corpus (two passes each, as flows/shards.py's merge does)."""
+    from cleaners.detectors.acronyms import CorpusAcronyms
+
+    out = [(list(findings), timeouts) for findings, timeouts, _ in results]
+    corpora = defaultdict(list)
+    for i, rec in enumerate(records):
+        if results[i][2]:
+            corpora[rec["system"]].append(i)
+    for system in sorted(corpora):
+        corpus, members = CorpusAcronyms(), corpora[system]
+        for i in members:
+            corpus.add(results[i][2]["pair"], results[i][2]["defined"])
+        for i in members:
+            found = corpus.findings(records[i]["doc_id"], **results[i][2])
+            out[i][0].extend((f.start, f.end, f.rule, f.category, f.severity, f.fix) for f in found)
     return out
 
 
@@ -502,6 +529,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{len(records):,} records from {args.data}", file=sys.stderr)
     detect_start = time.perf_counter()
     results, config = detect_all(records, args.processes, args.chunk)
+    results = add_corpus_findings(records, results)
     detect_seconds = time.perf_counter() - detect_start
     figures_all = score(records, results)
     figures = score(records, results, skip=frozenset(config["default_off"]))

@@ -16,6 +16,9 @@ from cleaners.allowlist import Entry, Silencer, allow_list
 from cleaners.config import CleanConfig
 from cleaners.consistency import name_candidates
 from cleaners.detectors import DocView, active_rules, run_detectors, trimmed_span
+from cleaners.detectors.acronyms import RULE as ACRONYM_RULE
+from cleaners.detectors.acronyms import copies as acronym_copies
+from cleaners.detectors.acronyms import evidence as acronym_evidence
 from cleaners.edits import EditLog
 from cleaners.glossary import load_glossary
 from cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode
@@ -37,6 +40,9 @@ class Cleaned:
     langid_checkable: bool = True  # False when the expected language is one langdetect cannot detect
     names: list[tuple[str, int, int]] = field(default_factory=list)  # name-like words, first spans in the original
     suppressed: list[tuple[Finding, Entry]] = field(default_factory=list)  # silenced by an allow list, fixes not made
+    # for the corpus step of source.untranslated_acronym: the language pair, the acronyms this
+    # document shows to be the source's, and the acronyms it copies (spans in the original)
+    acronyms: dict | None = None
 
 
 @lru_cache(maxsize=16)
@@ -108,6 +114,7 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     timed_out += late
 
     checkable = expected is None or expected in langid.supported_languages()
+    acronyms = None
     if checkable:
         findings += _language_findings(doc, log, expected, detection, locale, config)
     if config.detectors:
@@ -116,6 +123,7 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
         # a detector that agrees with a rule pack on the span and the fix adds nothing: say it once
         active = active_rules(config.enable_rules, config.disable_rules)
         findings += [f for f in run_detectors(view, active) if (f.start, f.end, f.suggestion) not in said]
+        acronyms = _acronyms_for_corpus(view, log) if ACRONYM_RULE in active else None
     # a fix held back at an inline tag is reported by every repair round: say it once
     findings, silenced = allow.partition(list(dict.fromkeys(findings)))
     silenced += silencer.silenced.values() if silencer else []
@@ -123,7 +131,17 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     silenced.sort(key=lambda fe: (fe[0].start, fe[0].end, fe[0].rule))
     names = [(w, *log.orig_span(s, e)) for w, s, e in name_candidates(log.text, locale)]
     return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)), checkable,
-                   names, silenced)
+                   names, silenced, acronyms)
+
+
+def _acronyms_for_corpus(view: DocView, log: EditLog) -> dict | None:
+    """What the corpus step of source.untranslated_acronym needs from this document, if anything."""
+    copied = acronym_copies(view)
+    if not copied:
+        return None
+    return {"pair": f"{view.source_lang}-{view.lang}",
+            "defined": {acronym: list(found) for acronym, found in acronym_evidence(view).items()},
+            "copied": [[acronym, *log.orig_span(start, end)] for acronym, start, end in copied]}
 
 
 def _language_findings(doc: Document, log: EditLog, expected: str | None, detection: langid.Detection,

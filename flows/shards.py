@@ -27,6 +27,7 @@ from typing import Any
 from cleaners.allowlist import AllowList, Entry, allow_list
 from cleaners.config import CleanConfig
 from cleaners.consistency import count_documents, variant_groups
+from cleaners.detectors.acronyms import CorpusAcronyms
 from cleaners.duplicates import RULES as DUPLICATE_RULES
 from cleaners.duplicates import DuplicateFinder
 from cleaners.pipeline import clean_document
@@ -172,8 +173,9 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                 for name, lines in (("findings", findings), ("edits", output["edits"]),
                                     ("proposed_edits", output["proposed_edits"]), ("suppressed", suppressed)):
                     out[name].writelines(f + "\n" for f in lines)
-                if output["stats"]["names"]:
-                    out["names"].write(dumps([str(entry["record"]["id"]), output["stats"]["names"]]) + "\n")
+                if output["stats"]["names"] or output["stats"]["acronyms"]:
+                    out["names"].write(dumps({"id": str(entry["record"]["id"]), "names": output["stats"]["names"],
+                                              "acronyms": output["stats"]["acronyms"]}) + "\n")
                 count_document(counts, output["stats"], tags, findings,
                                output["stats"]["suppressed"] + [f.rule for f, _ in silenced])
     finally:
@@ -214,6 +216,7 @@ def document_output(doc: Document, config: CleanConfig) -> dict[str, Any]:
             "words": len(doc.text.split()),
             "checkable": result.langid_checkable,
             "names": [list(n) for n in result.names],
+            "acronyms": result.acronyms,
             "suppressed": [f.rule for f, _ in result.suppressed],
         },
     }
@@ -242,7 +245,7 @@ def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts
     # summary.json is the completion marker: gone while the other files are being replaced
     (out_dir / "summary.json").unlink(missing_ok=True)
     corpus = {name: work_dir / f"corpus.{name}.jsonl" for name in ("findings", "suppressed")}
-    extra = consistency_findings([s.with_suffix(".names.jsonl") for s in shards], corpus, allow_list(config.allow_lists))
+    extra = corpus_findings([s.with_suffix(".names.jsonl") for s in shards], corpus, allow_list(config.allow_lists))
     for name in OUTPUTS + (CHECK_ONLY_OUTPUTS if config.check_only else ()):
         parts = [work_dir / "read.quarantine.jsonl"] if name == "quarantine" else []
         tail = [corpus[name]] if name in corpus else []
@@ -259,30 +262,37 @@ def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts
     return summary
 
 
-def consistency_findings(names_files: list[Path], out: dict[str, Path], allow: AllowList) -> dict[str, Any]:
-    """Corpus-level findings: names spelt in several ways across documents (cleaners/consistency.py).
-    Two streaming passes over the shards' name lists; written after every document's findings,
-    those an allow list silences to `out["suppressed"]`."""
+def corpus_findings(names_files: list[Path], out: dict[str, Path], allow: AllowList) -> dict[str, Any]:
+    """Corpus-level findings, after every document's: names spelt in several ways across documents
+    (cleaners/consistency.py), and acronyms other documents show to be untranslated
+    (cleaners/detectors/acronyms.py). Two streaming passes over the shards' per-document lines;
+    what an allow list silences goes to `out["suppressed"]`."""
     def documents():
         for path in names_files:
             with open(path, encoding="utf-8") as stream:
                 for line in stream:
                     yield json.loads(line)
 
-    counts = count_documents([w for w, _, _ in names] for _, names in documents())
+    counts = count_documents([w for w, _, _ in doc["names"]] for doc in documents())
     groups = variant_groups(counts)
     minority = {variant: majority for majority, variants in groups for variant in variants}
+    acronyms = CorpusAcronyms()
+    for doc in documents():
+        if doc["acronyms"]:
+            acronyms.add(doc["acronyms"]["pair"], doc["acronyms"]["defined"])
     totals = new_counts()
     with atomic_writer(out["findings"]) as stream, atomic_writer(out["suppressed"]) as silenced:
-        for doc_id, names in documents():
-            found = []
-            for word, start, end in names:
+        for doc in documents():
+            doc_id, found = doc["id"], []
+            for word, start, end in doc["names"]:
                 if word not in minority:
                     continue
                 majority = minority.pop(word)  # reported once: at the variant's first occurrence
                 message = (f"'{word}' ({counts[word]} documents) is spelt '{majority}' in {counts[majority]} "
                            "documents of this corpus: one name, one spelling.")
                 found.append(Finding(doc_id, start, end, word, CONSISTENCY_RULE, "terminology", "minor", message, majority, "review"))
+            if doc["acronyms"]:
+                found += acronyms.findings(doc_id, **doc["acronyms"])
             kept, quiet = allow.partition(found)
             lines = [dumps(f.to_json()) for f in kept]
             stream.writelines(line + "\n" for line in lines)

@@ -81,3 +81,32 @@ def test_a_name_spelt_two_ways_across_the_corpus_is_reported_once(tmp_path):
     assert texts[3][variants[0]["start"]:variants[0]["end"]] == "Zelenskyy"
     assert summary["findings_by_rule"]["consistency.name_variant"] == 1
     assert summary["findings"] == len(findings)
+
+
+def test_an_acronym_other_documents_show_untranslated_is_flagged_where_it_is_only_copied(tmp_path):
+    """The defining document flags its own copies; the corpus step flags the copies of documents
+    that only use the acronym, with the translation's acronym as suggestion, across shards. A
+    document that spells the acronym out in the translation's own words stays silent."""
+    import json
+
+    from tests.test_shards import run_plain
+
+    records = [
+        ("d0", "Diet was assessed with a food frequency questionnaire (FFQ).",
+         "La dieta se evaluó con un cuestionario de frecuencia alimentaria (FFQ)."),
+        ("d1", "The FFQ had 120 items.", "El FFQ tenía 120 ítems."),
+        ("d2", "Answers to the FFQ were coded twice.", "Las respuestas al FFQ se codificaron dos veces."),
+        ("d3", "Relapse-free survival (RFS) was longer.", "La supervivencia libre de recaída (SLR) fue mayor."),
+        ("d4", "We used a questionnaire (FFQ) again.", "Usamos un cuestionario (FFQ, por sus siglas en inglés) de nuevo."),
+    ]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": t, "lang": "es", "source": s, "source_lang": "en"}) + "\n"
+                              for i, s, t in records), encoding="utf-8")
+    summary = run_plain(corpus, tmp_path / "out", shard_size=2)
+    findings = [json.loads(line) for line in (tmp_path / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    flagged = [(f["doc_id"], f["text"], f["suggestion"]) for f in findings if f["rule"] == "source.untranslated_acronym"]
+    assert flagged == [("d0", "FFQ", "CFA"), ("d1", "FFQ", "CFA"), ("d2", "FFQ", "CFA")]
+    d2 = next(f for f in findings if f["doc_id"] == "d2" and f["rule"] == "source.untranslated_acronym")
+    assert records[2][2][d2["start"]:d2["end"]] == "FFQ"
+    assert "(as 1 document of this corpus shows)" in d2["message"]
+    assert summary["findings_by_rule"]["source.untranslated_acronym"] == 3

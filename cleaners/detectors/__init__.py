@@ -116,4 +116,4 @@ def active_rules(enable: tuple[str, ...] = (), disable: tuple[str, ...] = ()) ->
 
 
 def _load_all() -> None:
-    from cleaners.detectors import carried, qa, source, spacing, spelling, structure, terms  # noqa: F401  (registration on import)
+    from cleaners.detectors import acronyms, carried, qa, source, spacing, spelling, structure, terms  # noqa: F401  (registration on import)

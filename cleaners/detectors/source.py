@@ -10,8 +10,12 @@ import regex
 from cleaners.detectors import DocView, Hit, detector
 from cleaners.detectors.spelling import known_word
 
-# Not after a hyphen: "COVID-19", "IL-18" are names, not quantities.
-_NUMBER = regex.compile(r"(?<![\p{L}\d-])\d+(?:[.,·\u00a0\u202f ]\d+)*(?![\p{L}\d])")
+# Not glued to a letter before it, nor after a letter and a hyphen: "COVID-19", "IL-18", "Cry2" are
+# names, not quantities. A unit glued after it is the number's ("2.8cm", "12y"), and so is a range
+# written with a hyphen ("2014-2018": both ends, as the translation's "2014–2018" has them). A
+# percentage is a quantity even glued to its label ("IC95%").
+_NUMBER = regex.compile(r"(?:(?<![\p{L}\d])(?<!\p{L}[-‐])|(?<=\p{L})(?=\d+(?:[.,]\d+)?\s?%))"
+                        r"\d+(?:[.,·\u00a0\u202f ]\d+)*(?!\d)")
 # Chinese, Japanese and Korean group large numbers by 10,000 (万, 億): their digits differ from a
 # translation's by design, so numbers are not compared when either side is one of them.
 _MYRIAD_LANGS = frozenset({"zh", "ja", "ko"})

@@ -102,22 +102,39 @@ LIST_MARKER = regex.compile(r"(?:^|(?<=\s))(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\)(?=\
 def unbalanced_bracket(view: DocView) -> Iterator[Hit]:
     """Counts per paragraph and bracket kind. Round and square brackets that balance together
     (a half-open interval '[0, 1)', a confidence interval '[1.2-3.4)') stay silent, and list
-    markers 'a)', '2)' do not count."""
+    markers 'a)', '2)' do not count. Where the source is out of balance the same way (a segment
+    cut inside a bracket), the translation only kept it: not an artifact of the translation."""
+    inherited = _bracket_balance(view.doc.source or "")
     pos = 0
     for line in view.text.splitlines(keepends=True):
-        markers = {m.end() - 1 for m in LIST_MARKER.finditer(line)}
-        where = {ch: [i for i, c in enumerate(line) if c == ch and i not in markers] for ch in "()[]{}"}
+        where = _brackets(line)
         mixed = ((where["["] or where["]"]) and (where["("] or where[")"])
                  and len(where["("]) + len(where["["]) == len(where[")"]) + len(where["]"]))
         for opener, closer in ("()", "[]", "{}"):
             opens, closes = where[opener], where[closer]
             if mixed and opener in "([":
                 continue
-            if len(opens) > len(closes):
+            if len(opens) > len(closes) and inherited[opener] <= 0:
                 yield pos + opens[-1], pos + opens[-1] + 1, f"'{opener}' opens a bracket that is never closed.", None
-            elif len(closes) > len(opens):
+            elif len(closes) > len(opens) and inherited[opener] >= 0:
                 yield pos + closes[0], pos + closes[0] + 1, f"'{closer}' closes a bracket that was never opened.", None
         pos += len(line)
+
+
+_FULL_WIDTH_BRACKETS = str.maketrans("（）［］｛｝", "()[]{}")
+
+
+def _brackets(line: str) -> dict[str, list[int]]:
+    """Where each bracket character is in a line, list markers ('a)', '2)') left out."""
+    markers = {m.end() - 1 for m in LIST_MARKER.finditer(line)}
+    return {ch: [i for i, c in enumerate(line) if c == ch and i not in markers] for ch in "()[]{}"}
+
+
+def _bracket_balance(source: str) -> dict[str, int]:
+    """Per bracket kind, the source's opening brackets minus its closing ones (full-width ones
+    counted as ASCII): positive when the source leaves one open, negative when it closes one more."""
+    where = _brackets(source.translate(_FULL_WIDTH_BRACKETS))
+    return {opener: len(where[opener]) - len(where[closer]) for opener, closer in ("()", "[]", "{}")}
 
 
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“"}

@@ -1,0 +1,218 @@
+"""Acronyms copied from the source that belong to the source language.
+
+MT keeps an acronym as it is, while a translator rebuilds it from the translated words: Spanish
+"modelo lineal generalizado (MLG)" is "generalized linear model (GLM)" in English, English
+"relapse-free survival (RFS)" is "supervivencia libre de recaída (SLR)" in Spanish. The evidence
+is in the text itself, with no list of acronyms: the source defines the acronym with words whose
+letters it is built from, and the translation defines it with words it is not built from. Then
+every copy of it in the translation is flagged, with the acronym of the translated words when they
+give one. An acronym that is the same in both languages (DNA in a German text, "odds ratio (OR)"
+kept in English) matches its words on both sides and is left alone.
+
+The matching of an acronym to the words before it is Schwartz and Hearst's ("A simple algorithm
+for identifying abbreviation definitions in biomedical text", PSB 2003), the usual baseline of
+biomedical text mining.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from cleaners.detectors import DocView, Hit, detector
+from cleaners.detectors.source import _translated
+from mtqa.records import Finding
+
+# Two or more capitals, maybe digits and one inner hyphen ("PG-SGA"); not a word in capitals
+# (a heading: "RESULTS"), which has lower-case letters in a definition-less context too.
+_ACRONYM = regex.compile(r"(?<![\p{L}\p{N}-])(\p{Lu}[\p{Lu}\p{N}]*(?:-\p{Lu}[\p{Lu}\p{N}]*)?)(?![\p{L}\p{N}]|-\p{L})")
+# "long form (ACR)", "(ACR;", "(ACR,", "[ACR]": the acronym opens a bracket
+_DEFINED = regex.compile(r"[(\[]\s*(\p{Lu}[\p{Lu}\p{N}]*(?:-\p{Lu}[\p{Lu}\p{N}]*)?)\s*[)\],;:]")
+_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*")
+MIN_LETTERS, MAX_LETTERS = 2, 10
+_DATA = Path(__file__).resolve().parents[1] / "data" / "acronyms.yaml"
+
+
+@lru_cache(maxsize=1)
+def _conventions() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """Per target language, the words that mark an acronym kept on purpose; the languages whose
+    writers keep the source's acronyms (data/acronyms.yaml)."""
+    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    markers = {lang: tuple(w.casefold() for w in words) for lang, words in data["kept_on_purpose"].items()}
+    return markers, frozenset(data["keeps_source_acronyms"])
+
+
+def _letters(acronym: str) -> str:
+    return "".join(ch for ch in acronym.casefold() if ch.isalpha())
+
+
+def long_form(acronym: str, before: str) -> str | None:
+    """The words of `before` (the text up to the bracket) that `acronym` abbreviates, or None.
+
+    Schwartz-Hearst: the acronym's letters are found right to left in the candidate words, in
+    order, the first of them at the start of a word; the candidate is at most min(n + 5, 2n) words.
+    """
+    letters = _letters(acronym)
+    if not MIN_LETTERS <= len(letters) <= MAX_LETTERS:
+        return None
+    words = [m for m in _WORD.finditer(before)][-min(len(letters) + 5, 2 * len(letters)):]
+    if not words:
+        return None
+    start = words[0].start()
+    window = before[start:].casefold()
+    l_idx = len(window) - 1
+    for s_idx in range(len(letters) - 1, -1, -1):
+        ch = letters[s_idx]
+        while l_idx >= 0 and (window[l_idx] != ch or (s_idx == 0 and l_idx > 0 and window[l_idx - 1].isalnum())):
+            l_idx -= 1
+        if l_idx < 0:
+            return None
+        l_idx -= 1
+    first = max(window.rfind(" ", 0, l_idx + 1), window.rfind("(", 0, l_idx + 1)) + 1
+    return before[start + first:].strip()
+
+
+def definitions(text: str) -> dict[str, tuple[str | None, int, int]]:
+    """Each acronym `text` defines in brackets: its long form (None where the words before the
+    bracket do not spell it), where the bracket opens and where the definition ends. The first
+    definition of an acronym counts."""
+    found: dict[str, tuple[str | None, int, int]] = {}
+    for m in _DEFINED.finditer(text):
+        acronym = m.group(1)
+        if acronym not in found and MIN_LETTERS <= len(_letters(acronym)) <= MAX_LETTERS:
+            found[acronym] = long_form(acronym, text[max(0, m.start() - 300):m.start()]), m.start(), m.end()
+    return found
+
+
+def _spelt_out(long: str, acronym: str) -> bool:
+    """A long form of about a word per letter ("food frequency questionnaire (FFQ)"), not one word
+    whose inner letters happen to spell it ("radiotherapy (RT)", which languages share)."""
+    return len(regex.split(r"[\s\-/]+", long.strip())) >= len(_letters(acronym)) - 1
+
+
+def initials(before: str, count: int) -> str:
+    """The acronym a translator would build from the last `count` words of three letters or more
+    before the bracket ("supervivencia libre de recaída" -> "SLR"); a guess, offered for review."""
+    words = [w for w in _WORD.findall(before) if len(w) >= 3 and w[0].isalpha()][-count:]
+    return "".join(w[0].upper() for w in words) if len(words) == count else ""
+
+
+def _is_name(long: str) -> bool:
+    """A proper name ("Mexican Health and Aging Study", "Patient-Generated Subjective Global
+    Assessment"): most words after the first capitalised. Names of bodies, studies and instruments
+    keep their acronym in translation; in German, where every noun is capitalised, a long form
+    always reads as a name, so German acronyms are left alone."""
+    words = [w for w in regex.split(r"[\s\-/]+", long.strip())[1:] if len(w) >= 4]
+    return bool(words) and 2 * sum(w[0].isupper() for w in words) >= len(words)
+
+
+RULE = "source.untranslated_acronym"
+
+
+def evidence(view: DocView) -> dict[str, tuple[str, str | None]]:
+    """The acronyms this document shows to be the source language's: defined in the source by
+    words that spell them, defined in the translation by words that do not, and not marked as
+    kept on purpose. Each with its source words and the acronym the translation's words give."""
+    _, keeps_acronyms = _conventions()
+    if not _translated(view) or view.lang in keeps_acronyms:
+        return {}
+    source_defs = definitions(view.doc.source or "")
+    if not source_defs:
+        return {}
+    target_defs = definitions(view.text)
+    found = {}
+    for acronym, (source_long, _, _) in source_defs.items():
+        target_long, bracket, _ = target_defs.get(acronym, (None, -1, -1))
+        if (source_long is None or bracket < 0 or target_long is not None or _kept_on_purpose(view, target_defs, acronym)
+                or not _spelt_out(source_long, acronym) or _is_name(source_long)):
+            continue  # not spelt by its source words, not defined in the translation, or spelt by its words
+        guess = initials(view.text[max(0, bracket - 300):bracket], len(_letters(acronym)))
+        found[acronym] = (source_long, guess if guess and guess != acronym else None)
+    return found
+
+
+def _kept_on_purpose(view: DocView, target_defs: dict, acronym: str) -> bool:
+    """The translation's definition says the acronym is kept: "(FFQ, por sus siglas en inglés)"."""
+    if acronym not in target_defs:
+        return False
+    end = target_defs[acronym][2]
+    rest = view.text[end - 1:end + 80].casefold()
+    rest = rest[:rest.find(")")] if ")" in rest else rest
+    return any(marker in rest for marker in _conventions()[0].get(view.lang, ()))
+
+
+def copies(view: DocView) -> list[tuple[str, int, int]]:
+    """Acronyms of the translation that its source has too, with their spans in the text: the
+    candidates the rest of the corpus may show to be untranslated. Not those the translation
+    itself defines with words that spell them, or says it keeps on purpose."""
+    _, keeps_acronyms = _conventions()
+    if not _translated(view) or view.lang in keeps_acronyms:
+        return []
+    in_source = set(_ACRONYM.findall(view.doc.source or ""))
+    if not in_source:
+        return []
+    target_defs = definitions(view.text)
+    kept = {a for a, (long, _, _) in target_defs.items() if long is not None or _kept_on_purpose(view, target_defs, a)}
+    return [(m.group(1), m.start(1), m.end(1)) for m in _ACRONYM.finditer(view.text)
+            if m.group(1) in in_source and m.group(1) not in kept
+            and MIN_LETTERS <= len(_letters(m.group(1))) <= MAX_LETTERS]
+
+
+def _message(acronym: str, source_lang: str | None, source_long: str, guess: str | None, elsewhere: int = 0) -> str:
+    where = (f" (as {elsewhere} document{'s' if elsewhere > 1 else ''} of this corpus show{'' if elsewhere > 1 else 's'})"
+             if elsewhere else "")
+    hint = f"; its words in the translation would give {guess}" if guess else ""
+    return f"'{acronym}' abbreviates the {source_lang} words '{source_long}', not the translation's{where}{hint}."
+
+
+@detector(RULE, "accuracy/untranslated", "minor",
+          "An acronym copied from the source that abbreviates the source language's words, not the translation's.")
+def untranslated_acronym(view: DocView) -> Iterator[Hit]:
+    """Where the document itself defines the acronym; the corpus step (`CorpusAcronyms`) finds
+    its copies in the other documents."""
+    found = evidence(view)
+    for acronym, start, end in copies(view) if found else ():
+        if acronym in found:
+            source_long, guess = found[acronym]
+            yield start, end, _message(acronym, view.source_lang, source_long, guess), guess
+
+
+class CorpusAcronyms:
+    """Acronyms that some documents of a corpus show to be the source language's (`evidence`),
+    flagged where other documents of the same language pair copy them from their source without
+    defining them. Two passes over the documents' lines: `add` each, then `findings` for each."""
+
+    def __init__(self) -> None:
+        self._evidence: dict[tuple[str, str], dict] = {}
+
+    def add(self, pair: str, defined: dict[str, list]) -> None:
+        for acronym, (source_long, guess) in sorted(defined.items()):
+            seen = self._evidence.setdefault((pair, acronym), {"documents": 0, "long": {}, "guess": {}})
+            seen["documents"] += 1
+            seen["long"][source_long] = seen["long"].get(source_long, 0) + 1
+            if guess:
+                seen["guess"][guess] = seen["guess"].get(guess, 0) + 1
+
+    def findings(self, doc_id: str, pair: str, defined: dict[str, list], copied: list[list]) -> list[Finding]:
+        """Findings for the copies in one document of acronyms it does not define itself (those
+        its own detector reported)."""
+        out = []
+        source_lang = pair.split("-")[0]
+        for acronym, start, end in copied:
+            seen = self._evidence.get((pair, acronym))
+            if seen is None or acronym in defined:
+                continue
+            source_long = _most_common(seen["long"])
+            guess = _most_common(seen["guess"]) if seen["guess"] else None
+            message = _message(acronym, source_lang, source_long, guess, seen["documents"])
+            out.append(Finding(doc_id, start, end, acronym, RULE, "accuracy/untranslated", "minor", message, guess,
+                               "review" if guess else "none"))
+        return out
+
+
+def _most_common(counts: dict[str, int]) -> str:
+    return min(counts, key=lambda k: (-counts[k], k))
