@@ -88,50 +88,89 @@ def definitions(text: str) -> dict[str, tuple[str | None, int, int]]:
     return found
 
 
+def spelt_by_initials(acronym: str, before: str) -> bool:
+    """Whether the words just before a bracket begin with the acronym's letters, in order (words
+    in between may be skipped: "supervivencia libre de recaída (SLR)"). Stricter than
+    `long_form`, which lets letters inside words count: "la linfadenectomía lateral" has the
+    letters of LLND, but a reader sees no LLND in it."""
+    letters = _letters(acronym)
+    parts = [p for w in _WORD.findall(before) for p in regex.split(r"['’-]", w) if p]
+    parts = parts[-min(len(letters) + 5, 2 * len(letters)):]
+    heads = [p[0].casefold() for p in parts]
+    if not heads or letters[-1] not in heads[-2:]:
+        return False
+    it = iter(heads)
+    return all(ch in it for ch in letters)
+
+
 def _spelt_out(long: str, acronym: str) -> bool:
-    """A long form of about a word per letter ("food frequency questionnaire (FFQ)"), not one word
-    whose inner letters happen to spell it ("radiotherapy (RT)", which languages share)."""
-    return len(regex.split(r"[\s\-/]+", long.strip())) >= len(_letters(acronym)) - 1
+    """A long form of about a word per letter, two at least ("food frequency questionnaire (FFQ)"),
+    not one word whose inner letters spell it ("radiotherapy (RT)", which languages share)."""
+    return len(regex.split(r"[\s\-/]+", long.strip())) >= max(2, len(_letters(acronym)) - 1)
+
+
+_TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]")
 
 
 def initials(before: str, count: int) -> str:
-    """The acronym a translator would build from the last `count` words of three letters or more
-    before the bracket ("supervivencia libre de recaída" -> "SLR"); a guess, offered for review."""
-    words = [w for w in _WORD.findall(before) if len(w) >= 3 and w[0].isalpha()][-count:]
-    return "".join(w[0].upper() for w in words) if len(words) == count else ""
+    """The acronym a translator would build from the words before the bracket: the initials of
+    the last `count` words of four letters or more ("supervivencia libre de recaída" -> "SLR"),
+    taken within the phrase (back to a punctuation mark or another acronym); "" when the phrase
+    has fewer. A guess, offered for review."""
+    words: list[str] = []
+    for token in reversed(_TOKEN.findall(before)):
+        if len(words) == count or not token[0].isalnum() or (token.isupper() and len(token) > 1):
+            break
+        if len(token) >= 4 and token[0].isalpha():
+            words.append(token)
+    return "".join(w[0].upper() for w in reversed(words)) if len(words) == count else ""
 
 
 def _is_name(long: str) -> bool:
     """A proper name ("Mexican Health and Aging Study", "Patient-Generated Subjective Global
-    Assessment"): most words after the first capitalised. Names of bodies, studies and instruments
+    Assessment"): most words after the first capitalised (not "baipás gástrico en Y de Roux", an
+    eponym in a common noun). Names of bodies, studies and instruments
     keep their acronym in translation; in German, where every noun is capitalised, a long form
     always reads as a name, so German acronyms are left alone."""
     words = [w for w in regex.split(r"[\s\-/]+", long.strip())[1:] if len(w) >= 4]
-    return bool(words) and 2 * sum(w[0].isupper() for w in words) >= len(words)
+    return bool(words) and 2 * sum(w[0].isupper() for w in words) > len(words)
 
 
 RULE = "source.untranslated_acronym"
 
 
 def evidence(view: DocView) -> dict[str, tuple[str, str | None]]:
-    """The acronyms this document shows to be the source language's: defined in the source by
-    words that spell them, defined in the translation by words that do not, and not marked as
-    kept on purpose. Each with its source words and the acronym the translation's words give."""
+    """The acronyms this document shows to be the source language's, each with its source words
+    and the acronym the translation's words give (if any). The source defines the acronym with
+    words that spell it, and the translation either defines the same acronym with words whose
+    initials do not spell it (and does not say it keeps it on purpose), or puts an acronym of its
+    own, spelt by its words, in the same place: "masa libre de grasa (MLG)" as "fat-free mass (FFM)"."""
     _, keeps_acronyms = _conventions()
     if not _translated(view) or view.lang in keeps_acronyms:
         return {}
     source_defs = definitions(view.doc.source or "")
     if not source_defs:
         return {}
-    target_defs = definitions(view.text)
+    text = view.text
+    target_defs = definitions(text)
+    # the translation's own acronym in the place of the source's: the n-th definition of each
+    aligned = dict(zip(source_defs, target_defs)) if len(source_defs) == len(target_defs) else {}
     found = {}
     for acronym, (source_long, _, _) in source_defs.items():
-        target_long, bracket, _ = target_defs.get(acronym, (None, -1, -1))
-        if (source_long is None or bracket < 0 or target_long is not None or _kept_on_purpose(view, target_defs, acronym)
-                or not _spelt_out(source_long, acronym) or _is_name(source_long)):
-            continue  # not spelt by its source words, not defined in the translation, or spelt by its words
-        guess = initials(view.text[max(0, bracket - 300):bracket], len(_letters(acronym)))
-        found[acronym] = (source_long, guess if guess and guess != acronym else None)
+        if source_long is None or not _spelt_out(source_long, acronym) or _is_name(source_long):
+            continue  # not spelt by its source words, or a name
+        if acronym in target_defs:
+            bracket = target_defs[acronym][1]
+            before = text[max(0, bracket - 300):bracket]
+            if spelt_by_initials(acronym, before) or _kept_on_purpose(view, target_defs, acronym):
+                continue
+            guess = initials(before, len(_letters(acronym)))
+            found[acronym] = (source_long, guess if guess and guess != acronym else None)
+        elif aligned.get(acronym) and aligned[acronym] not in source_defs:
+            own = aligned[acronym]
+            bracket = target_defs[own][1]
+            if spelt_by_initials(own, text[max(0, bracket - 300):bracket]):
+                found[acronym] = (source_long, own)
     return found
 
 
@@ -156,7 +195,8 @@ def copies(view: DocView) -> list[tuple[str, int, int]]:
     if not in_source:
         return []
     target_defs = definitions(view.text)
-    kept = {a for a, (long, _, _) in target_defs.items() if long is not None or _kept_on_purpose(view, target_defs, a)}
+    kept = {a for a, (_, bracket, _) in target_defs.items()
+            if spelt_by_initials(a, view.text[max(0, bracket - 300):bracket]) or _kept_on_purpose(view, target_defs, a)}
     return [(m.group(1), m.start(1), m.end(1)) for m in _ACRONYM.finditer(view.text)
             if m.group(1) in in_source and m.group(1) not in kept
             and MIN_LETTERS <= len(_letters(m.group(1))) <= MAX_LETTERS]
