@@ -112,18 +112,29 @@ def _spelt_out(long: str, acronym: str) -> bool:
 _TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]")
 
 
-def initials(before: str, count: int) -> str:
+def initials(before: str, count: int, lang: str | None) -> str:
     """The acronym a translator would build from the words before the bracket: the initials of
-    the last `count` words of four letters or more ("supervivencia libre de recaída" -> "SLR"),
-    taken within the phrase (back to a punctuation mark or another acronym); "" when the phrase
-    has fewer. A guess, offered for review."""
+    its last `count` words, hyphenated parts each, the language's function words skipped
+    ("supervivencia libre de recaída" -> "SLR", "fat-free mass" -> "FFM"), taken within the
+    phrase (back to a punctuation mark or another acronym); "" when the phrase has fewer. A
+    guess, offered for review."""
+    skipped = _skipped_words().get(lang or "", frozenset())
     words: list[str] = []
     for token in reversed(_TOKEN.findall(before)):
-        if len(words) == count or not token[0].isalnum() or (token.isupper() and len(token) > 1):
+        if not token[0].isalnum() or (token.isupper() and len(token) > 1):
             break
-        if len(token) >= 4 and token[0].isalpha():
-            words.append(token)
+        for part in reversed(regex.split(r"['’-]", token)):
+            if part and part[0].isalpha() and part.casefold() not in skipped and len(words) < count:
+                words.append(part)
+        if len(words) == count:
+            break
     return "".join(w[0].upper() for w in reversed(words)) if len(words) == count else ""
+
+
+@lru_cache(maxsize=1)
+def _skipped_words() -> dict[str, frozenset[str]]:
+    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    return {lang: frozenset(w.casefold() for w in words) for lang, words in data["skipped_words"].items()}
 
 
 def _is_name(long: str) -> bool:
@@ -164,7 +175,7 @@ def evidence(view: DocView) -> dict[str, tuple[str, str | None]]:
             before = text[max(0, bracket - 300):bracket]
             if spelt_by_initials(acronym, before) or _kept_on_purpose(view, target_defs, acronym):
                 continue
-            guess = initials(before, len(_letters(acronym)))
+            guess = initials(before, len(_letters(acronym)), view.lang)
             found[acronym] = (source_long, guess if guess and guess != acronym else None)
         elif aligned.get(acronym) and aligned[acronym] not in source_defs:
             own = aligned[acronym]
