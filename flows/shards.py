@@ -175,7 +175,8 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                     out[name].writelines(f + "\n" for f in lines)
                 if output["stats"]["names"] or output["stats"]["acronyms"]:
                     out["names"].write(dumps({"id": str(entry["record"]["id"]), "names": output["stats"]["names"],
-                                              "acronyms": output["stats"]["acronyms"]}) + "\n")
+                                              "acronyms": output["stats"]["acronyms"],
+                                              "rules": sorted({rule for rule, _, _ in tags})}) + "\n")
                 count_document(counts, output["stats"], tags, findings,
                                output["stats"]["suppressed"] + [f.rule for f, _ in silenced])
     finally:
@@ -297,7 +298,9 @@ def corpus_findings(names_files: list[Path], out: dict[str, Path], allow: AllowL
             lines = [dumps(f.to_json()) for f in kept]
             stream.writelines(line + "\n" for line in lines)
             silenced.writelines(suppressed_line(f, e) + "\n" for f, e in quiet)
-            count_findings(totals, [[f.rule, f.category, f.severity] for f in kept], lines)
+            # a document already counted (with findings, for a rule) by its shard is not counted twice
+            count_findings(totals, [[f.rule, f.category, f.severity] for f in kept], lines, frozenset(doc["rules"]))
+            totals["totals"]["documents_with_findings"] += bool(kept) and not doc["rules"]
             totals["suppressed_rule"].update(f.rule for f, _ in quiet)
     return {k: dict(v) for k, v in totals.items()}
 

@@ -21,8 +21,10 @@ def new_counts() -> dict[str, Any]:
     return {**{k: Counter() for k in COUNTERS}, "examples": {}}
 
 
-def count_findings(counts: dict[str, Any], tags: list[list[str]], lines: list[str]) -> None:
-    """One document's reported findings (`tags`: rule, category, severity; `lines`: their JSON)."""
+def count_findings(counts: dict[str, Any], tags: list[list[str]], lines: list[str], counted: frozenset[str] = frozenset()) -> None:
+    """One document's reported findings (`tags`: rule, category, severity; `lines`: their JSON).
+    `counted`: the rules this document was already counted for (corpus-level findings come after
+    the document's own)."""
     examples = counts["examples"]
     for (rule, category, severity), line in zip(tags, lines):
         counts["rule"][rule] += 1
@@ -30,7 +32,7 @@ def count_findings(counts: dict[str, Any], tags: list[list[str]], lines: list[st
         counts["severity"][severity] += 1
         if len(examples.setdefault(rule, [])) < MAX_EXAMPLES:
             examples[rule].append(_example(json.loads(line)))
-    counts["rule_documents"].update({rule for rule, _, _ in tags})
+    counts["rule_documents"].update({rule for rule, _, _ in tags} - counted)
     counts["totals"]["findings"] += len(tags)
 
 

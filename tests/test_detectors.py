@@ -110,3 +110,7 @@ def test_an_acronym_other_documents_show_untranslated_is_flagged_where_it_is_onl
     assert records[2][2][d2["start"]:d2["end"]] == "FFQ"
     assert "(as 1 document of this corpus shows)" in d2["message"]
     assert summary["findings_by_rule"]["source.untranslated_acronym"] == 3
+    # documents with findings only from the corpus step count once, and so do those with both
+    assert summary["documents_with_findings"] == len({f["doc_id"] for f in findings})
+    row = next(r for r in summary["rules"] if r["rule"] == "source.untranslated_acronym")
+    assert row["documents"] == 3

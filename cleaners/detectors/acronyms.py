@@ -4,10 +4,13 @@ MT keeps an acronym as it is, while a translator rebuilds it from the translated
 "modelo lineal generalizado (MLG)" is "generalized linear model (GLM)" in English, English
 "relapse-free survival (RFS)" is "supervivencia libre de recaída (SLR)" in Spanish. The evidence
 is in the text itself, with no list of acronyms: the source defines the acronym with words whose
-letters it is built from, and the translation defines it with words it is not built from. Then
-every copy of it in the translation is flagged, with the acronym of the translated words when they
-give one. An acronym that is the same in both languages (DNA in a German text, "odds ratio (OR)"
-kept in English) matches its words on both sides and is left alone.
+letters it is built from, and the translation defines it with words whose initials do not give it
+(or puts its own acronym in its place). Then every copy of it is flagged, with the acronym of the
+translated words when they give one: in that document (the detector), and in every other
+document of the same language pair that copies it from its source (`CorpusAcronyms`, run when
+the shards are merged). An acronym the translation spells with its own words ("odds ratio (OR)"
+kept in English words), a name's acronym, one marked as kept ("por sus siglas en inglés"), and
+target languages whose writers keep the source's acronyms (data/acronyms.yaml) are left alone.
 
 The matching of an acronym to the words before it is Schwartz and Hearst's ("A simple algorithm
 for identifying abbreviation definitions in biomedical text", PSB 2003), the usual baseline of
@@ -27,8 +30,8 @@ from cleaners.detectors import DocView, Hit, detector
 from cleaners.detectors.source import _translated
 from mtqa.records import Finding
 
-# Two or more capitals, maybe digits and one inner hyphen ("PG-SGA"); not a word in capitals
-# (a heading: "RESULTS"), which has lower-case letters in a definition-less context too.
+# Two or more capitals, maybe digits and one inner hyphen ("PG-SGA"). A word in capitals (a
+# heading, "RESULTS") matches too, and counts only if the source defines it as an acronym.
 _ACRONYM = regex.compile(r"(?<![\p{L}\p{N}-])(\p{Lu}[\p{Lu}\p{N}]*(?:-\p{Lu}[\p{Lu}\p{N}]*)?)(?![\p{L}\p{N}]|-\p{L})")
 # "long form (ACR)", "(ACR;", "(ACR,", "[ACR]": the acronym opens a bracket
 _DEFINED = regex.compile(r"[(\[]\s*(\p{Lu}[\p{Lu}\p{N}]*(?:-\p{Lu}[\p{Lu}\p{N}]*)?)\s*[)\],;:]")
@@ -38,12 +41,19 @@ _DATA = Path(__file__).resolve().parents[1] / "data" / "acronyms.yaml"
 
 
 @lru_cache(maxsize=1)
-def _conventions() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
-    """Per target language, the words that mark an acronym kept on purpose; the languages whose
-    writers keep the source's acronyms (data/acronyms.yaml)."""
+def _data() -> dict:
+    """data/acronyms.yaml, with its word lists casefolded: per target language, the words that
+    mark an acronym kept on purpose (`kept_on_purpose`) and the words an acronym skips
+    (`skipped_words`); the languages whose writers keep the source's acronyms."""
     data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
-    markers = {lang: tuple(w.casefold() for w in words) for lang, words in data["kept_on_purpose"].items()}
-    return markers, frozenset(data["keeps_source_acronyms"])
+    return {"kept_on_purpose": {lang: tuple(w.casefold() for w in words) for lang, words in data["kept_on_purpose"].items()},
+            "skipped_words": {lang: frozenset(w.casefold() for w in words) for lang, words in data["skipped_words"].items()},
+            "keeps_source_acronyms": frozenset(data["keeps_source_acronyms"])}
+
+
+def _applies(view: DocView) -> bool:
+    """A translation (source in another language) into a language whose writers rebuild acronyms."""
+    return _translated(view) and view.lang not in _data()["keeps_source_acronyms"]
 
 
 def _letters(acronym: str) -> str:
@@ -118,7 +128,7 @@ def initials(before: str, count: int, lang: str | None) -> str:
     ("supervivencia libre de recaída" -> "SLR", "fat-free mass" -> "FFM"), taken within the
     phrase (back to a punctuation mark or another acronym); "" when the phrase has fewer. A
     guess, offered for review."""
-    skipped = _skipped_words().get(lang or "", frozenset())
+    skipped = _data()["skipped_words"].get(lang or "", frozenset())
     words: list[str] = []
     for token in reversed(_TOKEN.findall(before)):
         if not token[0].isalnum() or (token.isupper() and len(token) > 1):
@@ -131,18 +141,12 @@ def initials(before: str, count: int, lang: str | None) -> str:
     return "".join(w[0].upper() for w in reversed(words)) if len(words) == count else ""
 
 
-@lru_cache(maxsize=1)
-def _skipped_words() -> dict[str, frozenset[str]]:
-    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
-    return {lang: frozenset(w.casefold() for w in words) for lang, words in data["skipped_words"].items()}
-
-
 def _is_name(long: str) -> bool:
     """A proper name ("Mexican Health and Aging Study", "Patient-Generated Subjective Global
     Assessment"): most words after the first capitalised (not "baipás gástrico en Y de Roux", an
-    eponym in a common noun). Names of bodies, studies and instruments
-    keep their acronym in translation; in German, where every noun is capitalised, a long form
-    always reads as a name, so German acronyms are left alone."""
+    eponym in a common noun). Names of bodies, studies and instruments keep their acronym in
+    translation; in German, where every noun is capitalised, most long forms read as names, so
+    German acronyms are mostly left alone."""
     words = [w for w in regex.split(r"[\s\-/]+", long.strip())[1:] if len(w) >= 4]
     return bool(words) and 2 * sum(w[0].isupper() for w in words) > len(words)
 
@@ -156,8 +160,7 @@ def evidence(view: DocView) -> dict[str, tuple[str, str | None]]:
     words that spell it, and the translation either defines the same acronym with words whose
     initials do not spell it (and does not say it keeps it on purpose), or puts an acronym of its
     own, spelt by its words, in the same place: "masa libre de grasa (MLG)" as "fat-free mass (FFM)"."""
-    _, keeps_acronyms = _conventions()
-    if not _translated(view) or view.lang in keeps_acronyms:
+    if not _applies(view):
         return {}
     source_defs = definitions(view.doc.source or "")
     if not source_defs:
@@ -192,15 +195,14 @@ def _kept_on_purpose(view: DocView, target_defs: dict, acronym: str) -> bool:
     end = target_defs[acronym][2]
     rest = view.text[end - 1:end + 80].casefold()
     rest = rest[:rest.find(")")] if ")" in rest else rest
-    return any(marker in rest for marker in _conventions()[0].get(view.lang, ()))
+    return any(marker in rest for marker in _data()["kept_on_purpose"].get(view.lang, ()))
 
 
 def copies(view: DocView) -> list[tuple[str, int, int]]:
     """Acronyms of the translation that its source has too, with their spans in the text: the
     candidates the rest of the corpus may show to be untranslated. Not those the translation
     itself defines with words that spell them, or says it keeps on purpose."""
-    _, keeps_acronyms = _conventions()
-    if not _translated(view) or view.lang in keeps_acronyms:
+    if not _applies(view):
         return []
     in_source = set(_ACRONYM.findall(view.doc.source or ""))
     if not in_source:
