@@ -128,7 +128,7 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
     data = shard.read_bytes()
     marker = shard.with_suffix(".done.json")
     stamp = {"shard_sha256": hashlib.sha256(data).hexdigest(), "fingerprint": fingerprint}
-    paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS + CHECK_ONLY_OUTPUTS + ("cache", "names")}
+    paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS + CHECK_ONLY_OUTPUTS + ("cache", "corpus_facts")}
     done = _read_marker(marker) if resume else None
     if done and {k: done.get(k) for k in stamp} == stamp and all(p.exists() for p in paths.values()):
         return done["counts"]
@@ -173,8 +173,8 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                 for name, lines in (("findings", findings), ("edits", output["edits"]),
                                     ("proposed_edits", output["proposed_edits"]), ("suppressed", suppressed)):
                     out[name].writelines(f + "\n" for f in lines)
-                if output["stats"]["names"] or output["stats"]["acronyms"]:
-                    out["names"].write(dumps({"id": str(entry["record"]["id"]), "names": output["stats"]["names"],
+                if output["stats"]["names"] or output["stats"]["acronyms"]:  # what the corpus step needs
+                    out["corpus_facts"].write(dumps({"id": str(entry["record"]["id"]), "names": output["stats"]["names"],
                                               "acronyms": output["stats"]["acronyms"],
                                               "rules": sorted({rule for rule, _, _ in tags})}) + "\n")
                 count_document(counts, output["stats"], tags, findings,
@@ -246,7 +246,7 @@ def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts
     # summary.json is the completion marker: gone while the other files are being replaced
     (out_dir / "summary.json").unlink(missing_ok=True)
     corpus = {name: work_dir / f"corpus.{name}.jsonl" for name in ("findings", "suppressed")}
-    extra = corpus_findings([s.with_suffix(".names.jsonl") for s in shards], corpus, allow_list(config.allow_lists))
+    extra = corpus_findings([s.with_suffix(".corpus_facts.jsonl") for s in shards], corpus, allow_list(config.allow_lists))
     for name in OUTPUTS + (CHECK_ONLY_OUTPUTS if config.check_only else ()):
         parts = [work_dir / "read.quarantine.jsonl"] if name == "quarantine" else []
         tail = [corpus[name]] if name in corpus else []
@@ -263,13 +263,13 @@ def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts
     return summary
 
 
-def corpus_findings(names_files: list[Path], out: dict[str, Path], allow: AllowList) -> dict[str, Any]:
+def corpus_findings(facts_files: list[Path], out: dict[str, Path], allow: AllowList) -> dict[str, Any]:
     """Corpus-level findings, after every document's: names spelt in several ways across documents
     (cleaners/consistency.py), and acronyms other documents show to be untranslated
-    (cleaners/detectors/acronyms.py). Two streaming passes over the shards' per-document lines;
+    (cleaners/detectors/acronyms.py). Streaming passes over the shards' per-document facts;
     what an allow list silences goes to `out["suppressed"]`."""
     def documents():
-        for path in names_files:
+        for path in facts_files:
             with open(path, encoding="utf-8") as stream:
                 for line in stream:
                     yield json.loads(line)
