@@ -141,7 +141,8 @@ def _acronyms_for_corpus(view: DocView, log: EditLog) -> dict | None:
         return None
     return {"pair": f"{view.source_lang}-{view.lang}",
             "defined": {acronym: list(found) for acronym, found in acronym_evidence(view).items()},
-            "copied": [[acronym, *log.orig_span(start, end)] for acronym, start, end in copied]}
+            "copied": [[acronym, o_start, o_end, log.original[o_start:o_end]]
+                       for acronym, o_start, o_end in ((a, *log.orig_span(s, e)) for a, s, e in copied)]}
 
 
 def _language_findings(doc: Document, log: EditLog, expected: str | None, detection: langid.Detection,

@@ -114,3 +114,17 @@ def test_an_acronym_other_documents_show_untranslated_is_flagged_where_it_is_onl
     assert summary["documents_with_findings"] == len({f["doc_id"] for f in findings})
     row = next(r for r in summary["rules"] if r["rule"] == "source.untranslated_acronym")
     assert row["documents"] == 3
+
+    # a second run into the same folder resumes from the finished shards: the same bytes
+    first = (tmp_path / "out" / "findings.jsonl").read_bytes()
+    run_plain(corpus, tmp_path / "out", shard_size=2)
+    assert (tmp_path / "out" / "findings.jsonl").read_bytes() == first
+    # an allow-list entry silences a corpus-level finding like any other: set aside, counted
+    allow = tmp_path / "allow.yaml"
+    allow.write_text("- {rule: source.untranslated_acronym, doc: d2, reason: an English survey's name}\n", encoding="utf-8")
+    quiet = run_plain(corpus, tmp_path / "quiet", shard_size=2, config=CleanConfig(allow_lists=(str(allow),)))
+    kept = [json.loads(line) for line in (tmp_path / "quiet" / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    set_aside = [json.loads(line) for line in (tmp_path / "quiet" / "suppressed.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(f["doc_id"], f["text"]) for f in kept if f["rule"] == "source.untranslated_acronym"] == [("d0", "FFQ"), ("d1", "FFQ")]
+    assert [(f["doc_id"], f["text"]) for f in set_aside] == [("d2", "FFQ")]
+    assert quiet["suppressed"] == {"findings": 1, "by_rule": {"source.untranslated_acronym": 1}}

@@ -19,6 +19,7 @@ biomedical text mining.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +28,7 @@ import regex
 import yaml
 
 from cleaners.detectors import DocView, Hit, detector
-from cleaners.detectors.source import _translated
+from cleaners.detectors.source import is_translation
 from mtqa.records import Finding
 
 # Two or more capitals, maybe digits and one inner hyphen ("PG-SGA"). A word in capitals (a
@@ -46,25 +47,44 @@ def _data() -> dict:
     mark an acronym kept on purpose (`kept_on_purpose`) and the words an acronym skips
     (`skipped_words`); the languages whose writers keep the source's acronyms."""
     data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
-    return {"kept_on_purpose": {lang: tuple(w.casefold() for w in words) for lang, words in data["kept_on_purpose"].items()},
+    return {"kept_on_purpose": {lang: tuple(_plain(w) for w in words) for lang, words in data["kept_on_purpose"].items()},
             "skipped_words": {lang: frozenset(w.casefold() for w in words) for lang, words in data["skipped_words"].items()},
             "keeps_source_acronyms": frozenset(data["keeps_source_acronyms"])}
 
 
 def _applies(view: DocView) -> bool:
     """A translation (source in another language) into a language whose writers rebuild acronyms."""
-    return _translated(view) and view.lang not in _data()["keeps_source_acronyms"]
+    return is_translation(view) and view.lang not in _data()["keeps_source_acronyms"]
+
+
+@lru_cache(maxsize=4096)
+def _fold(ch: str) -> str:
+    """One character, lower case and without its accent: 'Í' -> 'i'. Always one character, so
+    that positions in a folded text are positions in the text."""
+    return unicodedata.normalize("NFD", ch)[0].lower()[0]
+
+
+def _plain(text: str) -> str:
+    """Folded character by character, with typographic apostrophes as "'" (for matching words)."""
+    return "".join(_fold(ch) for ch in text.replace("’", "'"))
 
 
 def _letters(acronym: str) -> str:
-    return "".join(ch for ch in acronym.casefold() if ch.isalpha())
+    """The letters of an acronym, folded: 'PG-SGA' -> 'pgsga', 'ÍMC' -> 'imc'."""
+    return "".join(_fold(ch) for ch in acronym if ch.isalpha())
 
 
 def long_form(acronym: str, before: str) -> str | None:
     """The words of `before` (the text up to the bracket) that `acronym` abbreviates, or None.
 
     Schwartz-Hearst: the acronym's letters are found right to left in the candidate words, in
-    order, the first of them at the start of a word; the candidate is at most min(n + 5, 2n) words.
+    order, the first of them at the start of a word; the candidate is at most min(n + 5, 2n)
+    words. Accents do not matter ("índice de masa corporal" spells IMC).
+
+    >>> long_form("FFQ", "Diet was assessed with a food frequency questionnaire ")
+    'food frequency questionnaire'
+    >>> long_form("IMC", "el índice de masa corporal "), long_form("GLM", "modelos lineales ")
+    ('índice de masa corporal', None)
     """
     letters = _letters(acronym)
     if not MIN_LETTERS <= len(letters) <= MAX_LETTERS:
@@ -73,7 +93,7 @@ def long_form(acronym: str, before: str) -> str | None:
     if not words:
         return None
     start = words[0].start()
-    window = before[start:].casefold()
+    window = _plain(before[start:])
     l_idx = len(window) - 1
     for s_idx in range(len(letters) - 1, -1, -1):
         ch = letters[s_idx]
@@ -82,14 +102,15 @@ def long_form(acronym: str, before: str) -> str | None:
         if l_idx < 0:
             return None
         l_idx -= 1
-    first = max(window.rfind(" ", 0, l_idx + 1), window.rfind("(", 0, l_idx + 1)) + 1
-    return before[start + first:].strip()
+    return before[start + l_idx + 1:].strip()  # the first letter's match starts a word
 
 
+@lru_cache(maxsize=8)
 def definitions(text: str) -> dict[str, tuple[str | None, int, int]]:
     """Each acronym `text` defines in brackets: its long form (None where the words before the
     bracket do not spell it), where the bracket opens and where the definition ends. The first
-    definition of an acronym counts."""
+    definition of an acronym counts. Cached: the detector and the corpus step read the same
+    texts; callers must not change the result."""
     found: dict[str, tuple[str | None, int, int]] = {}
     for m in _DEFINED.finditer(text):
         acronym = m.group(1)
@@ -102,11 +123,15 @@ def spelt_by_initials(acronym: str, before: str) -> bool:
     """Whether the words just before a bracket begin with the acronym's letters, in order (words
     in between may be skipped: "supervivencia libre de recaída (SLR)"). Stricter than
     `long_form`, which lets letters inside words count: "la linfadenectomía lateral" has the
-    letters of LLND, but a reader sees no LLND in it."""
+    letters of LLND, but a reader sees no LLND in it.
+
+    >>> spelt_by_initials("SLR", "La supervivencia libre de recaída "), spelt_by_initials("LLND", "la linfadenectomía lateral ")
+    (True, False)
+    """
     letters = _letters(acronym)
     parts = [p for w in _WORD.findall(before) for p in regex.split(r"['’-]", w) if p]
     parts = parts[-min(len(letters) + 5, 2 * len(letters)):]
-    heads = [p[0].casefold() for p in parts]
+    heads = [_fold(p[0]) for p in parts]
     if not heads or letters[-1] not in heads[-2:]:
         return False
     it = iter(heads)
@@ -127,7 +152,11 @@ def initials(before: str, count: int, lang: str | None) -> str:
     its last `count` words, hyphenated parts each, the language's function words skipped
     ("supervivencia libre de recaída" -> "SLR", "fat-free mass" -> "FFM"), taken within the
     phrase (back to a punctuation mark or another acronym); "" when the phrase has fewer. A
-    guess, offered for review."""
+    guess, offered for review.
+
+    >>> initials("with a food frequency questionnaire ", 3, "en"), initials("el índice de masa corporal ", 3, "es")
+    ('FFQ', 'IMC')
+    """
     skipped = _data()["skipped_words"].get(lang or "", frozenset())
     words: list[str] = []
     for token in reversed(_TOKEN.findall(before)):
@@ -138,7 +167,7 @@ def initials(before: str, count: int, lang: str | None) -> str:
                 words.append(part)
         if len(words) == count:
             break
-    return "".join(w[0].upper() for w in reversed(words)) if len(words) == count else ""
+    return "".join(_fold(w[0]).upper() for w in reversed(words)) if len(words) == count else ""
 
 
 def _is_name(long: str) -> bool:
@@ -167,16 +196,20 @@ def evidence(view: DocView) -> dict[str, tuple[str, str | None]]:
         return {}
     text = view.text
     target_defs = definitions(text)
-    # the translation's own acronym in the place of the source's: the n-th definition of each
+    kept = kept_on_purpose(text, view.lang)
+    # the translation's own acronym in the place of the source's: the n-th definition of each, if
+    # each pair has as many letters (else the order is not a guide: "BMI and WC" as "CC y IMC")
     aligned = dict(zip(source_defs, target_defs)) if len(source_defs) == len(target_defs) else {}
+    if any(len(_letters(a)) != len(_letters(b)) for a, b in aligned.items()):
+        aligned = {}
     found = {}
     for acronym, (source_long, _, _) in source_defs.items():
-        if source_long is None or not _spelt_out(source_long, acronym) or _is_name(source_long):
-            continue  # not spelt by its source words, or a name
+        if source_long is None or not _spelt_out(source_long, acronym) or _is_name(source_long) or acronym in kept:
+            continue  # not spelt by its source words, a name, or kept on purpose
         if acronym in target_defs:
             bracket = target_defs[acronym][1]
             before = text[max(0, bracket - 300):bracket]
-            if spelt_by_initials(acronym, before) or _kept_on_purpose(view, target_defs, acronym):
+            if spelt_by_initials(acronym, before):
                 continue
             guess = initials(before, len(_letters(acronym)), view.lang)
             found[acronym] = (source_long, guess if guess and guess != acronym else None)
@@ -188,14 +221,25 @@ def evidence(view: DocView) -> dict[str, tuple[str, str | None]]:
     return found
 
 
-def _kept_on_purpose(view: DocView, target_defs: dict, acronym: str) -> bool:
-    """The translation's definition says the acronym is kept: "(FFQ, por sus siglas en inglés)"."""
-    if acronym not in target_defs:
-        return False
-    end = target_defs[acronym][2]
-    rest = view.text[end - 1:end + 80].casefold()
-    rest = rest[:rest.find(")")] if ")" in rest else rest
-    return any(marker in rest for marker in _data()["kept_on_purpose"].get(view.lang, ()))
+_BRACKETED = regex.compile(r"[(\[]([^()\[\]\n]{1,200})[)\]]")
+
+
+def kept_on_purpose(text: str, lang: str | None) -> set[str]:
+    """The acronyms of brackets in which the translator says they are kept from another
+    language: "(FFQ, por sus siglas en inglés)", "(del inglés food frequency questionnaire, FFQ)".
+
+    >>> sorted(kept_on_purpose("un cuestionario (FFQ, por sus siglas en inglés) y (IMC)", "es"))
+    ['FFQ']
+    """
+    markers = _data()["kept_on_purpose"].get(lang or "", ())
+    if not markers:
+        return set()
+    kept = set()
+    for m in _BRACKETED.finditer(text):
+        inside = m.group(1)
+        if any(marker in _plain(inside) for marker in markers):
+            kept.update(_ACRONYM.findall(inside))
+    return kept
 
 
 def copies(view: DocView) -> list[tuple[str, int, int]]:
@@ -207,15 +251,15 @@ def copies(view: DocView) -> list[tuple[str, int, int]]:
     in_source = set(_ACRONYM.findall(view.doc.source or ""))
     if not in_source:
         return []
-    target_defs = definitions(view.text)
-    kept = {a for a, (_, bracket, _) in target_defs.items()
-            if spelt_by_initials(a, view.text[max(0, bracket - 300):bracket]) or _kept_on_purpose(view, target_defs, a)}
+    kept = kept_on_purpose(view.text, view.lang) | {a for a, (_, bracket, _) in definitions(view.text).items()
+                                                     if spelt_by_initials(a, view.text[max(0, bracket - 300):bracket])}
     return [(m.group(1), m.start(1), m.end(1)) for m in _ACRONYM.finditer(view.text)
             if m.group(1) in in_source and m.group(1) not in kept
             and MIN_LETTERS <= len(_letters(m.group(1))) <= MAX_LETTERS]
 
 
 def _message(acronym: str, source_lang: str | None, source_long: str, guess: str | None, elsewhere: int = 0) -> str:
+    """What a finding says; `elsewhere`: how many other documents show it (the corpus step)."""
     where = (f" (as {elsewhere} document{'s' if elsewhere > 1 else ''} of this corpus show{'' if elsewhere > 1 else 's'})"
              if elsewhere else "")
     hint = f"; its words in the translation would give {guess}" if guess else ""
@@ -243,6 +287,7 @@ class CorpusAcronyms:
         self._evidence: dict[tuple[str, str], dict] = {}
 
     def add(self, pair: str, defined: dict[str, list]) -> None:
+        """First pass: a document's evidence (`evidence`, for its language pair, e.g. "en-es")."""
         for acronym, (source_long, guess) in sorted(defined.items()):
             seen = self._evidence.setdefault((pair, acronym), {"documents": 0, "long": {}, "guess": {}})
             seen["documents"] += 1
@@ -251,21 +296,22 @@ class CorpusAcronyms:
                 seen["guess"][guess] = seen["guess"].get(guess, 0) + 1
 
     def findings(self, doc_id: str, pair: str, defined: dict[str, list], copied: list[list]) -> list[Finding]:
-        """Findings for the copies in one document of acronyms it does not define itself (those
-        its own detector reported)."""
+        """Second pass: findings for one document's copies (acronym, start, end and text in the
+        original) of acronyms it does not define itself (those its own detector reported)."""
         out = []
         source_lang = pair.split("-")[0]
-        for acronym, start, end in copied:
+        for acronym, start, end, original in copied:
             seen = self._evidence.get((pair, acronym))
             if seen is None or acronym in defined:
                 continue
             source_long = _most_common(seen["long"])
             guess = _most_common(seen["guess"]) if seen["guess"] else None
             message = _message(acronym, source_lang, source_long, guess, seen["documents"])
-            out.append(Finding(doc_id, start, end, acronym, RULE, "accuracy/untranslated", "minor", message, guess,
+            out.append(Finding(doc_id, start, end, original, RULE, "accuracy/untranslated", "minor", message, guess,
                                "review" if guess else "none"))
         return out
 
 
 def _most_common(counts: dict[str, int]) -> str:
+    """The most frequent key; of equals, the first in code-point order (the same in every run)."""
     return min(counts, key=lambda k: (-counts[k], k))

@@ -57,7 +57,7 @@ def _norm(text: str) -> str:
     return " ".join(_TOKEN.findall(text.casefold()))
 
 
-def _translated(view: DocView) -> bool:
+def is_translation(view: DocView) -> bool:
     """A record with a source in another language, both languages known: what the untranslated checks need."""
     return bool(view.doc.source and view.lang and view.source_lang and view.lang != view.source_lang)
 
@@ -65,7 +65,7 @@ def _translated(view: DocView) -> bool:
 @detector("source.untranslated", "accuracy/untranslated", "critical",
           "The translation is the source text, or nearly all of it, left untranslated.")
 def untranslated(view: DocView) -> Iterator[Hit]:
-    if not _translated(view):
+    if not is_translation(view):
         return
     target_words, source_words = _norm(view.text).split(), _norm(view.doc.source or "").split()
     source_set = set(source_words)
@@ -80,7 +80,7 @@ def untranslated(view: DocView) -> Iterator[Hit]:
 @detector("source.untranslated_word", "accuracy/untranslated", "major",
           "A word copied from the source that is a word of the source language but not of the target language.")
 def untranslated_word(view: DocView) -> Iterator[Hit]:
-    if not _translated(view):
+    if not is_translation(view):
         return
     source_words = {w.casefold() for w in _TOKEN.findall(view.doc.source or "")}
     for m in _TOKEN.finditer(view.text):

@@ -102,25 +102,35 @@ LIST_MARKER = regex.compile(r"(?:^|(?<=\s))(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\)(?=\
 def unbalanced_bracket(view: DocView) -> Iterator[Hit]:
     """Counts per paragraph and bracket kind. Round and square brackets that balance together
     (a half-open interval '[0, 1)', a confidence interval '[1.2-3.4)') stay silent, and list
-    markers 'a)', '2)' do not count. Where the source is out of balance the same way (a segment
-    cut inside a bracket), the translation only kept it: not an artifact of the translation."""
-    inherited = _bracket_balance(view.doc.source or "")
+    markers 'a)', '2)' do not count. Where the source is out of balance the same way, by as
+    many, the translation only kept it (a segment cut inside a bracket): not its artifact. The
+    source's paragraph of the same number answers for each paragraph; if the two have different
+    numbers of paragraphs, the whole source answers for the first and the last one, where a cut
+    shows."""
+    lines = view.text.splitlines(keepends=True)
+    source = (view.doc.source or "").translate(_FULL_WIDTH_BRACKETS).splitlines()
+    whole = _imbalance(_brackets("\n".join(source)))
     pos = 0
-    for line in view.text.splitlines(keepends=True):
+    for number, line in enumerate(lines):
+        if len(source) == len(lines):
+            excused = _imbalance(_brackets(source[number]))
+        else:
+            excused = whole if number in (0, len(lines) - 1) else _BALANCED
         where = _brackets(line)
-        mixed = ((where["["] or where["]"]) and (where["("] or where[")"])
-                 and len(where["("]) + len(where["["]) == len(where[")"]) + len(where["]"]))
-        for opener, closer in ("()", "[]", "{}"):
-            opens, closes = where[opener], where[closer]
-            if mixed and opener in "([":
+        for (opener, closer), off, allowed in zip(_PAIRS, _imbalance(where), excused):
+            if off == 0 or 0 < off <= allowed or allowed <= off < 0:
                 continue
-            if len(opens) > len(closes) and inherited[opener] <= 0:
-                yield pos + opens[-1], pos + opens[-1] + 1, f"'{opener}' opens a bracket that is never closed.", None
-            elif len(closes) > len(opens) and inherited[opener] >= 0:
-                yield pos + closes[0], pos + closes[0] + 1, f"'{closer}' closes a bracket that was never opened.", None
+            if off > 0:
+                i = where[opener][-1]
+                yield pos + i, pos + i + 1, f"'{opener}' opens a bracket that is never closed.", None
+            else:
+                i = where[closer][0]
+                yield pos + i, pos + i + 1, f"'{closer}' closes a bracket that was never opened.", None
         pos += len(line)
 
 
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
+_BALANCED = (0, 0, 0)
 _FULL_WIDTH_BRACKETS = str.maketrans("（）［］｛｝", "()[]{}")
 
 
@@ -130,11 +140,13 @@ def _brackets(line: str) -> dict[str, list[int]]:
     return {ch: [i for i, c in enumerate(line) if c == ch and i not in markers] for ch in "()[]{}"}
 
 
-def _bracket_balance(source: str) -> dict[str, int]:
-    """Per bracket kind, the source's opening brackets minus its closing ones (full-width ones
-    counted as ASCII): positive when the source leaves one open, negative when it closes one more."""
-    where = _brackets(source.translate(_FULL_WIDTH_BRACKETS))
-    return {opener: len(where[opener]) - len(where[closer]) for opener, closer in ("()", "[]", "{}")}
+def _imbalance(where: dict[str, list[int]]) -> tuple[int, int, int]:
+    """Per kind (round, square, curly), opening brackets minus closing ones; round and square
+    brackets that balance together ('[0, 1)') count as balanced."""
+    off = [len(where[o]) - len(where[c]) for o, c in _PAIRS]
+    if (where["["] or where["]"]) and (where["("] or where[")"]) and off[0] + off[1] == 0:
+        off[0] = off[1] = 0
+    return off[0], off[1], off[2]
 
 
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“"}
