@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -49,9 +50,16 @@ def run(seed_run, tmp_path) -> Path:
     return copy
 
 
+def _as_from_a_shell() -> None:
+    """A terminal's shell starts a command with Ctrl-C's SIGINT at its default; a test run started
+    in the background (`pytest &`) ignores SIGINT, and a child would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def review(run: Path, pack: Path) -> pexpect.spawn:
     return pexpect.spawn(MTQA, ["review", str(run), "--remember-to", str(pack)], encoding="utf-8", timeout=60,
-                         dimensions=(50, 200), env={"TERM": "dumb", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+                         dimensions=(50, 200), env={"TERM": "dumb", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+                         preexec_fn=_as_from_a_shell)
 
 
 def test_a_review_session_in_a_terminal_saves_every_answer_and_resumes(run, tmp_path):
