@@ -25,6 +25,7 @@ on every text of ../shared/data) at about a sixth of the cost.
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import threading
@@ -46,6 +47,7 @@ from cleaners.rulepack import primary_subtag
 SEED = 0
 _HAN = regex.compile(r"\p{Han}")
 _lock = threading.Lock()
+_TWOPI = random.TWOPI  # as random.gauss uses it
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,49 +184,115 @@ class _Detector(Detector):
     def _detect_block(self) -> None:
         """Detector._detect_block: iteration i updates the probabilities with one random n-gram and,
         when i is a multiple of 5, normalises them and stops if one exceeds CONV_THRESHOLD. So the
-        updates come in blocks (iteration 0, then 1-5, 6-10, ...), drawn and applied in order."""
+        updates come in blocks (iteration 0, then 1-5, 6-10, ...), drawn and applied in order.
+
+        The draws come from the seeded generator's 32-bit outputs, which are the same for every
+        text (`_Stream`): the n-grams of a trial are drawn many at a time, their update rows made
+        in one numpy operation, and each block multiplies the current probabilities (written
+        just before its rows) by its rows in order."""
         self.cleaning_text()
         ngrams = self._extract_ngrams()
         if not ngrams:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
         matrix, nlang = self._matrix, len(self.langlist)
+        stream = _stream(self.seed)
+        table = np.array(ngrams, dtype=np.intp)
+        n = len(ngrams)
+        # random.choice(ngrams) is ngrams[_randbelow(n)]: getrandbits(n.bit_length()), the top bits
+        # of one 32-bit output, until the draw is below n (CPython's Random, unchanged since 3.2)
+        shift = np.uint32(32 - n.bit_length())
+        limit, threshold, trials = self.ITERATION_LIMIT, self.CONV_THRESHOLD, self.n_trial
+        # row 0: the starting probabilities; row j: the update of the j-th draw of the trial,
+        # overwritten by the probabilities once the block that used it is done
+        buf = np.empty((limit + 2, nlang))
+        product = np.empty(nlang)
+        multiply, divide = np.multiply.reduce, np.divide
         langprob = np.zeros(nlang)
-        rnd = self.random
-        rnd.seed(self.seed)
-        # random.choice(ngrams) is ngrams[_randbelow(n)], which draws getrandbits(n.bit_length())
-        # until the draw is below n (CPython's Random, unchanged since 3.2): inlined
-        getrandbits, n = rnd.getrandbits, len(ngrams)
-        bits = n.bit_length()
-        steps = np.empty((6, nlang))  # row 0: the probabilities; rows 1-5: a block's updates
-        multiply, add = np.multiply.reduce, np.add
-        for _ in range(self.n_trial):
-            prob = np.full(nlang, 1.0 / nlang)
-            alpha = self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+        pos, gauss_next = 0, None
+        for _ in range(trials):
+            if gauss_next is None:  # random.gauss(0.0, 1.0): two random() calls, the second value kept
+                w = stream.words(pos + 4)[pos : pos + 4].tolist()
+                pos += 4
+                x2pi = ((w[0] >> 5) * 67108864.0 + (w[1] >> 6)) * (1.0 / 9007199254740992.0) * _TWOPI
+                g2rad = math.sqrt(-2.0 * math.log(1.0 - ((w[2] >> 5) * 67108864.0 + (w[3] >> 6)) * (1.0 / 9007199254740992.0)))
+                z, gauss_next = math.cos(x2pi) * g2rad, math.sin(x2pi) * g2rad
+            else:
+                z, gauss_next = gauss_next, None
+            alpha = self.alpha + (0.0 + z * 1.0) * self.ALPHA_WIDTH
             weight = alpha / self.BASE_FREQ
-            i, block = 0, 1
+            buf[0] = 1.0 / nlang
+            filled, ends = 0, np.empty(0, dtype=np.intp)  # update rows made; where each draw ended in the stream
+            start, end, i = 0, 2, 0
             while True:
-                drawn = []
-                for _ in range(block):
-                    r = getrandbits(bits)
-                    while r >= n:
-                        r = getrandbits(bits)
-                    drawn.append(ngrams[r])
-                steps[0] = prob
-                add(matrix[drawn], weight, out=steps[1 : block + 1])
+                if end - 1 > filled:  # draw the next updates, doubling the batch
+                    count = min(max(end - 1 - filled, filled, 80), limit + 1 - filled)
+                    drawn, at = stream.draws(pos if not filled else int(ends[-1]) + 1, count, n, shift)
+                    np.add(matrix[table[drawn]], weight, out=buf[filled + 1 : filled + 1 + count])
+                    ends = np.concatenate((ends, at)) if filled else at
+                    filled += count
                 # a reduction over the first axis multiplies row by row: ((p * u1) * u2) ..., the
                 # products langdetect makes one n-gram at a time, rounded the same way
-                prob = multiply(steps[: block + 1], axis=0)
-                values = prob.tolist()
+                multiply(buf[start:end], axis=0, out=product)
+                values = product.tolist()
                 total = sum(values)  # Python's sum, as langdetect: same order, same rounding
                 if not total:
                     raise ZeroDivisionError("float division by zero")
-                prob /= total
+                start = end - 1
+                divide(product, total, out=buf[start])
                 # dividing by a positive number keeps the order: the largest quotient is max / total
-                if max(values) / total > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                if max(values) / total > threshold or i >= limit:
                     break
-                i, block = i + 5, 5
-            langprob += prob / self.n_trial
+                end, i = start + 6, i + 5
+            pos = int(ends[start - 1]) + 1  # the stream goes on after the trial's last draw
+            langprob += buf[start] / trials
         self.langprob = langprob.tolist()
+
+
+class _Stream:
+    """The 32-bit outputs of Python's Mersenne Twister seeded with `seed`, as numpy makes them from
+    the same state (numpy's MT19937 is the same generator): langdetect reseeds before every text,
+    so every text draws from the start of this one sequence, made once per process."""
+
+    def __init__(self, seed: int) -> None:
+        key = random.Random(seed).getstate()[1]
+        self._generator = np.random.MT19937()
+        self._generator.state = {"bit_generator": "MT19937",
+                                 "state": {"key": np.array(key[:624], dtype=np.uint32), "pos": key[624]}}
+        self._words = np.empty(0, dtype=np.uint32)
+
+    def words(self, count: int) -> np.ndarray:
+        """At least the first `count` outputs."""
+        words = self._words
+        if len(words) < count:
+            with _lock:
+                if len(self._words) < count:
+                    more = self._generator.random_raw(max(count - len(self._words), 1 << 15)).astype(np.uint32)
+                    self._words = np.concatenate((self._words, more))
+                words = self._words
+        return words
+
+    def draws(self, pos: int, count: int, n: int, shift: np.uint32) -> tuple[np.ndarray, np.ndarray]:
+        """The next `count` values of random.choice over `n` items from output `pos` on (each the top
+        bits of an output, drawn again while not below `n`), and the output each was taken from."""
+        size = 2 * count + 64  # at least half the draws are below n
+        while True:
+            values = self.words(pos + size)[pos : pos + size] >> shift
+            at = np.flatnonzero(values < n)
+            if len(at) >= count:
+                at = at[:count]
+                return values[at], at + pos
+            size *= 2
+
+
+_streams: dict[int, _Stream] = {}
+
+
+def _stream(seed: int) -> _Stream:
+    stream = _streams.get(seed)
+    if stream is None:
+        with _lock:
+            stream = _streams.setdefault(seed, _Stream(seed))
+    return stream
 
 
 def supported_languages() -> frozenset[str]:
