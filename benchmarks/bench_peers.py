@@ -36,10 +36,14 @@ import resource
 import shutil
 import subprocess
 import sys
+import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
+from urllib.request import urlopen
 
 import psutil
 
@@ -132,22 +136,36 @@ def opus_versions(python: Path) -> dict[str, str]:
 
 
 def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
-    """Wall time and the peak of the process tree's summed RSS; output to `log` (OpusFilter's
-    progress bars would fill a pipe nobody reads and stall it)."""
+    """Wall time and the peaks of the process tree's summed RSS and PSS; output to `log`
+    (OpusFilter's progress bars would fill a pipe nobody reads and stall it).
+
+    Summed RSS counts a page shared by several processes (the interpreter and libraries mapped
+    from the same files, pages a forked child has not written to) once per process; PSS (the
+    kernel's proportional set size) divides each shared page among the processes sharing it, so
+    the summed PSS of a tree is the memory it actually occupies. Both are sampled every 0.1 s,
+    the same way for every tool."""
     load_before = os.getloadavg()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with open(log, "w", encoding="utf-8") as out:
         proc = psutil.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
-        peak = 0
-        each: dict[int, tuple[str, int]] = {}  # pid -> (what it is, its own peak)
+        peak = peak_pss = 0
+        each: dict[int, tuple[str, int, int]] = {}  # pid -> (what it is, its own peak RSS, its own peak PSS)
         while proc.poll() is None:
             try:
                 tree = [proc] + proc.children(recursive=True)
-                sizes = {p.pid: (_role(p), p.memory_info().rss) for p in tree if p.is_running()}
-                peak = max(peak, sum(rss for _, rss in sizes.values()))
-                for pid, (role, rss) in sizes.items():
-                    each[pid] = (role, max(rss, each.get(pid, ("", 0))[1]))
+                sizes = {}
+                for p in tree:
+                    try:
+                        info = p.memory_full_info()
+                        sizes[p.pid] = (_role(p), info.rss, info.pss)
+                    except psutil.Error:  # ended while sampled
+                        pass
+                peak = max(peak, sum(rss for _, rss, _ in sizes.values()))
+                peak_pss = max(peak_pss, sum(pss for _, _, pss in sizes.values()))
+                for pid, (role, rss, pss) in sizes.items():
+                    _, top_rss, top_pss = each.get(pid, ("", 0, 0))
+                    each[pid] = (role, max(rss, top_rss), max(pss, top_pss))
             except psutil.Error:
                 pass
             time.sleep(0.1)
@@ -156,9 +174,11 @@ def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"{cmd} failed ({proc.returncode}), see {log}")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    big = [v for v in each.values() if v[1] > 20 * 2**20]
     result = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(peak / 2**20, 1),
-              "peak_rss_mb_by_process": sorted(([role, round(rss / 2**20, 1)] for role, rss in each.values() if rss > 20 * 2**20),
-                                               key=lambda x: -x[1])}
+              "peak_pss_mb": round(peak_pss / 2**20, 1),
+              "peak_rss_mb_by_process": sorted(([role, round(rss / 2**20, 1)] for role, rss, _ in big), key=lambda x: -x[1]),
+              "peak_pss_mb_by_process": sorted(([role, round(pss / 2**20, 1)] for role, _, pss in big), key=lambda x: -x[1])}
     result["load_before"] = [round(x, 2) for x in load_before]
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
     return result
@@ -193,10 +213,11 @@ def run_opus(python: Path, langs: list[str], n_jobs: int, mode: str, documents: 
     return result
 
 
-def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None) -> dict:
+def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None, api_url: str | None = None) -> dict:
     """`mtqa clean` with its defaults; with `commit`, the code of that commit (its packages first on
-    the path, in this venv), to measure the same run before and after a change."""
-    name = f"{workers or 'default'}{'-' + commit if commit else ''}"
+    the path, in this venv), to measure the same run before and after a change; with `api_url`,
+    reporting to that Prefect server (PREFECT_API_URL) instead of starting a temporary one."""
+    name = f"{workers or 'default'}{'-' + commit if commit else ''}{'-server' if api_url else ''}"
     out = WORK / f"mtqa-out-{name}"
     shutil.rmtree(out, ignore_errors=True)
     cmd = [MTQA, "clean", str(corpus), "--out", str(out), "--no-progress"]
@@ -210,6 +231,8 @@ def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None) -> di
             archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
         env = {"PYTHONPATH": str(code)}
+    if api_url:
+        env = {**(env or {}), "PREFECT_API_URL": api_url}
     result = timed(cmd, WORK / f"mtqa-{name}.log", env)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     result.update(documents=summary["documents_cleaned"], findings=summary["findings"], edits=summary["edits"])
@@ -218,10 +241,50 @@ def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None) -> di
     return result
 
 
+@contextmanager
+def prefect_server() -> Iterator[tuple[str, psutil.Process]]:
+    """`prefect server start` (UI off, no scheduler: nothing is scheduled) in a PREFECT_HOME of its
+    own, as a scheduled deployment runs against one; its address and process, stopped after."""
+    home = WORK / "prefect-home"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    env.pop("PREFECT_API_URL", None)
+    log = open(WORK / "prefect-server.log", "w", encoding="utf-8")
+    server = psutil.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1",
+                           "--port", str(port), "--no-ui", "--no-scheduler"], stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        for _ in range(600):
+            try:
+                with urlopen(f"{url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit(f"prefect server start did not answer, see {log.name}")
+        yield url, server
+    finally:
+        server.terminate()
+        server.wait(10)
+        log.close()
+
+
+def server_memory(server: psutil.Process) -> dict:
+    """The running server's own memory (its process tree), after the run it served."""
+    tree = [server] + server.children(recursive=True)
+    infos = [p.memory_full_info() for p in tree]
+    return {"rss_mb": round(sum(i.rss for i in infos) / 2**20, 1), "pss_mb": round(sum(i.pss for i in infos) / 2**20, 1)}
+
+
 RUNS = {
     "mtqa": "mtqa clean, defaults (process runner, 2 workers)",
     "mtqa-1": "mtqa clean, defaults but 1 worker",
     "mtqa-before": "mtqa clean, defaults, before the speed work",
+    "mtqa-speed1": "mtqa clean, defaults, after the first speed work",
+    "mtqa-server": "mtqa clean, defaults, with a running Prefect server (PREFECT_API_URL; the server's own memory not counted)",
     "opusfilter": "OpusFilter filter step, 2 jobs",
     "opusfilter-1": "OpusFilter filter step, 1 job (its default)",
     "opusfilter-score": "OpusFilter score step (every filter on every pair), 2 jobs",
@@ -229,6 +292,7 @@ RUNS = {
 }
 DEFAULT_RUNS = "mtqa-before,mtqa,opusfilter,mtqa-1,opusfilter-1,opusfilter-score"
 BEFORE = "251ed7b"  # the last commit before the speed work (issue 8, point 4)
+SPEED1 = "e59d2c4"  # the first speed work merged, before the start-up and language-ID work of the second
 
 
 def main() -> None:
@@ -252,10 +316,15 @@ def main() -> None:
                    "mb": round(corpus.stat().st_size / 2**20, 1)},
     })
     for key in runs:
-        if key.startswith("mtqa"):
-            run = run_mtqa(corpus, 1 if key == "mtqa-1" else None, BEFORE if key == "mtqa-before" else None)
-            if key == "mtqa-before":
-                run["commit"] = BEFORE
+        if key == "mtqa-server":
+            with prefect_server() as (url, server):
+                run = run_mtqa(corpus, None, api_url=url)
+                run["prefect_server_memory"] = server_memory(server)
+        elif key.startswith("mtqa"):
+            commit = {"mtqa-before": BEFORE, "mtqa-speed1": SPEED1}.get(key)
+            run = run_mtqa(corpus, 1 if key == "mtqa-1" else None, commit)
+            if commit:
+                run["commit"] = commit
         else:
             run = run_opus(python, langs, 1 if key == "opusfilter-1" else 2, "score" if key == "opusfilter-score" else "filter",
                            documents, blas_threads=key == "opusfilter-blas-threads")
@@ -264,13 +333,16 @@ def main() -> None:
         print(key, run, flush=True)
     r = results["runs"]
     results["ratios"] = {}
-    for mine, theirs in (("mtqa", "opusfilter"), ("mtqa-1", "opusfilter-1"), ("mtqa", "opusfilter-score"),
-                         ("mtqa-before", "opusfilter"), ("mtqa", "mtqa-before")):
+    for mine, theirs in (("mtqa", "opusfilter"), ("mtqa-server", "opusfilter"), ("mtqa-1", "opusfilter-1"),
+                         ("mtqa", "opusfilter-score"), ("mtqa-before", "opusfilter"), ("mtqa-speed1", "opusfilter"),
+                         ("mtqa", "mtqa-speed1"), ("mtqa", "mtqa-before")):
         if mine in r and theirs in r:
             results["ratios"][f"{mine} / {theirs}"] = {
                 "throughput": round(r[mine]["docs_per_s"] / r[theirs]["docs_per_s"], 2),
                 "per_cpu_second": round(r[mine]["docs_per_cpu_s"] / r[theirs]["docs_per_cpu_s"], 2),
                 "peak_memory": round(r[mine]["peak_rss_mb"] / r[theirs]["peak_rss_mb"], 2)}
+            if "peak_pss_mb" in r[mine] and "peak_pss_mb" in r[theirs]:
+                results["ratios"][f"{mine} / {theirs}"]["peak_pss"] = round(r[mine]["peak_pss_mb"] / r[theirs]["peak_pss_mb"], 2)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "peers.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (RESULTS / "peers.md").write_text(markdown(results), encoding="utf-8")
@@ -287,14 +359,16 @@ def markdown(results: dict) -> str:
         f"- OpusFilter (own venv): {', '.join(f'{k} {x}' for k, x in v['opusfilter'].items())}",
         f"- Corpus: the MT output of every into-English record of ../shared/data/bio-mqm with its source, "
         f"{c['documents']} segments ({', '.join(c['pairs'])}), {c['mb']} MB as mtqa's JSONL",
-        "- Wall time of the whole command, start-up included; peak memory: summed resident memory of the "
-        "process tree, sampled every 0.1 s (mtqa's includes Prefect's API server, ~220 MB).",
+        "- Wall time of the whole command, start-up included; peak memory: summed resident memory (RSS) of the "
+        "process tree, sampled every 0.1 s (mtqa's includes Prefect's temporary API server, ~220 MB), and",
+        "  summed proportional set size (PSS: a page shared by n processes counts 1/n in each), which does not",
+        "  count shared pages several times as summed RSS does; the same sampling for both tools.",
         "- CPU seconds: user + system time of the whole process tree (from the kernel's accounting of the",
         "  children): steadier than wall time on this shared machine, where other work takes its share of the cores.",
         "- Load: 1-minute load average before / after the run (the machine is shared: 2 cores).",
         "",
-        "| run | segments | seconds | segments/s | CPU seconds | segments per CPU second | peak memory (MB) | load before / after | output |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| run | segments | seconds | segments/s | CPU seconds | segments per CPU second | peak RSS (MB) | peak PSS (MB) | load before / after | output |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     rows = [(RUNS.get(key, key) + (f" (commit {r['commit']})" if "commit" in r else ""), r) for key, r in results["runs"].items()]
     for label, r in rows:
@@ -305,14 +379,22 @@ def markdown(results: dict) -> str:
         else:
             output = f"{r['scored']} score lines (one number per filter and pair)"
         lines.append(f"| {label} | {r['documents']} | {r['seconds']:.1f} | {r['docs_per_s']} | {r.get('cpu_seconds', '')} "
-                     f"| {r.get('docs_per_cpu_s', '')} | {r['peak_rss_mb']} | {r['load_before'][0]} / {r['load_after'][0]} | {output} |")
+                     f"| {r.get('docs_per_cpu_s', '')} | {r['peak_rss_mb']} | {r.get('peak_pss_mb', '')} "
+                     f"| {r['load_before'][0]} / {r['load_after'][0]} | {output} |")
     if results.get("ratios"):
-        lines += ["", "| ratio | throughput (wall) | per CPU second | peak memory |", "|---|---|---|---|"]
+        lines += ["", "| ratio | throughput (wall) | per CPU second | peak RSS | peak PSS |", "|---|---|---|---|---|"]
         for key, ratio in results["ratios"].items():
-            lines.append(f"| {key} | {ratio['throughput']}x | {ratio.get('per_cpu_second', '')}x | {ratio['peak_memory']}x |")
-    mine = results["runs"].get("mtqa", {}).get("peak_rss_mb_by_process")
-    if mine:
-        lines += ["", "mtqa's peak memory by process: " + ", ".join(f"{role} {mb} MB" for role, mb in mine) + "."]
+            pss = f"{ratio['peak_pss']}x" if "peak_pss" in ratio else ""
+            lines.append(f"| {key} | {ratio['throughput']}x | {ratio.get('per_cpu_second', '')}x | {ratio['peak_memory']}x | {pss} |")
+    for key in ("mtqa", "mtqa-server", "opusfilter"):
+        run = results["runs"].get(key, {})
+        for metric in ("rss", "pss"):
+            each = run.get(f"peak_{metric}_mb_by_process")
+            if each:
+                lines += ["", f"{RUNS[key]}: peak {metric.upper()} by process: " + ", ".join(f"{role} {mb} MB" for role, mb in each) + "."]
+        if "prefect_server_memory" in run:
+            m = run["prefect_server_memory"]
+            lines += ["", f"The running Prefect server itself (not counted above): {m['rss_mb']} MB RSS, {m['pss_mb']} MB PSS after the run."]
     lines += [
         "",
         "What each does: OpusFilter normalises white space and gives each pair a keep/drop decision (or a",
