@@ -50,11 +50,15 @@ def _unmatched(wanted: list[str], found: list[regex.Match], key: Callable[[str],
     return missing, extra
 
 
-def _carried(view: DocView, pattern: regex.Pattern, what: str, key: Callable[[str], str] = str) -> Iterator[Hit]:
+def _carried(view: DocView, pattern: regex.Pattern, what: str, key: Callable[[str], str] = str,
+             needles: tuple[str, ...] = ()) -> Iterator[Hit]:
     """Hits for the items of `pattern` not carried over: a changed one paired with the source's
-    it replaces (in order), a missing one at the end, an added one on itself."""
+    it replaces (in order), a missing one at the end, an added one on itself. `needles`: strings
+    one of which every item contains; texts with none of them are not searched."""
     source = view.doc.source
     if not source:
+        return
+    if needles and not any(needle in text for needle in needles for text in (source, view.text)):
         return
     missing, extra = _unmatched([m.group() for m in pattern.finditer(source)], list(pattern.finditer(view.text)), key)
     end = view.trimmed[1]
@@ -70,13 +74,13 @@ def _carried(view: DocView, pattern: regex.Pattern, what: str, key: Callable[[st
 @detector("qa.urls", "accuracy/mistranslation", "major",
           "A URL of the source missing from the translation or changed in it (or one the source does not have).")
 def urls(view: DocView) -> Iterator[Hit]:
-    return _carried(view, URL, "URL", key=lambda url: url.rstrip("/"))
+    return _carried(view, URL, "URL", key=lambda url: url.rstrip("/"), needles=("://", "www."))
 
 
 @detector("qa.emails", "accuracy/mistranslation", "major",
           "An e-mail address of the source missing from the translation or changed in it.")
 def emails(view: DocView) -> Iterator[Hit]:
-    return _carried(view, EMAIL, "e-mail address", key=str.casefold)
+    return _carried(view, EMAIL, "e-mail address", key=str.casefold, needles=("@",))
 
 
 @detector("qa.inline_codes", "accuracy/mistranslation", "major",
@@ -109,7 +113,7 @@ def tag_key(tag: str) -> str:
 @detector("qa.xml_tags", "accuracy/mistranslation", "major",
           "An XML/HTML tag of the source missing from the translation, changed, or added to it.")
 def xml_tags(view: DocView) -> Iterator[Hit]:
-    return _carried(view, _TAG, "tag", key=tag_key)
+    return _carried(view, _TAG, "tag", key=tag_key, needles=("<",))
 
 
 @detector("qa.acronyms", "accuracy/mistranslation", "minor",

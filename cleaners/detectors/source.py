@@ -69,6 +69,9 @@ def untranslated(view: DocView) -> Iterator[Hit]:
         return
     target_words, source_words = _norm(view.text).split(), _norm(view.doc.source or "").split()
     source_set = set(source_words)
+    shared = sum(w in source_set for w in target_words)  # the copied words are some of these
+    if shared < 4 or shared < 0.6 * len(target_words):
+        return
     # copied words that are words of the source language and not of the target: a citation or a
     # list of names is the same in both languages and proves nothing
     copied = [w for w in target_words if w in source_set and not known_word(w, view.lang, min_zipf=2.0)

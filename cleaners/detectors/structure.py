@@ -94,6 +94,7 @@ def fragment(view: DocView) -> Iterator[Hit]:
             yield s, e, "A single word stands alone as a sentence: it probably belongs to the sentence before.", None
 
 
+_BRACKET = regex.compile(r"[()\[\]{}]")
 LIST_MARKER = regex.compile(r"(?:^|(?<=\s))(?:\d{1,2}|[a-zA-Z]|[ivx]{1,4})\)(?=\s+\p{L})")
 
 
@@ -112,11 +113,14 @@ def unbalanced_bracket(view: DocView) -> Iterator[Hit]:
     whole = _imbalance(_brackets("\n".join(source)))
     pos = 0
     for number, line in enumerate(lines):
+        where = _brackets(line)
+        if not any(where.values()):
+            pos += len(line)
+            continue
         if len(source) == len(lines):
             excused = _imbalance(_brackets(source[number]))
         else:
             excused = whole if number in (0, len(lines) - 1) else _BALANCED
-        where = _brackets(line)
         for (opener, closer), off, allowed in zip(_PAIRS, _imbalance(where), excused):
             if off == 0 or 0 < off <= allowed or allowed <= off < 0:
                 continue
@@ -136,8 +140,13 @@ _FULL_WIDTH_BRACKETS = str.maketrans("（）［］｛｝", "()[]{}")
 
 def _brackets(line: str) -> dict[str, list[int]]:
     """Where each bracket character is in a line, list markers ('a)', '2)') left out."""
-    markers = {m.end() - 1 for m in LIST_MARKER.finditer(line)}
-    return {ch: [i for i, c in enumerate(line) if c == ch and i not in markers] for ch in "()[]{}"}
+    where: dict[str, list[int]] = {ch: [] for ch in "()[]{}"}
+    found = [(m.start(), m.group()) for m in _BRACKET.finditer(line)]
+    markers = {m.end() - 1 for m in LIST_MARKER.finditer(line)} if found else set()
+    for i, ch in found:
+        if i not in markers:
+            where[ch].append(i)
+    return where
 
 
 def _imbalance(where: dict[str, list[int]]) -> tuple[int, int, int]:
@@ -206,6 +215,9 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
     tokens = [w.group().casefold() for w in words]
     i = 0
     while i < len(tokens):
+        if tokens[i] not in tokens[i + 1 : i + 5]:  # a unit of n words repeats only if word i comes back n words on
+            i += 1
+            continue
         for n in (1, 2, 3, 4):
             unit = tokens[i : i + n]
             if len(unit) < n:
