@@ -1,6 +1,6 @@
 """mtqa's cleanup against OpusFilter's, on the same machine, the same corpus and comparable checks.
 
-    .venv/bin/python benchmarks/bench_peers.py [--runs mtqa,mtqa-1,opusfilter,opusfilter-1,opusfilter-score]
+    .venv/bin/python benchmarks/bench_peers.py [--runs mtqa,mtqa-1,mtqa-server,opusfilter,opusfilter-1,opusfilter-score]
 
 The corpus is the MT side of every into-English record of ../shared/data/bio-mqm (benchmarks/corpus.py:
 25,976 segments from German, Spanish, French, Italian, Portuguese, Russian and Chinese), with its source,
@@ -19,9 +19,15 @@ because OpusFilter filters sentence pairs.
   filter scores every pair, as every mtqa check looks at every document.
 
 Each run is a fresh process tree, measured for wall time (start-up included: Prefect's for mtqa,
-pandas and scikit-learn imports for OpusFilter) and peak summed resident memory (sampled every
-0.1 s), with the load average before and after it. `mtqa` and `opusfilter` use both cores (mtqa's
-default; OpusFilter's `default_n_jobs: 2`); `mtqa-1` and `opusfilter-1` one (OpusFilter's default).
+pandas and scikit-learn imports for OpusFilter), CPU time, and the peaks of its summed resident
+memory (RSS) and summed proportional set size (PSS, which counts a page shared by n processes 1/n
+in each rather than n times), both sampled every 0.1 s, with the load average before and after it.
+`mtqa` and `opusfilter` use both cores (mtqa's default; OpusFilter's `default_n_jobs: 2`);
+`mtqa-1` and `opusfilter-1` one (OpusFilter's default). `mtqa-server` is `mtqa` reporting to a
+running `prefect server start` (PREFECT_API_URL), as scheduled deployments do, instead of
+starting Prefect's temporary API server: the server is a long-running service, so its memory is
+recorded beside the run, not in it. `mtqa-before` and `mtqa-speed1` run the code of earlier
+commits (before the speed work; after its first round) in this venv.
 
 Results: benchmarks/results/peers.{json,md}; runs not asked for keep their earlier figures.
 """
