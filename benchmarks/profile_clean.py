@@ -1,7 +1,10 @@
 """Where `clean_document`'s time goes: cProfile, in CPU time, over the first N records of the
 into-English corpus of benchmarks/bench_peers.py (run that first, or give a JSONL file).
 
-    .venv/bin/python benchmarks/profile_clean.py [N] [--corpus FILE]
+    .venv/bin/python benchmarks/profile_clean.py [N] [--corpus FILE] [--stages]
+
+`--stages` does not profile: it times each stage (language ID, rule packs, encoding repair, each
+detector) with a clock around it, which costs little, so the shares are the real ones.
 
 To profile an older commit with this venv: extract it (`git archive COMMIT | tar -x -C DIR`) and run
 with `PYTHONPATH=DIR`. The summary of the profiles taken for issue 8 is in results/profile_clean.md.
@@ -15,9 +18,12 @@ import io
 import json
 import pstats
 import time
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
-from cleaners import pipeline
+from cleaners import langid, pipeline
 from cleaners.config import CleanConfig
 from mtqa.records import Document
 
@@ -28,11 +34,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("n", type=int, nargs="?", default=3000)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--stages", action="store_true", help="time the stages instead of profiling")
     args = parser.parse_args()
     with open(args.corpus, encoding="utf-8") as stream:
         records = [json.loads(line) for _, line in zip(range(args.n), stream)]
     docs = [Document(r["id"], r["text"], r.get("lang"), source=r.get("source"), source_lang=r.get("source_lang")) for r in records]
     config = CleanConfig()
+    if args.stages:
+        stages(docs, config)
+        return
     pipeline.clean_document(Document("warm-up", "Warm up.", "en"), config)  # load the packs and profiles
     profile = cProfile.Profile(time.process_time)
     start = time.process_time()
@@ -44,6 +54,40 @@ def main() -> None:
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
     print(out.getvalue())
+
+
+def stages(docs: list[Document], config: CleanConfig) -> None:
+    """CPU seconds per stage of `clean_document` over `docs`, each stage timed where the pipeline
+    calls it (a detector's findings are collected inside its clock)."""
+    from cleaners import detectors
+
+    spent: Counter = Counter()
+
+    def timed(name, fn):
+        def run(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] += time.process_time() - start
+        return run
+
+    pipeline.langid = SimpleNamespace(**{**vars(langid), "detect": timed("language ID", langid.detect)})
+    pipeline.apply_rules = timed("rule packs", pipeline.apply_rules)
+    pipeline.repair_unicode = timed("encoding repair (ftfy, NFC)", pipeline.repair_unicode)
+    detectors.active_rules(())  # registers every detector
+    for rule, det in list(detectors.REGISTRY.items()):
+        detectors.REGISTRY[rule] = replace(det, run=timed(f"detector {rule}", lambda view, run=det.run: list(run(view))))
+    pipeline.clean_document(Document("warm-up", "Warm up.", "en"), config)  # load the packs and profiles
+    spent.clear()
+    start = time.process_time()
+    for doc in docs:
+        pipeline.clean_document(doc, config)
+    total = time.process_time() - start
+    print(f"code: {pipeline.__file__}; {len(docs)} documents, {total:.2f} CPU seconds")
+    for name, seconds in spent.most_common():
+        print(f"{seconds:8.2f}  {seconds / total:6.1%}  {name}")
+    print(f"{total - sum(spent.values()):8.2f}  {1 - sum(spent.values()) / total:6.1%}  the rest (pipeline, edit log, names, repeats)")
 
 
 if __name__ == "__main__":
