@@ -109,18 +109,21 @@ def unbalanced_bracket(view: DocView) -> Iterator[Hit]:
     numbers of paragraphs, the whole source answers for the first and the last one, where a cut
     shows."""
     lines = view.text.splitlines(keepends=True)
-    source = (view.doc.source or "").translate(_FULL_WIDTH_BRACKETS).splitlines()
-    whole = _imbalance(_brackets("\n".join(source)))
+    source: list[str] | None = None  # read only once a paragraph has brackets
     pos = 0
     for number, line in enumerate(lines):
         where = _brackets(line)
         if not any(where.values()):
             pos += len(line)
             continue
+        if source is None:
+            source = (view.doc.source or "").translate(_FULL_WIDTH_BRACKETS).splitlines()
         if len(source) == len(lines):
             excused = _imbalance(_brackets(source[number]))
+        elif number in (0, len(lines) - 1):
+            excused = _imbalance(_brackets("\n".join(source)))
         else:
-            excused = whole if number in (0, len(lines) - 1) else _BALANCED
+            excused = _BALANCED
         for (opener, closer), off, allowed in zip(_PAIRS, _imbalance(where), excused):
             if off == 0 or 0 < off <= allowed or allowed <= off < 0:
                 continue
