@@ -266,7 +266,7 @@ def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts
 def corpus_findings(facts_files: list[Path], out: dict[str, Path], allow: AllowList) -> dict[str, Any]:
     """Corpus-level findings, after every document's: names spelt in several ways across documents
     (cleaners/consistency.py), and acronyms other documents show to be untranslated
-    (cleaners/detectors/acronyms.py). Streaming passes over the shards' per-document facts;
+    (cleaners/detectors/acronyms.py). Two streaming passes over the shards' per-document facts;
     what an allow list silences goes to `out["suppressed"]`."""
     def documents():
         for path in facts_files:
@@ -274,13 +274,17 @@ def corpus_findings(facts_files: list[Path], out: dict[str, Path], allow: AllowL
                 for line in stream:
                     yield json.loads(line)
 
-    counts = count_documents([w for w, _, _ in doc["names"]] for doc in documents())
+    acronyms = CorpusAcronyms()
+
+    def gather():  # first pass: the names each document has, and the acronyms' evidence
+        for doc in documents():
+            if doc["acronyms"]:
+                acronyms.add(doc["acronyms"]["pair"], doc["acronyms"]["defined"])
+            yield [w for w, _, _ in doc["names"]]
+
+    counts = count_documents(gather())
     groups = variant_groups(counts)
     minority = {variant: majority for majority, variants in groups for variant in variants}
-    acronyms = CorpusAcronyms()
-    for doc in documents():
-        if doc["acronyms"]:
-            acronyms.add(doc["acronyms"]["pair"], doc["acronyms"]["defined"])
     totals = new_counts()
     with atomic_writer(out["findings"]) as stream, atomic_writer(out["suppressed"]) as silenced:
         for doc in documents():

@@ -188,15 +188,19 @@ def evidence(view: DocView) -> dict[str, tuple[str, str | None]]:
     and the acronym the translation's words give (if any). The source defines the acronym with
     words that spell it, and the translation either defines the same acronym with words whose
     initials do not spell it (and does not say it keeps it on purpose), or puts an acronym of its
-    own, spelt by its words, in the same place: "masa libre de grasa (MLG)" as "fat-free mass (FFM)"."""
-    if not _applies(view):
-        return {}
-    source_defs = definitions(view.doc.source or "")
+    own, spelt by its words, in the same place: "masa libre de grasa (MLG)" as "fat-free mass (FFM)".
+    Cached, like `copies`: the detector and the corpus step ask for the same document's; callers
+    must not change the result."""
+    return _evidence(view.text, view.doc.source or "", view.lang) if _applies(view) else {}
+
+
+@lru_cache(maxsize=8)
+def _evidence(text: str, source: str, lang: str | None) -> dict[str, tuple[str, str | None]]:
+    source_defs = definitions(source)
     if not source_defs:
         return {}
-    text = view.text
     target_defs = definitions(text)
-    kept = kept_on_purpose(text, view.lang)
+    kept = kept_on_purpose(text, lang)
     # the translation's own acronym in the place of the source's: the n-th definition of each, if
     # each pair has as many letters (else the order is not a guide: "BMI and WC" as "CC y IMC")
     aligned = dict(zip(source_defs, target_defs)) if len(source_defs) == len(target_defs) else {}
@@ -211,7 +215,7 @@ def evidence(view: DocView) -> dict[str, tuple[str, str | None]]:
             before = text[max(0, bracket - 300):bracket]
             if spelt_by_initials(acronym, before):
                 continue
-            guess = initials(before, len(_letters(acronym)), view.lang)
+            guess = initials(before, len(_letters(acronym)), lang)
             found[acronym] = (source_long, guess if guess and guess != acronym else None)
         elif aligned.get(acronym) and aligned[acronym] not in source_defs:
             own = aligned[acronym]
@@ -242,20 +246,23 @@ def kept_on_purpose(text: str, lang: str | None) -> set[str]:
     return kept
 
 
-def copies(view: DocView) -> list[tuple[str, int, int]]:
+def copies(view: DocView) -> tuple[tuple[str, int, int], ...]:
     """Acronyms of the translation that its source has too, with their spans in the text: the
     candidates the rest of the corpus may show to be untranslated. Not those the translation
     itself defines with words that spell them, or says it keeps on purpose."""
-    if not _applies(view):
-        return []
-    in_source = set(_ACRONYM.findall(view.doc.source or ""))
+    return _copies(view.text, view.doc.source or "", view.lang) if _applies(view) else ()
+
+
+@lru_cache(maxsize=8)
+def _copies(text: str, source: str, lang: str | None) -> tuple[tuple[str, int, int], ...]:
+    in_source = set(_ACRONYM.findall(source))
     if not in_source:
-        return []
-    kept = kept_on_purpose(view.text, view.lang) | {a for a, (_, bracket, _) in definitions(view.text).items()
-                                                     if spelt_by_initials(a, view.text[max(0, bracket - 300):bracket])}
-    return [(m.group(1), m.start(1), m.end(1)) for m in _ACRONYM.finditer(view.text)
-            if m.group(1) in in_source and m.group(1) not in kept
-            and MIN_LETTERS <= len(_letters(m.group(1))) <= MAX_LETTERS]
+        return ()
+    kept = kept_on_purpose(text, lang) | {a for a, (_, bracket, _) in definitions(text).items()
+                                          if spelt_by_initials(a, text[max(0, bracket - 300):bracket])}
+    return tuple((m.group(1), m.start(1), m.end(1)) for m in _ACRONYM.finditer(text)
+                 if m.group(1) in in_source and m.group(1) not in kept
+                 and MIN_LETTERS <= len(_letters(m.group(1))) <= MAX_LETTERS)
 
 
 def _message(acronym: str, source_lang: str | None, source_long: str, guess: str | None, elsewhere: int = 0) -> str:
