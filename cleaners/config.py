@@ -30,6 +30,9 @@ class CleanConfig(NamedTuple):
       alphabetic language and 0.1% confidently wrong; at 40-59 letters, up to 2% wrong.
     - `langid_min_han`: the same for text that is mostly Han characters (Chinese), counted in them.
     - `langid_min_prob`: langdetect's top probability must reach this to count.
+    - `langid_confirm_prob`: when fastText (lid.176, small model) names the expected language with
+      at least this score, that is the answer and langdetect is not asked; None = langdetect
+      judges every text. Measured (benchmarks/results/langid_gate.md): see the README.
     - `langid_sentences`: also check each sentence of a multi-sentence document.
     - `detectors`: run the detectors (cleaners/detectors/): structure, source, spelling, QA checks.
     - `enable_rules`: detectors that are off by default to run as well (cleaners/data/detectors.yaml).
@@ -57,6 +60,7 @@ class CleanConfig(NamedTuple):
     langid_min_letters: int = 60
     langid_min_han: int = 40
     langid_min_prob: float = 0.99
+    langid_confirm_prob: float | None = 0.5
     langid_sentences: bool = True
     detectors: bool = True
     enable_rules: tuple[str, ...] = ()

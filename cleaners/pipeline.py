@@ -100,7 +100,7 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
         findings += repair_unicode(log, doc.id, config.fix_encoding, config.unicode_form, silencer)
         if detection is None:
             detected_on = log.text
-            detection = langid.detect(log.text, config.langid_min_letters, config.langid_min_prob, config.langid_min_han)
+            detection = _identify(log.text, config, expected)
         locale = expected or detection.lang
         fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, silencer=silencer)
         findings += fixed
@@ -108,7 +108,7 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
         if log.text == before:
             break
     if log.text != detected_on:  # the fixes changed the text since it was identified
-        detection = langid.detect(log.text, config.langid_min_letters, config.langid_min_prob, config.langid_min_han)
+        detection = _identify(log.text, config, expected)
     reported, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, fixes=False)
     findings += reported
     timed_out += late
@@ -132,6 +132,11 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     names = [(w, *log.orig_span(s, e)) for w, s, e in name_candidates(log.text, locale)]
     return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)), checkable,
                    names, silenced, acronyms)
+
+
+def _identify(text: str, config: CleanConfig, expected: str | None) -> langid.Detection:
+    return langid.detect(text, config.langid_min_letters, config.langid_min_prob, config.langid_min_han,
+                         expected=expected, confirm_prob=config.langid_confirm_prob)
 
 
 def _acronyms_for_corpus(view: DocView, log: EditLog) -> dict | None:
@@ -162,7 +167,7 @@ def _language_findings(doc: Document, log: EditLog, expected: str | None, detect
         return []
     findings = []
     for s, e in spans:
-        found = langid.detect(text[s:e], config.langid_min_letters, config.langid_min_prob, config.langid_min_han)
+        found = _identify(text[s:e], config, reference)
         if found.lang and found.lang != reference:
             start, end = log.orig_span(s, e)
             message = f"This sentence is in {found.lang} (p={found.prob:.2f}), the document in {reference}"

