@@ -59,3 +59,41 @@ def test_every_pack_rule_has_a_golden_case():
                for case in yaml.safe_load(path.read_text(encoding="utf-8")).get("must_flag", []) for rule in case["rules"]}
     missing = sorted(PACK_RULES - flagged)
     assert not missing, f"rules without a must_flag golden case: {missing}"
+
+
+def test_requires_never_hides_a_match():
+    """`requires` only saves time: on every golden text and every text of the bundled samples, each
+    rule that has one finds exactly what its pattern alone finds."""
+    import json
+
+    from tests.conftest import SAMPLES
+
+    texts = [case["text"] for path in GOLDEN.glob("*.yaml") for kind in ("must_flag", "must_stay_silent")
+             for case in yaml.safe_load(path.read_text(encoding="utf-8")).get(kind, [])]
+    for sample in sorted(SAMPLES.glob("*.jsonl")):
+        for line in sample.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            texts += [record.get("text", ""), record.get("source", ""), *record.get("references", [])]
+    texts += [path.read_text(encoding="utf-8") for path in SAMPLES.glob("*.txt")]
+    prefiltered = [rule for path in DEFAULT_PACKS for rule in load_pack(path).rules if rule.requires is not None]
+    assert len(prefiltered) >= 4
+    matched = 0
+    for rule in prefiltered:
+        for text in texts:
+            alone = [m.span() for m in rule.pattern.finditer(text)]
+            assert [m.span() for m in rule.matches(text)] == alone, (rule.id, text)
+            matched += bool(alone)
+    assert matched >= 4  # each prefiltered rule's golden case at least
+
+
+def test_a_rule_is_not_tried_where_its_requirement_is_missing(tmp_path):
+    pack = tmp_path / "p.yaml"
+    pack.write_text("rules:\n  - {id: x.ab, pattern: 'a+b', requires: 'ab', category: style, severity: minor, "
+                    "message: m}\n", encoding="utf-8")
+    (rule,) = load_pack(pack).rules
+    assert [m.group() for m in rule.matches("aab xab")] == ["aab", "ab"]
+    assert list(rule.matches("a b aa b")) == []  # no "ab" anywhere: the pattern is not run
+    pack.write_text("rules:\n  - {id: x.ab, pattern: 'a', requires: '(', category: style, severity: minor, "
+                    "message: m}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="rule 1 \\(x.ab\\): bad pattern, requires or replace template"):
+        load_pack(pack)
