@@ -157,6 +157,7 @@ def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
         proc = psutil.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
         peak = peak_pss = 0
         each: dict[int, tuple[str, int, int]] = {}  # pid -> (what it is, its own peak RSS, its own peak PSS)
+        cpu_of: dict[int, tuple[str, float]] = {}  # pid -> (what it is, its CPU seconds when last seen)
         while proc.poll() is None:
             try:
                 tree = [proc] + proc.children(recursive=True)
@@ -165,6 +166,8 @@ def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
                     try:
                         info = p.memory_full_info()
                         sizes[p.pid] = (_role(p), info.rss, info.pss)
+                        times = p.cpu_times()
+                        cpu_of[p.pid] = (sizes[p.pid][0], times.user + times.system)
                     except psutil.Error:  # ended while sampled
                         pass
                 peak = max(peak, sum(rss for _, rss, _ in sizes.values()))
@@ -184,7 +187,9 @@ def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
     result = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(peak / 2**20, 1),
               "peak_pss_mb": round(peak_pss / 2**20, 1),
               "peak_rss_mb_by_process": sorted(([role, round(rss / 2**20, 1)] for role, rss, _ in big), key=lambda x: -x[1]),
-              "peak_pss_mb_by_process": sorted(([role, round(pss / 2**20, 1)] for role, _, pss in big), key=lambda x: -x[1])}
+              "peak_pss_mb_by_process": sorted(([role, round(pss / 2**20, 1)] for role, _, pss in big), key=lambda x: -x[1]),
+              # as last sampled: a process's last 0.1 s before it ended is missing
+              "cpu_seconds_by_process": sorted(([role, round(c, 1)] for role, c in cpu_of.values() if c >= 0.5), key=lambda x: -x[1])}
     result["load_before"] = [round(x, 2) for x in load_before]
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
     return result
@@ -400,6 +405,10 @@ def markdown(results: dict) -> str:
                 more = f" and {len(each) - 4} more" if len(each) > 4 else ""
                 lines += ["", f"{RUNS[key]}: peak {metric.upper()} by process: "
                           + ", ".join(f"{role} {mb} MB" for role, mb in each[:4]) + more + "."]
+        if run.get("cpu_seconds_by_process") and key.startswith("mtqa"):
+            each = run["cpu_seconds_by_process"]
+            lines += ["", f"{RUNS[key]}: CPU seconds by process (as last sampled): "
+                      + ", ".join(f"{role} {sec}" for role, sec in each[:6]) + "."]
         if "prefect_server_memory" in run:
             m = run["prefect_server_memory"]
             lines += ["", f"The running Prefect server itself (not counted above): {m['rss_mb']} MB RSS, {m['pss_mb']} MB PSS after the run."]
