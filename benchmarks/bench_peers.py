@@ -165,7 +165,7 @@ def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
                 for p in tree:
                     try:
                         info = p.memory_full_info()
-                        sizes[p.pid] = (_role(p), info.rss, info.pss)
+                        sizes[p.pid] = (each[p.pid][0] if p.pid in each else _role(p), info.rss, info.pss)
                         times = p.cpu_times()
                         cpu_of[p.pid] = (sizes[p.pid][0], times.user + times.system)
                     except psutil.Error:  # ended while sampled
