@@ -58,12 +58,14 @@ def measure(cmd: list[str]) -> dict:
 
 
 def plain_loop(corpus: str) -> None:
-    """The floor: the same ftfy and langdetect calls as mtqa, in a bare loop (run in a child)."""
+    """The floor: the same ftfy and language-ID calls as mtqa (fastText confirming the record's
+    language, else langdetect), in a bare loop (run in a child)."""
     import ftfy
 
     from cleaners import langid
     from cleaners.config import CleanConfig
     from cleaners.normalise import FTFY_CONFIG
+    from cleaners.rulepack import primary_subtag
     from cleaners.segment import sentence_spans
 
     cfg = CleanConfig()
@@ -73,15 +75,17 @@ def plain_loop(corpus: str) -> None:
         text = rec["text"]
         spans = sentence_spans(text, rec.get("lang"))
         sentences = [text[s:e] for s, e in spans] if len(spans) > 1 else []
-        docs.append((text, sentences))
+        docs.append((text, sentences, primary_subtag(rec["lang"]) if rec.get("lang") else None))
     langid.supported_languages()  # load the profiles before the clock starts, as a worker does
     start = time.perf_counter()
-    for text, sentences in docs:
+    langid.fast_guess("")
+    options = dict(confirm_prob=cfg.langid_confirm_prob)
+    for text, sentences, lang in docs:
         for line in text.splitlines(keepends=True):
             ftfy.fix_and_explain(line, FTFY_CONFIG)
-        langid.detect(text, cfg.langid_min_letters, cfg.langid_min_prob, cfg.langid_min_han)
+        langid.detect(text, cfg.langid_min_letters, cfg.langid_min_prob, cfg.langid_min_han, expected=lang, **options)
         for sentence in sentences:
-            langid.detect(sentence, cfg.langid_min_letters, cfg.langid_min_prob, cfg.langid_min_han)
+            langid.detect(sentence, cfg.langid_min_letters, cfg.langid_min_prob, cfg.langid_min_han, expected=lang, **options)
     print(json.dumps({"loop_seconds": time.perf_counter() - start, "documents": len(docs)}))
 
 

@@ -60,10 +60,14 @@ def main() -> None:
     langid.detect("warm up " * 20, *thresholds)
     load = os.getloadavg()
 
-    langid._probabilities.cache_clear()
+    def uncached() -> None:  # each pass starts with langdetect's caches empty
+        langid._probabilities.cache_clear()
+        langid._word_rows.clear()
+
+    uncached()
     alone, langdetect_s = cpu(lambda item: langid.detect(item[1], *thresholds), sample)
     guesses, fasttext_s = cpu(lambda item: langid.fast_guess(item[1]), sample)
-    langid._probabilities.cache_clear()
+    uncached()
     gated, gated_s = cpu(lambda item: langid.detect(item[1], *thresholds, expected=item[0],
                                                     confirm_prob=cfg.langid_confirm_prob), sample)
     extra = {}
@@ -86,7 +90,7 @@ def main() -> None:
         for (lang, text), mine, (guess, score), ok, han in zip(sample, alone, guesses, judged, hans):
             if not langid.has_evidence(mine.letters, han, cfg.langid_min_letters, cfg.langid_min_han):
                 continue  # "cannot tell" before any detector is asked
-            would = guess == lang and score >= bar and (lang != "zh" or han >= cfg.langid_min_han)
+            would = langid.confirms(lang, guess, score, han, bar, cfg.langid_min_han)
             vouched += would
             if would and ok and mine.lang != lang:
                 differ.append({"label": lang, "langdetect": mine.lang, "langdetect_p": mine.prob, "fasttext": guess,

@@ -37,7 +37,7 @@ class Cleaned:
     findings: list[Finding]
     edits: list[Edit]
     timed_out_rules: list[str] = field(default_factory=list)
-    langid_checkable: bool = True  # False when the expected language is one langdetect cannot detect
+    langid_checkable: bool = True  # False when langdetect cannot detect the expected language: no language findings
     names: list[tuple[str, int, int]] = field(default_factory=list)  # name-like words, first spans in the original
     suppressed: list[tuple[Finding, Entry]] = field(default_factory=list)  # silenced by an allow list, fixes not made
     # for the corpus step of source.untranslated_acronym: the language pair, the acronyms this

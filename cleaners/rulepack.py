@@ -6,9 +6,10 @@ optional `replace` template (`\\1`, `\\g<name>` reuse captured text), the MQM `c
 `severity`, a one-line `message`, whether its `fix` is `auto` (applied) or `review` (suggested), and
 optionally the target languages it is for (`langs`) or must skip (`skip_langs`) and the source
 languages it is for (`source_langs`: a calque of French needs a French source). A costly pattern
-can name `requires`: a cheap pattern that matches wherever `pattern` does (the words it looks for,
-without its lookarounds), searched first, so the costly one runs only on the few texts that could
-match (the four `en.untranslated_*` rules took half of all rule-pack time before they had one).
+can name `requires`: a cheap pattern that matches somewhere in every text where `pattern` matches
+(the words it looks for, without its lookarounds). It is searched first, and the costly pattern
+runs only on the texts where it was found (the four `en.untranslated_*` rules took half of all
+rule-pack time before they had one). `requires` is always a pattern, even for a `literal` rule.
 
 Packs are user input: they are read with `yaml.safe_load`, every field is checked with an error
 naming the file and the rule, and every match runs under a time limit (the `regex` module's
@@ -18,6 +19,7 @@ naming the file and the rule, and every match runs under a time limit (the `rege
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,10 +65,15 @@ class PatternRule:
         return True
 
     def matches(self, text: str, timeout: float = DEFAULT_MATCH_TIMEOUT) -> Iterator[regex.Match]:
-        """All non-overlapping matches; raises TimeoutError past `timeout` seconds in total (each
-        of the two passes, with `requires`)."""
-        if self.requires is not None and self.requires.search(text, timeout=timeout) is None:
-            return iter(())
+        """All non-overlapping matches; raises TimeoutError past `timeout` seconds in total (the
+        `requires` search included: the pattern gets what the search left)."""
+        if self.requires is not None:
+            start = time.monotonic()
+            if self.requires.search(text, timeout=timeout) is None:
+                return iter(())
+            timeout -= time.monotonic() - start
+            if timeout <= 0:
+                raise TimeoutError(f"rule {self.id}: its requires search used the whole time limit")
         return self.pattern.finditer(text, timeout=timeout)
 
     def replacement(self, match: regex.Match) -> str | None:

