@@ -81,18 +81,16 @@ def main() -> None:
         extra["py3langid"] = {"version": version("py3langid"), "cpu_s": round(seconds, 2),
                               "top1_right": sum(a == lang for a, (lang, _) in zip(answers, sample))}
 
-    judged = [a.lang is not None for a in alone]
     hans = [langid.count_han(text) for _, text in sample]
-    evidence = sum(langid.has_evidence(a.letters, h, cfg.langid_min_letters, cfg.langid_min_han) for a, h in zip(alone, hans))  # texts with enough evidence for langdetect's answer to count
+    # texts with enough letters for any answer: the others are "cannot tell" before a detector is asked
+    judgeable = [langid.has_evidence(a.letters, h, cfg.langid_min_letters, cfg.langid_min_han) for a, h in zip(alone, hans)]
     sweep = []
     for bar in SWEEP:
         vouched, differ = 0, []
-        for (lang, text), mine, (guess, score), ok, han in zip(sample, alone, guesses, judged, hans):
-            if not langid.has_evidence(mine.letters, han, cfg.langid_min_letters, cfg.langid_min_han):
-                continue  # "cannot tell" before any detector is asked
-            would = langid.confirms(lang, guess, score, han, bar, cfg.langid_min_han)
+        for (lang, text), mine, (guess, score), han, enough in zip(sample, alone, guesses, hans, judgeable):
+            would = enough and langid.confirms(lang, guess, score, han, bar, cfg.langid_min_han)
             vouched += would
-            if would and ok and mine.lang != lang:
+            if would and mine.lang not in (None, lang):
                 differ.append({"label": lang, "langdetect": mine.lang, "langdetect_p": mine.prob, "fasttext": guess,
                                "fasttext_score": round(score, 4), "text": text[:160]})
         sweep.append({"confirm_prob": bar, "vouched": vouched, "differ": differ})
@@ -111,7 +109,7 @@ def main() -> None:
     default = next(s for s in sweep if s["confirm_prob"] == cfg.langid_confirm_prob)
     changed = sum(a.lang != x.lang for a, x in zip(alone, gated))
     result = {
-        "texts": len(sample), "with_evidence": evidence, "confirm_prob": cfg.langid_confirm_prob,
+        "texts": len(sample), "with_evidence": sum(judgeable), "confirm_prob": cfg.langid_confirm_prob,
         "langdetect_cpu_s": round(langdetect_s, 2), "fasttext_cpu_s": round(fasttext_s, 2),
         "combined_cpu_s": round(gated_s, 2),
         "answers_changed": changed, "other_language_verdicts_changed": len(default["differ"]),
