@@ -18,6 +18,7 @@ from typing import Any
 from sacrebleu.significance import PairedTest
 
 from sacrebleu.metrics import CHRF
+from sacrebleu.metrics.base import Metric
 
 from scoring.metrics import LOWER_IS_BETTER, METRICS, metrics_for
 
@@ -41,12 +42,13 @@ def reference_streams(references: Sequence[Sequence[str]]) -> list[list[str | No
     return [[r[i] if i < len(r) else None for r in references] for i in range(width)]
 
 
-def corpus_scores(hypotheses: Sequence[str], references: Sequence[Sequence[str]], lang: str | None) -> dict[str, Any]:
-    """Corpus-level scores of one system, each with its signature."""
+def corpus_scores(hypotheses: Sequence[str], references: Sequence[Sequence[str]], lang: str | None,
+                  metrics: dict[str, Metric] | None = None) -> dict[str, Any]:
+    """Corpus-level scores of one system, each with its signature (with `metrics`, those objects)."""
     _check_lengths(hypotheses, references)
     streams = reference_streams(references)
     out = {}
-    for name, metric in metrics_for(lang).items():
+    for name, metric in (metrics or metrics_for(lang)).items():
         score = metric.corpus_score(list(hypotheses), streams)
         out[name] = {"score": round(score.score, 4), "signature": str(metric.get_signature())}
     return out
@@ -61,9 +63,10 @@ def compare(before: Sequence[str], after: Sequence[str], references: Sequence[Se
     """Scores of both sides, the difference and the paired tests, for one target language."""
     _check_lengths(before, references)
     _check_lengths(after, references)
-    original = corpus_scores(before, references, lang)
-    revised = corpus_scores(after, references, lang)
-    tests = _paired_tests(before, after, references, lang)
+    metrics = metrics_for(lang)  # one set for the scores and both tests: each side is read once
+    original = corpus_scores(before, references, lang, metrics)
+    revised = corpus_scores(after, references, lang, metrics)
+    tests = _paired_tests(before, after, references, metrics)
     result: dict[str, Any] = {"segments": len(before), "changed_segments": sum(a != b for a, b in zip(before, after)),
                               "metrics": {}}
     for name in METRICS:
@@ -96,7 +99,7 @@ def verdict(metric: str, delta: float, p_bs: float | None, p_ar: float | None) -
 
 
 def _paired_tests(before: Sequence[str], after: Sequence[str], references: Sequence[Sequence[str]],
-                  lang: str | None) -> dict[str, dict[str, Any]]:
+                  metrics: dict[str, Metric]) -> dict[str, dict[str, Any]]:
     """p-values of the revision against the original, by sacrebleu's bootstrap and AR tests."""
     out: dict[str, dict[str, Any]] = {name: {} for name in METRICS}
     if list(before) == list(after) or len(before) > MAX_TEST_SEGMENTS:
@@ -111,7 +114,6 @@ def _paired_tests(before: Sequence[str], after: Sequence[str], references: Seque
     try:
         budget = max(MIN_SAMPLES, SAMPLE_BUDGET // len(before))
         for test, samples in (("bs", min(BOOTSTRAP_SAMPLES, budget)), ("ar", min(AR_TRIALS, budget))):
-            metrics = metrics_for(lang)
             by_score_name: dict[str, str] = {}
             paired = PairedTest([("original", list(before)), ("revised", list(after))], metrics, streams,
                                 test_type=test, n_samples=samples)

@@ -11,6 +11,9 @@ characters and need no tokenizer. Every metric is sacrebleu's; mtqa computes non
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric
 
@@ -20,12 +23,53 @@ _CHAR_TOKENIZED = {"th": "char"}  # languages sacrebleu has no word tokenizer fo
 _TER_ASIAN = frozenset({"zh", "ja"})
 
 
+class StatisticsOnce:
+    """A sacrebleu metric that reads each segment once per object.
+
+    A comparison asks sacrebleu for segment statistics six times a side: the corpus score, then
+    each paired test (bootstrap, approximate randomisation) for the baseline and for the
+    revision, and the two sides share every segment the revision left alone. TER's statistics
+    of one long segment take ~0.1 s (its shift search): the sample's 56 records took ~55 s to
+    compare. A segment's statistics depend only on its text, its references and the metric's
+    settings, so they are kept, keyed by text and references, for as long as the metric object
+    lives (one comparison). Scores, p-values and signatures are sacrebleu's, unchanged.
+    """
+
+    def _extract_corpus_statistics(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]] | None) -> Any:
+        if references is None:  # sacrebleu's own reference cache: nothing to key on
+            return super()._extract_corpus_statistics(hypotheses, references)
+        known = self.__dict__.setdefault("_statistics_of", {})
+        keys = [(hyp, tuple(stream[i] for stream in references)) for i, hyp in enumerate(hypotheses)]
+        todo = [key for key in dict.fromkeys(keys) if key not in known]
+        if todo:
+            streams = [list(stream) for stream in zip(*(refs for _, refs in todo))]
+            known.update(zip(todo, super()._extract_corpus_statistics([hyp for hyp, _ in todo], streams)))
+        # the signature's nrefs, which sacrebleu notes while reading the references it was given
+        # (here perhaps only some): the one count of references per segment, or -1 ("var")
+        counts = {sum(ref is not None for ref in refs) for _, refs in keys}
+        self.num_refs = counts.pop() if len(counts) == 1 else -1
+        return [known[key] for key in keys]
+
+
+class OnceBLEU(StatisticsOnce, BLEU):
+    pass
+
+
+class OnceCHRF(StatisticsOnce, CHRF):
+    pass
+
+
+class OnceTER(StatisticsOnce, TER):
+    pass
+
+
 def metrics_for(lang: str | None) -> dict[str, Metric]:
-    """Fresh metric objects for one target language (primary subtag, or None if unknown)."""
-    bleu = BLEU(tokenize=_CHAR_TOKENIZED[lang]) if lang in _CHAR_TOKENIZED else BLEU(trg_lang=lang or "")
+    """Fresh metric objects for one target language (primary subtag, or None if unknown); share
+    them across the scores and tests of one comparison, so each system is read once."""
+    bleu = OnceBLEU(tokenize=_CHAR_TOKENIZED[lang]) if lang in _CHAR_TOKENIZED else OnceBLEU(trg_lang=lang or "")
     return {
         "bleu": bleu,
-        "chrf": CHRF(),
-        "chrf++": CHRF(word_order=2),
-        "ter": TER(normalized=True, asian_support=True) if lang in _TER_ASIAN else TER(),
+        "chrf": OnceCHRF(),
+        "chrf++": OnceCHRF(word_order=2),
+        "ter": OnceTER(normalized=True, asian_support=True) if lang in _TER_ASIAN else OnceTER(),
     }

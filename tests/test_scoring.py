@@ -4,11 +4,14 @@ significance and verdicts, records without references skipped."""
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from sacrebleu.metrics.base import Metric
 
 from scoring.compare import compare, corpus_scores, reference_streams, verdict
+from scoring.metrics import StatisticsOnce
 from scoring.run import score_cleaned
 from tests.conftest import SAMPLES
 
@@ -91,6 +94,29 @@ def test_verdict_reads_the_direction_of_each_metric():
     assert verdict("bleu", -2.0, 0.01, 0.01) == "worse"
     assert verdict("chrf", 1.0, 0.01, 0.2) == "no significant difference"
     assert verdict("chrf", 0.0, 0.001, 0.001) == "no difference"
+
+
+@pytest.mark.parametrize("lang", ["pt", "es"])  # 2 and 4, 1 and 2 references a record: nrefs:var
+def test_each_segment_is_read_once_and_the_results_stay_sacrebleus(lang, monkeypatch):
+    records = [r for r in SAMPLE if r["lang"] == lang]
+    before, refs = [r["text"] for r in records], [r["references"] for r in records]
+    after = [before[0].replace(",", "", 1), *before[1:]]  # one segment revised, the others left alone
+    assert after[0] != before[0] and len(set(before)) == len(before)
+    read: Counter = Counter()
+    sacrebleus_own = Metric._extract_corpus_statistics
+
+    def counted(metric, hypotheses, references):
+        read[type(metric).__name__] += len(hypotheses)
+        return sacrebleus_own(metric, hypotheses, references)
+
+    monkeypatch.setattr(Metric, "_extract_corpus_statistics", counted)
+    ours = compare(before, after, refs, lang)
+    assert read["OnceTER"] == len(before) + 1  # every distinct segment once, for both sides and both tests
+    read.clear()
+    monkeypatch.delattr(StatisticsOnce, "_extract_corpus_statistics")  # sacrebleu reading every time
+    assert compare(before, after, refs, lang) == ours
+    assert read["OnceTER"] == 6 * len(before)  # two scores, and each test reads baseline and system
+    assert "nrefs:var" in ours["metrics"]["bleu"]["signature"]
 
 
 def test_significance_is_reproducible_whatever_the_environment(monkeypatch):
