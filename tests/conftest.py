@@ -5,6 +5,7 @@ import os
 import shutil
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,22 @@ os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "corpora" / "samples"
 MTQA = str(Path(sys.executable).with_name("mtqa"))
+_COMMANDS_SERVER = ExitStack()
+atexit.register(_COMMANDS_SERVER.close)  # before the home is removed: atexit runs last-registered first
+_commands_api: str | None = None
+
+
+def commands_env() -> dict[str, str]:
+    """The environment for the `mtqa` commands a test runs: they all report to one Prefect server,
+    started on first use (a few seconds, once), instead of each starting Prefect's temporary one
+    (~5 s a command). The default path, no server configured, keeps its own tests: those run
+    their commands with `os.environ` as it is."""
+    global _commands_api
+    if _commands_api is None:
+        from tests.prefect_server import prefect_server
+
+        _commands_api, _ = _COMMANDS_SERVER.enter_context(prefect_server(Path(_PREFECT_HOME) / "server", "--no-services"))
+    return {**os.environ, "PREFECT_API_URL": _commands_api}
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from cleaners.config import CleanConfig
 from cleaners.edits import apply_edits
 from cleaners.signature import cache_fingerprint, run_signature
 from mtqa.records import Edit
-from tests.conftest import MTQA
+from tests.conftest import MTQA, commands_env
 from tests.test_shards import load, run_plain
 
 DEBRIS = [
@@ -138,7 +138,7 @@ def test_command_line_picks_up_the_list_beside_a_rule_pack(tmp_path):
     beside(pack).write_text("- {rule: house.town, doc: b, reason: a real town}\n", encoding="utf-8")
     out = tmp_path / "out"
     result = subprocess.run([MTQA, "clean", str(corpus(tmp_path)), "--out", str(out), "--rules", str(pack), "--runner", "threads"],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300, env=commands_env())
     assert result.returncode == 0, result.stderr
     assert "Silenced by allow lists (in suppressed.jsonl): 1 findings (house.town 1)." in result.stdout
     assert by_id(out)["b"]["text"] == "The town, in Lyon."
@@ -147,7 +147,7 @@ def test_command_line_picks_up_the_list_beside_a_rule_pack(tmp_path):
 
     beside(pack).write_text("- {rule: house.town, colour: red}\n", encoding="utf-8")
     result = subprocess.run([MTQA, "clean", str(corpus(tmp_path)), "--out", str(out), "--rules", str(pack)],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300, env=commands_env())
     assert result.returncode == 1
     assert result.stderr.strip() == f"mtqa: error: {beside(pack)}: entry 1: unknown field(s): colour (allowed: rule, doc, text, reason)"
 

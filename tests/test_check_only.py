@@ -6,7 +6,7 @@ import subprocess
 from cleaners.config import CleanConfig
 from cleaners.edits import apply_edits
 from mtqa.records import Edit
-from tests.conftest import MTQA, SAMPLES
+from tests.conftest import MTQA, SAMPLES, commands_env
 from tests.test_shards import load, run_plain
 
 SAMPLE = SAMPLES / "bio-mqm-sample.jsonl"
@@ -54,7 +54,8 @@ def test_the_rule_table_counts_shares_and_examples(tmp_path):
 def test_check_only_on_the_command_line_prints_the_table(tmp_path):
     out = tmp_path / "o"
     result = subprocess.run([MTQA, "clean", str(SAMPLES / "ukraine-article.en.txt"), "--lang", "en", "--out", str(out),
-                             "--check-only", "--runner", "threads"], capture_output=True, text=True, timeout=300)
+                             "--check-only", "--runner", "threads"], capture_output=True, text=True, timeout=300,
+                            env=commands_env())
     assert result.returncode == 0, result.stderr
     assert "Dry run (--check-only): no text changed, nothing dropped" in result.stdout
     assert "  punct.dot_space_dot" in result.stdout and " auto " in result.stdout
@@ -79,5 +80,5 @@ def test_the_report_states_the_signature_and_the_rule_table(tmp_path):
     assert all(f"sha256 {p['sha256']}" in html for p in summary["signature"]["rule_packs"])
     assert "<th>langid_min_prob</th><td class=\"sig\">0.99</td>" in html and "<th>check_only</th><td class=\"sig\">True</td>" in html
     assert "Dry run (--check-only):" in html and "What each rule found" in html
-    assert f"<code>structure.lowercase_start</code></td><td>review</td><td class=\"num\">10</td>" in html
+    assert "<code>structure.lowercase_start</code></td><td>review</td><td class=\"num\">10</td>" in html
     assert f"{summary['suppressed']['findings']} findings, each listed in suppressed.jsonl" in html

@@ -1,4 +1,5 @@
-"""End to end: the `mtqa` command as a user runs it, with Prefect's temporary server."""
+"""End to end: the `mtqa` command as a user runs it; the first two runs below with Prefect's temporary
+server, as a user's first command starts it, the others reporting to the tests' running server."""
 
 import json
 import subprocess
@@ -8,13 +9,14 @@ import pytest
 
 from cleaners.edits import apply_edits
 from mtqa.records import Edit
-from tests.conftest import MTQA, SAMPLES
+from tests.conftest import MTQA, SAMPLES, commands_env
 
 OUTPUTS = ("cleaned.jsonl", "findings.jsonl", "edits.jsonl", "quarantine.jsonl", "suppressed.jsonl", "summary.json")
 
 
-def mtqa(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([MTQA, *args], capture_output=True, text=True, timeout=300)
+def mtqa(*args: str, check: bool = True, temporary_server: bool = False) -> subprocess.CompletedProcess:
+    env = None if temporary_server else commands_env()
+    result = subprocess.run([MTQA, *args], capture_output=True, text=True, timeout=300, env=env)
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -64,7 +66,7 @@ def test_fatal_errors_are_one_clear_line(tmp_path, args, message):
 
 def test_clean_the_seed_article(tmp_path):
     out = tmp_path / "seed"
-    result = mtqa("clean", str(SAMPLES / "ukraine-article.en.txt"), "--lang", "en", "--out", str(out))
+    result = mtqa("clean", str(SAMPLES / "ukraine-article.en.txt"), "--lang", "en", "--out", str(out), temporary_server=True)
     assert "Read 1 records: 1 cleaned, 0 quarantined." in result.stdout
     assert str(out / "summary.json") in result.stdout
     assert result.stderr == ""  # Prefect stays quiet
@@ -94,8 +96,9 @@ def same_folders(*folders: Path) -> list[str]:
 
 def test_outputs_are_byte_identical_across_runs_and_runners(tmp_path):
     sample = str(SAMPLES / "bio-mqm-sample.jsonl")
-    mtqa("clean", sample, "--out", str(tmp_path / "a"), "--shard-size", "10")
-    mtqa("clean", sample, "--out", str(tmp_path / "b"), "--shard-size", "10", "--runner", "processes", "--workers", "2")
+    mtqa("clean", sample, "--out", str(tmp_path / "a"), "--shard-size", "10", temporary_server=True)
+    mtqa("clean", sample, "--out", str(tmp_path / "b"), "--shard-size", "10", "--runner", "processes", "--workers", "2",
+         temporary_server=True)
     mtqa("clean", sample, "--out", str(tmp_path / "c"), "--shard-size", "10")
     assert same_folders(tmp_path / "a", tmp_path / "b", tmp_path / "c") == sorted(OUTPUTS)
     summary = json.loads((tmp_path / "a" / "summary.json").read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from cleaners.config import CleanConfig
 from cleaners.signature import cache_fingerprint, run_signature
 from corpora.cache import build_cache
 from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
-from tests.conftest import MTQA, SAMPLES
+from tests.conftest import MTQA, SAMPLES, commands_env
 
 OUTPUTS = ("cleaned.jsonl", "findings.jsonl", "edits.jsonl", "quarantine.jsonl", "suppressed.jsonl", "summary.json")
 
@@ -127,21 +127,21 @@ def test_a_finished_shard_is_not_redone(tmp_path, monkeypatch):
 def test_a_killed_run_resumes_to_identical_outputs(tmp_path):
     corpus = corpus_of(tmp_path / "c.jsonl", 20)  # 1,120 documents, 56 shards of 20
     args = ["clean", str(corpus), "--shard-size", "20", "--runner", "threads", "--workers", "1", "--no-progress"]
-    subprocess.run([MTQA, *args, "--out", str(tmp_path / "whole")], check=True, capture_output=True, timeout=600)
+    subprocess.run([MTQA, *args, "--out", str(tmp_path / "whole")], check=True, capture_output=True, timeout=600, env=commands_env())
 
     out = tmp_path / "killed"
-    proc = subprocess.Popen([MTQA, *args, "--out", str(out)], start_new_session=True,
+    proc = subprocess.Popen([MTQA, *args, "--out", str(out)], start_new_session=True, env=commands_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while len(list((out / ".mtqa-work").glob("*.done.json"))) < 5:
         assert proc.poll() is None and time.monotonic() < deadline, "the run ended before it could be killed"
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: mtqa and Prefect's temporary server
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole group (with no server configured, Prefect's temporary one too)
     proc.wait()
     finished = len(list((out / ".mtqa-work").glob("*.done.json")))
     assert 5 <= finished < 56 and not (out / "summary.json").exists()
 
-    subprocess.run([MTQA, *args, "--out", str(out)], check=True, capture_output=True, timeout=600)
+    subprocess.run([MTQA, *args, "--out", str(out)], check=True, capture_output=True, timeout=600, env=commands_env())
     same_outputs(out, tmp_path / "whole")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["records_read"] == summary["documents_cleaned"] == 1120
@@ -151,8 +151,8 @@ def test_a_killed_run_resumes_to_identical_outputs(tmp_path):
 def test_full_flag_from_the_command_line(tmp_path):
     corpus = corpus_of(tmp_path / "c.jsonl", 1)
     base = ["clean", str(corpus), "--out", str(tmp_path / "o"), "--runner", "threads"]
-    subprocess.run([MTQA, *base], check=True, capture_output=True, timeout=300)
+    subprocess.run([MTQA, *base], check=True, capture_output=True, timeout=300, env=commands_env())
     first = (tmp_path / "o" / "cleaned.jsonl").read_bytes()
     assert (tmp_path / "o" / ".mtqa-cache" / "documents.sqlite").exists()
-    subprocess.run([MTQA, *base, "--full"], check=True, capture_output=True, timeout=300)
+    subprocess.run([MTQA, *base, "--full"], check=True, capture_output=True, timeout=300, env=commands_env())
     assert (tmp_path / "o" / "cleaned.jsonl").read_bytes() == first

@@ -20,13 +20,13 @@ from mtqa.records import Edit
 from revision.apply import apply_decisions
 from revision.decisions import decision_for, recorded, reviewable
 from revision.learn import Pair, learn, substitutions
-from tests.conftest import MTQA, SAMPLES
+from tests.conftest import MTQA, SAMPLES, commands_env
 
 SEED = SAMPLES / "ukraine-article.en.txt"
 
 
 def mtqa(*args: str, check: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run([MTQA, *args], capture_output=True, text=True, timeout=300, check=False, cwd=cwd)
+    result = subprocess.run([MTQA, *args], capture_output=True, text=True, timeout=300, check=False, cwd=cwd, env=commands_env())
     if check:
         assert result.returncode == 0, result.stderr
     return result

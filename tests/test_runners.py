@@ -2,18 +2,15 @@
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 import flows.shards
 from tests.conftest import MTQA, SAMPLES
+from tests.prefect_server import prefect_server, stop_group
 from tests.test_incremental import corpus_of, same_outputs
 
 
@@ -66,24 +63,6 @@ def test_dask_runner_gives_byte_identical_outputs(tmp_path):
     same_outputs(tmp_path / "dask", tmp_path / "threads")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"the Prefect server at {url} did not come up")
-
-
 def _completed_runs(api: str) -> list[dict]:
     """Completed flow runs that a deployment (the served schedule) created."""
     body = json.dumps({"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}}).encode()
@@ -94,35 +73,21 @@ def _completed_runs(api: str) -> list[dict]:
 
 
 def test_a_served_schedule_runs_on_a_real_prefect_server(tmp_path):
-    port = _free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_API_URL": api,
-           "PREFECT_SERVER_API_PORT": str(port), "PREFECT_RUNNER_POLL_FREQUENCY": "2",
-           "PREFECT_UI_ENABLED": "false"}
-    prefect = str(Path(sys.executable).with_name("prefect"))
-    server = subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"],
-                              env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    served = None
-    try:
-        _wait_healthy(api, 60)
+    home = tmp_path / "prefect-home"
+    with prefect_server(home) as (api, _):
+        env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
         out = tmp_path / "scheduled"
         served = subprocess.Popen([MTQA, "serve", str(SAMPLES / "ukraine-article.en.txt"), "--lang", "en", "--out", str(out),
                                    "--interval", "5", "--no-history", "--runner", "threads"],
                                   env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 120
-        while not _completed_runs(api):
-            assert served.poll() is None, served.stdout.read()
-            assert time.monotonic() < deadline, "no scheduled run completed in 120 s"
-            time.sleep(1)
+        try:
+            deadline = time.monotonic() + 120
+            while not _completed_runs(api):
+                assert served.poll() is None, served.stdout.read()
+                assert time.monotonic() < deadline, "no scheduled run completed in 120 s"
+                time.sleep(1)
+        finally:
+            stop_group(served)
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         assert summary["documents_cleaned"] == 1 and summary["findings_by_rule"]["punct.dot_space_dot"] == 1
         assert (out / "report.html").exists()
-    finally:
-        for proc in (served, server):
-            if proc is not None and proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()

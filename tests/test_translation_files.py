@@ -18,7 +18,7 @@ from corpora.inline import CODE, flatten, rewrite
 from corpora.readers import CorpusError, RawRecord, Rejected, read_corpus
 from corpora.writeback import serialize, write_back
 from mtqa.records import Document, Edit
-from tests.conftest import MTQA
+from tests.conftest import MTQA, commands_env
 from tests.translation_files import (
     OKAPI_XLIFF12,
     TMX,
@@ -390,7 +390,7 @@ def test_segments_are_read_and_written_back_in_the_same_order(files):
 
 
 def mtqa(*args):
-    return subprocess.run([MTQA, *args], capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run([MTQA, *args], capture_output=True, text=True, timeout=300, check=False, env=commands_env())
 
 
 def test_mtqa_run_on_an_xliff_and_a_tmx_file(files, tmp_path):

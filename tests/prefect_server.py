@@ -1,0 +1,65 @@
+"""A running Prefect server (`prefect server start`) for the tests and benchmarks that need one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(api: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the Prefect server at {api} did not come up in {seconds:.0f} s")
+
+
+@contextmanager
+def prefect_server(home: Path, *options: str, log: IO | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A local server on a free port with its database in `home`, UI off (plus `options`, such
+    as "--no-services"); its API address and process, stopped after (its whole process group, so
+    nothing is left behind)."""
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    env.pop("PREFECT_API_URL", None)
+    server = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui", *options],
+                              env=env, start_new_session=True, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        wait_healthy(api, 120)
+        yield api, server
+    finally:
+        stop_group(server)
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM to the process group a `start_new_session` child leads; SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
