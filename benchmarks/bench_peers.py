@@ -29,6 +29,14 @@ starting Prefect's temporary API server: the server is a long-running service, s
 recorded beside the run, not in it. `mtqa-before` and `mtqa-speed1` run the code of earlier
 commits (before the speed work; after its first round) in this venv.
 
+`prefect-floor`, `prefect-floor-threads` and `prefect-floor-server` run benchmarks/prefect_floor.py,
+a Prefect flow of one no-op task per shard, in the three ways above: what Prefect alone costs,
+compared with the time a run at 2x OpusFilter's throughput would have in all.
+
+`--repeat N` runs every asked run N times, round after round, and keeps each one's median round
+(by wall time) with the wall and CPU seconds of every round: wall times on this shared machine
+vary by 10-20% from one minute to the next.
+
 Results: benchmarks/results/peers.{json,md}; runs not asked for keep their earlier figures.
 """
 
@@ -42,14 +50,12 @@ import resource
 import shutil
 import subprocess
 import sys
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
-from urllib.request import urlopen
 
 import psutil
 
@@ -57,6 +63,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import bio_mqm_records  # noqa: E402
+from flows.cleanup import DEFAULT_SHARD_SIZE  # noqa: E402
+from tests.prefect_server import prefect_server  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work" / "peers"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -252,35 +260,45 @@ def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None, api_u
     return result
 
 
+def one_run(key: str, corpus: Path, langs: list[str], documents: int, python: Path) -> dict:
+    """One measured run of `key` (a RUNS or FLOORS name)."""
+    if key in FLOORS:
+        return run_floor(key, -(-documents // DEFAULT_SHARD_SIZE))
+    if key == "mtqa-server":
+        with running_server() as (url, server):
+            run = run_mtqa(corpus, None, api_url=url)
+            run["prefect_server_memory"] = server_memory(server)
+        return run
+    if key.startswith("mtqa"):
+        commit = {"mtqa-before": BEFORE, "mtqa-speed1": SPEED1}.get(key)
+        run = run_mtqa(corpus, 1 if key == "mtqa-1" else None, commit)
+        if commit:
+            run["commit"] = commit
+        return run
+    return run_opus(python, langs, 1 if key == "opusfilter-1" else 2, "score" if key == "opusfilter-score" else "filter",
+                    documents, blas_threads=key == "opusfilter-blas-threads")
+
+
+def run_floor(key: str, tasks: int) -> dict:
+    """benchmarks/prefect_floor.py, measured like the real runs: what Prefect alone costs."""
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "prefect_floor.py"), "threads" if key.endswith("threads") else "processes", str(tasks)]
+    if key.endswith("server"):
+        with running_server() as (url, server):
+            result = timed(cmd, WORK / f"{key}.log", {"PREFECT_API_URL": url})
+            result["prefect_server_memory"] = server_memory(server)
+    else:
+        result = timed(cmd, WORK / f"{key}.log")
+    result["tasks"] = tasks
+    return result
+
+
 @contextmanager
-def prefect_server() -> Iterator[tuple[str, psutil.Process]]:
+def running_server() -> Iterator[tuple[str, psutil.Process]]:
     """`prefect server start` (UI off, no scheduler: nothing is scheduled) in a PREFECT_HOME of its
     own, as a scheduled deployment runs against one; its address and process, stopped after."""
-    home = WORK / "prefect-home"
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
-    env.pop("PREFECT_API_URL", None)
-    log = open(WORK / "prefect-server.log", "w", encoding="utf-8")
-    server = psutil.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1",
-                           "--port", str(port), "--no-ui", "--no-scheduler"], stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}/api"
-    try:
-        for _ in range(600):
-            try:
-                with urlopen(f"{url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit(f"prefect server start did not answer, see {log.name}")
-        yield url, server
-    finally:
-        server.terminate()
-        server.wait(10)
-        log.close()
+    with open(WORK / "prefect-server.log", "w", encoding="utf-8") as log, \
+            prefect_server(WORK / "prefect-home", "--no-scheduler", log=log) as (url, server):
+        yield url, psutil.Process(server.pid)
 
 
 def server_memory(server: psutil.Process) -> dict:
@@ -301,6 +319,11 @@ RUNS = {
     "opusfilter-score": "OpusFilter score step (every filter on every pair), 2 jobs",
     "opusfilter-blas-threads": "OpusFilter filter step, 2 jobs, OpenBLAS's default threads",
 }
+FLOORS = {  # benchmarks/prefect_floor.py: a Prefect flow that does nothing, one task per shard of the real run
+    "prefect-floor": "a Prefect flow of no-op tasks, as mtqa clean runs it (temporary server, process pool, 2 workers)",
+    "prefect-floor-threads": "the same on the thread runner (Prefect starts its temporary server itself)",
+    "prefect-floor-server": "the same process-pool flow reporting to a running Prefect server (its memory not counted)",
+}
 DEFAULT_RUNS = "mtqa-before,mtqa,opusfilter,mtqa-1,opusfilter-1,opusfilter-score"
 BEFORE = "251ed7b"  # the last commit before the speed work (issue 8, point 4)
 SPEED1 = "e59d2c4"  # the first speed work merged, before the start-up and language-ID work of the second
@@ -308,12 +331,13 @@ SPEED1 = "e59d2c4"  # the first speed work merged, before the start-up and langu
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", default=DEFAULT_RUNS, help=f"any of {', '.join(RUNS)}")
+    parser.add_argument("--runs", default=DEFAULT_RUNS, help=f"any of {', '.join([*RUNS, *FLOORS])}")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of every run; each run's median round is kept")
     args = parser.parse_args()
     runs = args.runs.split(",")
-    unknown = set(runs) - set(RUNS)
+    unknown = set(runs) - set(RUNS) - set(FLOORS)
     if unknown:
-        raise SystemExit(f"unknown runs: {sorted(unknown)}; choose from {sorted(RUNS)}")
+        raise SystemExit(f"unknown runs: {sorted(unknown)}; choose from {sorted([*RUNS, *FLOORS])}")
     corpus, langs, documents = build_corpus()
     python = opus_venv()
     previous = RESULTS / "peers.json"
@@ -326,22 +350,19 @@ def main() -> None:
         "corpus": {"documents": documents, "pairs": [f"{src}-en" for src in langs],
                    "mb": round(corpus.stat().st_size / 2**20, 1)},
     })
-    for key in runs:
-        if key == "mtqa-server":
-            with prefect_server() as (url, server):
-                run = run_mtqa(corpus, None, api_url=url)
-                run["prefect_server_memory"] = server_memory(server)
-        elif key.startswith("mtqa"):
-            commit = {"mtqa-before": BEFORE, "mtqa-speed1": SPEED1}.get(key)
-            run = run_mtqa(corpus, 1 if key == "mtqa-1" else None, commit)
-            if commit:
-                run["commit"] = commit
-        else:
-            run = run_opus(python, langs, 1 if key == "opusfilter-1" else 2, "score" if key == "opusfilter-score" else "filter",
-                           documents, blas_threads=key == "opusfilter-blas-threads")
-        run["date"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        results["runs"][key] = run
-        print(key, run, flush=True)
+    done: dict[str, list[dict]] = {key: [] for key in runs}
+    for round_ in range(args.repeat):  # round after round, so that a busy minute of the shared machine hits every tool
+        for key in runs:
+            run = one_run(key, corpus, langs, documents, python)
+            run["date"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            done[key].append(run)
+            print(key, f"round {round_ + 1}", run, flush=True)
+    for key, each in done.items():
+        run = sorted(each, key=lambda r: r["seconds"])[len(each) // 2]  # the median run by wall time, as it was measured
+        if len(each) > 1:
+            run["rounds_seconds"] = [r["seconds"] for r in each]
+            run["rounds_cpu_seconds"] = [r["cpu_seconds"] for r in each]
+        results.setdefault("floor" if key in FLOORS else "runs", {})[key] = run
     r = results["runs"]
     results["ratios"] = {}
     for mine, theirs in (("mtqa", "opusfilter"), ("mtqa-server", "opusfilter"), ("mtqa-1", "opusfilter-1"),
@@ -381,7 +402,8 @@ def markdown(results: dict) -> str:
         "| run | segments | seconds | segments/s | CPU seconds | segments per CPU second | peak RSS (MB) | peak PSS (MB) | load before / after | output |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    rows = [(RUNS.get(key, key) + (f" (commit {r['commit']})" if "commit" in r else ""), r) for key, r in results["runs"].items()]
+    rows = [(RUNS.get(key, key) + (f" (commit {r['commit']})" if "commit" in r else "") + rounds(r), r)
+            for key, r in results["runs"].items()]
     for label, r in rows:
         if "findings" in r:
             output = f"{r['findings']} findings with spans, {r['edits']} edits (logged, reversible)"
@@ -412,6 +434,7 @@ def markdown(results: dict) -> str:
         if "prefect_server_memory" in run:
             m = run["prefect_server_memory"]
             lines += ["", f"The running Prefect server itself (not counted above): {m['rss_mb']} MB RSS, {m['pss_mb']} MB PSS after the run."]
+    lines += floor_markdown(results)
     lines += [
         "",
         "What each does: OpusFilter normalises white space and gives each pair a keep/drop decision (or a",
@@ -423,6 +446,38 @@ def markdown(results: dict) -> str:
         "its span, rule id, category, severity and suggestion.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def rounds(run: dict) -> str:
+    """', median of 3 rounds: 21.0, 22.4, 25.1 s' for a repeated run; nothing for a single one."""
+    each = run.get("rounds_seconds")
+    return f", median of {len(each)} rounds: {', '.join(f'{x:.1f}' for x in sorted(each))} s" if each else ""
+
+
+def floor_markdown(results: dict) -> list[str]:
+    """The floor runs beside OpusFilter's: the time a 2x faster run would have in all, and how much
+    of it, and of OpusFilter's memory, Prefect takes before a line is read."""
+    floor, opus = results.get("floor"), results["runs"].get("opusfilter")
+    if not floor or not opus:
+        return []
+    budget = opus["seconds"] / 2
+    lines = ["", "## The floor: what Prefect alone costs (benchmarks/prefect_floor.py)", "",
+             f"A flow whose tasks return at once, one task per shard of the run above, imports Prefect and nothing of mtqa. "
+             f"At 2x OpusFilter's throughput (2 jobs: {opus['seconds']:.1f} s, {opus['peak_pss_mb']} MB PSS) the whole "
+             f"run would take {budget:.1f} s.", "",
+             "| run | tasks | seconds | share of the 2x budget | CPU seconds | peak RSS (MB) | peak PSS (MB) | PSS against OpusFilter's | load before / after |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for key, r in floor.items():
+        lines.append(f"| {FLOORS[key]}{rounds(r)} | {r['tasks']} | {r['seconds']:.1f} | {r['seconds'] / budget:.0%} | {r['cpu_seconds']} "
+                     f"| {r['peak_rss_mb']} | {r['peak_pss_mb']} | {r['peak_pss_mb'] / opus['peak_pss_mb']:.2f}x "
+                     f"| {r['load_before'][0]} / {r['load_after'][0]} |")
+    for key, r in floor.items():
+        lines += ["", f"{FLOORS[key]}: peak PSS by process: "
+                  + ", ".join(f"{role} {mb} MB" for role, mb in r["peak_pss_mb_by_process"][:4]) + "."]
+        if "prefect_server_memory" in r:
+            m = r["prefect_server_memory"]
+            lines += ["", f"The running Prefect server itself (not counted): {m['rss_mb']} MB RSS, {m['pss_mb']} MB PSS."]
+    return lines
 
 
 if __name__ == "__main__":
