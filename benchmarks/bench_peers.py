@@ -34,8 +34,9 @@ a Prefect flow of one no-op task per shard, in the three ways above: what Prefec
 compared with the time a run at 2x OpusFilter's throughput would have in all.
 
 `--repeat N` runs every asked run N times, round after round, and keeps each one's median round
-(by wall time) with the wall and CPU seconds of every round: wall times on this shared machine
-vary by 10-20% from one minute to the next.
+(by wall time; the lower middle one for an even N) with the wall and CPU seconds of every round:
+wall times on this shared machine vary by 10-20% from one minute to the next. Each run's median
+is chosen on its own, so two runs' medians may come from different rounds.
 
 Results: benchmarks/results/peers.{json,md}; runs not asked for keep their earlier figures.
 """
@@ -320,7 +321,7 @@ RUNS = {
     "opusfilter-blas-threads": "OpusFilter filter step, 2 jobs, OpenBLAS's default threads",
 }
 FLOORS = {  # benchmarks/prefect_floor.py: a Prefect flow that does nothing, one task per shard of the real run
-    "prefect-floor": "a Prefect flow of no-op tasks, as mtqa clean runs it (temporary server, process pool, 2 workers)",
+    "prefect-floor": "a Prefect flow of no-op tasks, as mtqa clean runs it (temporary server, process pool, a worker per core)",
     "prefect-floor-threads": "the same on the thread runner (Prefect starts its temporary server itself)",
     "prefect-floor-server": "the same process-pool flow reporting to a running Prefect server (its memory not counted)",
 }
@@ -358,7 +359,7 @@ def main() -> None:
             done[key].append(run)
             print(key, f"round {round_ + 1}", run, flush=True)
     for key, each in done.items():
-        run = sorted(each, key=lambda r: r["seconds"])[len(each) // 2]  # the median run by wall time, as it was measured
+        run = sorted(each, key=lambda r: r["seconds"])[(len(each) - 1) // 2]  # the median round by wall time (the lower of two)
         if len(each) > 1:
             run["rounds_seconds"] = [r["seconds"] for r in each]
             run["rounds_cpu_seconds"] = [r["cpu_seconds"] for r in each]

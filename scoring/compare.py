@@ -44,7 +44,8 @@ def reference_streams(references: Sequence[Sequence[str]]) -> list[list[str | No
 
 def corpus_scores(hypotheses: Sequence[str], references: Sequence[Sequence[str]], lang: str | None,
                   metrics: dict[str, Metric] | None = None) -> dict[str, Any]:
-    """Corpus-level scores of one system, each with its signature (with `metrics`, those objects)."""
+    """Corpus-level scores of one system, each with its signature: by the metrics for `lang`, or
+    by `metrics` when given (the objects a comparison shares)."""
     _check_lengths(hypotheses, references)
     streams = reference_streams(references)
     out = {}

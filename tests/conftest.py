@@ -24,18 +24,30 @@ MTQA = str(Path(sys.executable).with_name("mtqa"))
 _COMMANDS_SERVER = ExitStack()
 atexit.register(_COMMANDS_SERVER.close)  # before the home is removed: atexit runs last-registered first
 _commands_api: str | None = None
+_commands_failure: str | None = None
 
 
 def commands_env() -> dict[str, str]:
     """The environment for the `mtqa` commands a test runs: they all report to one Prefect server,
     started on first use (a few seconds, once), instead of each starting Prefect's temporary one
-    (~5 s a command). The default path, no server configured, keeps its own tests: those run
-    their commands with `os.environ` as it is."""
-    global _commands_api
+    (5-10 s a command). The default path, no server configured, keeps its own tests: those run
+    their commands with `os.environ` as it is. If the server does not come up, every test that
+    needs it fails at once, pointing to its log."""
+    global _commands_api, _commands_failure
+    if _commands_failure:
+        pytest.fail(_commands_failure)
     if _commands_api is None:
         from tests.prefect_server import prefect_server
 
-        _commands_api, _ = _COMMANDS_SERVER.enter_context(prefect_server(Path(_PREFECT_HOME) / "server", "--no-services"))
+        home = Path(_PREFECT_HOME) / "server"
+        home.mkdir(exist_ok=True)
+        log = _COMMANDS_SERVER.enter_context(open(home / "server.log", "w", encoding="utf-8"))
+        try:
+            _commands_api, _ = _COMMANDS_SERVER.enter_context(prefect_server(home, "--no-services", log=log))
+        except AssertionError as exc:
+            log.flush()
+            _commands_failure = f"{exc}; its log:\n{(home / 'server.log').read_text(encoding='utf-8')[-2000:]}"
+            pytest.fail(_commands_failure)
     return {**os.environ, "PREFECT_API_URL": _commands_api}
 
 

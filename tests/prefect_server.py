@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 PREFECT = str(Path(sys.executable).with_name("prefect"))
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def free_port() -> int:
@@ -45,12 +47,20 @@ def prefect_server(home: Path, *options: str, log: IO | None = None) -> Iterator
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
     env.pop("PREFECT_API_URL", None)
     server = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui", *options],
-                              env=env, start_new_session=True, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                              env=env, start_new_session=True, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                              preexec_fn=_ends_with_parent)
     try:
         wait_healthy(api, 120)
         yield api, server
     finally:
         stop_group(server)
+
+
+def _ends_with_parent() -> None:
+    """In the child: SIGTERM when the process that started the server dies, however it dies (a
+    killed test run or benchmark would otherwise leave the server running, port and memory held)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def stop_group(proc: subprocess.Popen) -> None:

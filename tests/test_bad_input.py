@@ -31,7 +31,7 @@ from corpora.readers import TRANSLATION_FORMATS, CorpusError, detect_format
 from corpora.writeback import write_back
 from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 from mtqa.records import Edit
-from tests.conftest import MTQA, SAMPLES, commands_env
+from tests.conftest import MTQA, SAMPLES
 
 BUDGET = 30.0  # seconds a kind may take through all three stages (most take well under one)
 # A lighter configuration than the default (no language-pair packs), so 40 kinds stay quick; every
@@ -658,7 +658,11 @@ def test_at_least_thirty_kinds():
 # --- through the command, for the messages a user sees ------------------------------------------
 
 def mtqa_clean(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([MTQA, "clean", *args], capture_output=True, text=True, timeout=240, env=commands_env())
+    """With no server configured, as a user's first command runs: what Prefect's temporary server
+    prints is part of what the user sees. It gets 120 s to start (Prefect's default of 20 s can be
+    too little on a loaded machine)."""
+    env = {**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+    return subprocess.run([MTQA, "clean", *args], capture_output=True, text=True, timeout=240, env=env)
 
 
 def test_cli_refuses_a_rule_pack_that_would_run_code(tmp_path):
