@@ -463,7 +463,7 @@ def floor_markdown(results: dict) -> list[str]:
         return []
     budget = opus["seconds"] / 2
     lines = ["", "## The floor: what Prefect alone costs (benchmarks/prefect_floor.py)", "",
-             f"A flow whose tasks return at once, one task per shard of the run above, imports Prefect and nothing of mtqa. "
+             f"A flow whose tasks return at once, one task per shard of the run above, imports Prefect and, of mtqa, only its Prefect defaults. "
              f"At 2x OpusFilter's throughput (2 jobs: {opus['seconds']:.1f} s, {opus['peak_pss_mb']} MB PSS) the whole "
              f"run would take {budget:.1f} s.", "",
              "| run | tasks | seconds | share of the 2x budget | CPU seconds | peak RSS (MB) | peak PSS (MB) | PSS against OpusFilter's | load before / after |",

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/prefect_floor.py [processes|threads] [TASKS]
 
-It imports Prefect and nothing of mtqa, starts Prefect's temporary API server once in the parent
+It imports Prefect and, of mtqa, only its Prefect defaults (flows/prefect_env.py), starts Prefect's temporary API server once in the parent
 for the process pool (as `flows/cleanup.py:api_for_workers` does; with threads Prefect starts it
 itself), turns heartbeats off (as `mtqa clean` does) and submits TASKS tasks that return their
 argument, one per shard of the real run (26 for the 25,976 segments of bench_peers.py), to a task
@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
-# mtqa's quiet, offline defaults (flows/prefect_env.py), repeated here so that nothing of mtqa is imported
-for key, value in {"PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-                   "DO_NOT_TRACK": "1", "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore"}.items():
-    os.environ.setdefault(key, value)
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import flows.prefect_env  # noqa: E402, F401  (mtqa's quiet, offline Prefect defaults; it imports only os)
 from prefect import flow, task  # noqa: E402
 from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings  # noqa: E402
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # noqa: E402
