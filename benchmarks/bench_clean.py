@@ -62,11 +62,11 @@ def plain_loop(corpus: str) -> None:
     language, else langdetect), in a bare loop (run in a child)."""
     import ftfy
 
-    from cleaners import langid
-    from cleaners.config import CleanConfig
-    from cleaners.normalise import FTFY_CONFIG
-    from cleaners.rulepack import primary_subtag
-    from cleaners.segment import sentence_spans
+    from mtqa.cleaners import langid
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.cleaners.normalise import FTFY_CONFIG
+    from mtqa.cleaners.rulepack import primary_subtag
+    from mtqa.cleaners.segment import sentence_spans
 
     cfg = CleanConfig()
     docs = []

@@ -66,8 +66,8 @@ def build(path: Path, copies: int) -> int:
 
 def read_stage(corpus: str, work: str, sentences: bool) -> None:
     """The child process of part 1: the read stage alone, its figures as one JSON line."""
-    from cleaners.config import CleanConfig
-    from flows.shards import ReadStats, read_into_shards
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.flows.shards import ReadStats, read_into_shards
 
     config = CleanConfig(drop_duplicates=True, duplicate_sentence_min_chars=20 if sentences else None)
     stats, start = ReadStats(), time.perf_counter()

@@ -113,9 +113,9 @@ _CONFIG = None
 def _init_worker() -> None:
     """Import mtqa once per worker and build the configuration: every detector on."""
     global _CONFIG, clean_document, Document
-    from cleaners.config import CleanConfig
-    from cleaners.detectors import default_off
-    from cleaners.pipeline import clean_document
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.cleaners.detectors import default_off
+    from mtqa.cleaners.pipeline import clean_document
     from mtqa.records import Document
 
     _CONFIG = CleanConfig(enable_rules=tuple(sorted(default_off())))
@@ -123,9 +123,9 @@ def _init_worker() -> None:
 
 def _describe_config() -> dict:
     """The rule packs a worker runs and the pattern rules they hold (for the report)."""
-    from cleaners.pipeline import rules_for
+    from mtqa.cleaners.pipeline import rules_for
 
-    from cleaners.detectors import default_off
+    from mtqa.cleaners.detectors import default_off
 
     return {
         "rule_packs": [Path(p).name for p in _CONFIG.rule_packs],
@@ -148,7 +148,7 @@ def _detect_chunk(chunk: list[tuple]) -> list[tuple[list[tuple], list[str], dict
 def add_corpus_findings(records: list[dict], results: list) -> list[tuple[list[tuple], list[str]]]:
     """Each document's findings plus those of the corpus step, the records of each system (or set
     of references) taken as one corpus (two passes each, as flows/shards.py's merge does)."""
-    from cleaners.detectors.acronyms import CorpusAcronyms
+    from mtqa.cleaners.detectors.acronyms import CorpusAcronyms
 
     out = [(list(findings), timeouts) for findings, timeouts, _ in results]
     corpora = defaultdict(list)

@@ -28,7 +28,7 @@ import sacrebleu
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import bio_mqm_records
 
-from revision.learn import Pair, candidate_rule, learn
+from mtqa.revision.learn import Pair, candidate_rule, learn
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -64,7 +64,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import bio_mqm_records  # noqa: E402
-from flows.cleanup import DEFAULT_SHARD_SIZE  # noqa: E402
+from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE  # noqa: E402
 from tests.prefect_server import prefect_server  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "work" / "peers"

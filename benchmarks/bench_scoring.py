@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from sacrebleu.metrics.base import Metric  # noqa: E402
 
-from scoring.compare import compare  # noqa: E402
-from scoring.metrics import StatisticsOnce  # noqa: E402
+from mtqa.scoring.compare import compare  # noqa: E402
+from mtqa.scoring.metrics import StatisticsOnce  # noqa: E402
 
 SAMPLE = ROOT / "corpora" / "samples" / "bio-mqm-sample.jsonl"
 RESULTS = ROOT / "benchmarks" / "results"

@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.langid_speed import texts  # noqa: E402
-from cleaners import langid  # noqa: E402
-from cleaners.config import CleanConfig  # noqa: E402
+from mtqa.cleaners import langid  # noqa: E402
+from mtqa.cleaners.config import CleanConfig  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SWEEP = (0.3, 0.5, 0.7, 0.9, 0.95)

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import bio_mqm_records  # noqa: E402
-from cleaners import langid  # noqa: E402
+from mtqa.cleaners import langid  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import flows.prefect_env  # noqa: E402, F401  (mtqa's quiet, offline Prefect defaults; it imports only os)
+import mtqa.flows.prefect_env  # noqa: E402, F401  (mtqa's quiet, offline Prefect defaults; it imports only os)
 from prefect import flow, task  # noqa: E402
 from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings  # noqa: E402
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner  # noqa: E402

@@ -23,8 +23,8 @@ from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
-from cleaners import langid, pipeline
-from cleaners.config import CleanConfig
+from mtqa.cleaners import langid, pipeline
+from mtqa.cleaners.config import CleanConfig
 from mtqa.records import Document
 
 CORPUS = Path(__file__).resolve().parent / "work" / "peers" / "into-en.jsonl"
@@ -59,7 +59,7 @@ def main() -> None:
 def stages(docs: list[Document], config: CleanConfig) -> None:
     """CPU seconds per stage of `clean_document` over `docs`, each stage timed where the pipeline
     calls it (a detector's findings are collected inside its clock)."""
-    from cleaners import detectors
+    from mtqa.cleaners import detectors
 
     spent: Counter = Counter()
 

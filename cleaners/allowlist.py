@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from cleaners.datafiles import parse_yaml, read_data_file
+from mtqa.cleaners.datafiles import parse_yaml, read_data_file
 from mtqa.records import Finding
 
 if TYPE_CHECKING:
-    from cleaners.edits import EditLog
+    from mtqa.cleaners.edits import EditLog
 
 _FIELDS = ("rule", "doc", "text", "reason")
 

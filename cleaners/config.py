@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from cleaners.rulepack import DEFAULT_MATCH_TIMEOUT, RULES_DIR
+from mtqa.cleaners.rulepack import DEFAULT_MATCH_TIMEOUT, RULES_DIR
 
 # normalise.yaml first (debris and spacing), then every other pack in cleaners/rules/, by name.
 DEFAULT_PACKS = (str(RULES_DIR / "normalise.yaml"),) + tuple(

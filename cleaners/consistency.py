@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import regex
 from rapidfuzz.distance import DamerauLevenshtein
 
-from cleaners.detectors.spelling import known_word
+from mtqa.cleaners.detectors.spelling import known_word
 
 _NAME = regex.compile(r"(?<![\p{L}\d_-])\p{Lu}\p{Ll}[\p{L}\p{M}]{2,}(?![\p{L}\d_-])")
 MIN_DOCUMENTS = 3  # a group is reported only when its variants appear in this many documents together

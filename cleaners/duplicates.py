@@ -24,8 +24,8 @@ from typing import Protocol
 
 import regex
 
-from cleaners.rulepack import primary_subtag
-from cleaners.segment import sentence_spans
+from mtqa.cleaners.rulepack import primary_subtag
+from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import Document, Finding
 
 DOCUMENT, NEAR_DOCUMENT = "duplicate.document", "duplicate.near_document"

@@ -31,8 +31,8 @@ from typing import NamedTuple
 
 import yaml
 
-from cleaners.datafiles import read_data_file
-from cleaners.rulepack import primary_subtag
+from mtqa.cleaners.datafiles import read_data_file
+from mtqa.cleaners.rulepack import primary_subtag
 
 
 class GlossaryError(ValueError):

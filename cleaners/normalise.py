@@ -19,9 +19,9 @@ from collections.abc import Iterable
 import ftfy
 import regex
 
-from cleaners.allowlist import Silencer
-from cleaners.edits import EditLog
-from cleaners.rulepack import PatternRule
+from mtqa.cleaners.allowlist import Silencer
+from mtqa.cleaners.edits import EditLog
+from mtqa.cleaners.rulepack import PatternRule
 from mtqa.records import Finding
 
 FTFY_CONFIG = ftfy.TextFixerConfig(

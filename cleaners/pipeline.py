@@ -11,19 +11,19 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from cleaners import langid
-from cleaners.allowlist import Entry, Silencer, allow_list
-from cleaners.config import CleanConfig
-from cleaners.consistency import name_candidates
-from cleaners.detectors import DocView, active_rules, run_detectors, trimmed_span
-from cleaners.detectors.acronyms import RULE as ACRONYM_RULE
-from cleaners.detectors.acronyms import copies as acronym_copies
-from cleaners.detectors.acronyms import evidence as acronym_evidence
-from cleaners.edits import EditLog
-from cleaners.glossary import load_glossary
-from cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode
-from cleaners.rulepack import PatternRule, load_pack, primary_subtag
-from cleaners.segment import sentence_spans
+from mtqa.cleaners import langid
+from mtqa.cleaners.allowlist import Entry, Silencer, allow_list
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.consistency import name_candidates
+from mtqa.cleaners.detectors import DocView, active_rules, run_detectors, trimmed_span
+from mtqa.cleaners.detectors.acronyms import RULE as ACRONYM_RULE
+from mtqa.cleaners.detectors.acronyms import copies as acronym_copies
+from mtqa.cleaners.detectors.acronyms import evidence as acronym_evidence
+from mtqa.cleaners.edits import EditLog
+from mtqa.cleaners.glossary import load_glossary
+from mtqa.cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode
+from mtqa.cleaners.rulepack import PatternRule, load_pack, primary_subtag
+from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import Document, Edit, Finding
 
 

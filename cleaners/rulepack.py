@@ -26,7 +26,7 @@ from pathlib import Path
 
 import regex
 
-from cleaners.datafiles import parse_yaml, read_data_file
+from mtqa.cleaners.datafiles import parse_yaml, read_data_file
 from mtqa.records import CATEGORIES, FIX_MODES, SEVERITIES
 
 RULES_DIR = Path(__file__).parent / "rules"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from corpora.inline import flatten
-from corpora.readers import CorpusError, RawRecord, Rejected
+from mtqa.corpora.inline import flatten
+from mtqa.corpora.readers import CorpusError, RawRecord, Rejected
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLIFF1_NS = "urn:oasis:names:tc:xliff:document:1."  # 1.0, 1.1 and 1.2 differ only in the last digit

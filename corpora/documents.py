@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpora.readers import RawRecord, Rejected
-from corpora.seen import FirstSeen
+from mtqa.corpora.readers import RawRecord, Rejected
+from mtqa.corpora.seen import FirstSeen
 from mtqa.records import Document
 
 _OPTIONAL_TEXT = ("lang", "source", "source_lang")

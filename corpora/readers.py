@@ -88,7 +88,7 @@ def read_corpus(path: str | Path, fmt: str | None = None, lang: str | None = Non
     if fmt not in FORMATS:
         raise CorpusError(f"{path}: unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in TRANSLATION_FORMATS:  # lxml is loaded only for these formats
-        from corpora.bilingual import read_translation_file
+        from mtqa.corpora.bilingual import read_translation_file
 
         return read_translation_file(path, fmt, lang)
     readers = {"jsonl": read_jsonl, "tsv": read_tsv, "txt": read_txt, "folder": read_folder}

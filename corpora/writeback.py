@@ -17,10 +17,10 @@ from typing import Any
 
 from lxml import etree
 
-from corpora.bilingual import MTQA, Segment, TranslationFile, load, segments
-from corpora.inline import flatten, rewrite
-from corpora.readers import CorpusError
-from corpora.writers import atomic_writer, read_jsonl
+from mtqa.corpora.bilingual import MTQA, Segment, TranslationFile, load, segments
+from mtqa.corpora.inline import flatten, rewrite
+from mtqa.corpora.readers import CorpusError
+from mtqa.corpora.writers import atomic_writer, read_jsonl
 from mtqa.records import Edit
 
 PRIORITY = {"critical": "1", "major": "3", "minor": "5"}  # XLIFF note priority: 1 is the highest

@@ -15,21 +15,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; before prefect)
+import mtqa.flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; before prefect)
 from prefect import flow, task
 from prefect.tasks import exponential_backoff
 from prefect.futures import as_completed
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from cleaners.config import CleanConfig
-from cleaners.signature import cache_fingerprint, run_signature
-from corpora.cache import build_cache
-from corpora.readers import TRANSLATION_FORMATS, detect_format
-from corpora.writeback import write_back
-from corpora.writers import write_json
-from flows.progress import progress_bar
-from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.signature import cache_fingerprint, run_signature
+from mtqa.corpora.cache import build_cache
+from mtqa.corpora.readers import TRANSLATION_FORMATS, detect_format
+from mtqa.corpora.writeback import write_back
+from mtqa.corpora.writers import write_json
+from mtqa.flows.progress import progress_bar
+from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 
 DEFAULT_SHARD_SIZE = 1000
 RUNNERS = ("auto", "threads", "processes", "dask")

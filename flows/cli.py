@@ -19,13 +19,13 @@ from pathlib import Path
 
 import click
 
-from cleaners.allowlist import AllowListError, beside, load_file
-from cleaners.config import DEFAULT_PACKS, CleanConfig
-from cleaners.detectors import active_rules, default_off
-from cleaners.glossary import GlossaryError, load_glossary
-from cleaners.rulepack import RulePackError, load_pack
-from corpora.bilingual import identify as identify_translation_file
-from corpora.readers import FORMATS, TRANSLATION_FORMATS, CorpusError, detect_format
+from mtqa.cleaners.allowlist import AllowListError, beside, load_file
+from mtqa.cleaners.config import DEFAULT_PACKS, CleanConfig
+from mtqa.cleaners.detectors import active_rules, default_off
+from mtqa.cleaners.glossary import GlossaryError, load_glossary
+from mtqa.cleaners.rulepack import RulePackError, load_pack
+from mtqa.corpora.bilingual import identify as identify_translation_file
+from mtqa.corpora.readers import FORMATS, TRANSLATION_FORMATS, CorpusError, detect_format
 
 _DEFAULTS = CleanConfig()
 
@@ -146,7 +146,7 @@ def _rule_ids(patterns: tuple[str, ...], known: set[str], option: str) -> tuple[
 @contextmanager
 def _prefect_run(runner: str, dask_address: str | None = None):
     """Prefect loads only here, after the arguments are checked; heartbeats off, errors as one line."""
-    from flows.cleanup import api_for_workers
+    from mtqa.flows.cleanup import api_for_workers
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     _exit_cleanly_on_sigterm()
@@ -167,7 +167,7 @@ def _input_errors_untold(record: logging.LogRecord) -> bool:
 
 
 def _runner(opts: dict) -> str:
-    from flows.cleanup import resolve_runner  # imports Prefect: only once the arguments are checked
+    from mtqa.flows.cleanup import resolve_runner  # imports Prefect: only once the arguments are checked
 
     return resolve_runner(opts["runner"], opts["input_path"])
 
@@ -191,7 +191,7 @@ def clean(**opts) -> None:
     started = time.perf_counter()
     opts["runner"] = _runner(opts)
     with _prefect_run(opts["runner"], opts["dask_address"]):
-        from flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner
+        from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner
 
         flow = cleanup_flow.with_options(task_runner=make_task_runner(opts["runner"], opts["workers"], opts["dask_address"]))
         summary = flow(opts["input_path"], opts["out_dir"], config, opts["input_format"],
@@ -212,14 +212,14 @@ def run(history_path, no_history, **opts) -> None:
     summary.json and the report into report.html, and publishes the summary as Prefect artifacts.
     """
     config = _config(opts)
-    from reports.history import default_path
+    from mtqa.reports.history import default_path
 
     history_file = None if no_history else (history_path or str(default_path()))
     started = time.perf_counter()
     opts["runner"] = _runner(opts)
     with _prefect_run(opts["runner"], opts["dask_address"]):
-        from flows.cleanup import DEFAULT_SHARD_SIZE
-        from flows.run import run_flow
+        from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE
+        from mtqa.flows.run import run_flow
 
         summary = run_flow(opts["input_path"], opts["out_dir"], config, opts["input_format"],
                            opts["shard_size"] or DEFAULT_SHARD_SIZE, opts["runner"], opts["workers"], opts["dask_address"], history_file,
@@ -252,10 +252,10 @@ def serve(cron, interval, name, history_path, no_history, **opts) -> None:
     if not PREFECT_API_URL.value():
         raise FatalError("schedules need a Prefect server: run `prefect server start` and set "
                          "PREFECT_API_URL=http://127.0.0.1:4200/api")
-    from reports.history import default_path
+    from mtqa.reports.history import default_path
 
-    from flows.cleanup import DEFAULT_SHARD_SIZE
-    from flows.run import run_flow
+    from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE
+    from mtqa.flows.run import run_flow
 
     parameters = {
         "input_path": os.path.abspath(opts["input_path"]), "out_dir": os.path.abspath(opts["out_dir"]),
@@ -282,8 +282,8 @@ def score(target: Path, lang: str | None, out_file: Path | None) -> None:
     TARGET is a run folder (its cleaned.jsonl) or any JSONL whose records have `text`, `original`
     and `references`. Records without references are counted and skipped.
     """
-    from corpora.writers import write_json
-    from scoring.run import score_cleaned
+    from mtqa.corpora.writers import write_json
+    from mtqa.scoring.run import score_cleaned
 
     cleaned = target / "cleaned.jsonl" if target.is_dir() else target
     if not cleaned.is_file():
@@ -301,7 +301,7 @@ def score(target: Path, lang: str | None, out_file: Path | None) -> None:
 
 
 def _score_lines(scores: dict) -> str:
-    from reports.markdown import pvalue, score_rows
+    from mtqa.reports.markdown import pvalue, score_rows
 
     rows = score_rows(scores)
     head = f"{scores['scored']} of {scores['records']} records scored ({scores['skipped_no_references']} without references skipped)."
@@ -398,7 +398,7 @@ def _rule_lines(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-import flows.cli_revision  # noqa: E402,F401  (registers review, apply, revert and learn on `main`)
+import mtqa.flows.cli_revision  # noqa: E402,F401  (registers review, apply, revert and learn on `main`)
 
 if __name__ == "__main__":
     main()

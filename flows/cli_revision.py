@@ -10,16 +10,16 @@ from pathlib import Path
 
 import click
 
-from cleaners.allowlist import AllowListError, add_entry, beside
-from cleaners.rulepack import RulePackError
-from corpora.readers import CorpusError, RawRecord, read_corpus
-from corpora.writers import atomic_writer, read_jsonl
-from flows.cli import FatalError, main
-from revision.apply import REVISED, REVISED_EDITS, apply_decisions, revert_run
-from revision.decisions import LOG_NAME, export_csv, read_csv, recorded, reviewable
-from revision.learn import Pair, candidates_yaml, learn
-from revision.rules import add_rule
-from revision.session import remembered_rule, run_session
+from mtqa.cleaners.allowlist import AllowListError, add_entry, beside
+from mtqa.cleaners.rulepack import RulePackError
+from mtqa.corpora.readers import CorpusError, RawRecord, read_corpus
+from mtqa.corpora.writers import atomic_writer, read_jsonl
+from mtqa.flows.cli import FatalError, main
+from mtqa.revision.apply import REVISED, REVISED_EDITS, apply_decisions, revert_run
+from mtqa.revision.decisions import LOG_NAME, export_csv, read_csv, recorded, reviewable
+from mtqa.revision.learn import Pair, candidates_yaml, learn
+from mtqa.revision.rules import add_rule
+from mtqa.revision.session import remembered_rule, run_session
 
 RUN_DIR = click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 PACK = click.option("--remember-to", "pack", type=click.Path(dir_okay=False, path_type=Path), default=Path("my-rules.yaml"),

@@ -10,17 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; before prefect)
+import mtqa.flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; before prefect)
 from prefect import flow, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
-from cleaners.config import CleanConfig
-from corpora.writers import write_json
-from flows.cleanup import DEFAULT_SHARD_SIZE, as_config, cleanup_flow, make_task_runner, resolve_runner
-from reports import history
-from reports.html import write_report
-from reports.markdown import score_rows, summary_markdown
-from scoring.run import score_cleaned
+from mtqa.cleaners.config import CleanConfig
+from mtqa.corpora.writers import write_json
+from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, as_config, cleanup_flow, make_task_runner, resolve_runner
+from mtqa.reports import history
+from mtqa.reports.html import write_report
+from mtqa.reports.markdown import score_rows, summary_markdown
+from mtqa.scoring.run import score_cleaned
 
 score_task = task(score_cleaned, name="score")
 report_task = task(write_report, name="report")

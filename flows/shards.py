@@ -24,21 +24,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaners.allowlist import AllowList, Entry, allow_list
-from cleaners.config import CleanConfig
-from cleaners.consistency import count_documents, variant_groups
-from cleaners.detectors.acronyms import CorpusAcronyms
-from cleaners.duplicates import RULES as DUPLICATE_RULES
-from cleaners.duplicates import DuplicateFinder
-from cleaners.pipeline import clean_document
-from corpora.cache import DocCache, document_key
-from corpora.documents import IdIndex, to_document
-from corpora.readers import RawRecord, Rejected, read_corpus
-from corpora.seen import FirstSeen
-from corpora.writers import atomic_writer, concatenate, dumps, write_json
-from flows.summary import build_summary, count_document, count_findings, new_counts
+from mtqa.cleaners.allowlist import AllowList, Entry, allow_list
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.consistency import count_documents, variant_groups
+from mtqa.cleaners.detectors.acronyms import CorpusAcronyms
+from mtqa.cleaners.duplicates import RULES as DUPLICATE_RULES
+from mtqa.cleaners.duplicates import DuplicateFinder
+from mtqa.cleaners.pipeline import clean_document
+from mtqa.corpora.cache import DocCache, document_key
+from mtqa.corpora.documents import IdIndex, to_document
+from mtqa.corpora.readers import RawRecord, Rejected, read_corpus
+from mtqa.corpora.seen import FirstSeen
+from mtqa.corpora.writers import atomic_writer, concatenate, dumps, write_json
+from mtqa.flows.summary import build_summary, count_document, count_findings, new_counts
 from mtqa.records import Document, Finding
-from reports.markdown import rule_table_markdown
+from mtqa.reports.markdown import rule_table_markdown
 
 OUTPUTS = ("cleaned", "findings", "edits", "quarantine", "suppressed")
 CHECK_ONLY_OUTPUTS = ("proposed_edits",)  # what a dry run would have applied

@@ -18,8 +18,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
 
-from corpora.writers import atomic_writer
-from reports.markdown import pvalue, score_rows
+from mtqa.corpora.writers import atomic_writer
+from mtqa.reports.markdown import pvalue, score_rows
 
 SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
 MAX_DOCUMENTS = 200

@@ -15,10 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaners.edits import apply_edits, revert_edits
-from corpora.writers import atomic_writer, dumps, read_jsonl
+from mtqa.cleaners.edits import apply_edits, revert_edits
+from mtqa.corpora.writers import atomic_writer, dumps, read_jsonl
 from mtqa.records import Edit
-from revision.decisions import APPLYING, Decision
+from mtqa.revision.decisions import APPLYING, Decision
 
 REVISED, REVISED_EDITS = "revised.jsonl", "revised-edits.jsonl"
 

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from corpora.writers import atomic_writer, dumps, read_jsonl
+from mtqa.corpora.writers import atomic_writer, dumps, read_jsonl
 
 LOG_NAME = "review.jsonl"
 # accept: apply the suggestion; edit: apply the person's replacement; remember: accept and add a

@@ -20,7 +20,7 @@ import regex
 import yaml
 from rapidfuzz.distance import Levenshtein
 
-from revision.rules import rule_spec, slug
+from mtqa.revision.rules import rule_spec, slug
 
 # Words (with inner hyphens and apostrophes) and punctuation marks; each CJK character alone, since
 # those scripts do not separate words with spaces.

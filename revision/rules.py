@@ -16,8 +16,8 @@ from typing import Any
 import regex
 import yaml
 
-from cleaners.rulepack import RulePackError, load_pack
-from corpora.writers import atomic_writer
+from mtqa.cleaners.rulepack import RulePackError, load_pack
+from mtqa.corpora.writers import atomic_writer
 
 
 def literal_pattern(text: str) -> str:

@@ -15,10 +15,10 @@ from typing import Any
 
 import click
 
-from cleaners.segment import sentence_spans
-from corpora.writers import read_jsonl
-from revision.decisions import DecisionLog, decision_for, recorded, reviewable
-from revision.rules import add_rule, rule_spec, slug
+from mtqa.cleaners.segment import sentence_spans
+from mtqa.corpora.writers import read_jsonl
+from mtqa.revision.decisions import DecisionLog, decision_for, recorded, reviewable
+from mtqa.revision.rules import add_rule, rule_spec, slug
 
 KEYS = {
     "y": "accept the suggestion",

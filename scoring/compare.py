@@ -20,7 +20,7 @@ from sacrebleu.significance import PairedTest
 from sacrebleu.metrics import CHRF
 from sacrebleu.metrics.base import Metric
 
-from scoring.metrics import LOWER_IS_BETTER, METRICS, metrics_for
+from mtqa.scoring.metrics import LOWER_IS_BETTER, METRICS, metrics_for
 
 ALPHA = 0.05
 BOOTSTRAP_SAMPLES = 1000  # sacrebleu's defaults

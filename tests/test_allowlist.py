@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.allowlist import AllowList, AllowListError, add_entry, beside, load_file
-from cleaners.config import CleanConfig
-from cleaners.edits import apply_edits
-from cleaners.signature import cache_fingerprint, run_signature
+from mtqa.cleaners.allowlist import AllowList, AllowListError, add_entry, beside, load_file
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.edits import apply_edits
+from mtqa.cleaners.signature import cache_fingerprint, run_signature
 from mtqa.records import Edit
 from tests.conftest import MTQA, commands_env
 from tests.test_shards import load, run_plain
@@ -154,7 +154,7 @@ def test_command_line_picks_up_the_list_beside_a_rule_pack(tmp_path):
 
 def test_a_document_entry_silences_that_document_only_even_for_repeated_text(tmp_path):
     """The pipeline cleans a repeated text once; an entry naming one document must still stay in it."""
-    from cleaners.pipeline import clean_document
+    from mtqa.cleaners.pipeline import clean_document
     from mtqa.records import Document
 
     allow = tmp_path / "allow.yaml"

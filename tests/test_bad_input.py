@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.config import CleanConfig
-from cleaners.edits import apply_edits, revert_edits
-from cleaners.rulepack import RULES_DIR, RulePackError
-from cleaners.signature import run_signature
-from corpora.readers import TRANSLATION_FORMATS, CorpusError, detect_format
-from corpora.writeback import write_back
-from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.edits import apply_edits, revert_edits
+from mtqa.cleaners.rulepack import RULES_DIR, RulePackError
+from mtqa.cleaners.signature import run_signature
+from mtqa.corpora.readers import TRANSLATION_FORMATS, CorpusError, detect_format
+from mtqa.corpora.writeback import write_back
+from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 from mtqa.records import Edit
 from tests.conftest import MTQA, SAMPLES
 

@@ -3,8 +3,8 @@
 import json
 import subprocess
 
-from cleaners.config import CleanConfig
-from cleaners.edits import apply_edits
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.edits import apply_edits
 from mtqa.records import Edit
 from tests.conftest import MTQA, SAMPLES, commands_env
 from tests.test_shards import load, run_plain
@@ -67,7 +67,7 @@ def test_check_only_on_the_command_line_prints_the_table(tmp_path):
 
 
 def test_the_report_states_the_signature_and_the_rule_table(tmp_path):
-    from reports.html import render_report
+    from mtqa.reports.html import render_report
 
     allow = tmp_path / "house.allow.yaml"
     allow.write_text("- {rule: spelling.near_miss, doc: 'en-es:doc10:3:TMT_run1', reason: checked}\n", encoding="utf-8")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.edits import apply_edits
+from mtqa.cleaners.edits import apply_edits
 from mtqa.records import Edit
 from tests.conftest import MTQA, SAMPLES, commands_env
 
@@ -130,8 +130,8 @@ def test_same_signature_same_bytes_with_allow_lists_and_duplicates(tmp_path, opt
 
 
 def test_the_flow_runs_in_process(prefect_harness, tmp_path):
-    from cleaners.config import CleanConfig
-    from flows.cleanup import cleanup_flow
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.flows.cleanup import cleanup_flow
 
     summary = cleanup_flow(str(SAMPLES / "bio-mqm-sample.jsonl"), str(tmp_path / "o"), CleanConfig(), shard_size=20)
     assert summary["documents_cleaned"] == 56

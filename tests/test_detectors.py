@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cleaners.config import CleanConfig
-from cleaners.detectors import REGISTRY, _load_all, default_off
-from cleaners.pipeline import clean_document
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.detectors import REGISTRY, _load_all, default_off
+from mtqa.cleaners.pipeline import clean_document
 from mtqa.records import CATEGORIES, Document
 
 GOLDEN_DIR = Path(__file__).parent / "golden"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.config import CleanConfig
-from cleaners.duplicates import DuplicateFinder, fold
-from corpora.seen import FirstSeen
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.duplicates import DuplicateFinder, fold
+from mtqa.corpora.seen import FirstSeen
 from mtqa.records import Document
 from tests.test_shards import load, run_plain
 

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.edits import EditLog, apply_edits, revert_edits
+from mtqa.cleaners.edits import EditLog, apply_edits, revert_edits
 
 
 @st.composite

@@ -27,11 +27,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cleaners.config import CleanConfig
-from cleaners.detectors import default_off
-from cleaners.edits import apply_edits, revert_edits
-from cleaners.pipeline import clean_document
-from corpora.inline import CODE
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.detectors import default_off
+from mtqa.cleaners.edits import apply_edits, revert_edits
+from mtqa.cleaners.pipeline import clean_document
+from mtqa.corpora.inline import CODE
 from mtqa.records import Document, Edit
 from tests.test_bad_input import run_stages
 

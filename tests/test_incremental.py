@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-import flows.shards
-from cleaners.config import CleanConfig
-from cleaners.signature import cache_fingerprint, run_signature
-from corpora.cache import build_cache
-from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
+import mtqa.flows.shards
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.signature import cache_fingerprint, run_signature
+from mtqa.corpora.cache import build_cache
+from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 from tests.conftest import MTQA, SAMPLES, commands_env
 
 OUTPUTS = ("cleaned.jsonl", "findings.jsonl", "edits.jsonl", "quarantine.jsonl", "suppressed.jsonl", "summary.json")
@@ -49,7 +49,7 @@ def run_cached(corpus: Path, out: Path, calls: list, config=CleanConfig(), full=
 @pytest.fixture
 def counted(monkeypatch):
     cleaned: list[str] = []
-    real = flows.shards.clean_document
+    real = mtqa.flows.shards.clean_document
 
     def counting(doc, config):
         cleaned.append(doc.id)

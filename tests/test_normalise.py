@@ -8,11 +8,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.config import CleanConfig
-from cleaners.edits import apply_edits, revert_edits
-from cleaners.normalise import diff_changes
-from cleaners.pipeline import clean_document
-from cleaners.rulepack import RULES_DIR
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.edits import apply_edits, revert_edits
+from mtqa.cleaners.normalise import diff_changes
+from mtqa.cleaners.pipeline import clean_document
+from mtqa.cleaners.rulepack import RULES_DIR
 from mtqa.records import Document
 
 GOLDEN = yaml.safe_load((Path(__file__).parent / "golden" / "normalise.yaml").read_text(encoding="utf-8"))
@@ -107,8 +107,8 @@ def test_normalisation_is_idempotent(text, lang):
 def test_a_catastrophic_user_regex_cannot_hang_a_run(tmp_path):
     import time
 
-    from cleaners.config import CleanConfig
-    from cleaners.pipeline import clean_document
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.cleaners.pipeline import clean_document
     from mtqa.records import Document
 
     pack = tmp_path / "evil.yaml"

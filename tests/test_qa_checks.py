@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.config import CleanConfig
-from cleaners.detectors import REGISTRY, _load_all
-from cleaners.glossary import GlossaryError, load_glossary
-from cleaners.rulepack import RULES_DIR, load_pack
-from cleaners.signature import cache_fingerprint, run_signature
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.detectors import REGISTRY, _load_all
+from mtqa.cleaners.glossary import GlossaryError, load_glossary
+from mtqa.cleaners.rulepack import RULES_DIR, load_pack
+from mtqa.cleaners.signature import cache_fingerprint, run_signature
 
 ROOT = Path(__file__).resolve().parents[1]
 POFILTER_PROSE_CHECKS = (

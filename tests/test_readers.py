@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from corpora.documents import IdIndex, to_document
-from corpora.readers import CorpusError, RawRecord, Rejected, read_corpus
+from mtqa.corpora.documents import IdIndex, to_document
+from mtqa.corpora.readers import CorpusError, RawRecord, Rejected, read_corpus
 from mtqa.records import Document
 
 

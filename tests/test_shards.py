@@ -3,9 +3,9 @@
 import json
 from pathlib import Path
 
-from cleaners.config import CleanConfig
-from cleaners.signature import run_signature
-from flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.signature import run_signature
+from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 from tests.conftest import SAMPLES
 
 
@@ -44,7 +44,7 @@ def test_every_record_is_accounted_for_and_outputs_explain_themselves(tmp_path):
     assert cleaned[0]["errors"] == good[0]["errors"]  # extra fields carried through untouched
     for f in findings:
         assert by_id[f["doc_id"]]["original"][f["start"] : f["end"]] == f["text"]
-    from cleaners.edits import apply_edits
+    from mtqa.cleaners.edits import apply_edits
     from mtqa.records import Edit
 
     per_doc: dict[str, list[Edit]] = {}
@@ -67,9 +67,9 @@ def test_shard_size_does_not_change_the_output(tmp_path):
 
 
 def test_a_document_that_breaks_a_cleaner_is_quarantined(tmp_path, monkeypatch):
-    import flows.shards
+    import mtqa.flows.shards
 
-    real = flows.shards.clean_document
+    real = mtqa.flows.shards.clean_document
 
     def flaky(doc, config):
         if doc.id == "boom":

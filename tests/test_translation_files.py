@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from cleaners.config import CleanConfig
-from cleaners.edits import EditLog, apply_edits
-from cleaners.pipeline import clean_document
-from corpora.bilingual import load, read_translation_file, segments
-from corpora.inline import CODE, flatten, rewrite
-from corpora.readers import CorpusError, RawRecord, Rejected, read_corpus
-from corpora.writeback import serialize, write_back
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.edits import EditLog, apply_edits
+from mtqa.cleaners.pipeline import clean_document
+from mtqa.corpora.bilingual import load, read_translation_file, segments
+from mtqa.corpora.inline import CODE, flatten, rewrite
+from mtqa.corpora.readers import CorpusError, RawRecord, Rejected, read_corpus
+from mtqa.corpora.writeback import serialize, write_back
 from mtqa.records import Document, Edit
 from tests.conftest import MTQA, commands_env
 from tests.translation_files import (
@@ -286,7 +286,7 @@ def test_round_trip_property_read_then_write_without_changes_is_equivalent(tmp_p
 
 
 def cleaned_file(prefect_harness, path, out, **config):
-    from flows.cleanup import cleanup_flow
+    from mtqa.flows.cleanup import cleanup_flow
 
     summary = cleanup_flow(str(path), str(out), CleanConfig(**config), shard_size=2)
     assert summary["records_read"] == summary["documents_cleaned"] + summary["records_quarantined"]

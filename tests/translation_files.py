@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpora.bilingual import read_translation_file
-from corpora.readers import RawRecord
-from corpora.writers import dumps
+from mtqa.corpora.bilingual import read_translation_file
+from mtqa.corpora.readers import RawRecord
+from mtqa.corpora.writers import dumps
 
 # An XLIFF 1.2 file as Okapi Rainbow extracts an HTML page: codes as <g>/<x/>/<bpt>/<ept>, a
 # segmented target with <mrk mtype="seg">, Okapi's own attributes, a group, alt-trans, a unit

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from cleaners.edits import EditLog
-from cleaners.glossary import Glossary
-from cleaners.segment import sentence_spans
+from mtqa.cleaners.edits import EditLog
+from mtqa.cleaners.glossary import Glossary
+from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import CATEGORIES, SEVERITIES, Document, Finding
 
 Hit = tuple[int, int, str, "str | None"]
@@ -116,4 +116,4 @@ def active_rules(enable: tuple[str, ...] = (), disable: tuple[str, ...] = ()) ->
 
 
 def _load_all() -> None:
-    from cleaners.detectors import acronyms, carried, qa, source, spacing, spelling, structure, terms  # noqa: F401  (registration on import)
+    from mtqa.cleaners.detectors import acronyms, carried, qa, source, spacing, spelling, structure, terms  # noqa: F401  (registration on import)

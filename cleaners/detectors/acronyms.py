@@ -27,8 +27,8 @@ from pathlib import Path
 import regex
 import yaml
 
-from cleaners.detectors import DocView, Hit, detector
-from cleaners.detectors.source import is_translation
+from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors.source import is_translation
 from mtqa.records import Finding
 
 # Two or more capitals, maybe digits and one inner hyphen ("PG-SGA"). A word in capitals (a

@@ -14,9 +14,9 @@ from itertools import zip_longest
 
 import regex
 
-from cleaners.detectors import DocView, Hit, detector
-from cleaners.detectors.qa import data, upper_share
-from cleaners.detectors.structure import cased
+from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors.qa import data, upper_share
+from mtqa.cleaners.detectors.structure import cased
 from mtqa.records import INLINE_CODE
 
 URL = regex.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'«»“”‘’]+(?<![.,;:!?)\]])")

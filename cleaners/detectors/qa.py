@@ -16,8 +16,8 @@ from pathlib import Path
 import regex
 import yaml
 
-from cleaners.detectors import DocView, Hit, detector
-from cleaners.detectors.structure import LIST_MARKER, cased, mixed_case
+from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors.structure import LIST_MARKER, cased, mixed_case
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "qa.yaml"
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*")

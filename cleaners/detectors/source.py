@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import regex
 
-from cleaners.detectors import DocView, Hit, detector
-from cleaners.detectors.spelling import known_word
+from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors.spelling import known_word
 
 # Not glued to a letter before it, nor after a letter and a hyphen: "COVID-19", "IL-18", "Cry2" are
 # names, not quantities. A unit glued after it is the number's ("2.8cm", "12y"), and so is a range

@@ -15,9 +15,9 @@ from functools import lru_cache
 
 import regex
 
-from cleaners.detectors import DocView, Hit, detector
-from cleaners.detectors.carried import EMAIL, URL
-from cleaners.detectors.qa import data, fold, local_mark
+from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors.carried import EMAIL, URL
+from mtqa.cleaners.detectors.qa import data, fold, local_mark
 
 
 @dataclass(frozen=True)

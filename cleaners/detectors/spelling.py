@@ -17,7 +17,7 @@ import regex
 from rapidfuzz.distance import DamerauLevenshtein
 from rapidfuzz.process import extract
 
-from cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors import DocView, Hit, detector
 
 VOCABULARY = 150_000  # most frequent words per language considered as corrections
 MIN_CORRECTION_ZIPF = 2.0  # a correction must be at least this frequent (Zipf scale: 2 = once per 100M words)

@@ -10,7 +10,7 @@ from pathlib import Path
 import regex
 import yaml
 
-from cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors import DocView, Hit, detector
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "structure.yaml"
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")

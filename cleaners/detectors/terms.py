@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors import DocView, Hit, detector
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
