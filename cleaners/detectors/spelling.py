@@ -1,29 +1,29 @@
-"""Misspelled and mistransliterated words without a list: a word unknown to the target language
-that is one edit away from a frequent word or name of it ("Dombas" -> "Donbas").
+"""Misspelled words: what the target language's Hunspell dictionary does not know.
 
-wordfreq gives each language's word frequencies (its data ships with the package: no download);
-rapidfuzz measures edit distance in C++. Candidates are bucketed by first letter and length, so a
-lookup compares a word with a few thousand others, not with the whole vocabulary.
+Hunspell (cleaners/hunspell.py) says whether a form is a word, inflections and compounds
+included. A miss says "not a known word", not what the word should be, so a correction is offered
+only with more evidence: the dictionary knows the word with a capital (a German noun in lower
+case), or its guess is one edit away, common in wordfreq's counts and clearly likelier than any
+other. Words of the source (names, terms kept as they are) are never flagged, and nor are words
+wordfreq has seen in use often enough (names and loanwords the dictionary lacks).
+
+wordfreq also answers, for the other checks, whether a word is known in a language at all
+(`known_word`); its data ships with the package: no download.
 """
 
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
+import math
 from collections.abc import Iterator
 from functools import lru_cache
 
 import regex
 from rapidfuzz.distance import DamerauLevenshtein
-from rapidfuzz.process import extract
 
+from mtqa.cleaners import hunspell
 from mtqa.cleaners.detectors import DocView, Hit, detector
 
-VOCABULARY = 150_000  # most frequent words per language considered as corrections
-MIN_CORRECTION_ZIPF = 2.0  # a correction must be at least this frequent (Zipf scale: 2 = once per 100M words)
-UNKNOWN_ZIPF = 0.0  # a word is "unknown" when wordfreq has never seen it
-MIN_LENGTH = 5
-_TOKEN = regex.compile(r"(?<![\p{L}\d_-])\p{L}[\p{Ll}\p{M}]+(?![\p{L}\d_-])")
 _NO_WORDFREQ = frozenset({"zh", "ja", "ko", "th"})
 
 
@@ -105,56 +105,100 @@ def known_word(word: str, lang: str | None, common: bool = False, min_zipf: floa
     return freq >= COMMON if common else freq > 0
 
 
-@lru_cache(maxsize=8)
-def _buckets(lang: str) -> dict[tuple[str, int], list[str]]:
-    """The language's frequent words by (first letter, length), most frequent first."""
-    floor = 10 ** (MIN_CORRECTION_ZIPF - 9)
-    frequent = sorted(((f, w) for w, f in _frequencies(lang).items() if f >= floor), reverse=True)[:VOCABULARY]
-    out: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for _, word in frequent:
-        if len(word) >= MIN_LENGTH - 1 and word.isalpha():
-            out[(word[0], len(word))].append(word)
-    gc.freeze()
-    return dict(out)
+# A word is checked when it is at least this long: shorter ones are mostly abbreviations.
+MIN_LENGTH = 3
+# A restored accent must give a word wordfreq has seen (Hunspell's compounding accepts
+# "Kindermodeöls"); a typo is corrected only in a word wordfreq has hardly seen (a rare real word
+# the dictionary lacks, "aufzuhetzen", is not a typo of a common one).
+SEEN_ZIPF = 1.0
+# A suggestion for a capitalised word (a name, mostly) must be this common: a rare name is more
+# often right than a misspelling of a frequent one ("Endovenous" is not a bad "Endogenous").
+NAME_FIX_ZIPF = 4.0
+# ... and one for any other word at least this common, and this many times as common as the
+# next candidate, or the dictionary's guess is not evidence enough.
+WORD_FIX_ZIPF = 3.0
+CLEAR_MARGIN = 10.0
+_WORD = regex.compile(r"(?<![\p{L}\p{M}\d_'’@#/.-])\p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)*(?![\p{L}\p{M}\d_@/])(?!['’]\p{L})(?![.-]\w)")
 
 
-@lru_cache(maxsize=65536)
-def correction(word: str, lang: str) -> str | None:
-    """The most frequent known word one edit (or one transposition) away, case kept; or None."""
-    low = word.casefold()
-    buckets = _buckets(lang)
-    candidates = [w for n in (len(low) - 1, len(low), len(low) + 1) for w in buckets.get((low[0], n), ())]
-    matches = extract(low, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None)
-    if not matches:
-        return None
-    freqs = _frequencies(lang)
-    best = max(matches, key=lambda m: (freqs.get(m[0], 0.0), m[0]))[0]
-    return best.capitalize() if word[0].isupper() else best
+def _zipf(word: str, lang: str) -> float:
+    """wordfreq's Zipf frequency of the word in the language (0 for a word it has not seen)."""
+    freq = _frequencies(lang).get(word.casefold(), 0.0)
+    return math.log10(freq) + 9 if freq else 0.0
 
 
-@detector("spelling.near_miss", "fluency/spelling", "major",
-          "A word the target language does not know, one letter away from a frequent word or name of it.")
-def near_miss(view: DocView) -> Iterator[Hit]:
+def _sentence_starts(view: DocView) -> set[int]:
+    return {start + len(view.text[start:end]) - len(view.text[start:end].lstrip("\"'“„«‘¿¡([-–— ")) for start, end in view.sentences}
+
+
+@detector("spelling.unknown_word", "fluency/spelling", "major",
+          "A word the target language's Hunspell dictionary does not know, with the correction where the "
+          "evidence is clear: a capital lost, an accented letter lost, or one clear typo.")
+def unknown_word(view: DocView) -> Iterator[Hit]:
+    """Reported only with a correction: a word the dictionary lacks and no evidence can correct is
+    as often a rare term or name as a misspelling, and that guess is not worth a reviser's time."""
     lang = view.lang
-    if not lang or lang not in _languages():
+    if not hunspell.has_dictionary(lang):
         return
-    freqs = _frequencies(lang)
-    source = (view.doc.source or "").casefold()
-    for m in _TOKEN.finditer(view.text):
+    source_words = {w.casefold() for w in _WORD.findall(view.doc.source or "")}
+    starts = None
+    for m in _WORD.finditer(view.text):
         word = m.group()
+        if len(word) < MIN_LENGTH or any(c.isupper() for c in word[1:]) or hunspell.knows(word, lang):
+            continue  # short, an acronym or identifier (mRNA, COVID), or a word
         low = word.casefold()
-        if len(word) < MIN_LENGTH or low in freqs or (source and low in source):
-            continue  # known, short, or copied from the source (a name or term kept as is)
-        fix = correction(word, lang)
-        if fix and fix.casefold() != low and not _inflection(low, fix.casefold()):
-            yield m.start(), m.end(), f"'{word}' is not a {lang} word; did the translation mean '{fix}'?", fix
+        if low in source_words or any(part in source_words for part in regex.split(r"['’]", low)):
+            continue  # a name or term the translation kept from its source
+        capital = word[0].isupper()
+        if capital:
+            starts = _sentence_starts(view) if starts is None else starts
+            if m.start() in starts and hunspell.knows(low, lang):
+                continue
+        fix, why = _case_fix(word, lang), "a capital lost"
+        if fix is None:
+            fix, why = _accent_fix(word, lang), "an accented letter lost"
+        if fix is None and _zipf(low, lang) < SEEN_ZIPF:
+            fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
+        if fix is not None:
+            yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
 
 
-def _inflection(word: str, fix: str) -> bool:
-    """Whether the two differ only by an ending: the last letter changed ("nistagmi" for
-    "nistagmo") or one or two letters added or dropped at the end ("ecocardiogramas"). That is an
-    inflected form wordfreq lacks, not a misspelling."""
-    if len(word) == len(fix):
-        return word[:-1] == fix[:-1]
-    short, long = sorted((word, fix), key=len)
-    return long.startswith(short) and len(long) - len(short) <= 2
+def _case_fix(word: str, lang: str) -> str | None:
+    """A word the dictionary knows with a capital only (a German noun written in lower case,
+    "germany"): the capitalised form."""
+    if word[0].islower() and hunspell.knows(word[0].upper() + word[1:], lang):
+        return word[0].upper() + word[1:]
+    return None
+
+
+# Letters that a lossy conversion to ASCII drops ("Abhngigkeit", "atencin"), per language.
+ACCENTED = {
+    "de": "äöüßÄÖÜ", "fr": "éèêàâçîïôûùëœ", "es": "áéíóúñü", "pt": "ãõáéíóúâêôçà",
+    "it": "àèéìòù", "en": "", "ru": "ё",
+}
+
+
+def _accent_fix(word: str, lang: str) -> str | None:
+    """The one known word that the word becomes with one accented letter of the language put back."""
+    found = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in ACCENTED.get(lang, "")
+             if c.islower() or i == 0}
+    return _clear_winner([w for w in found if hunspell.knows(w, lang)], lang, SEEN_ZIPF)
+
+
+def _clear_winner(candidates: list[str], lang: str, min_zipf: float) -> str | None:
+    """The candidate that is at least `min_zipf` common and CLEAR_MARGIN times as common as the
+    next one; None when there is none or the choice is not clear."""
+    ranked = sorted(((_zipf(c, lang), c) for c in dict.fromkeys(candidates)), reverse=True)
+    if not ranked or ranked[0][0] < min_zipf:
+        return None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < math.log10(CLEAR_MARGIN):
+        return None
+    return ranked[0][1]
+
+
+def _dictionary_fix(word: str, lang: str, min_zipf: float) -> str | None:
+    """Hunspell's guess, when it is one edit away, common, and clearly the likeliest: else None."""
+    close = [s for s in hunspell.suggestions(word, lang)
+             if " " not in s and "-" not in s and DamerauLevenshtein.distance(s.casefold(), word.casefold()) == 1
+             and s[0].isupper() == word[0].isupper()]
+    return _clear_winner(close, lang, min_zipf)

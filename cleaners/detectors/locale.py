@@ -1,0 +1,161 @@
+"""The target locale's conventions: quotation marks, percentages, number separators, units, dashes.
+
+MT carries the source's typography into the target: English "quotes" and 3,000 in German, 18%
+where German writes 18 %, "1700MW", a hyphen for a dash. Number, decimal and percent conventions
+come from CLDR through Babel, so a locale Babel knows is covered without a table; CLDR's quotation
+marks, the unit symbols and the dash per locale are data (cleaners/data/locale.yaml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from mtqa.cleaners.detectors import DocView, Hit, detector
+
+_DATA = Path(__file__).resolve().parents[1] / "data" / "locale.yaml"
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=64)
+def _symbols(lang: str) -> tuple[str, str, bool] | None:
+    """(group separator, decimal separator, space before %) of a locale per CLDR, or None."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return None
+    symbols = locale.number_symbols.get(locale.default_numbering_system or "latn") or locale.number_symbols["latn"]
+    pattern = locale.percent_formats[None].pattern
+    return symbols["group"], symbols["decimal"], bool(regex.search(r"[\s\u00a0\u202f]%", pattern))
+
+
+@detector("locale.quote_style", "locale-convention", "minor",
+          "Quotation marks of another language's style (\"…\" or “…” in German, where CLDR gives „…“).")
+def quote_style(view: DocView) -> Iterator[Hit]:
+    """Per paragraph, double marks alternate opening and closing; with an even count each mark's
+    role is known and the locale's mark for it is the suggestion (odd: a finding, no suggestion)."""
+    marks = _data()["quotes"].get(view.lang or "")
+    if not marks:
+        return
+    allowed_open, allowed_close = {marks[0], marks[2]}, {marks[1], marks[3]}
+    doubles = _data()["double_quotes"]
+    pos = 0
+    for line in view.text.splitlines(keepends=True):
+        where = [i for i, c in enumerate(line) if c in doubles]
+        paired = len(where) % 2 == 0
+        for n, i in enumerate(where):
+            opening = n % 2 == 0
+            if line[i] in (allowed_open if opening else allowed_close):
+                continue
+            if paired and line[i] in (allowed_close if opening else allowed_open) and line[i] not in '"':
+                continue  # a locale mark in the other role: a nesting or ordering question, not style
+            want = (marks[0] if opening else marks[1]) if paired else None
+            yield pos + i, pos + i + 1, f"'{line[i]}' is not a {view.lang} quotation mark (CLDR: {marks[0]}…{marks[1]}).", want
+        pos += len(line)
+
+
+_PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%")
+
+
+@detector("locale.percent_format", "locale-convention", "minor",
+          "A percentage spaced as another locale spaces it (18% in German and French, 18 % in English), per CLDR.")
+def percent_format(view: DocView) -> Iterator[Hit]:
+    symbols = _symbols(view.lang) if view.lang else None
+    if symbols is None:
+        return
+    spaced = symbols[2]
+    for m in _PERCENT.finditer(view.text):
+        if spaced and not m.group(2):
+            yield m.end(1), m.end(1), f"{view.lang} puts a (no-break) space before %.", "\u00a0"
+        elif not spaced and m.group(2):
+            yield m.start(2), m.end(2), f"{view.lang} writes no space before %.", ""
+
+
+_GROUPED = regex.compile(r"(?<![\d.,\u00a0\u202f'])\d{1,3}(?:([.,\u00a0\u202f ])\d{3})+(?:([.,])\d+)?(?![\d])(?![.,]\d)")
+_DECIMAL = regex.compile(r"(?<![\d.,])\d+([.,])\d{1,2}(?![\d])(?![.,]\d)")
+
+
+@detector("locale.number_format", "locale-convention", "major",
+          "A number copied with the source locale's separators (3,000 for 3.000 in German; 2.5 for 2,5), "
+          "which changes its value in the target locale (CLDR).")
+def number_format(view: DocView) -> Iterator[Hit]:
+    """Only a number the source writes the same way, where the two locales' separators differ: what
+    the source means is known, so the target's reading of it is known to be wrong."""
+    source, lang, src_lang = view.doc.source, view.lang, view.source_lang
+    if not source or not lang or not src_lang or lang == src_lang:
+        return
+    tgt, src = _symbols(lang), _symbols(src_lang)
+    if tgt is None or src is None or (tgt[0], tgt[1]) == (src[0], src[1]):
+        return
+    for pattern, kind in ((_GROUPED, "group"), (_DECIMAL, "decimal")):
+        for m in pattern.finditer(view.text):
+            number = m.group()
+            if number not in source:
+                continue
+            mark = m.group(1)
+            src_mark = src[0] if kind == "group" else src[1]
+            tgt_mark = tgt[0] if kind == "group" else tgt[1]
+            # the target locale reads the mark otherwise: a group mark is its decimal mark, or the reverse
+            if mark != src_mark or mark == tgt_mark or mark not in (tgt[0], tgt[1]):
+                continue
+            fixed = number.translate(str.maketrans({src[0]: tgt[0], src[1]: tgt[1]}))
+            yield m.start(), m.end(), (f"'{number}' keeps the {src_lang} separators; {lang} reads "
+                                       f"'{mark}' as a {'decimal' if kind == 'group' else 'group'} mark."), fixed
+
+
+@lru_cache(maxsize=1)
+def _glued_unit() -> regex.Pattern:
+    units = sorted(_data()["units"], key=len, reverse=True)
+    return regex.compile(r"(?<![\p{L}\d.,])\d+(?:[.,]\d+)?(?=(?:%s)(?![\p{L}\d]))" % "|".join(map(regex.escape, units)))
+
+
+@detector("locale.unit_spacing", "locale-convention", "minor",
+          "A number glued to its unit symbol (1700MW): SI and every CLDR locale put a space between.")
+def unit_spacing(view: DocView) -> Iterator[Hit]:
+    if not view.lang or view.lang in ("zh", "ja", "ko"):
+        return
+    for m in _glued_unit().finditer(view.text):
+        yield m.end(), m.end(), "A space belongs between a number and its unit symbol.", " "
+
+
+_SPACED_HYPHEN = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?\"'”»)]) - (?=[\p{L}\p{N}\"'„“«(])")
+
+
+@detector("punct.hyphen_as_dash", "fluency/punctuation", "minor",
+          "A hyphen with spaces around it where the language writes a dash between clauses.")
+def hyphen_as_dash(view: DocView) -> Iterator[Hit]:
+    """Only in prose: a line of two or more spaced hyphens is a list or a table."""
+    if not view.lang or view.lang in ("zh", "ja", "ko"):
+        return
+    dash = _data()["spaced_dash"].get(view.lang)
+    for m in _SPACED_HYPHEN.finditer(view.text):
+        start, end = m.start() + 1, m.end() - 1
+        line_start = view.text.rfind("\n", 0, start) + 1
+        line_end = view.text.find("\n", end)
+        line = view.text[line_start: None if line_end < 0 else line_end]
+        if line.count(" - ") > 2 or (view.text[start - 2].isdigit() and view.text[end + 1].isdigit()):
+            continue  # a list or a table; a range of numbers ("10 - 20")
+        yield start, end, f"A hyphen between spaces: {view.lang} writes a dash here.", dash
+
+
+_RESIDUE = regex.compile(r"⁇|<unk>|\u2581(?=\p{L})|(?<=\p{L})@@(?= )|&lt;unk&gt;")
+
+
+@detector("structure.mt_residue", "fluency/spelling", "major",
+          "Tokeniser residue of an MT system: ⁇ or <unk> for a word it could not produce, SentencePiece's ▁, BPE's @@.")
+def mt_residue(view: DocView) -> Iterator[Hit]:
+    for m in _RESIDUE.finditer(view.text):
+        if m.group() == "@@":
+            yield m.start(), m.end() + 1, "BPE joiner left in the text: the word was split in two.", ""
+        else:
+            yield m.start(), m.end(), f"'{m.group()}' is MT tokeniser residue: a word or a space is missing here.", None

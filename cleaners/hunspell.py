@@ -1,0 +1,92 @@
+"""Hunspell dictionaries, through pyenchant: which word forms a language has.
+
+Hunspell knows a language's morphology (its affix rules and compounding), so inflected and
+compound forms ("Teleskopen", "Weltbericht", "atendieron") are words, which no frequency list can
+say. pyenchant talks to the system's libenchant, which finds the dictionaries Debian's
+`hunspell-*` packages install (`make setup` installs them as root; README). A language without an
+installed dictionary has no spelling check, and the run signature names the dictionaries used, so
+two runs that differ only by the dictionaries installed are told apart.
+
+Dictionaries are loaded on first use and at most MAX_LOADED at a time (least recently used
+dropped), so a corpus of many languages does not hold every dictionary at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+
+# The dictionary used for a language: the variety whose conventions MT evaluation holds English
+# to (US spelling), and each language's main variety.
+DICTIONARY_FOR = {
+    "en": "en_US",
+    "de": "de_DE",
+    "fr": "fr_FR",
+    "es": "es_ES",
+    "pt": "pt_PT",
+    "it": "it_IT",
+    "ru": "ru_RU",
+}
+MAX_LOADED = 4
+
+_loaded: OrderedDict[str, object] = OrderedDict()
+_lock = threading.RLock()
+
+
+@lru_cache(maxsize=1)
+def available() -> dict[str, str]:
+    """Language -> dictionary tag, for the dictionaries installed on this machine."""
+    try:
+        import enchant
+    except ImportError:  # libenchant missing: no spelling check, said in the signature
+        return {}
+    installed = set(enchant.list_languages())
+    return {lang: tag for lang, tag in DICTIONARY_FOR.items() if tag in installed}
+
+
+def _dictionary(lang: str):
+    tag = available().get(lang)
+    if tag is None:
+        return None
+    with _lock:
+        found = _loaded.get(tag)
+        if found is None:
+            import enchant
+
+            found = _loaded[tag] = enchant.Dict(tag)
+            while len(_loaded) > MAX_LOADED:
+                _loaded.popitem(last=False)
+        else:
+            _loaded.move_to_end(tag)
+        return found
+
+
+def has_dictionary(lang: str | None) -> bool:
+    return bool(lang) and lang in available()
+
+
+@lru_cache(maxsize=262144)
+def knows(word: str, lang: str) -> bool:
+    """Whether the language's dictionary accepts `word` as written (Hunspell also accepts a
+    lower-case word written with a capital at the start of a sentence, and in capitals)."""
+    dictionary = _dictionary(lang)
+    if dictionary is None:
+        return True
+    with _lock:  # one libenchant handle, shared by the thread runner's threads
+        return dictionary.check(word)
+
+
+@lru_cache(maxsize=65536)
+def suggestions(word: str, lang: str) -> tuple[str, ...]:
+    """Hunspell's suggestions for `word`, best first (edit-distance guesses: evidence, not answers)."""
+    dictionary = _dictionary(lang)
+    if dictionary is None:
+        return ()
+    with _lock:
+        return tuple(dictionary.suggest(word))
+
+
+def signature() -> str:
+    """The dictionaries a run uses, for the run signature: 'de_DE,en_US,...' or 'none'."""
+    return ",".join(sorted(available().values())) or "none"
