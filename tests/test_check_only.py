@@ -45,7 +45,7 @@ def test_the_rule_table_counts_shares_and_examples(tmp_path):
         assert row["examples"] == [{"doc_id": f["doc_id"], "text": f["text"][:120] + ("…" if len(f["text"]) > 120 else ""),
                                     "suggestion": f["suggestion"], "fix": f["fix"]} for f in mine[:3]]
     table = (tmp_path / "dry" / "rules.md").read_text(encoding="utf-8")
-    assert "| spelling.near_miss | review | 42 | 8 | 14.3% | en-es:doc10:3:TMT_run1: `capacitacin` → `capacitación`<br>" in table
+    assert "| spelling.unknown_word | review | 63 | 13 | 23.2% | de-en:doc96:4:Huawei_AGI_run1: `february` → `February`<br>" in table
 
     run_plain(SAMPLE, tmp_path / "dry")  # a real run into the same folder leaves no stale proposals
     assert not (tmp_path / "dry" / "proposed_edits.jsonl").exists() and not (tmp_path / "dry" / "rules.md").exists()
@@ -70,7 +70,7 @@ def test_the_report_states_the_signature_and_the_rule_table(tmp_path):
     from mtqa.reports.html import render_report
 
     allow = tmp_path / "house.allow.yaml"
-    allow.write_text("- {rule: spelling.near_miss, doc: 'en-es:doc10:3:TMT_run1', reason: checked}\n", encoding="utf-8")
+    allow.write_text("- {rule: spelling.unknown_word, doc: 'en-es:doc10:3:TMT_run1', reason: checked}\n", encoding="utf-8")
     config = CleanConfig(check_only=True, allow_lists=(str(allow),))
     summary = run_plain(SAMPLE, tmp_path / "o", config=config)
     html = render_report(tmp_path / "o", summary, None, [])

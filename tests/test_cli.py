@@ -112,7 +112,7 @@ def test_same_signature_same_bytes_with_allow_lists_and_duplicates(tmp_path, opt
     """Two runs with the same signature on the same input: every file byte-identical, across runners
     and shard sizes, with an allow list that silences a fix, a review finding and a duplicate."""
     allow = tmp_path / "review.allow.yaml"
-    allow.write_text("- {rule: space.inside_brackets}\n- {rule: spelling.near_miss, doc: 'en-es:doc10:3:TMT_run1'}\n"
+    allow.write_text("- {rule: space.inside_brackets}\n- {rule: spelling.unknown_word, doc: 'en-es:doc10:3:TMT_run1'}\n"
                      "- {rule: duplicate.*, doc: 'en-fr:doc70:8:LISN_run3'}\n", encoding="utf-8")
     sample = str(SAMPLES / "bio-mqm-sample.jsonl")
     common = [sample, "--allow", str(allow), *options]
@@ -121,7 +121,7 @@ def test_same_signature_same_bytes_with_allow_lists_and_duplicates(tmp_path, opt
     names = same_folders(tmp_path / "a", tmp_path / "b")
     summary = json.loads((tmp_path / "a" / "summary.json").read_text(encoding="utf-8"))
     assert summary["records_read"] == 56 == summary["documents_cleaned"] + summary["records_quarantined"]
-    assert set(summary["suppressed"]["by_rule"]) == {"space.inside_brackets", "spelling.near_miss", "duplicate.document"}
+    assert set(summary["suppressed"]["by_rule"]) == {"space.inside_brackets", "spelling.unknown_word", "duplicate.document"}
     assert summary["signature"]["options"]["drop_duplicates"] is True and summary["signature"]["allow_lists"]
     if "--check-only" in options:
         assert {"proposed_edits.jsonl", "rules.md"} <= set(names) and summary["records_quarantined"] == 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import regex
 import yaml
 
 from mtqa.cleaners.edits import EditLog
@@ -33,6 +34,13 @@ class DocView:
     lang: str | None
     source_lang: str | None
     glossary: Glossary | None = None  # the user's terms (--terms), for the term checks
+    detected_lang: str | None = None  # what language ID found the text to be (None: could not tell)
+
+    @property
+    def in_expected_language(self) -> bool:
+        """False when language ID found the text to be in another language than `lang`: checks of
+        the target language's words (spelling) have nothing to say about it then."""
+        return self.detected_lang is None or self.lang is None or self.detected_lang == self.lang
 
     @property
     def text(self) -> str:
@@ -92,9 +100,35 @@ def run_detectors(view: DocView, rules: Iterable[str] | None = None) -> Iterator
     for rule in sorted(REGISTRY) if rules is None else rules:
         det = REGISTRY[rule]
         for start, end, message, suggestion in det.run(view):
+            if suggestion is not None and not safe_suggestion(view.text[start:end], suggestion, view.doc.source):
+                suggestion = None
             o_start, o_end = view.log.orig_span(start, end)
             yield Finding(view.doc.id, o_start, o_end, view.log.original[o_start:o_end], det.rule, det.category,
                           det.severity, message, suggestion, det.fix if suggestion is not None else "none")
+
+
+_NUMBER = regex.compile(r"\d+")
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]+")
+
+
+def safe_suggestion(text: str, suggestion: str, source: str | None) -> bool:
+    """Whether a suggestion that deletes (it keeps some of the span's words and numbers and adds
+    none) keeps what a fix must never delete: every number of the span, and every word of it that
+    the source has too (a name, a term kept as it is). Such a deletion is a wrong fix more often
+    than a right one ('A 1.1, A 1.2, A 1.3' is not a loop to cut to 'A'), so none is offered. A
+    suggestion that brings its own words (a translation, the source's URL) is not a deletion."""
+    tokens = _NUMBER.findall(text) + _WORD.findall(text)
+    kept = _NUMBER.findall(suggestion) + _WORD.findall(suggestion)
+    if not set(kept) <= set(tokens):
+        return True
+    if any(n not in kept for n in _NUMBER.findall(text)):
+        return False
+    if source:
+        source_words = {w.casefold() for w in _WORD.findall(source)}
+        kept_words = {w.casefold() for w in kept}
+        if any(w.casefold() in source_words and w.casefold() not in kept_words for w in _WORD.findall(text)):
+            return False
+    return True
 
 
 _DEFAULTS = Path(__file__).resolve().parents[1] / "data" / "detectors.yaml"

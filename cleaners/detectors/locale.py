@@ -39,6 +39,9 @@ def _symbols(lang: str) -> tuple[str, str, bool] | None:
     return symbols["group"], symbols["decimal"], bool(regex.search(r"[\s\u00a0\u202f]%", pattern))
 
 
+_MARKUP = regex.compile(r"<[^<>\n]{1,500}>")  # quotes around attribute values are markup, not prose
+
+
 @detector("locale.quote_style", "locale-convention", "minor",
           "Quotation marks of another language's style (\"…\" or “…” in German, where CLDR gives „…“).")
 def quote_style(view: DocView) -> Iterator[Hit]:
@@ -51,7 +54,8 @@ def quote_style(view: DocView) -> Iterator[Hit]:
     doubles = _data()["double_quotes"]
     pos = 0
     for line in view.text.splitlines(keepends=True):
-        where = [i for i, c in enumerate(line) if c in doubles]
+        markup = {i for m in _MARKUP.finditer(line) for i in range(m.start(), m.end())}
+        where = [i for i, c in enumerate(line) if c in doubles and i not in markup]
         paired = len(where) % 2 == 0
         for n, i in enumerate(where):
             opening = n % 2 == 0
@@ -100,7 +104,7 @@ def number_format(view: DocView) -> Iterator[Hit]:
     for pattern, kind in ((_GROUPED, "group"), (_DECIMAL, "decimal")):
         for m in pattern.finditer(view.text):
             number = m.group()
-            if number not in source:
+            if number not in source or _in_address(view.text, m.start(), m.end()):
                 continue
             mark = m.group(1)
             src_mark = src[0] if kind == "group" else src[1]
@@ -111,6 +115,14 @@ def number_format(view: DocView) -> Iterator[Hit]:
             fixed = number.translate(str.maketrans({src[0]: tgt[0], src[1]: tgt[1]}))
             yield m.start(), m.end(), (f"'{number}' keeps the {src_lang} separators; {lang} reads "
                                        f"'{mark}' as a {'decimal' if kind == 'group' else 'group'} mark."), fixed
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Whether the span lies in a URL, path, e-mail address or query ("index.php?id=2,3")."""
+    left = text.rfind(" ", 0, start) + 1
+    right = text.find(" ", end)
+    token = text[left: None if right < 0 else right]
+    return any(mark in token for mark in ("/", "=", "@", "&"))
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +143,7 @@ def unit_spacing(view: DocView) -> Iterator[Hit]:
 _SPACED_HYPHEN = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?\"'”»)]) - (?=[\p{L}\p{N}\"'„“«(])")
 
 
-@detector("punct.hyphen_as_dash", "fluency/punctuation", "minor",
+@detector("locale.hyphen_as_dash", "fluency/punctuation", "minor",
           "A hyphen with spaces around it where the language writes a dash between clauses.")
 def hyphen_as_dash(view: DocView) -> Iterator[Hit]:
     """Only in prose: a line of two or more spaced hyphens is a list or a table."""

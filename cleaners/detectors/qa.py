@@ -127,7 +127,7 @@ def _first_word(text: str) -> regex.Match | None:
 
 
 @detector("qa.start_caps", "fluency/grammar", "minor",
-          "The translation starts in lower case where its source starts with a capital, or the reverse.")
+          "The translation starts in lower case where its source starts with a capital.")
 def start_caps(view: DocView) -> Iterator[Hit]:
     """Both must open with a word in a cased script; identifiers (mRNA, pH, iPhone) do not count,
     nor German targets (nouns take capitals there whatever the source does)."""
@@ -138,10 +138,11 @@ def start_caps(view: DocView) -> Iterator[Hit]:
     if s_word is None or t_word is None or mixed_case(s_word.group()) or mixed_case(t_word.group()):
         return
     want_upper, word = s_word.group()[0].isupper(), t_word.group()
-    if want_upper != word[0].isupper() and word[0].isupper() != word[0].islower():
-        fixed = (word[0].upper() if want_upper else word[0].lower()) + word[1:]
-        case = "a capital" if want_upper else "lower case"
-        yield t_word.start(), t_word.end(), f"The source starts with {case}, the translation does not.", fixed
+    # only a capital lost: a source in lower case (chat, a fragment) says nothing about the
+    # translation's first word ("i'm" is never right for "I'm", nor "paris" for "Paris")
+    if want_upper and word[0].islower():
+        fixed = word[0].upper() + word[1:]
+        yield t_word.start(), t_word.end(), "The source starts with a capital, the translation does not.", fixed
 
 
 def upper_share(text: str) -> tuple[int, float]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import regex
 
+from mtqa.cleaners import hunspell
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import known_word
 
@@ -94,6 +95,54 @@ def untranslated_word(view: DocView) -> Iterator[Hit]:
             yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
 
 
+# A sentence is taken for the source language when fastText prefers that language to the target
+# by a wide margin, nearly all its words are words of the source language and a third or more are not words
+# of the target language (Hunspell where a dictionary is installed, else wordfreq). Knowing the two
+# candidate languages makes a short text decidable that no open-ended identification could call
+# (langdetect needs ~60 letters).
+UNTRANSLATED_MIN_WORDS = 3
+UNTRANSLATED_SOURCE_SCORE = 0.5
+UNTRANSLATED_MARGIN = 5.0  # the source language's score at least this many times the target's
+UNTRANSLATED_SOURCE_WORDS = 0.8
+UNTRANSLATED_FOREIGN_WORDS = 0.34
+_SHORT_LETTERS = 60  # from here on the document's sentence check (language.wrong_sentence) judges
+
+
+@detector("source.untranslated_sentence", "accuracy/untranslated", "major",
+          "A short sentence left in the source language (the two languages known, fastText and the "
+          "source language's word list agree), too short for open-ended language identification.")
+def untranslated_sentence(view: DocView) -> Iterator[Hit]:
+    lang, source_lang = view.lang, view.source_lang
+    if not lang or not source_lang or lang == source_lang or source_lang in _MYRIAD_LANGS:
+        return
+    from mtqa.cleaners import langid
+
+    for start, end in view.sentences or [view.trimmed]:
+        sentence = view.text[start:end]
+        words = [w for w in _TOKEN.findall(sentence) if len(w) > 1]
+        if len(words) < UNTRANSLATED_MIN_WORDS or langid.count_letters(sentence) >= _SHORT_LETTERS:
+            continue
+        in_source = [_is_word(w, source_lang) for w in words]
+        foreign = sum(s and not _is_word(w, lang) for w, s in zip(words, in_source))
+        if sum(in_source) < UNTRANSLATED_SOURCE_WORDS * len(words) or foreign < UNTRANSLATED_FOREIGN_WORDS * len(words):
+            continue
+        scores = langid.fast_scores(sentence.replace("\n", " "))
+        source_score = scores.get(source_lang, 0.0)
+        if source_score >= UNTRANSLATED_SOURCE_SCORE and source_score >= UNTRANSLATED_MARGIN * scores.get(lang, 0.0):
+            yield start, end, f"This sentence is in {source_lang}, the source language: left untranslated?", None
+
+
+def _is_word(word: str, lang: str) -> bool:
+    """A word of the language: its Hunspell dictionary's (inflections included) where one is
+    installed, else a common word in wordfreq's counts."""
+    if hunspell.has_dictionary(lang):
+        return hunspell.knows(word, lang) or hunspell.knows(word.lower(), lang)
+    return known_word(word, lang, common=True)
+
+
+MIN_RATIO, MAX_RATIO, MAX_RATIO_FROM_CJK = 0.5, 2.0, 3.0
+
+
 def _units(text: str) -> float:
     """Length in Latin-script characters: a CJK character carries about three of them."""
     cjk = len(_CJK.findall(text))
@@ -110,6 +159,9 @@ def length_ratio(view: DocView) -> Iterator[Hit]:
     if src < 40 and tgt < 40:
         return
     ratio = tgt / src if src else float("inf")
-    if ratio < 0.5 or ratio > 2.0:
+    # a CJK source is often terser than three Latin letters a character (headlines, classical
+    # phrasing): a translation of it may run longer before something was added
+    longest = MAX_RATIO_FROM_CJK if _CJK.search(source) and 2 * len(_CJK.findall(source)) > len(source.strip()) else MAX_RATIO
+    if ratio < MIN_RATIO or ratio > longest:
         what = "shorter" if ratio < 1 else "longer"
         yield *view.trimmed, f"The translation is {ratio:.2f} times as long as its source: much {what} than expected.", None

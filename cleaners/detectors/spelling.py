@@ -138,7 +138,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
     """Reported only with a correction: a word the dictionary lacks and no evidence can correct is
     as often a rare term or name as a misspelling, and that guess is not worth a reviser's time."""
     lang = view.lang
-    if not hunspell.has_dictionary(lang):
+    if not hunspell.has_dictionary(lang) or not view.in_expected_language:
         return
     source_words = {w.casefold() for w in _WORD.findall(view.doc.source or "")}
     starts = None
@@ -149,6 +149,8 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
         low = word.casefold()
         if low in source_words or any(part in source_words for part in regex.split(r"['’]", low)):
             continue  # a name or term the translation kept from its source
+        if view.source_lang and view.source_lang != lang and known_word(low, view.source_lang, common=True):
+            continue  # a word of the source language: untranslated, not misspelled (the source checks' finding)
         capital = word[0].isupper()
         if capital:
             starts = _sentence_starts(view) if starts is None else starts

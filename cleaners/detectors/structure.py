@@ -113,8 +113,8 @@ def unbalanced_bracket(view: DocView) -> Iterator[Hit]:
     pos = 0
     for number, line in enumerate(lines):
         where = _brackets(line)
-        if not any(where.values()):
-            pos += len(line)
+        if not any(where.values()) or _imbalance(_all_brackets(line)) == _BALANCED:
+            pos += len(line)  # no brackets, or balanced once '3)' counts as a bracket ("(March 3)")
             continue
         if source is None:
             source = (view.doc.source or "").translate(_FULL_WIDTH_BRACKETS).splitlines()
@@ -139,6 +139,14 @@ def unbalanced_bracket(view: DocView) -> Iterator[Hit]:
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
 _BALANCED = (0, 0, 0)
 _FULL_WIDTH_BRACKETS = str.maketrans("（）［］｛｝", "()[]{}")
+
+
+def _all_brackets(line: str) -> dict[str, list[int]]:
+    """Where each bracket character is in a line, list markers included."""
+    where: dict[str, list[int]] = {ch: [] for ch in "()[]{}"}
+    for m in _BRACKET.finditer(line):
+        where[m.group()].append(m.start())
+    return where
 
 
 def _brackets(line: str) -> dict[str, list[int]]:
@@ -192,6 +200,8 @@ def repeated_word(view: DocView) -> Iterator[Hit]:
     for m in _REPEAT.finditer(view.text, timeout=1.0):
         if m.group(1).casefold() in ok or m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower():
             continue
+        if m.group(1)[0].isupper() and m.group(3)[0].isupper() and view.lang not in ("de",):
+            continue  # a reduplicated name ("Wei Wei", "Bora Bora"), not a stutter
         yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
 
 
@@ -228,13 +238,16 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
             reps = 1
             while tokens[i + reps * n : i + (reps + 1) * n] == unit:
                 reps += 1
-            if reps >= 3 and not (n == 1 and len(unit[0]) <= 2 and reps < 4):
-                start, end = words[i].start(), words[i + reps * n - 1].end()
+            start, end = words[i].start(), words[i + reps * n - 1].end()
+            if reps >= 3 and not (n == 1 and len(unit[0]) <= 2 and reps < 4) and not _DIGIT.search(view.text, start, end):
                 keep = view.text[start : words[i + n - 1].end()]
                 yield start, end, f"'{keep}' is repeated {reps} times in a row.", keep
                 i += reps * n - 1
                 break
         i += 1
+
+
+_DIGIT = regex.compile(r"\d")  # numbers between the repeats: a list ("A 1.1, A 1.2, A 1.3"), not a loop
 
 
 _INLINE_ITEM = regex.compile(r"(?:^|(?<=[\s:;,]))(?:(\d{1,2})|([a-h]))\)\s")
