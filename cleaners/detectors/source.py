@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from collections.abc import Iterator
 
 import regex
 
-from mtqa.cleaners import hunspell
+from mtqa.cleaners import hunspell, quantities
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import known_word
 
@@ -35,7 +36,11 @@ def _digits(number: str) -> str:
           "A number in the translation that is not in the source (changed, or misread).")
 def number_mismatch(view: DocView) -> Iterator[Hit]:
     source = view.doc.source
-    if not source or view.lang in _MYRIAD_LANGS or view.source_lang in _MYRIAD_LANGS:
+    if not source:
+        return
+    if view.lang in _MYRIAD_LANGS or view.source_lang in _MYRIAD_LANGS:
+        if view.source_lang in _MYRIAD_LANGS and view.lang not in _MYRIAD_LANGS:
+            yield from _scaled_number_mismatch(view, source)
         return
     available = Counter(_digits(m.group()) for m in _NUMBER.finditer(source))
     if not available:
@@ -52,6 +57,26 @@ def number_mismatch(view: DocView) -> Iterator[Hit]:
         missing = sorted(d for d, n in available.items() if n > 0 and len(d) >= 2)
         hint = f" (the source has {', '.join(missing[:5])})" if missing else ""
         yield m.start(), m.end(), f"{m.group()!r} is not a number of the source{hint}.", None
+
+
+LARGE_NUMBER = 10_000
+
+
+def _scaled_number_mismatch(view: DocView, source: str) -> Iterator[Hit]:
+    """Large numbers compared by value where the source counts in 万 and 亿 (cleaners/quantities.py):
+    "3.5万" in the source and "350,000" in the translation differ by ten. Only from ten thousand
+    up, where the two ways of grouping part: smaller numbers differ for other reasons (months
+    written as words, numbers spelt out, "D28" for "第28天")."""
+    available = Counter(value for value, _, _ in quantities.values(source))
+    if not available:
+        return
+    for value, start, end in quantities.values(view.text):
+        if Decimal(value) < LARGE_NUMBER:
+            continue
+        if available[value] > 0:
+            available[value] -= 1
+            continue
+        yield start, end, f"{view.text[start:end]!r} ({value}) is not a quantity of the source.", None
 
 
 def _norm(text: str) -> str:

@@ -1,0 +1,83 @@
+"""Quantities written with scale words, so that a number can be compared across languages that
+group large numbers differently: Chinese and Japanese count in 万 (10⁴) and 亿/億 (10⁸), English
+in thousands and millions. "3.5万" and "35,000", "2亿" and "200 million", "一百万" and "1 million"
+are the same value; their digits are not.
+
+`values(text)` gives each quantity of a text as a canonical decimal string, with the span it was
+read from. Digits may carry a scale word after them in either script; numbers written wholly in
+Chinese numerals count only with a scale character in them ("三千万"), since a lone 一 or 十 is
+more often part of a word (一些 "some", 统一 "unify") than a quantity.
+
+>>> [v for v, _, _ in values("3.5万人，2亿元")]
+['35000', '200000000']
+>>> [v for v, _, _ in values("35,000 people and 200 million yuan")]
+['35000', '200000000']
+>>> [v for v, _, _ in values("一百万个基因")]
+['1000000']
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import regex
+
+_CJK_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "萬": 10_000, "亿": 10**8, "億": 10**8}
+_WORD_SCALES = {
+    "thousand": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9, "billions": 10**9, "trillion": 10**12,
+    "tausend": 10**3, "mio": 10**6, "million(en)": 10**6, "millionen": 10**6, "milliarde": 10**9, "milliarden": 10**9,
+    "mrd": 10**9, "mille": 10**3, "milliard": 10**9, "milliards": 10**9, "mil": 10**3, "millón": 10**6,
+    "millones": 10**6, "milhão": 10**6, "milhões": 10**6, "mila": 10**3, "milioni": 10**6, "miliardi": 10**9,
+    "тыс": 10**3, "тысяч": 10**3, "тысячи": 10**3, "млн": 10**6, "миллион": 10**6, "миллиона": 10**6,
+    "миллионов": 10**6, "млрд": 10**9, "миллиард": 10**9, "миллиарда": 10**9, "миллиардов": 10**9,
+}
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_DIGIT_NUMBER = regex.compile(
+    r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])"
+    r"(?:\s*(万|萬|亿|億|千|百)|\s+(" + "|".join(sorted(map(regex.escape, _WORD_SCALES), key=len, reverse=True)) + r")\b)?",
+    regex.IGNORECASE)
+_CJK_NUMBER = regex.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]*[百千万萬亿億][零〇一二两兩三四五六七八九十百千万萬亿億]*")
+
+
+def values(text: str) -> list[tuple[str, int, int]]:
+    """(value, start, end) for each quantity in the text, in order."""
+    found = []
+    for m in _DIGIT_NUMBER.finditer(text):
+        try:
+            number = Decimal(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
+        except InvalidOperation:
+            continue
+        scale = m.group(3) or (m.group(4) or "").lower()
+        number *= _CJK_SCALES.get(scale) or _WORD_SCALES.get(scale, 1)
+        found.append((_canonical(number), m.start(), m.end()))
+    for m in _CJK_NUMBER.finditer(text):
+        if any(s <= m.start() < e for _, s, e in found) or (m.start() > 0 and text[m.start() - 1].isdigit()):
+            continue  # the scale of a digit number ("3.5万"), read above
+        number = _chinese_numeral(m.group())
+        if number is not None:
+            found.append((_canonical(Decimal(number)), m.start(), m.end()))
+    return sorted(found, key=lambda v: v[1])
+
+
+def _chinese_numeral(text: str) -> int | None:
+    """The value of a number in Chinese numerals ("三千五百万" = 35,000,000), or None."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in ("亿", "億", "万", "萬"):
+            section = (section + (digit or 0)) or 1
+            total += section * _CJK_SCALES[ch]
+            section, digit = 0, None
+        elif ch in _CJK_SCALES:
+            section += (digit if digit is not None else 1) * _CJK_SCALES[ch]
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0) or None
+
+
+def _canonical(number: Decimal) -> str:
+    text = format(number.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
