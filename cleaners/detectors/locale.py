@@ -146,10 +146,11 @@ _SPACED_HYPHEN = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?\"'”»)]) - (?=[\p{L}\p{
 @detector("locale.hyphen_as_dash", "fluency/punctuation", "minor",
           "A hyphen with spaces around it where the language writes a dash between clauses.")
 def hyphen_as_dash(view: DocView) -> Iterator[Hit]:
-    """Only in prose: a line of two or more spaced hyphens is a list or a table."""
-    if not view.lang or view.lang in ("zh", "ja", "ko"):
+    """Only for locales whose typography sets a dash there (English writers use the spaced hyphen
+    too, in edited text), and only in prose: a line of two or more spaced hyphens is a list or a table."""
+    dash = _data()["spaced_dash"].get(view.lang or "")
+    if dash is None:
         return
-    dash = _data()["spaced_dash"].get(view.lang)
     for m in _SPACED_HYPHEN.finditer(view.text):
         start, end = m.start() + 1, m.end() - 1
         line_start = view.text.rfind("\n", 0, start) + 1
