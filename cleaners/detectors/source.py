@@ -62,6 +62,48 @@ def number_mismatch(view: DocView) -> Iterator[Hit]:
 LARGE_NUMBER = 10_000
 
 
+_NAME = regex.compile(r"(?<![\p{L}\p{M}\d_'’-])\p{Lu}\p{Ll}[\p{L}\p{M}]{2,}(?![\p{L}\p{M}\d_-])")
+_LATIN = regex.compile(r"\p{Latin}")
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+@detector("source.name_dropped", "accuracy/mistranslation", "major",
+          "A name of the source (a capitalised word that is not a word of the source language) missing "
+          "from the translation: dropped, or replaced by something else.")
+def name_dropped(view: DocView) -> Iterator[Hit]:
+    """Both texts in Latin script; a name counts as kept when the translation has a word that
+    starts like it (inflection and transliteration change endings: "Putin", "Putins")."""
+    source, lang, source_lang = view.doc.source, view.lang, view.source_lang
+    if not source or not lang or not source_lang or not _LATIN.search(view.text) or not _LATIN.search(source):
+        return
+    if source_lang in _NOUN_CAPITALS:
+        return  # every noun has a capital there: a capital does not mark a name
+    starts = {s for s, _ in view.source_sentences}
+    target = _fold(view.text)
+    target_words = {w[:NAME_STEM] for w in _TOKEN.findall(target)}
+    missing = []
+    for m in _NAME.finditer(source):
+        name = m.group()
+        if any(m.start() - s <= 1 for s in starts if s <= m.start()) or not _LATIN.search(name):
+            continue  # a sentence's first word: capitalised for the sentence, not as a name
+        if known_word(name, source_lang, common=True) or known_word(name, lang, common=True):
+            continue  # a common word (a title word, a noun in German), not a name
+        folded = _fold(name)
+        if folded[:NAME_STEM] not in target_words and folded not in target:
+            missing.append(name)
+    for name in dict.fromkeys(missing):
+        yield *view.trimmed, f"The source's '{name}' is not in the translation.", None
+
+
+_NOUN_CAPITALS = frozenset({"de", "lb"})
+NAME_STEM = 4  # letters of a name that any of its renderings keeps ("Merkel", "Merkels")
+
+
 def _scaled_number_mismatch(view: DocView, source: str) -> Iterator[Hit]:
     """Large numbers compared by value where the source counts in 万 and 亿 (cleaners/quantities.py):
     "3.5万" in the source and "350,000" in the translation differ by ten. Only from ten thousand
