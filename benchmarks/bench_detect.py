@@ -349,19 +349,34 @@ def wmt12_figures(records: list[dict], findings: list[list], groups, half: str, 
 
 def write_defaults(rules: dict, prop: dict) -> None:
     """detectors.yaml's default_off: the detectors off now, minus those to turn on, plus those to
-    turn off (with the measured reason); its other keys and its comment header are kept."""
+    turn off (with the measured reason), each reason folded; the comment header states the
+    criterion. The file must hold nothing else (it holds only default_off)."""
+    import textwrap
+
     import yaml
 
     text = DETECTORS_YAML.read_text(encoding="utf-8")
-    header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
     data = yaml.safe_load(text)
-    off = dict(data.get("default_off") or {})
+    if set(data) != {"default_off"}:
+        raise SystemExit(f"mtqa: error: {DETECTORS_YAML} holds more than default_off ({', '.join(sorted(data))}): "
+                         "edit it by hand with the proposals printed above")
+    off = dict(data["default_off"] or {})
     for rule in prop["turn_on"]:
         off.pop(rule, None)
     for rule in prop["turn_off"]:
         off[rule] = reason(rules[rule])
-    data["default_off"] = dict(sorted(off.items()))
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    header = (
+        "# Detectors that run only when asked for (`--enable-rule ID`, or `--enable-rule 'qa.*'`), each with\n"
+        "# the reason. The criterion (benchmarks/detect_criteria.py): a check is on by default only if, on the\n"
+        f"# MQM development sets (../shared/data), at least {GATE_PRECISION:.0%} of its findings on MT overlap an annotated\n"
+        f"# error and it adds at most {GATE_REFS_PER_1000:g} findings per 1,000 words of error-free human reference.\n"
+        "# Chosen on the tuning halves, reported on the check halves (benchmarks/results/detect.md);\n"
+        "# `benchmarks/bench_detect.py --write-defaults` writes this file, the reasons may be edited by hand.\n")
+    body = "default_off:\n" + "".join(
+        f"  {rule}: >-\n" + textwrap.fill(" ".join(why.split()), 100, initial_indent="    ", subsequent_indent="    ") + "\n"
+        for rule, why in sorted(off.items()))
+    if yaml.safe_load(body)["default_off"] != {rule: " ".join(why.split()) for rule, why in off.items()}:
+        raise SystemExit(f"mtqa: error: the new default_off would not read back as written; {DETECTORS_YAML} left as it was")
     _atomic_write(DETECTORS_YAML, header + body)
 
 
