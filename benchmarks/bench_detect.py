@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -336,10 +337,20 @@ def wmt12_figures(records: list[dict], findings: list[list], groups, half: str, 
                 "systems": {s: by_system[s] for s in systems},
                 "reference": by_system.get("reference"),
                 "systems_mean_per_1000_words": mean,
+                "systems_median_per_1000_words": statistics.median(values) if values else None,
                 "reference_over_systems_mean": scoring.ratio(ref, mean) if ref is not None and mean else None,
                 "kendall_tau": scoring.kendall_tau(values, [shares[lp][s] for s in systems]),
             }
+        # what drives each system's rate: the default rule with the most findings in it
+        top = {}
+        for system in sorted(set(shares[lp]) | {"reference"}):
+            counts = {label: row["systems"].get(system, {}).get("findings", 0) if system != "reference"
+                      else (row["reference"] or {}).get("findings", 0)
+                      for label, row in per_group.items() if label not in GROUPS and "mtqa" in groups(label)}
+            best = min(counts, key=lambda k: (-counts[k], k), default=None)
+            top[system] = {"rule": best, "findings": counts[best]} if best and counts[best] else None
         out[lp] = {"groups": {g: per_group[g] for g in shown if g in per_group},
+                   "top_rule": top,
                    "labels": {g: {k: v for k, v in row.items() if k != "systems"} for g, row in per_group.items()
                               if g not in GROUPS},
                    "won_share": shares[lp],

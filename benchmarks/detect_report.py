@@ -99,13 +99,20 @@ def markdown(report: dict) -> str:
                 "check finds more in the systems people ranked lower: tau below zero).", ""]
         groups = list(fig["groups"])
         systems = sorted(fig["won_share"], key=lambda s: -fig["won_share"][s])
+
+        def top(system: str) -> str:
+            t = fig["top_rule"].get(system)
+            return f"`{t['rule']}` ({t['findings']:,})" if t else "–"
+
         rows = [[s, f"{fig['won_share'][s]:.3f}"] + [num(fig["groups"][g]["systems"].get(s, {}).get("per_1000_words"))
-                                                        for g in groups] for s in systems]
-        rows.append(["**reference**", "–"] + [num((fig["groups"][g]["reference"] or {}).get("per_1000_words")) for g in groups])
-        rows.append(["systems' mean", "–"] + [num(fig["groups"][g]["systems_mean_per_1000_words"]) for g in groups])
-        rows.append(["reference / mean", "–"] + [num(fig["groups"][g]["reference_over_systems_mean"]) for g in groups])
-        rows.append(["Kendall tau", "–"] + [num(fig["groups"][g]["kendall_tau"]) for g in groups])
-        out += table(["System", "Won share"] + [GROUP_NAMES[g] for g in groups], rows)
+                                                        for g in groups] + [top(s)] for s in systems]
+        rows.append(["**reference**", "–"] + [num((fig["groups"][g]["reference"] or {}).get("per_1000_words"))
+                                               for g in groups] + [top("reference")])
+        for label, key in (("systems' mean", "systems_mean_per_1000_words"),
+                           ("systems' median", "systems_median_per_1000_words"),
+                           ("reference / mean", "reference_over_systems_mean"), ("Kendall tau", "kendall_tau")):
+            rows.append([label, "–"] + [num(fig["groups"][g][key]) for g in groups] + [""])
+        out += table(["System", "Won share"] + [GROUP_NAMES[g] for g in groups] + ["mtqa's most frequent default rule"], rows)
     out += rules_markdown(report)
     out += peers_markdown(report)
     dup = report["duplicates"]
