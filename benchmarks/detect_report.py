@@ -119,8 +119,8 @@ def markdown(report: dict) -> str:
     out += ["", "## Duplicates (apart)", "",
             "Each system's output (and each set of references) as one corpus: repeats of a whole segment or of a "
             "sentence of 20 characters or more. Corpus hygiene, not translation errors: not in any figure above.", ""]
-    out += table(["Set", "Rule", "On MT", "On references"],
-                 [[s, f"`{rule}`", f"{n['mt']:,}", f"{n['ref']:,}"] for s, by in dup.items() for rule, n in by.items()])
+    rows = [[s, f"`{rule}`", f"{n['mt']:,}", f"{n['ref']:,}"] for s, by in dup.items() for rule, n in by.items()]
+    out += table(["Set", "Rule", "On MT", "On references"], rows) if rows else ["None."]
     if report["timed_out_rules"]:
         out += ["", "Rules that hit their time limit (skipped on that segment): "
                 + ", ".join(f"`{r}` ×{n}" for r, n in report["timed_out_rules"].items()) + "."]
