@@ -6,7 +6,9 @@ nothing of mtqa. Reads JSONL on stdin, one pair a line: {"i": n, "src": "fr", "t
 "source": ..., "text": ...}; writes JSONL on stdout in the same order: {"i": n, "failed": [filter
 names]}. Every filter scores every pair (as OpusFilter's `score` step does), with the thresholds
 OpusFilter documents as defaults, and the script and length unit of each language (as
-bench_peers.py configures them).
+bench_peers.py configures them). AverageWordLengthFilter is left out: it takes a Chinese segment
+(no spaces) for one long word; the filters that need a corpus or a trained model (language-model
+cross-entropy, word alignment, embeddings) are not per-segment checks.
 """
 
 from __future__ import annotations
