@@ -177,8 +177,12 @@ def rules_markdown(report: dict) -> list[str]:
 
 
 def peers_markdown(report: dict) -> list[str]:
+    labels = report["peer_labels"]
+    any_row = next(iter(labels.values()), None)
+    chance = f" (flagging at random: {pct(scoring.ratio(any_row['erroneous'], any_row['segments']))})" if any_row else ""
     out = ["", "## pofilter's checks and OpusFilter's filters, one by one", "",
-           "The MQM sets' check halves pooled; a check flags the whole segment.", ""]
+           f"The MQM sets' halves as above, pooled; a check flags the whole segment, so its span precision is its "
+           f"segment precision{chance}.", ""]
     rows = []
     for label, row in report["peer_labels"].items():
         rows.append([f"`{label}`", f"{row['flagged']:,}", pct(row["segment_precision"]), pct(row["segment_recall"]),
