@@ -55,7 +55,7 @@ def counted(monkeypatch):
         cleaned.append(doc.id)
         return real(doc, config)
 
-    monkeypatch.setattr(flows.shards, "clean_document", counting)
+    monkeypatch.setattr(mtqa.flows.shards, "clean_document", counting)
     return cleaned
 
 
@@ -120,7 +120,7 @@ def test_a_finished_shard_is_not_redone(tmp_path, monkeypatch):
     work, read, config = tmp_path / "work", ReadStats(), CleanConfig()
     (shard,) = list(read_into_shards(str(corpus), work, 100, None, read))
     first = clean_shard(shard, config, "fp")
-    monkeypatch.setattr(flows.shards, "clean_document", lambda doc, config: pytest.fail("recleaned a finished shard"))
+    monkeypatch.setattr(mtqa.flows.shards, "clean_document", lambda doc, config: pytest.fail("recleaned a finished shard"))
     assert clean_shard(shard, config, "fp") == first
 
 

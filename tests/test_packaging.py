@@ -30,7 +30,9 @@ BARE = re.compile(r"^\s*(?:from|import)\s+(?:%s)\b" % "|".join(
 
 def _python_files() -> list[Path]:
     folders = ["benchmarks", "tests", *PACKAGE_DIRS.values()]
-    return sorted(path for folder in folders for path in (ROOT / folder).rglob("*.py"))
+    # not the hidden folders: benchmarks/.venv-opusfilter holds OpusFilter's own environment
+    return sorted(path for folder in folders for path in (ROOT / folder).rglob("*.py")
+                  if not any(part.startswith(".") for part in path.relative_to(ROOT).parts))
 
 
 def test_no_module_imports_a_folder_by_its_bare_name():

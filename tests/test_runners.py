@@ -27,7 +27,7 @@ def test_a_transient_io_failure_is_retried_and_loses_nothing(prefect_harness, tm
             raise OSError(5, "Input/output error (a flaky mount)")
         return real(doc, config)
 
-    monkeypatch.setattr(flows.shards, "clean_document", flaky)
+    monkeypatch.setattr(mtqa.flows.shards, "clean_document", flaky)
     summary = cleanup_flow(str(SAMPLES / "bio-mqm-sample.jsonl"), str(tmp_path / "o"), CleanConfig(), shard_size=100)
     assert summary["documents_cleaned"] == 56 and summary["records_quarantined"] == 0
     assert calls["n"] == 57  # the first document twice: once failing, once on the retry
@@ -46,7 +46,7 @@ def test_a_record_that_always_fails_is_quarantined_not_retried(prefect_harness, 
             raise ValueError("this record breaks a detector")
         return real(doc, config)
 
-    monkeypatch.setattr(flows.shards, "clean_document", broken)
+    monkeypatch.setattr(mtqa.flows.shards, "clean_document", broken)
     summary = cleanup_flow(str(SAMPLES / "bio-mqm-sample.jsonl"), str(tmp_path / "o"), CleanConfig(), shard_size=100)
     assert summary["quarantine_by_reason"] == {"cleaning_error": 4}
     assert summary["documents_cleaned"] + summary["records_quarantined"] == 56 == calls["n"]

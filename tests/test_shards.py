@@ -76,7 +76,7 @@ def test_a_document_that_breaks_a_cleaner_is_quarantined(tmp_path, monkeypatch):
             raise RuntimeError("detector exploded")
         return real(doc, config)
 
-    monkeypatch.setattr(flows.shards, "clean_document", flaky)
+    monkeypatch.setattr(mtqa.flows.shards, "clean_document", flaky)
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"id": "ok", "text": "Fine text."}\n{"id": "boom", "text": "x"}\n', encoding="utf-8")
     summary = run_plain(corpus, tmp_path / "out")
