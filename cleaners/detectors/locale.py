@@ -172,3 +172,75 @@ def mt_residue(view: DocView) -> Iterator[Hit]:
             yield m.start(), m.end() + 1, "BPE joiner left in the text: the word was split in two.", ""
         else:
             yield m.start(), m.end(), f"'{m.group()}' is MT tokeniser residue: a word or a space is missing here.", None
+
+
+@lru_cache(maxsize=32)
+def _dates(lang: str) -> tuple[regex.Pattern, regex.Pattern, bool, str] | None:
+    """(month-first pattern, day-first pattern, whether CLDR's long date puts the day first, the
+    locale's day-month template) for a locale with Latin or Cyrillic month names, or None."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_date_format, get_month_names
+
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return None
+    months = [m for m in get_month_names("wide", locale=locale).values() if regex.fullmatch(r"[\p{Latin}\p{Cyrillic}]+", m)]
+    if len(months) != 12:
+        return None
+    names = "|".join(sorted(map(regex.escape, months), key=len, reverse=True))
+    month_first = regex.compile(rf"(?<![\p{{L}}\d])(?<month>{names})\s+(?<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?![\d\p{{L}}.:])(?!,?\s*\d{{1,2}}\b[^,\d])",
+                                regex.IGNORECASE)
+    day_first = regex.compile(rf"(?<![\p{{L}}\d.,])(?<day>[1-9]|[12]\d|3[01])(?:\.|st|nd|rd|th)?\s+(?:of\s+|de\s+)?(?<month>{names})(?![\p{{L}}])",
+                              regex.IGNORECASE)
+    pattern = get_date_format("long", locale=locale).pattern
+    day_first_locale = pattern.index("d") < pattern.index("M")
+    template = "{day}. {month}" if regex.search(r"d\.\s*M", pattern) else "{day} de {month}" if "'de'" in pattern else "{day} {month}"
+    return month_first, day_first, day_first_locale, template
+
+
+@detector("locale.date_format", "locale-convention", "minor",
+          "A date in the other order than the locale writes it (\"Februar 11\" in German, per CLDR), or two "
+          "orders in one English text (\"February 11\" and \"20 February\").")
+def date_format(view: DocView) -> Iterator[Hit]:
+    """English writes both orders (US and British): there only a text that mixes them is flagged,
+    in the order it used second (or less often)."""
+    found = _dates(view.lang) if view.lang else None
+    if found is None:
+        return
+    month_first, day_first, day_first_locale, template = found
+    mdy = list(month_first.finditer(view.text))
+    dmy = list(day_first.finditer(view.text))
+    if view.lang != "en":
+        if day_first_locale:
+            for m in mdy:
+                yield m.start(), m.end(), f"{view.lang} writes the day before the month (CLDR).", \
+                    template.format(day=m.group("day"), month=m.group("month"))
+        return
+    if not mdy or not dmy:
+        return
+    minority = dmy if (len(dmy), -dmy[0].start()) < (len(mdy), -mdy[0].start()) else mdy
+    for m in minority:
+        if minority is dmy:
+            fixed = f"{m.group('month')} {m.group('day')}"
+            other = "month first"
+        else:
+            fixed = f"{m.group('day')} {m.group('month')}"
+            other = "day first"
+        yield m.start(), m.end(), f"Dates in two orders in one text: elsewhere it writes them {other}.", fixed
+
+
+_LIST_ITEM_SEMICOLON = regex.compile(r"(?<=\S)[ \t\u00a0\u202f]*;[ \t]*(?=\n|\Z)")
+
+
+@detector("locale.list_semicolons", "fluency/punctuation", "minor",
+          "List items or headlines ending in semicolons, French style (\"...at any time;\" on its own line), "
+          "in a language whose lists do not.")
+def list_semicolons(view: DocView) -> Iterator[Hit]:
+    """Two or more paragraphs ending in ';' make the list: one alone may be a line broken in the middle."""
+    if view.lang in (None, "fr") or view.lang in ("zh", "ja", "ko"):
+        return
+    found = list(_LIST_ITEM_SEMICOLON.finditer(view.text))
+    if len(found) >= 2:
+        for m in found:
+            yield m.start(), m.end(), "A list item ending in a semicolon (French typography): no final mark here.", ""
