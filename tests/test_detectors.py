@@ -128,3 +128,23 @@ def test_an_acronym_other_documents_show_untranslated_is_flagged_where_it_is_onl
     assert [(f["doc_id"], f["text"]) for f in kept if f["rule"] == "source.untranslated_acronym"] == [("d0", "FFQ"), ("d1", "FFQ")]
     assert [(f["doc_id"], f["text"]) for f in set_aside] == [("d2", "FFQ")]
     assert quiet["suppressed"] == {"findings": 1, "by_rule": {"source.untranslated_acronym": 1}}
+
+
+def test_the_seed_article_keeps_its_findings_and_gains_the_classes_it_missed():
+    """The seed (French news machine-translated into English, no source text): every finding it had,
+    and one for each class of error a reader of it spots that used to stay unflagged."""
+    text = (GOLDEN_DIR.parents[1] / "corpora" / "samples" / "ukraine-article.en.txt").read_text(encoding="utf-8")
+    found = {(f.rule, f.text) for f in clean_document(Document("seed", text, "en", source_lang="fr"), CleanConfig()).findings}
+    before = {("space.before_colon_semicolon", " "), ("fr-en.head_of_diplomacy", "head of US diplomacy"),
+              ("structure.fragment", "China."), ("punct.dot_space_dot", ". ."), ("fr-en.at_the_gates", "at Ukraine’s gates"),
+              ("fr-en.ou_transliteration", "Goulevitch"), ("fr-en.vitch_ending", "Goulevitch"),
+              ("fr-en.diplomacy_chief", "Russian diplomacy chief"), ("en.kiev_kyiv", "Kiev"),
+              ("structure.broken_sentence", "bloc. soviet."), ("en.dombas_donbas", "Dombas"),
+              ("fr-en.balance_sheet_toll", "balance sheet")}
+    gained = {("fr-en.assured_that", "assured that"), ("fr-en.chief_of_staff_general", "US Chief of Staff"),
+              ("fr-en.for_country_according_to", "For the US, "), ("fr-en.verb_place_object_order", "received in Moscow the "),
+              ("fr-en.the_counterpart", "the British counterpart"), ("fr-en.retreat_withdrawal", "retreat of "),
+              ("fr-en.receive_members_admit", "receives "), ("fr-en.hypotheses_speculation", "hypotheses about "),
+              ("locale.date_format", "20 February"), ("locale.list_semicolons", ";")}
+    assert before <= found
+    assert gained <= found
