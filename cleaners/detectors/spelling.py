@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import regex
-from rapidfuzz.distance import DamerauLevenshtein
 
 from mtqa.cleaners import hunspell
 from mtqa.cleaners.detectors import DocView, Hit, detector
@@ -53,10 +52,10 @@ _COMMON: dict[str, dict[str, float]] = {}  # per language, only the words at lea
 def _frequencies(lang: str) -> dict[str, float]:
     """wordfreq's frequencies for `lang` (what its get_frequency_dict gives), or {} for a language
     it has no list of (it would otherwise fall back to a related language's: Spanish for Basque)."""
-    from wordfreq import cB_to_freq
-
     freqs = _FULL.get(lang)
     if freqs is None:
+        from wordfreq import cB_to_freq
+
         freqs = {}
         if lang in _languages():
             for index, words in enumerate(_pack(lang)):
@@ -107,6 +106,10 @@ def known_word(word: str, lang: str | None, common: bool = False, min_zipf: floa
 
 # A word is checked when it is at least this long: shorter ones are mostly abbreviations.
 MIN_LENGTH = 3
+# A word this common in wordfreq's counts is taken as known without asking Hunspell (most words
+# of a text are: a dictionary lookup instead of Hunspell's affix and compound search).
+COMMON_ZIPF = 3.0
+_NOUN_CAPITALS = frozenset({"de", "lb"})  # languages whose nouns take a capital: a lower-case noun is misspelled
 # A restored accent must give a word wordfreq has seen (Hunspell's compounding accepts
 # "Kindermodeöls"); a typo is corrected only in a word wordfreq has hardly seen (a rare real word
 # the dictionary lacks, "aufzuhetzen", is not a typo of a common one).
@@ -144,8 +147,12 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
     starts = None
     for m in _WORD.finditer(view.text):
         word = m.group()
-        if len(word) < MIN_LENGTH or any(c.isupper() for c in word[1:]) or hunspell.knows(word, lang):
-            continue  # short, an acronym or identifier (mRNA, COVID), or a word
+        if len(word) < MIN_LENGTH or any(c.isupper() for c in word[1:]):
+            continue  # short, or an acronym or identifier (mRNA, COVID)
+        if _zipf(word, lang) >= COMMON_ZIPF and (word[0].isupper() or lang not in _NOUN_CAPITALS):
+            continue  # a common word as written: no need to ask Hunspell (German nouns want their capital)
+        if hunspell.knows(word, lang):
+            continue
         low = word.casefold()
         if low in source_words or any(part in source_words for part in regex.split(r"['’]", low)):
             continue  # a name or term the translation kept from its source
@@ -184,7 +191,8 @@ def _accent_fix(word: str, lang: str) -> str | None:
     """The one known word that the word becomes with one accented letter of the language put back."""
     found = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in ACCENTED.get(lang, "")
              if c.islower() or i == 0}
-    return _clear_winner([w for w in found if hunspell.knows(w, lang)], lang, SEEN_ZIPF)
+    freqs, floor = _frequencies(lang), 10 ** (SEEN_ZIPF - 9)
+    return _clear_winner([w for w in found if freqs.get(w.casefold(), 0.0) >= floor and hunspell.knows(w, lang)], lang, SEEN_ZIPF)
 
 
 def _clear_winner(candidates: list[str], lang: str, min_zipf: float) -> str | None:
@@ -199,8 +207,25 @@ def _clear_winner(candidates: list[str], lang: str, min_zipf: float) -> str | No
 
 
 def _dictionary_fix(word: str, lang: str, min_zipf: float) -> str | None:
-    """Hunspell's guess, when it is one edit away, common, and clearly the likeliest: else None."""
-    close = [s for s in hunspell.suggestions(word, lang)
-             if " " not in s and "-" not in s and DamerauLevenshtein.distance(s.casefold(), word.casefold()) == 1
-             and s[0].isupper() == word[0].isupper()]
-    return _clear_winner(close, lang, min_zipf)
+    """The known word one edit away (a letter dropped, added, changed, or two swapped) that is
+    common and clearly the likeliest: else None. The candidates are generated here and checked
+    against the dictionary (Hunspell's own suggestion search is two orders of magnitude slower,
+    and its guesses go beyond one edit)."""
+    letters = _alphabet(lang)
+    low = word.lower()
+    edits = {low[:i] + low[i + 1:] for i in range(len(low))}
+    edits |= {low[:i] + low[i + 1] + low[i] + low[i + 2:] for i in range(len(low) - 1)}
+    edits |= {low[:i] + c + low[i + 1:] for i in range(len(low)) for c in letters}
+    edits |= {low[:i] + c + low[i:] for i in range(len(low) + 1) for c in letters}
+    edits.discard(low)
+    freqs, floor = _frequencies(lang), 10 ** (min_zipf - 9)
+    frequent = [w for w in edits if freqs.get(w, 0.0) >= floor]  # a dict lookup each: Hunspell only for these
+    cased = [w[0].upper() + w[1:] if word[0].isupper() else w for w in frequent]
+    return _clear_winner([w for w in cased if hunspell.knows(w, lang)], lang, min_zipf)
+
+
+@lru_cache(maxsize=16)
+def _alphabet(lang: str) -> str:
+    """The lower-case letters of a language: ASCII's (for Latin-script languages) and its accented ones."""
+    return ("абвгдеёжзийклмнопрстуфхцчшщъыьэюя" if lang in ("ru", "uk", "bg") else "abcdefghijklmnopqrstuvwxyz") + \
+        "".join(c for c in ACCENTED.get(lang, "") if c.islower())
