@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import detect_scoring as scoring  # noqa: E402
 from benchmarks.detect_criteria import (GATE_MIN_FINDINGS, GATE_PRECISION, GATE_REFS_PER_1000, GROUPS,  # noqa: E402
-                                        POFILTER_CHECKS, POFILTER_PROSE, TARGET_SEGMENT_PRECISION, proposals, reason,
+                                        POFILTER_CHECKS, POFILTER_PROSE, TARGET_REFS_PER_1000, TARGET_SEGMENT_PRECISION, proposals, reason,
                                         rule_rows, targets)
 from benchmarks.detect_report import markdown, rules_markdown  # noqa: E402
 from benchmarks.detect_data import DATA, MQM_SETS, SETS, WMT12_BLOCK, load, won_shares  # noqa: E402
@@ -514,9 +514,11 @@ def main(argv: list[str] | None = None) -> None:
     mqm_sets = tuple(s for s in sets if s in MQM_SETS)
     tune_recs, tune_found = select(records, findings, mqm_sets, "tune")
     flagged = [[label for _, _, label in f] for f in tune_found]
-    pofilter_best = scoring.best_subset(tune_recs, flagged, [f"pofilter:{c}" for c in POFILTER_CHECKS], TARGET_SEGMENT_PRECISION)
+    # the peers' best subsets are held to mtqa's own budget: precision and false alarms on references
+    pofilter_best = scoring.best_subset(tune_recs, flagged, [f"pofilter:{c}" for c in POFILTER_CHECKS], TARGET_SEGMENT_PRECISION,
+                                        TARGET_REFS_PER_1000)
     opus_best = scoring.best_subset(tune_recs, flagged, sorted({lab for f in flagged for lab in f if lab.startswith("opusfilter:")}),
-                                    TARGET_SEGMENT_PRECISION)
+                                    TARGET_SEGMENT_PRECISION, TARGET_REFS_PER_1000)
     pofilter_best = {b.split(":", 1)[1] for b in pofilter_best}
     opus_best = {b.split(":", 1)[1] for b in opus_best}
     groups = make_groups(set(config["default_off"]), pofilter_best, opus_best)

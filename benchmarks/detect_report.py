@@ -43,7 +43,9 @@ def markdown(report: dict) -> str:
         f"**Every figure below is from {half}** (each set split by document, by a stable hash; wmt12 by "
         f"blocks of {run['wmt12_block']} consecutive segments). Choices are made on the tuning halves: "
         f"pofilter's best subset ({', '.join(run['pofilter_best']) or '–'}), OpusFilter's best subset "
-        f"({', '.join(run['opusfilter_best']) or '–'}) and the proposed defaults.",
+        f"({', '.join(run['opusfilter_best']) or '–'}) and the proposed defaults. A peer's best subset is the one "
+        f"that flags the most erroneous segments within mtqa's own budget (segment precision at least 60%, at "
+        f"most 2 findings per 1,000 words of error-free reference), chosen greedily.",
         "",
         "How it counts: an MT segment is *erroneous* when any rater marked an error span in it (bio-MQM's "
         "lines of one segment, one per rater, are merged: the segment counts once, with every rater's spans). "

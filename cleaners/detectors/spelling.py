@@ -33,6 +33,11 @@ def _languages() -> frozenset[str]:
     return frozenset(available_languages(wordlist="best")) - _NO_WORDFREQ
 
 
+def has_word_list(lang: str | None) -> bool:
+    """Whether wordfreq has a word list for the language (none for Chinese, Japanese, Korean, Thai)."""
+    return bool(lang) and lang in _languages()
+
+
 COMMON = 1e-6  # once per million words (Zipf 3): "common", and the least a source-language check asks for
 
 
