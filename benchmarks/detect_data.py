@@ -10,8 +10,10 @@
   the human reference (system `reference`), with `errors` None; `LP.systems.json` gives each
   system's won share of the human pairwise comparisons. Its texts are stored XML-escaped, as Moses
   wrote them (`didn&apos;t`, `&quot;` in a quarter of the segments of most systems and of the
-  reference, not in others): the judges read them unescaped, so they are unescaped here, or mtqa's
-  entity check would rank systems by their escaping.
+  reference, not in others), and three submissions were escaped a second time when stored
+  (`&amp;quot;` in sys7 fr-en, sys6 de-en, sys4 es-en, hundreds of times each): the judges read them
+  unescaped, so they are unescaped here, as often as they were escaped, or mtqa's entity check
+  would rank systems by how their files were stored.
 
 Halves: an MQM record's half is that of its document (`set:lp:doc`); wmt12 has no document ids,
 so its segments go in blocks of WMT12_BLOCK consecutive segments (newstest documents are runs of
@@ -35,6 +37,16 @@ SETS = MQM_SETS + ("wmt12-news",)
 REFERENCE_SYSTEMS = {"bio-mqm": ("reference", "reference_r1"), "wmt23-news-mqm": ("refA",)}
 WMT12_REFERENCE = "reference"
 WMT12_BLOCK = 30
+
+
+def _unescaped(text: str, rounds: int = 3) -> str:
+    """XML-unescaped as often as the storage escaped it (at most `rounds` times)."""
+    for _ in range(rounds):
+        plain = html.unescape(text)
+        if plain == text:
+            break
+        text = plain
+    return text
 
 
 def _files(folder: Path) -> list[Path]:
@@ -88,9 +100,9 @@ def wmt12_records(data: Path, limit: int | None) -> Iterator[dict]:
                 seg = int(row["seg"])
                 unit = f"{name}:{row['lp']}:block{(seg - 1) // WMT12_BLOCK}"
                 outputs = sorted(row["mt"].items()) + [(WMT12_REFERENCE, row["reference"])]
-                source = html.unescape(row["source"])
+                source = _unescaped(row["source"])
                 for system, text in outputs:
-                    rec = _record(name, row["lp"], "", str(seg), system, system == WMT12_REFERENCE, html.unescape(text),
+                    rec = _record(name, row["lp"], "", str(seg), system, system == WMT12_REFERENCE, _unescaped(text),
                                   source, None, unit)
                     rec["id"] = f"{row['id']}:{system}"
                     yield rec
