@@ -7,7 +7,6 @@ records never stop a run, they go to quarantine.jsonl.
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import os
 import signal
@@ -21,7 +20,7 @@ import click
 
 from mtqa.cleaners.allowlist import AllowListError, beside, load_file
 from mtqa.cleaners.config import DEFAULT_PACKS, CleanConfig
-from mtqa.cleaners.detectors import active_rules, default_off
+from mtqa.cleaners import checks
 from mtqa.cleaners.glossary import GlossaryError, load_glossary
 from mtqa.cleaners.rulepack import RulePackError, load_pack
 from mtqa.corpora.bilingual import identify as identify_translation_file
@@ -71,9 +70,10 @@ def cleaning_options(command):
                      help="A glossary for the qa.must_translate and qa.do_not_translate checks: TSV with source_term, "
                           "target_term (and optionally lang) columns, an empty target meaning 'do not translate'; or YAML."),
         click.option("--enable-rule", "enable_rules", multiple=True, metavar="ID",
-                     help="Run a detector that is off by default (repeatable; 'qa.*' names several)."),
+                     help="Run a check that is off by default (repeatable; 'qa.*' names several; `mtqa rules` lists them)."),
         click.option("--disable-rule", "disable_rules", multiple=True, metavar="ID",
-                     help="Do not run this detector or pattern rule (repeatable; 'qa.*' names several)."),
+                     help="Do not run this check: any rule id `mtqa rules` lists, pattern rules, detectors, duplicates, "
+                          "consistency (repeatable; 'qa.*' names several)."),
         click.option("--langid-min-letters", type=click.IntRange(1), default=_DEFAULTS.langid_min_letters, show_default=True,
                      help="Texts with fewer letters are too short for language ID and are never flagged."),
         click.option("--langid-min-han", type=click.IntRange(1), default=_DEFAULTS.langid_min_han, show_default=True,
@@ -118,29 +118,28 @@ def _config(opts: dict) -> CleanConfig:
     beside_packs = [str(beside(p)) for p in opts["rule_packs"] if beside(p).is_file()]
     allows = tuple(dict.fromkeys(os.path.abspath(p) for p in beside_packs + list(opts["allow_lists"])))
     _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs, terms, allows)
-    detectors = set(active_rules(tuple(default_off())))
-    pattern_rules = {rule.id for pack in packs for rule in load_pack(pack).rules} if opts["disable_rules"] else set()
+    try:
+        known = checks.registry(packs) if opts["enable_rules"] or opts["disable_rules"] else {}
+    except (RulePackError, ValueError) as exc:
+        raise FatalError(str(exc)) from exc
     return CleanConfig(lang=opts["lang"], source_lang=opts["source_lang"], fix_encoding=not opts["no_fix_encoding"],
                        rule_packs=packs, langid_min_letters=opts["langid_min_letters"], langid_min_han=opts["langid_min_han"],
                        langid_min_prob=opts["langid_min_prob"],
                        langid_confirm_prob=None if opts["langdetect_only"] else opts["langid_confirm_prob"], langid_sentences=not opts["no_sentence_langid"],
                        detectors=not opts["no_detectors"], terms=terms, max_text_chars=opts["max_text_chars"] or None,
-                       enable_rules=_rule_ids(opts["enable_rules"], detectors, "--enable-rule"),
-                       disable_rules=_rule_ids(opts["disable_rules"], detectors | pattern_rules, "--disable-rule"),
+                       enable_rules=_rule_ids(opts["enable_rules"], known, "--enable-rule"),
+                       disable_rules=_rule_ids(opts["disable_rules"], known, "--disable-rule"),
                        allow_lists=allows, drop_duplicates=opts["drop_duplicates"],
                        duplicate_sentence_min_chars=opts["duplicate_sentence_min_chars"] or None, check_only=opts["check_only"])
 
 
-def _rule_ids(patterns: tuple[str, ...], known: set[str], option: str) -> tuple[str, ...]:
+def _rule_ids(patterns: tuple[str, ...], known: dict, option: str) -> tuple[str, ...]:
     """The rule ids that `patterns` name (exact ids or shell patterns such as 'qa.*'), sorted; an
     id or pattern that names no rule is a fatal error, not a silent no-op."""
-    ids: set[str] = set()
-    for pattern in patterns:
-        found = {rule for rule in known if fnmatch.fnmatchcase(rule, pattern)}
-        if not found:
-            raise FatalError(f"{option} {pattern}: no such rule (see the README's rule tables)")
-        ids |= found
-    return tuple(sorted(ids))
+    try:
+        return checks.expand(patterns, known)
+    except ValueError as exc:
+        raise FatalError(f"{option} {exc}: no such rule (`mtqa rules` lists them)") from exc
 
 
 @contextmanager
@@ -298,6 +297,29 @@ def score(target: Path, lang: str | None, out_file: Path | None) -> None:
     click.echo(_score_lines(scores))
     if out_file:
         click.echo(f"Scores: {out_file}")
+
+
+@main.command("rules")
+@click.option("--rules", "rule_packs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=str), metavar="PACK.yaml",
+              help="Also list the rules of this rule pack (repeatable), as `clean --rules` would run them.")
+@click.option("--markdown", is_flag=True, help="Print a Markdown table (as docs/RULES.md has it).")
+def rules_command(rule_packs: tuple[str, ...], markdown: bool) -> None:
+    """List every check a run can report: id, kind, category, severity, fix, whether it is on by
+    default, its measured precision (– = not measured) and what it finds.
+
+    Kinds: encoding (normalisation's repairs), language (language ID), pattern (the YAML rule
+    packs), detector (cleaners/detectors/), corpus (duplicates, name consistency, acronyms across
+    documents). Any of them can be turned off with `--disable-rule ID` (or a pattern, 'qa.*'), and
+    an off one on with `--enable-rule ID`.
+    """
+    from mtqa.reports.checks import full_markdown, terminal_table
+
+    packs = DEFAULT_PACKS + tuple(os.path.abspath(p) for p in rule_packs)
+    try:
+        found = checks.registry(packs)
+    except (RulePackError, ValueError) as exc:
+        raise FatalError(str(exc)) from exc
+    click.echo(full_markdown(found.values()) if markdown else terminal_table(found.values()))
 
 
 def _score_lines(scores: dict) -> str:
