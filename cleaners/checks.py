@@ -23,10 +23,22 @@ import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
+
+from mtqa.cleaners.config import DEFAULT_PACKS
+from mtqa.cleaners.consistency import NameConsistency
+from mtqa.cleaners.corpus import CorpusCheck
+from mtqa.cleaners.detectors import REGISTRY, load_all
+from mtqa.cleaners.detectors.acronyms import UntranslatedAcronyms
+from mtqa.cleaners.duplicates import RULES as DUPLICATE_RULES
+from mtqa.cleaners.normalise import _FTFY_STEPS as FTFY_STEPS  # ftfy step -> (rule, severity, message)
+from mtqa.cleaners.rulepack import load_pack
+from mtqa.cleaners.switches import _data_file, default_off, skipped  # noqa: F401  (skipped: the run's side of the registry)
+
+# the corpus checks, in the order their findings come in for a document (cleaners/corpus.py)
+CORPUS_CHECKS: tuple[type[CorpusCheck], ...] = (NameConsistency, UntranslatedAcronyms)
 
 KINDS = ("encoding", "language", "pattern", "detector", "corpus")
 
@@ -48,19 +60,6 @@ class Check:
         return self.rule not in default_off()
 
 
-def _data_file(name: str) -> str | None:
-    """A file of cleaners/data/ as text (read through importlib.resources: it works from a wheel),
-    or None if it is not there."""
-    path = resources.files("mtqa.cleaners") / "data" / name
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
-@lru_cache(maxsize=1)
-def default_off() -> dict[str, str]:
-    """Checks that run only when enabled, each with the measured reason (data/detectors.yaml)."""
-    return dict(yaml.safe_load(_data_file("detectors.yaml"))["default_off"] or {})
-
-
 @lru_cache(maxsize=1)
 def measured() -> dict:
     """What the detection benchmark measured, if it wrote data/measured.yaml: {"measured_on": str,
@@ -80,10 +79,8 @@ def precision(rule: str) -> float | None:
 
 
 def _encoding_checks() -> list[Check]:
-    from mtqa.cleaners.normalise import _FTFY_STEPS
-
     checks: dict[str, Check] = {}
-    for rule, severity, message in _FTFY_STEPS.values():
+    for rule, severity, message in FTFY_STEPS.values():
         if rule not in checks:  # several ftfy steps report as encoding.mojibake: the first says it in general
             checks[rule] = Check(rule, "encoding", "encoding", severity, "auto", message, "cleaners/normalise.py")
     checks["encoding.unicode_nfc"] = Check("encoding.unicode_nfc", "encoding", "encoding", "minor", "auto",
@@ -100,30 +97,29 @@ LANGUAGE_CHECKS = (
 
 
 def _pattern_checks(packs: Iterable[str]) -> list[Check]:
-    from mtqa.cleaners.rulepack import load_pack
-
     return [Check(rule.id, "pattern", rule.category, rule.severity, rule.fix, rule.message, Path(pack).name)
             for pack in packs for rule in load_pack(pack).rules]
 
 
 def _detector_checks() -> list[Check]:
-    from mtqa.cleaners.detectors import REGISTRY, load_all
-
     load_all()
     return [Check(d.rule, "detector", d.category, d.severity, d.fix, d.summary, _module_file(d.run.__module__))
             for d in REGISTRY.values()]
 
 
 def _corpus_checks() -> list[Check]:
-    from mtqa.cleaners.corpus import corpus_checks
-    from mtqa.cleaners.duplicates import RULES
-
     found = [Check(rule, "corpus", "duplicate", severity, "none", summary, "cleaners/duplicates.py")
-             for rule, (severity, summary, _message, _reason) in RULES.items()]
-    for check in corpus_checks():
+             for rule, (severity, summary, _message, _reason) in DUPLICATE_RULES.items()]
+    for check in CORPUS_CHECKS:
         found += [Check(rule.rule, "corpus", rule.category, rule.severity, rule.fix, rule.summary,
-                        _module_file(type(check).__module__)) for rule in check.owns]
+                        _module_file(check.__module__)) for rule in check.owns]
     return found
+
+
+def corpus_checks(skip: frozenset[str] = frozenset(), detectors: bool = True) -> list[CorpusCheck]:
+    """Fresh instances of the corpus checks a run uses: those with a rule not in `skip`
+    (`skipped(...)`), and, without `detectors`, none that is a detector's step."""
+    return [cls() for cls in CORPUS_CHECKS if set(cls.reports) - skip and (detectors or not cls.detector_step)]
 
 
 def _module_file(module: str) -> str:
@@ -135,10 +131,7 @@ def _module_file(module: str) -> str:
 def registry(packs: tuple[str, ...] | None = None) -> dict[str, Check]:
     """Every check, by rule id, in the order of KINDS then id: the built-in rule packs' rules, or
     those of `packs` (paths) when given. A rule id defined twice is an error naming both places."""
-    if packs is None:
-        from mtqa.cleaners.config import DEFAULT_PACKS
-
-        packs = DEFAULT_PACKS
+    packs = DEFAULT_PACKS if packs is None else packs
     found: dict[str, Check] = {}
     for check in [*_encoding_checks(), *LANGUAGE_CHECKS, *_pattern_checks(packs), *_detector_checks(), *_corpus_checks()]:
         if check.rule in found:
@@ -161,10 +154,3 @@ def expand(patterns: Iterable[str], known: Iterable[str]) -> tuple[str, ...]:
             raise ValueError(pattern)
         ids |= found
     return tuple(sorted(ids))
-
-
-@lru_cache(maxsize=64)
-def skipped(enable: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -> frozenset[str]:
-    """The rule ids a run does not report: the default-off ones not in `enable`, and those in
-    `disable` (ids, as CleanConfig holds them). Every kind of check asks this one function."""
-    return frozenset((set(default_off()) - set(enable)) | set(disable))

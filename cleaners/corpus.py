@@ -14,7 +14,7 @@ check fills in a few hooks):
 A check's rules are in the one registry (cleaners/checks.py): those it defines are listed in
 `owns`; `reports` names every rule it may report (a detector's corpus step reports the detector's
 rule). It runs when one of them is on. Adding a corpus check is one subclass and one line in
-`CHECKS`. Duplicates are the one corpus check judged in the read stage instead (on the input text,
+cleaners/checks.py's `CORPUS_CHECKS`. Duplicates are the one corpus check judged in the read stage instead (on the input text,
 in input order, before cleaning, so that a duplicate can be dropped): cleaners/duplicates.py.
 """
 
@@ -59,19 +59,6 @@ class CorpusCheck:
     def findings(self, doc_id: str, facts: Any) -> list[Finding]:
         """Merge, second pass: the corpus-level findings of one document."""
         return []
-
-
-def _checks() -> list[type[CorpusCheck]]:
-    from mtqa.cleaners.consistency import NameConsistency
-    from mtqa.cleaners.detectors.acronyms import UntranslatedAcronyms
-
-    return [NameConsistency, UntranslatedAcronyms]  # the order their findings come in, per document
-
-
-def corpus_checks(skipped: frozenset[str] = frozenset(), detectors: bool = True) -> list[CorpusCheck]:
-    """Fresh instances of the corpus checks a run uses: those with a rule not in `skipped`
-    (cleaners/checks.py's `skipped`), and, without `detectors`, none that is a detector's step."""
-    return [cls() for cls in _checks() if set(cls.reports) - skipped and (detectors or not cls.detector_step)]
 
 
 def run_corpus_checks(checks: list[CorpusCheck], documents: Callable[[], Iterable[dict[str, Any]]]

@@ -24,7 +24,7 @@ from typing import NamedTuple, Protocol
 
 import regex
 
-from mtqa.cleaners.rulepack import primary_subtag
+from mtqa.langtags import primary_subtag
 from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import Document, Finding
 

@@ -13,14 +13,14 @@ from functools import lru_cache
 
 from mtqa.cleaners import langid
 from mtqa.cleaners.allowlist import Entry, Silencer, allow_list
-from mtqa.cleaners.checks import skipped
+from mtqa.cleaners.checks import corpus_checks, skipped
 from mtqa.cleaners.config import CleanConfig
-from mtqa.cleaners.corpus import corpus_checks
 from mtqa.cleaners.detectors import DocView, active_rules, run_detectors, trimmed_span
 from mtqa.cleaners.edits import EditLog
 from mtqa.cleaners.glossary import load_glossary
 from mtqa.cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode
-from mtqa.cleaners.rulepack import PatternRule, load_pack, primary_subtag
+from mtqa.cleaners.rulepack import PatternRule, load_pack
+from mtqa.langtags import primary_subtag
 from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import Document, Edit, Finding
 

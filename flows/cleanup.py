@@ -23,7 +23,8 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from mtqa.cleaners.config import CleanConfig
-from mtqa.cleaners.signature import cache_fingerprint, run_signature
+from mtqa.cleaners.signature import run_signature
+from mtqa.flows.fingerprint import cache_fingerprint
 from mtqa.corpora.cache import build_cache
 from mtqa.corpora.readers import TRANSLATION_FORMATS, detect_format
 from mtqa.corpora.writeback import write_back
@@ -82,8 +83,9 @@ def cleanup_flow(
     work, cache = out / WORK_DIR, out / CACHE_DIR / "documents.sqlite"
     read = ReadStats()
     shards, futures = [], []
+    fmt = input_format or detect_format(Path(input_path))  # once: the reader and the write-back are told
     with output_lock(out), progress_bar(show_progress) as bar:
-        for shard in read_into_shards(input_path, work, shard_size, input_format, read, config):
+        for shard in read_into_shards(input_path, work, shard_size, fmt, read, config):
             shards.append(shard)
             futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
             bar.update(total=read.documents)
@@ -92,7 +94,6 @@ def cleanup_flow(
             bar.advance(future.result()["totals"].get("documents", 0))
         counts = [f.result() for f in futures]
         summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, False, config)
-        fmt = input_format or detect_format(Path(input_path))
         if fmt in TRANSLATION_FORMATS:  # the cleaned file for the CAT tool, beside the JSONL outputs
             summary["translation_file"] = write_back_task(input_path, fmt, config.lang, out).name
         if write_summary:

@@ -25,21 +25,10 @@ from mtqa.cleaners.glossary import GlossaryError, load_glossary
 from mtqa.cleaners.rulepack import RulePackError, load_pack
 from mtqa.corpora.bilingual import identify as identify_translation_file
 from mtqa.corpora.readers import FORMATS, TRANSLATION_FORMATS, CorpusError, detect_format
+from mtqa.flows import cli_revision  # noqa: F401  (registers review, apply, revert and learn on `main`)
+from mtqa.flows.cli_group import FatalError, main
 
 _DEFAULTS = CleanConfig()
-
-
-class FatalError(click.ClickException):
-    """Shown as one line, 'mtqa: error: ...', exit status 1."""
-
-    def show(self, file=None) -> None:  # noqa: D102
-        click.echo(f"mtqa: error: {self.message}", err=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="mtqa", prog_name="mtqa")
-def main() -> None:
-    """mtqa: find and fix machine-translation artifacts in a corpus."""
 
 
 def cleaning_options(command):
@@ -117,7 +106,8 @@ def _config(opts: dict) -> CleanConfig:
     terms = os.path.abspath(opts["terms"]) if opts["terms"] else None
     beside_packs = [str(beside(p)) for p in opts["rule_packs"] if beside(p).is_file()]
     allows = tuple(dict.fromkeys(os.path.abspath(p) for p in beside_packs + list(opts["allow_lists"])))
-    _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs, terms, allows)
+    # the format is found once, here, and the flow is told it
+    opts["input_format"] = _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs, terms, allows)
     try:
         known = checks.registry(packs) if opts["enable_rules"] or opts["disable_rules"] else {}
     except (RulePackError, ValueError) as exc:
@@ -336,8 +326,9 @@ def _score_lines(scores: dict) -> str:
 
 
 def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs: tuple[str, ...],
-                  terms: str | None = None, allows: tuple[str, ...] = ()) -> None:
-    """Fail in a second, with one clear line, on what would otherwise fail after Prefect starts."""
+                  terms: str | None = None, allows: tuple[str, ...] = ()) -> str:
+    """Fail in a second, with one clear line, on what would otherwise fail after Prefect starts;
+    return the input's format (given, or found from the name and, for XLIFF, the content)."""
     path = Path(input_path)
     if not path.exists():
         raise FatalError(f"{input_path}: no such file or folder")
@@ -368,6 +359,7 @@ def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs
             load_file(path)
         except AllowListError as exc:
             raise FatalError(str(exc)) from exc
+    return fmt
 
 
 def _exit_cleanly_on_sigterm() -> None:
@@ -419,8 +411,6 @@ def _rule_lines(rows: list[dict]) -> str:
         out.append(f"  {r['rule']:<{width}}  {r['fix']:<6} {r['findings']:>8} {r['documents']:>6} {r['share_of_documents']:>6.1%}  {shown[:100]}")
     return "\n".join(out)
 
-
-import mtqa.flows.cli_revision  # noqa: E402,F401  (registers review, apply, revert and learn on `main`)
 
 if __name__ == "__main__":
     main()

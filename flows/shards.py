@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from mtqa.cleaners.allowlist import AllowList, Entry, allow_list
-from mtqa.cleaners.checks import skipped
+from mtqa.cleaners.checks import corpus_checks, skipped
 from mtqa.cleaners.config import CleanConfig
-from mtqa.cleaners.corpus import CorpusCheck, corpus_checks, run_corpus_checks
+from mtqa.cleaners.corpus import CorpusCheck, run_corpus_checks
 from mtqa.cleaners.duplicates import RULES as DUPLICATE_RULES
 from mtqa.cleaners.duplicates import DuplicateFinder
 from mtqa.cleaners.pipeline import clean_document
 from mtqa.corpora.cache import DocCache, document_key
-from mtqa.corpora.documents import IdIndex, to_document
+from mtqa.corpora.documents import IdIndex, document_of, to_document
 from mtqa.corpora.readers import RawRecord, Rejected, read_corpus
 from mtqa.corpora.seen import FirstSeen
 from mtqa.corpora.writers import atomic_writer, concatenate, dumps, write_json
@@ -150,8 +150,7 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                 key = document_key(fingerprint, dumps(entry["record"]))
                 output = cache.get(key) if fingerprint else None
                 if output is None:
-                    doc = to_document(RawRecord(entry["file"], entry["line"], entry["record"]))
-                    assert isinstance(doc, Document)  # validated by the read stage
+                    doc = document_of(entry["record"])  # checked by the read stage
                     if config.max_text_chars is not None and len(doc.text) > config.max_text_chars:
                         reject(entry, "text_too_long", f"the text has {len(doc.text):,} characters, more than the limit of "
                                                        f"{config.max_text_chars:,} (--max-text-chars): split it into documents")

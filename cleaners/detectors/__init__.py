@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from mtqa.cleaners.checks import default_off, skipped  # noqa: F401  (default_off: read here by tests and benchmarks)
+from mtqa.cleaners.switches import default_off, skipped  # noqa: F401  (default_off: read here by tests and benchmarks)
 from mtqa.cleaners.edits import EditLog
 from mtqa.cleaners.glossary import Glossary
 from mtqa.cleaners.segment import sentence_spans
