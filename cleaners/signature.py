@@ -8,6 +8,7 @@ the same input gives byte-identical outputs; a changed rule pack, allow list or 
 
 from __future__ import annotations
 
+import hashlib
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         "allow_lists": [{"file": name, "entries": len(entries), "sha256": sha[:16]} for name, entries, sha in allows],
         "options": config.signature_fields(),
     }
+    if config.run_file:
+        fields["run_file"] = {"file": Path(config.run_file).name,
+                              "sha256": hashlib.sha256(Path(config.run_file).read_bytes()).hexdigest()[:16]}
     if config.terms:
         glossary = load_glossary(config.terms)
         fields["terms"] = {"file": glossary.name, "sha256": glossary.sha256[:16]}
@@ -56,5 +60,6 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         + (["rules:" + ",".join([f"+{r}" for r in config.enable_rules] + [f"-{r}" for r in config.disable_rules])]
            if config.enable_rules or config.disable_rules else [])
         + (["check-only"] if config.check_only else [])
+        + ([f"run-file:{fields['run_file']['file']}@{fields['run_file']['sha256'][:8]}"] if config.run_file else [])
     )
     return fields

@@ -58,7 +58,7 @@ merge_shards_task = task(merge_shards, name="merge-outputs", **_RETRY)
 write_back_task = task(write_back, name="write-translation-file")
 
 
-@flow(name="mtqa-cleanup", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1), validate_parameters=False)
+@flow(name="mtqa-cleanup", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1))
 def cleanup_flow(
     input_path: str,
     out_dir: str,
@@ -76,7 +76,7 @@ def cleanup_flow(
     Resumable: an interrupted run leaves its finished shards in `.mtqa-work/`, and the next run
     with the same input and configuration takes them as they are.
     """
-    config = as_config(config)
+    config = config or CleanConfig()
     signature = run_signature(config)  # loads every rule pack first: a bad pack fails before any work
     fingerprint = cache_fingerprint(signature, config)
     out = Path(out_dir).resolve()  # workers, maybe on other machines, get absolute paths
@@ -117,17 +117,6 @@ def output_lock(out: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def as_config(value: CleanConfig | dict | list | None) -> CleanConfig:
-    """A CleanConfig from what a deployment's stored parameters turn it into (a dict or a list)."""
-    if value is None:
-        return CleanConfig()
-    if isinstance(value, CleanConfig):
-        return value
-    if isinstance(value, dict):
-        return CleanConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
-    return CleanConfig(*value)
 
 
 @contextmanager
