@@ -45,6 +45,12 @@ class Cleaned:
         """The facts of source.untranslated_acronym's corpus step (benchmarks/bench_detect.py reads them)."""
         return self.corpus_facts.get("acronyms")  # type: ignore[return-value]
 
+    @property
+    def names(self) -> list[tuple[str, int, int]]:
+        """The facts of the name-consistency check: name-like words and their first spans in the
+        original (benchmarks/bench_detect.py reads them)."""
+        return [tuple(name) for name in self.corpus_facts.get("names") or ()]  # type: ignore[misc]
+
 
 @lru_cache(maxsize=16)
 def rules_for(packs: tuple[str, ...], disabled: tuple[str, ...] | frozenset[str] = ()) -> tuple[PatternRule, ...]:

@@ -4,6 +4,7 @@ docs/RULES.md (every rule). tests/test_rule_table.py fails when the documents dr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -43,7 +44,8 @@ _HEAD = ("| rule id | kind | category | severity | fix | default | precision | w
 
 
 def _measured_note() -> str:
-    when = measured()["measured_on"]
+    # what the benchmark measured on, less any path of the machine it ran on (not the reader's)
+    when = re.sub(r"\s*\([^()]*(?:\.\./|/)[^()]*\)", "", str(measured()["measured_on"] or "")).strip()
     return (f"Precision: the share of a rule's findings on machine translation that hit an annotated error, measured "
             f"by benchmarks/bench_detect.py on {when} (cleaners/data/measured.yaml); – = not measured."
             if when else "Precision: – = not measured (benchmarks/bench_detect.py writes cleaners/data/measured.yaml).")
