@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup sample test browser dictionaries bench clean
+.PHONY: setup sample test wheel-check browser dictionaries bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,13 @@ browser:
 	  else echo "note: chromium not installed and not root: the browser tests will be skipped"; fi; \
 	fi
 
-test: $(STAMP) dictionaries browser
+# `make test` tests what users install as well as the tree: the wheel, in a fresh virtual
+# environment (tests/wheel_check.py, ~2 min, mostly installing the dependencies), then the suite.
+test: $(STAMP) dictionaries browser wheel-check
 	$(BIN)/python -m pytest
+
+wheel-check: $(STAMP)
+	$(BIN)/python tests/wheel_check.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_clean.py

@@ -24,9 +24,7 @@ in summary.json), and a suppressed automatic fix is not applied.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from fnmatch import translate
 from functools import lru_cache
@@ -36,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from mtqa.cleaners.datafiles import parse_yaml, read_data_file
+from mtqa.files import atomic_writer
 from mtqa.records import Finding
 
 if TYPE_CHECKING:
@@ -168,17 +167,8 @@ def add_entry(path: str | Path, rule: str, doc: str | None = None, text: str | N
     line = yaml.safe_dump([spec], allow_unicode=True, sort_keys=False, default_flow_style=None, width=2**31)
     new = old + ("\n" if old and not old.endswith("\n") else "") + line
     entries = _parse(new, path)  # never write a list that could not be read back
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(new)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, path.stat().st_mode if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path) as out:
+        out.write(new)
     return entries[-1]
 
 

@@ -4,7 +4,7 @@
 Each document contributes its name-like words (capitalised words that are not common words of
 the language) with their first position; the corpus-level step groups variants that differ only
 by accents or case, or by one edit in words of six letters or more, and picks the form most
-documents use.
+documents use. `NameConsistency` is the corpus check (cleaners/corpus.py) that runs it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ from collections.abc import Iterable
 import regex
 from rapidfuzz.distance import DamerauLevenshtein
 
+from mtqa.cleaners.corpus import CorpusCheck, CorpusRule
 from mtqa.cleaners.detectors.spelling import known_word
+from mtqa.records import Finding
+
+RULE = "consistency.name_variant"
 
 _NAME = regex.compile(r"(?<![\p{L}\d_-])\p{Lu}\p{Ll}[\p{L}\p{M}]{2,}(?![\p{L}\d_-])")
 MIN_DOCUMENTS = 3  # a group is reported only when its variants appear in this many documents together
@@ -86,3 +90,40 @@ def count_documents(names_per_document: Iterable[Iterable[str]]) -> Counter:
     for names in names_per_document:
         counts.update(set(names))
     return counts
+
+
+class NameConsistency(CorpusCheck):
+    """consistency.name_variant: a name spelt in a minority form, at that form's first occurrence
+    in the corpus, with the majority form as the suggestion."""
+
+    name = "names"
+    owns = (CorpusRule(RULE, "terminology", "minor", "review",
+                       "A name spelt two ways across the corpus (`Zelenskyy` in 2 documents, `Zelensky` in 14): reported "
+                       "once, at the minority form's first occurrence, with the majority form"),)
+    reports = (RULE,)
+
+    def __init__(self) -> None:
+        self.counts: Counter = Counter()
+        self.minority: dict[str, str] = {}
+
+    def facts(self, view) -> list[list] | None:
+        """The document's name-like words, each with its first span in the original text."""
+        names = [[word, *view.log.orig_span(s, e)] for word, s, e in name_candidates(view.text, view.lang)]
+        return names or None
+
+    def gather(self, facts: list[list]) -> None:
+        self.counts.update({word for word, _, _ in facts})
+
+    def decide(self) -> None:
+        self.minority = {variant: majority for majority, variants in variant_groups(self.counts) for variant in variants}
+
+    def findings(self, doc_id: str, facts: list[list]) -> list[Finding]:
+        found = []
+        for word, start, end in facts:
+            if word not in self.minority:
+                continue
+            majority = self.minority.pop(word)  # reported once: at the variant's first occurrence
+            message = (f"'{word}' ({self.counts[word]} documents) is spelt '{majority}' in {self.counts[majority]} "
+                       "documents of this corpus: one name, one spelling.")
+            found.append(Finding(doc_id, start, end, word, RULE, "terminology", "minor", message, majority, "review"))
+        return found

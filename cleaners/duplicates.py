@@ -20,26 +20,37 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import regex
 
-from mtqa.cleaners.rulepack import primary_subtag
+from mtqa.langtags import primary_subtag
 from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import Document, Finding
 
 DOCUMENT, NEAR_DOCUMENT = "duplicate.document", "duplicate.near_document"
 SENTENCE, NEAR_SENTENCE = "duplicate.sentence", "duplicate.near_sentence"
-# rule -> severity, what the finding says, the quarantine reason when the document is dropped. All
-# minor: a repeat costs a corpus its variety, not a reader the meaning, so the report's most severe
-# documents stay the mistranslated ones.
-RULES: dict[str, tuple[str, str, str | None]] = {
-    DOCUMENT: ("minor", "The same text as document {doc!r}, its first occurrence", "duplicate_text"),
-    NEAR_DOCUMENT: ("minor", "The same text as document {doc!r}, its first occurrence, once case, spacing, "
-                             "punctuation and digits are set aside", "near_duplicate_text"),
-    SENTENCE: ("minor", "This sentence first occurs in document {doc!r} (characters {start}-{end})", None),
-    NEAR_SENTENCE: ("minor", "This sentence first occurs in document {doc!r} (characters {start}-{end}), "
-                             "once case, spacing, punctuation and digits are set aside", None),
+
+
+class DuplicateRule(NamedTuple):
+    severity: str
+    summary: str  # what the registry (cleaners/checks.py) lists
+    message: str  # what the finding says
+    reason: str | None  # the quarantine reason when the document is dropped
+
+
+_FOLDED = "once case, spacing, punctuation and digits are set aside"
+# All minor: a repeat costs a corpus its variety, not a reader the meaning, so the report's most
+# severe documents stay the mistranslated ones.
+RULES: dict[str, DuplicateRule] = {
+    DOCUMENT: DuplicateRule("minor", "The same text as an earlier document (dropped with --drop-duplicates)",
+                            "The same text as document {doc!r}, its first occurrence", "duplicate_text"),
+    NEAR_DOCUMENT: DuplicateRule("minor", f"The same text as an earlier document, {_FOLDED} (dropped with --drop-duplicates)",
+                                 "The same text as document {doc!r}, its first occurrence, " + _FOLDED, "near_duplicate_text"),
+    SENTENCE: DuplicateRule("minor", "A sentence that first occurs in an earlier document",
+                            "This sentence first occurs in document {doc!r} (characters {start}-{end})", None),
+    NEAR_SENTENCE: DuplicateRule("minor", f"A sentence that first occurs in an earlier document, {_FOLDED}",
+                                 "This sentence first occurs in document {doc!r} (characters {start}-{end}), " + _FOLDED, None),
 }
 
 _PUNCTUATION = regex.compile(r"[\p{P}\p{Cf}]+")
@@ -66,18 +77,25 @@ class DuplicateFinder:
     says no (an allow list silenced it, a dry run); a dropped document leaves no trace in the
     store, so a later copy is named after the copy that was kept. A sentence repeated inside one document is
     left to `structure.repeated_sentence`; sentences shorter than `min_sentence_chars` once folded
-    are not checked (None: sentences are not checked at all).
+    are not checked (None: sentences are not checked at all). A rule in `skipped` (disabled, see
+    cleaners/checks.py) is still judged, so that the others' first occurrences stay the same, but
+    reports nothing and drops nothing.
     """
 
     def __init__(self, seen: Seen, min_sentence_chars: int | None, default_lang: str | None = None,
-                 drop: bool = False) -> None:
+                 drop: bool = False, skipped: frozenset[str] = frozenset()) -> None:
         self.seen = seen
         self.min_sentence_chars = min_sentence_chars
         self.default_lang = default_lang
         self.drop = drop
+        self.skipped = skipped
 
     def check(self, doc: Document, may_drop: Callable[[Finding], bool] = lambda finding: True) -> tuple[list[Finding], bool]:
         """The duplicate findings of `doc`, and whether it was dropped."""
+        found, dropped = self._check(doc, lambda finding: finding.rule not in self.skipped and may_drop(finding))
+        return [f for f in found if f.rule not in self.skipped], dropped
+
+    def _check(self, doc: Document, may_drop: Callable[[Finding], bool]) -> tuple[list[Finding], bool]:
         text = doc.text
         if not text.strip():
             return [], False
@@ -127,7 +145,7 @@ def _doc_of(place: str) -> str:
 
 def _finding(doc: Document, start: int, end: int, rule: str, place: str, fix: str) -> Finding:
     first_start, first_end, first_doc = place.split(":", 2)
-    severity, message, _ = RULES[rule]
+    severity, _, message, _ = RULES[rule]
     first = {"doc_id": first_doc, "start": int(first_start), "end": int(first_end)}
     return Finding(doc.id, start, end, doc.text[start:end], rule, "duplicate", severity,
                    message.format(doc=first_doc, start=first_start, end=first_end), None, fix, first)

@@ -32,7 +32,7 @@ from typing import NamedTuple
 import yaml
 
 from mtqa.cleaners.datafiles import read_data_file
-from mtqa.cleaners.rulepack import primary_subtag
+from mtqa.langtags import primary_subtag
 
 
 class GlossaryError(ValueError):

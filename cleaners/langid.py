@@ -49,7 +49,7 @@ from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.lang_profile import LangProfile
 from langdetect.utils.ngram import NGram
 
-from mtqa.cleaners.rulepack import primary_subtag
+from mtqa.langtags import primary_subtag
 
 SEED = 0
 _HAN = regex.compile(r"\p{Han}")

@@ -13,16 +13,14 @@ from functools import lru_cache
 
 from mtqa.cleaners import langid
 from mtqa.cleaners.allowlist import Entry, Silencer, allow_list
+from mtqa.cleaners.checks import corpus_checks, skipped
 from mtqa.cleaners.config import CleanConfig
-from mtqa.cleaners.consistency import name_candidates
 from mtqa.cleaners.detectors import DocView, active_rules, run_detectors, trimmed_span
-from mtqa.cleaners.detectors.acronyms import RULE as ACRONYM_RULE
-from mtqa.cleaners.detectors.acronyms import copies as acronym_copies
-from mtqa.cleaners.detectors.acronyms import evidence as acronym_evidence
 from mtqa.cleaners.edits import EditLog
 from mtqa.cleaners.glossary import load_glossary
 from mtqa.cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode
-from mtqa.cleaners.rulepack import PatternRule, load_pack, primary_subtag
+from mtqa.cleaners.rulepack import PatternRule, load_pack
+from mtqa.langtags import primary_subtag
 from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import Document, Edit, Finding
 
@@ -38,16 +36,25 @@ class Cleaned:
     edits: list[Edit]
     timed_out_rules: list[str] = field(default_factory=list)
     langid_checkable: bool = True  # False when langdetect cannot detect the expected language: no language findings
-    names: list[tuple[str, int, int]] = field(default_factory=list)  # name-like words, first spans in the original
     suppressed: list[tuple[Finding, Entry]] = field(default_factory=list)  # silenced by an allow list, fixes not made
-    # for the corpus step of source.untranslated_acronym: the language pair, the acronyms this
-    # document shows to be the source's, and the acronyms it copies (spans in the original)
-    acronyms: dict | None = None
+    # what the corpus checks (cleaners/corpus.py) need from this document, by check name
+    corpus_facts: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def acronyms(self) -> dict | None:
+        """The facts of source.untranslated_acronym's corpus step (benchmarks/bench_detect.py reads them)."""
+        return self.corpus_facts.get("acronyms")  # type: ignore[return-value]
+
+    @property
+    def names(self) -> list[tuple[str, int, int]]:
+        """The facts of the name-consistency check: name-like words and their first spans in the
+        original (benchmarks/bench_detect.py reads them)."""
+        return [tuple(name) for name in self.corpus_facts.get("names") or ()]  # type: ignore[misc]
 
 
 @lru_cache(maxsize=16)
-def rules_for(packs: tuple[str, ...], disabled: tuple[str, ...] = ()) -> tuple[PatternRule, ...]:
-    """Load the packs once per process (workers each load their own copy), less the disabled rules."""
+def rules_for(packs: tuple[str, ...], disabled: tuple[str, ...] | frozenset[str] = ()) -> tuple[PatternRule, ...]:
+    """Load the packs once per process (workers each load their own copy), less the rules not to run."""
     return tuple(rule for path in packs for rule in load_pack(path).rules if rule.id not in disabled)
 
 
@@ -78,7 +85,7 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     # fresh lists, so that a caller changing its result does not change what is remembered
     return replace(seen, doc=doc, findings=[f if f.doc_id == doc.id else replace(f, doc_id=doc.id) for f in seen.findings],
                    edits=[e if e.doc_id == doc.id else replace(e, doc_id=doc.id) for e in seen.edits],
-                   timed_out_rules=list(seen.timed_out_rules), names=list(seen.names),
+                   timed_out_rules=list(seen.timed_out_rules), corpus_facts=dict(seen.corpus_facts),
                    suppressed=[(f if f.doc_id == doc.id else replace(f, doc_id=doc.id), e) for f, e in seen.suppressed])
 
 
@@ -88,21 +95,23 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     expected = primary_subtag(doc.lang or config.lang) if (doc.lang or config.lang) else None
     source_lang = doc.source_lang or config.source_lang
     source = primary_subtag(source_lang) if source_lang else None
-    rules = rules_for(config.rule_packs, config.disable_rules)
+    skip = skipped(config.enable_rules, config.disable_rules)
+    rules = rules_for(config.rule_packs, skip)
     timed_out: list[str] = []
     allow = allow_list(config.allow_lists)
     silencer = Silencer(allow) if allow else None
+    gate = _Gate(silencer, skip) if silencer or skip else None  # repairs of skipped rules are not made
     detection, detected_on = None, None
     # Encoding repair and the automatic rules, until the text stops changing: each can expose work
     # for the other (ftfy reads "é  Ã©" and "é Ã©" differently), and cleaned text must be a fixed point.
     for _ in range(MAX_REPAIR_ROUNDS):
         before = log.text
-        findings += repair_unicode(log, doc.id, config.fix_encoding, config.unicode_form, silencer)
+        findings += repair_unicode(log, doc.id, config.fix_encoding, config.unicode_form, gate)
         if detection is None:
             detected_on = log.text
             detection = _identify(log.text, config, expected)
         locale = expected or detection.lang
-        fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, silencer=silencer)
+        fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, silencer=gate)
         findings += fixed
         timed_out += late
         if log.text == before:
@@ -114,25 +123,23 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     timed_out += late
 
     checkable = expected is None or expected in langid.supported_languages()
-    acronyms = None
     if checkable:
-        findings += _language_findings(doc, log, expected, detection, locale, config)
+        findings += [f for f in _language_findings(doc, log, expected, detection, locale, config) if f.rule not in skip]
+    view = DocView(doc, log, locale, source, load_glossary(config.terms) if config.terms and config.detectors else None,
+                   detected_lang=detection.lang)
     if config.detectors:
-        view = DocView(doc, log, locale, source, load_glossary(config.terms) if config.terms else None,
-                       detected_lang=detection.lang)
         said = {(f.start, f.end, f.suggestion) for f in findings}
         # a detector that agrees with a rule pack on the span and the fix adds nothing: say it once
         active = active_rules(config.enable_rules, config.disable_rules)
         findings += [f for f in run_detectors(view, active) if (f.start, f.end, f.suggestion) not in said]
-        acronyms = _acronyms_for_corpus(view, log) if ACRONYM_RULE in active else None
+    facts = {check.name: fact for check in corpus_checks(skip, config.detectors) if (fact := check.facts(view)) is not None}
     # a fix held back at an inline tag is reported by every repair round: say it once
     findings, silenced = allow.partition(list(dict.fromkeys(findings)))
     silenced += silencer.silenced.values() if silencer else []
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     silenced.sort(key=lambda fe: (fe[0].start, fe[0].end, fe[0].rule))
-    names = [(w, *log.orig_span(s, e)) for w, s, e in name_candidates(log.text, locale)]
     return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)), checkable,
-                   names, silenced, acronyms)
+                   silenced, facts)
 
 
 def _identify(text: str, config: CleanConfig, expected: str | None) -> langid.Detection:
@@ -140,15 +147,18 @@ def _identify(text: str, config: CleanConfig, expected: str | None) -> langid.De
                          expected=expected, confirm_prob=config.langid_confirm_prob)
 
 
-def _acronyms_for_corpus(view: DocView, log: EditLog) -> dict | None:
-    """What the corpus step of source.untranslated_acronym needs from this document, if anything."""
-    copied = acronym_copies(view)
-    if not copied:
-        return None
-    return {"pair": f"{view.source_lang}-{view.lang}",
-            "defined": {acronym: list(found) for acronym, found in acronym_evidence(view).items()},
-            "copied": [[acronym, o_start, o_end, log.original[o_start:o_end]]
-                       for acronym, o_start, o_end in ((a, *log.orig_span(s, e)) for a, s, e in copied)]}
+class _Gate:
+    """Between the fixing passes and the allow list's `Silencer`: a change of a rule the run skips
+    is not made (and not reported); the others go on to the silencer, if there is one."""
+
+    def __init__(self, silencer: Silencer | None, skip: frozenset[str]) -> None:
+        self.silencer, self.skip = silencer, skip
+
+    def keep(self, log: EditLog, doc_id: str, changes: list[tuple[int, int, str]], rule: str, category: str,
+             severity: str, message: str) -> list[tuple[int, int, str]]:
+        if rule in self.skip:
+            return []
+        return self.silencer.keep(log, doc_id, changes, rule, category, severity, message) if self.silencer else changes
 
 
 _HAN_SCRIPT_LANGS = frozenset({"zh", "ja", "ko"})

@@ -22,11 +22,13 @@ import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import regex
 
 from mtqa.cleaners.datafiles import parse_yaml, read_data_file
+from mtqa.langtags import primary_subtag  # noqa: F401  (imported from here by older code)
 from mtqa.records import CATEGORIES, FIX_MODES, SEVERITIES
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -89,8 +91,23 @@ class RulePack:
 
 
 def load_pack(path: str | Path) -> RulePack:
-    """Read and validate one YAML rule pack."""
+    """Read and validate one YAML rule pack, once per process: the CLI's checks, the run signature,
+    the registry and the cleaning all ask for it, and a pack is parsed again only if its file
+    changed (its modification time or size)."""
     path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_pack(path)  # the error, worded for the user
+    return _cached_pack(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _cached_pack(path: Path, mtime_ns: int, size: int) -> RulePack:
+    return _load_pack(path)
+
+
+def _load_pack(path: Path) -> RulePack:
     text, raw = read_data_file(path, "rule pack", RulePackError)
     data = parse_yaml(text, path, RulePackError)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
@@ -173,8 +190,3 @@ def _lang_set(value: object, where: str) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise RulePackError(f"{where}: langs and skip_langs are lists of language codes")
     return frozenset(primary_subtag(v) for v in value)
-
-
-def primary_subtag(lang: str) -> str:
-    """'fr-CA' -> 'fr', 'zh_Hant' -> 'zh': rules and language ID compare primary languages."""
-    return lang.replace("_", "-").split("-", 1)[0].lower()

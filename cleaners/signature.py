@@ -9,16 +9,11 @@ the same input gives byte-identical outputs; a changed rule pack, allow list or 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import json
-import platform
-import unicodedata
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import mtqa
-import mtqa.cleaners
 from mtqa.cleaners import hunspell, langid
 from mtqa.cleaners.allowlist import load_file
 from mtqa.cleaners.config import CleanConfig
@@ -43,6 +38,9 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         "allow_lists": [{"file": name, "entries": len(entries), "sha256": sha[:16]} for name, entries, sha in allows],
         "options": config.signature_fields(),
     }
+    if config.run_file:
+        fields["run_file"] = {"file": Path(config.run_file).name,
+                              "sha256": hashlib.sha256(Path(config.run_file).read_bytes()).hexdigest()[:16]}
     if config.terms:
         glossary = load_glossary(config.terms)
         fields["terms"] = {"file": glossary.name, "sha256": glossary.sha256[:16]}
@@ -65,24 +63,6 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         + (["rules:" + ",".join([f"+{r}" for r in config.enable_rules] + [f"-{r}" for r in config.disable_rules])]
            if config.enable_rules or config.disable_rules else [])
         + (["check-only"] if config.check_only else [])
+        + ([f"run-file:{fields['run_file']['file']}@{fields['run_file']['sha256'][:8]}"] if config.run_file else [])
     )
     return fields
-
-
-# Modules outside cleaners/ whose code shapes a document's outputs (found by module, not by path,
-# so the fingerprint is the same from a checkout and from an installed wheel).
-CODE_MODULES = ("mtqa.records", "mtqa.corpora.writers", "mtqa.corpora.documents", "mtqa.flows.shards")
-
-
-def cache_fingerprint(signature: dict[str, Any], config: CleanConfig) -> str:
-    """Everything that can change a document's outputs: the run signature (versions, options), the
-    rule packs' and the glossary's full content, mtqa's own text-handling code, and the Python, Unicode and `regex`
-    versions, so an edited cleaner or an upgraded library never serves stale results."""
-    digest = hashlib.sha256(json.dumps(signature, sort_keys=True).encode())
-    digest.update(f"{platform.python_version()}|{unicodedata.unidata_version}|regex {version('regex')}".encode())
-    code = [path for folder in mtqa.cleaners.__path__ for path in Path(folder).rglob("*") if path.suffix in (".py", ".yaml")]
-    code += [Path(importlib.util.find_spec(name).origin) for name in CODE_MODULES]
-    for path in sorted(code) + [Path(p) for p in config.rule_packs + config.allow_lists] + ([Path(config.terms)] if config.terms else []):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()

@@ -19,7 +19,8 @@ from pathlib import Path
 from lxml import etree
 
 from mtqa.corpora.inline import flatten
-from mtqa.corpora.readers import CorpusError, RawRecord, Rejected
+from mtqa.corpora.raw import CorpusError, RawRecord, Rejected
+from mtqa.langtags import primary_subtag
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLIFF1_NS = "urn:oasis:names:tc:xliff:document:1."  # 1.0, 1.1 and 1.2 differ only in the last digit
@@ -182,7 +183,7 @@ def _tmx_segments(file: TranslationFile, lang: str | None) -> Iterator[tuple]:
         source_lang = tu.get("srclang") or default_source
         source = _source_variant(variants, source_lang)
         targets = [(tuv, code) for tuv, code in variants if tuv is not source
-                   and (lang is None or _primary(code) == _primary(lang))]
+                   and (lang is None or primary_subtag(code or "") == primary_subtag(lang))]
         tu_id = tu.get("tuid") or f"tu-{n}"
         if source is not None and source_lang in (None, "*all*"):
             source_lang = source.get(XML_LANG) or source.get("lang")
@@ -203,15 +204,11 @@ def _source_variant(variants: list[tuple[etree._Element, str | None]], source_la
     if source_lang in (None, "*all*"):
         return variants[0][0]
     for match in (lambda code: (code or "").lower() == source_lang.lower(),
-                  lambda code: _primary(code) == _primary(source_lang)):
+                  lambda code: primary_subtag(code or "") == primary_subtag(source_lang)):
         for tuv, code in variants:
             if match(code):
                 return tuv
     return None
-
-
-def _primary(code: str | None) -> str:
-    return (code or "").replace("_", "-").split("-", 1)[0].lower()
 
 
 def _no_target(target: etree._Element | None) -> str | None:

@@ -47,18 +47,25 @@ def to_document(raw: RawRecord) -> Document | Rejected:
         references = [references]
     if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
         return reject("wrong_type", "'references' must be a list of texts")
-    tags = _inline_tags(record.get("inline_tags"), len(text))
-    if tags is None:
+    if _inline_tags(record.get("inline_tags"), len(text)) is None:
         return reject("wrong_type", "'inline_tags' must be a list of [start, end] offsets into 'text'")
+    return document_of(record)
+
+
+def document_of(record: dict[str, Any]) -> Document:
+    """The `Document` of a record `to_document` accepted (the read stage checks each record once;
+    a shard's worker builds the document again from the same record without checking it again)."""
+    references = record.get("references")
+    references = [] if references is None else [references] if isinstance(references, str) else references
     return Document(
-        id=doc_id,
-        text=text,
+        id=str(record["id"]),
+        text=record["text"],
         lang=record.get("lang") or None,
         source=record.get("source"),
         source_lang=record.get("source_lang") or None,
         references=tuple(references),
         record=record,
-        tags=tags,
+        tags=_inline_tags(record.get("inline_tags"), len(record["text"])) or (),
     )
 
 

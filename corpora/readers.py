@@ -7,7 +7,6 @@ They hold one line at a time: memory does not depend on the corpus size.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import json
 import math
@@ -15,49 +14,16 @@ import os
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from mtqa.corpora.raw import CorpusError, RawRecord, Rejected  # noqa: F401  (what every reader yields)
 
 FORMATS = ("jsonl", "tsv", "txt", "folder", "tmx", "xliff")
 TRANSLATION_FORMATS = ("tmx", "xliff")  # read and written back by corpora/bilingual.py and writeback.py
 _TRANSLATION_SUFFIXES = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".xlif": "xliff", ".sdlxliff": "xliff",
                          ".mqxliff": "xliff"}
-
-
-class CorpusError(Exception):
-    """A problem that stops the whole run (missing input, unreadable file, TSV without a header)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RawRecord:
-    file: str
-    line: int
-    record: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    """An input record that could not be read or used, kept verbatim with the reason."""
-
-    file: str
-    line: int
-    reason: str  # stable snake_case code, e.g. "invalid_json"
-    detail: str  # one sentence for a person
-    record: Any = None  # the parsed record, when there is one
-    raw: bytes | None = field(default=None, repr=False)  # the bytes as read, when parsing failed
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"file": self.file, "line": self.line, "reason": self.reason, "detail": self.detail}
-        if self.record is not None:
-            out["record"] = self.record
-        elif self.raw is not None:
-            try:
-                out["raw"] = self.raw.decode("utf-8")
-            except UnicodeDecodeError:
-                out["raw_base64"] = base64.b64encode(self.raw).decode("ascii")
-        return out
 
 
 def detect_format(path: Path) -> str:

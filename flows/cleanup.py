@@ -23,7 +23,8 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from mtqa.cleaners.config import CleanConfig
-from mtqa.cleaners.signature import cache_fingerprint, run_signature
+from mtqa.cleaners.signature import run_signature
+from mtqa.flows.fingerprint import cache_fingerprint
 from mtqa.corpora.cache import build_cache
 from mtqa.corpora.readers import TRANSLATION_FORMATS, detect_format
 from mtqa.corpora.writeback import write_back
@@ -57,7 +58,7 @@ merge_shards_task = task(merge_shards, name="merge-outputs", **_RETRY)
 write_back_task = task(write_back, name="write-translation-file")
 
 
-@flow(name="mtqa-cleanup", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1), validate_parameters=False)
+@flow(name="mtqa-cleanup", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1))
 def cleanup_flow(
     input_path: str,
     out_dir: str,
@@ -75,15 +76,16 @@ def cleanup_flow(
     Resumable: an interrupted run leaves its finished shards in `.mtqa-work/`, and the next run
     with the same input and configuration takes them as they are.
     """
-    config = as_config(config)
+    config = config or CleanConfig()
     signature = run_signature(config)  # loads every rule pack first: a bad pack fails before any work
     fingerprint = cache_fingerprint(signature, config)
     out = Path(out_dir).resolve()  # workers, maybe on other machines, get absolute paths
     work, cache = out / WORK_DIR, out / CACHE_DIR / "documents.sqlite"
     read = ReadStats()
     shards, futures = [], []
+    fmt = input_format or detect_format(Path(input_path))  # once: the reader and the write-back are told
     with output_lock(out), progress_bar(show_progress) as bar:
-        for shard in read_into_shards(input_path, work, shard_size, input_format, read, config):
+        for shard in read_into_shards(input_path, work, shard_size, fmt, read, config):
             shards.append(shard)
             futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
             bar.update(total=read.documents)
@@ -92,7 +94,6 @@ def cleanup_flow(
             bar.advance(future.result()["totals"].get("documents", 0))
         counts = [f.result() for f in futures]
         summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, False, config)
-        fmt = input_format or detect_format(Path(input_path))
         if fmt in TRANSLATION_FORMATS:  # the cleaned file for the CAT tool, beside the JSONL outputs
             summary["translation_file"] = write_back_task(input_path, fmt, config.lang, out).name
         if write_summary:
@@ -116,17 +117,6 @@ def output_lock(out: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def as_config(value: CleanConfig | dict | list | None) -> CleanConfig:
-    """A CleanConfig from what a deployment's stored parameters turn it into (a dict or a list)."""
-    if value is None:
-        return CleanConfig()
-    if isinstance(value, CleanConfig):
-        return value
-    if isinstance(value, dict):
-        return CleanConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
-    return CleanConfig(*value)
 
 
 @contextmanager

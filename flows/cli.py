@@ -7,7 +7,7 @@ records never stop a run, they go to quarantine.jsonl.
 
 from __future__ import annotations
 
-import fnmatch
+import dataclasses
 import logging
 import os
 import signal
@@ -19,81 +19,74 @@ from pathlib import Path
 
 import click
 
+from mtqa.cleaners import checks
 from mtqa.cleaners.allowlist import AllowListError, beside, load_file
 from mtqa.cleaners.config import DEFAULT_PACKS, CleanConfig
-from mtqa.cleaners.detectors import active_rules, default_off
 from mtqa.cleaners.glossary import GlossaryError, load_glossary
 from mtqa.cleaners.rulepack import RulePackError, load_pack
 from mtqa.corpora.bilingual import identify as identify_translation_file
 from mtqa.corpora.readers import FORMATS, TRANSLATION_FORMATS, CorpusError, detect_format
-
-_DEFAULTS = CleanConfig()
-
-
-class FatalError(click.ClickException):
-    """Shown as one line, 'mtqa: error: ...', exit status 1."""
-
-    def show(self, file=None) -> None:  # noqa: D102
-        click.echo(f"mtqa: error: {self.message}", err=True)
+from mtqa.flows import cli_revision  # noqa: F401  (registers review, apply, revert and learn on `main`)
+from mtqa.flows.cli_group import FatalError, main
+from mtqa.flows.runfile import RUN_FILE_OPTION
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="mtqa", prog_name="mtqa")
-def main() -> None:
-    """mtqa: find and fix machine-translation artifacts in a corpus."""
+
+def config_options() -> list:
+    """The options of CleanConfig's fields that the command line sets, built from the fields'
+    metadata (their help, their option name and range): stated once, in cleaners/config.py.
+    Each option's value arrives under the field's name."""
+    options = []
+    for spec in dataclasses.fields(CleanConfig):
+        meta = spec.metadata
+        if not meta.get("cli"):
+            continue
+        if isinstance(spec.default, bool):
+            if spec.default:  # "--no-..." turns a default-on field off
+                options.append(click.option(meta["cli"], spec.name, is_flag=True, flag_value=False, default=True,
+                                            help=meta["off_help"]))
+            else:
+                options.append(click.option(meta["cli"], spec.name, is_flag=True, help=meta["help"]))
+            continue
+        kind: object = None
+        if meta.get("path"):
+            kind = click.Path(exists=True, dir_okay=False, path_type=str)
+        elif isinstance(spec.default, float):
+            kind = click.FloatRange(meta.get("min"), meta.get("max"))
+        elif isinstance(spec.default, int):
+            kind = click.IntRange(meta.get("min"), meta.get("max"))
+        options.append(click.option(meta["cli"], spec.name, type=kind, default=spec.default, metavar=meta.get("metavar"),
+                                    show_default=spec.default is not None, help=meta["help"]))
+    return options
 
 
 def cleaning_options(command):
-    """The options `clean` and `run` share, applied in the order --help lists them."""
+    """The options `clean`, `run` and `serve` share, applied in the order --help lists them: the
+    input and output, then CleanConfig's (config_options), then those a run needs beside them."""
     options = [
         click.argument("input_path", metavar="INPUT", type=click.Path(path_type=str)),
         click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
                      help="Output folder (created if needed): cleaned.jsonl, findings.jsonl, edits.jsonl, quarantine.jsonl, "
                           "summary.json, and with `run` report.html."),
-        click.option("--lang", default=None, metavar="L",
-                     help="Expected language of the text (e.g. en) for records without a 'lang' field; enables wrong-language findings "
-                          "and locale rules. In a multilingual TMX, the target language to check."),
-        click.option("--source-lang", default=None, metavar="L",
-                     help="Source language for records without a 'source_lang' field (the source checks compare a record's 'source' with its text)."),
+        RUN_FILE_OPTION,
         click.option("--format", "input_format", type=click.Choice(FORMATS), default=None,
                      help="Input format; by default from the extension (.jsonl/.ndjson/.json, optionally .gz; .tsv; .txt; .tmx; "
                           ".xlf/.xliff/.sdlxliff: XLIFF 1.2 or 2.x, told apart by content) or 'folder' for a directory of .txt files."),
-        click.option("--rules", "rule_packs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=str), metavar="PACK.yaml",
+        *config_options(),
+        # the fields whose command line is more than one option each
+        click.option("--rules", "extra_packs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=str), metavar="PACK.yaml",
                      help="An extra YAML rule pack, applied after the built-in ones (repeatable)."),
+        click.option("--no-builtin-rules", is_flag=True, help="Do not apply the built-in rule packs (cleaners/rules/)."),
         click.option("--allow", "allow_lists", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=str), metavar="LIST.yaml",
                      help="An allow list: findings it names (by rule, document, exact text) are silenced, their fixes not made, "
                           "and listed in suppressed.jsonl (repeatable). PACK.allow.yaml beside a --rules PACK.yaml is read too."),
-        click.option("--no-builtin-rules", is_flag=True, help="Do not apply the built-in whitespace and punctuation rules."),
-        click.option("--no-fix-encoding", is_flag=True, help="Do not repair mojibake and broken Unicode with ftfy."),
-        click.option("--no-detectors", is_flag=True,
-                     help="Do not run the detectors: structure, source, spelling and QA checks (rule packs and language ID still run)."),
-        click.option("--terms", "terms", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None, metavar="FILE",
-                     help="A glossary for the qa.must_translate and qa.do_not_translate checks: TSV with source_term, "
-                          "target_term (and optionally lang) columns, an empty target meaning 'do not translate'; or YAML."),
         click.option("--enable-rule", "enable_rules", multiple=True, metavar="ID",
-                     help="Run a detector that is off by default (repeatable; 'qa.*' names several)."),
+                     help="Run a check that is off by default (repeatable; 'qa.*' names several; `mtqa rules` lists them)."),
         click.option("--disable-rule", "disable_rules", multiple=True, metavar="ID",
-                     help="Do not run this detector or pattern rule (repeatable; 'qa.*' names several)."),
-        click.option("--langid-min-letters", type=click.IntRange(1), default=_DEFAULTS.langid_min_letters, show_default=True,
-                     help="Texts with fewer letters are too short for language ID and are never flagged."),
-        click.option("--langid-min-han", type=click.IntRange(1), default=_DEFAULTS.langid_min_han, show_default=True,
-                     help="The same for text that is mostly Chinese characters, counted in them."),
-        click.option("--langid-min-prob", type=click.FloatRange(0, 1), default=_DEFAULTS.langid_min_prob, show_default=True,
-                     help="langdetect's confidence needed to call a text's language."),
-        click.option("--langid-confirm-prob", type=click.FloatRange(0, 1), default=_DEFAULTS.langid_confirm_prob, show_default=True,
-                     help="fastText's score for the expected language that spares the langdetect call (langdetect "
-                          "still judges every other text)."),
-        click.option("--langdetect-only", is_flag=True, help="Ask langdetect about every text, as mtqa did before fastText."),
-        click.option("--no-sentence-langid", is_flag=True, help="Check the language of whole documents only, not of each sentence."),
-        click.option("--drop-duplicates", is_flag=True,
-                     help="Send documents whose text repeats an earlier one's (exactly, or once case, spacing, punctuation and digits "
-                          "are folded) to the quarantine, naming the first; without it duplicates are only reported."),
-        click.option("--duplicate-sentence-min-chars", type=click.IntRange(0), default=_DEFAULTS.duplicate_sentence_min_chars,
-                     show_default=True, help="Shorter sentences (once folded) are not reported as duplicates; 0 turns sentence duplicates off."),
-        click.option("--check-only", is_flag=True,
-                     help="Dry run: report every finding and what each rule would do (rules.md, proposed_edits.jsonl), change no text, drop nothing."),
-        click.option("--max-text-chars", type=click.IntRange(0), default=_DEFAULTS.max_text_chars, show_default=True, metavar="N",
-                     help="A record whose text is longer goes to the quarantine (text_too_long) instead of being cleaned; 0 = no limit."),
+                     help="Do not run this check: any rule id `mtqa rules` lists, pattern rules, detectors, duplicates, "
+                          "consistency (repeatable; 'qa.*' names several)."),
+        click.option("--langdetect-only", is_flag=True, help="Ask langdetect about every text, as mtqa did before fastText "
+                                                             "(--langid-confirm-prob none)."),
         click.option("--shard-size", type=click.IntRange(1), default=None, help="Documents per shard, the unit of parallel work [default: 1000]."),
         click.option("--runner", type=click.Choice(["auto", "threads", "processes", "dask"]), default="auto", show_default=True,
                      help="Where shards run: a process pool using every core (the work is CPU-bound), a thread pool "
@@ -113,34 +106,35 @@ def cleaning_options(command):
 
 def _config(opts: dict) -> CleanConfig:
     """Check the arguments (fatal errors before Prefect starts) and build the configuration."""
-    packs = (() if opts["no_builtin_rules"] else DEFAULT_PACKS) + tuple(os.path.abspath(p) for p in opts["rule_packs"])
+    packs = (() if opts["no_builtin_rules"] else DEFAULT_PACKS) + tuple(os.path.abspath(p) for p in opts["extra_packs"])
     terms = os.path.abspath(opts["terms"]) if opts["terms"] else None
-    beside_packs = [str(beside(p)) for p in opts["rule_packs"] if beside(p).is_file()]
+    beside_packs = [str(beside(p)) for p in opts["extra_packs"] if beside(p).is_file()]
     allows = tuple(dict.fromkeys(os.path.abspath(p) for p in beside_packs + list(opts["allow_lists"])))
-    _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs, terms, allows)
-    detectors = set(active_rules(tuple(default_off())))
-    pattern_rules = {rule.id for pack in packs for rule in load_pack(pack).rules} if opts["disable_rules"] else set()
-    return CleanConfig(lang=opts["lang"], source_lang=opts["source_lang"], fix_encoding=not opts["no_fix_encoding"],
-                       rule_packs=packs, langid_min_letters=opts["langid_min_letters"], langid_min_han=opts["langid_min_han"],
-                       langid_min_prob=opts["langid_min_prob"],
-                       langid_confirm_prob=None if opts["langdetect_only"] else opts["langid_confirm_prob"], langid_sentences=not opts["no_sentence_langid"],
-                       detectors=not opts["no_detectors"], terms=terms, max_text_chars=opts["max_text_chars"] or None,
-                       enable_rules=_rule_ids(opts["enable_rules"], detectors, "--enable-rule"),
-                       disable_rules=_rule_ids(opts["disable_rules"], detectors | pattern_rules, "--disable-rule"),
-                       allow_lists=allows, drop_duplicates=opts["drop_duplicates"],
-                       duplicate_sentence_min_chars=opts["duplicate_sentence_min_chars"] or None, check_only=opts["check_only"])
+    # the format is found once, here, and the flow is told it
+    opts["input_format"] = _check_inputs(opts["input_path"], opts["input_format"], opts["out_dir"], packs, terms, allows)
+    try:
+        known = checks.registry(packs) if opts["enable_rules"] or opts["disable_rules"] else {}
+    except (RulePackError, ValueError) as exc:
+        raise FatalError(str(exc)) from exc
+    fields = {}
+    for spec in dataclasses.fields(CleanConfig):
+        if spec.metadata.get("cli"):
+            value = opts[spec.name]
+            fields[spec.name] = None if spec.metadata.get("zero_is_none") and value == 0 else value
+    if opts["langdetect_only"]:
+        fields["langid_confirm_prob"] = None
+    return CleanConfig(**{**fields, "rule_packs": packs, "terms": terms, "allow_lists": allows, "run_file": opts["run_file"],
+                          "enable_rules": _rule_ids(opts["enable_rules"], known, "--enable-rule"),
+                          "disable_rules": _rule_ids(opts["disable_rules"], known, "--disable-rule")})
 
 
-def _rule_ids(patterns: tuple[str, ...], known: set[str], option: str) -> tuple[str, ...]:
+def _rule_ids(patterns: tuple[str, ...], known: dict, option: str) -> tuple[str, ...]:
     """The rule ids that `patterns` name (exact ids or shell patterns such as 'qa.*'), sorted; an
     id or pattern that names no rule is a fatal error, not a silent no-op."""
-    ids: set[str] = set()
-    for pattern in patterns:
-        found = {rule for rule in known if fnmatch.fnmatchcase(rule, pattern)}
-        if not found:
-            raise FatalError(f"{option} {pattern}: no such rule (see the README's rule tables)")
-        ids |= found
-    return tuple(sorted(ids))
+    try:
+        return checks.expand(patterns, known)
+    except ValueError as exc:
+        raise FatalError(f"{option} {exc}: no such rule (`mtqa rules` lists them)") from exc
 
 
 @contextmanager
@@ -194,8 +188,9 @@ def clean(**opts) -> None:
         from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner
 
         flow = cleanup_flow.with_options(task_runner=make_task_runner(opts["runner"], opts["workers"], opts["dask_address"]))
-        summary = flow(opts["input_path"], opts["out_dir"], config, opts["input_format"],
-                       opts["shard_size"] or DEFAULT_SHARD_SIZE, _show_progress(opts["progress"]), opts["full"])
+        summary = flow(input_path=opts["input_path"], out_dir=opts["out_dir"], config=config, input_format=opts["input_format"],
+                       shard_size=opts["shard_size"] or DEFAULT_SHARD_SIZE, show_progress=_show_progress(opts["progress"]),
+                       full=opts["full"])
     _print_summary(summary, opts["out_dir"], time.perf_counter() - started, config.check_only)
 
 
@@ -221,9 +216,10 @@ def run(history_path, no_history, **opts) -> None:
         from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE
         from mtqa.flows.run import run_flow
 
-        summary = run_flow(opts["input_path"], opts["out_dir"], config, opts["input_format"],
-                           opts["shard_size"] or DEFAULT_SHARD_SIZE, opts["runner"], opts["workers"], opts["dask_address"], history_file,
-                           _show_progress(opts["progress"]), opts["full"])
+        summary = run_flow(input_path=opts["input_path"], out_dir=opts["out_dir"], config=config, input_format=opts["input_format"],
+                           shard_size=opts["shard_size"] or DEFAULT_SHARD_SIZE, runner=opts["runner"], workers=opts["workers"],
+                           dask_address=opts["dask_address"], history_path=history_file,
+                           show_progress=_show_progress(opts["progress"]), full=opts["full"])
     _print_summary(summary, opts["out_dir"], time.perf_counter() - started, config.check_only)
     click.echo(_score_lines(summary["scores"]))
     click.echo(f"Report: {summary['report']}")
@@ -268,7 +264,7 @@ def serve(cron, interval, name, history_path, no_history, **opts) -> None:
     click.echo(f"Serving deployment {name!r} ({'cron ' + cron + ' UTC' if cron else f'every {interval} s'}); Ctrl-C stops.")
     # limit=1: a run that outlasts its interval is not overlapped by the next one
     run_flow.serve(name=name, cron=cron, interval=interval, parameters=parameters, print_starting_message=False,
-                   enforce_parameter_schema=False, limit=1)
+                   enforce_parameter_schema=True, limit=1)
 
 
 @main.command()
@@ -300,6 +296,29 @@ def score(target: Path, lang: str | None, out_file: Path | None) -> None:
         click.echo(f"Scores: {out_file}")
 
 
+@main.command("rules")
+@click.option("--rules", "rule_packs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=str), metavar="PACK.yaml",
+              help="Also list the rules of this rule pack (repeatable), as `clean --rules` would run them.")
+@click.option("--markdown", is_flag=True, help="Print a Markdown table (as docs/RULES.md has it).")
+def rules_command(rule_packs: tuple[str, ...], markdown: bool) -> None:
+    """List every check a run can report: id, kind, category, severity, fix, whether it is on by
+    default, its measured precision (– = not measured) and what it finds.
+
+    Kinds: encoding (normalisation's repairs), language (language ID), pattern (the YAML rule
+    packs), detector (cleaners/detectors/), corpus (duplicates, name consistency, acronyms across
+    documents). Any of them can be turned off with `--disable-rule ID` (or a pattern, 'qa.*'), and
+    an off one on with `--enable-rule ID`.
+    """
+    from mtqa.reports.checks import full_markdown, terminal_table
+
+    packs = DEFAULT_PACKS + tuple(os.path.abspath(p) for p in rule_packs)
+    try:
+        found = checks.registry(packs)
+    except (RulePackError, ValueError) as exc:
+        raise FatalError(str(exc)) from exc
+    click.echo(full_markdown(found.values()) if markdown else terminal_table(found.values()))
+
+
 def _score_lines(scores: dict) -> str:
     from mtqa.reports.markdown import pvalue, score_rows
 
@@ -314,8 +333,9 @@ def _score_lines(scores: dict) -> str:
 
 
 def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs: tuple[str, ...],
-                  terms: str | None = None, allows: tuple[str, ...] = ()) -> None:
-    """Fail in a second, with one clear line, on what would otherwise fail after Prefect starts."""
+                  terms: str | None = None, allows: tuple[str, ...] = ()) -> str:
+    """Fail in a second, with one clear line, on what would otherwise fail after Prefect starts;
+    return the input's format (given, or found from the name and, for XLIFF, the content)."""
     path = Path(input_path)
     if not path.exists():
         raise FatalError(f"{input_path}: no such file or folder")
@@ -346,6 +366,7 @@ def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs
             load_file(path)
         except AllowListError as exc:
             raise FatalError(str(exc)) from exc
+    return fmt
 
 
 def _exit_cleanly_on_sigterm() -> None:
@@ -397,8 +418,6 @@ def _rule_lines(rows: list[dict]) -> str:
         out.append(f"  {r['rule']:<{width}}  {r['fix']:<6} {r['findings']:>8} {r['documents']:>6} {r['share_of_documents']:>6.1%}  {shown[:100]}")
     return "\n".join(out)
 
-
-import mtqa.flows.cli_revision  # noqa: E402,F401  (registers review, apply, revert and learn on `main`)
 
 if __name__ == "__main__":
     main()

@@ -14,7 +14,7 @@ from mtqa.cleaners.allowlist import AllowListError, add_entry, beside
 from mtqa.cleaners.rulepack import RulePackError
 from mtqa.corpora.readers import CorpusError, RawRecord, read_corpus
 from mtqa.corpora.writers import atomic_writer, read_jsonl
-from mtqa.flows.cli import FatalError, main
+from mtqa.flows.cli_group import FatalError, main
 from mtqa.revision.apply import REVISED, REVISED_EDITS, apply_decisions, revert_run
 from mtqa.revision.decisions import LOG_NAME, export_csv, read_csv, recorded, reviewable
 from mtqa.revision.learn import Pair, candidates_yaml, learn

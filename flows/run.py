@@ -16,7 +16,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 
 from mtqa.cleaners.config import CleanConfig
 from mtqa.corpora.writers import write_json
-from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, as_config, cleanup_flow, make_task_runner, resolve_runner
+from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner, resolve_runner
 from mtqa.reports import history
 from mtqa.reports.html import write_report
 from mtqa.reports.markdown import score_rows, summary_markdown
@@ -26,7 +26,7 @@ score_task = task(score_cleaned, name="score")
 report_task = task(write_report, name="report")
 
 
-@flow(name="mtqa-run", validate_parameters=False)
+@flow(name="mtqa-run")
 def run_flow(
     input_path: str,
     out_dir: str,
@@ -42,11 +42,12 @@ def run_flow(
 ) -> dict[str, Any]:
     """Clean, score and report a corpus; `history_path=None` keeps no history (report.html is then
     byte-identical across runs too)."""
-    config = as_config(config)
+    config = config or CleanConfig()
     out = Path(out_dir)
     runner = resolve_runner(runner, input_path)
     cleanup = cleanup_flow.with_options(task_runner=make_task_runner(runner, workers, dask_address))
-    summary = cleanup(input_path, out_dir, config, input_format, shard_size, show_progress, full, write_summary=False)
+    summary = cleanup(input_path=input_path, out_dir=out_dir, config=config, input_format=input_format, shard_size=shard_size,
+                      show_progress=show_progress, full=full, write_summary=False)
     scores = score_task(out / "cleaned.jsonl", config.lang)
     summary = {**summary, "scores": scores}
     trend: list[dict[str, Any]] = []

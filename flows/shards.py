@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from mtqa.cleaners.allowlist import AllowList, Entry, allow_list
+from mtqa.cleaners.checks import corpus_checks, skipped
 from mtqa.cleaners.config import CleanConfig
-from mtqa.cleaners.consistency import count_documents, variant_groups
-from mtqa.cleaners.detectors.acronyms import CorpusAcronyms
+from mtqa.cleaners.corpus import CorpusCheck, run_corpus_checks
 from mtqa.cleaners.duplicates import RULES as DUPLICATE_RULES
 from mtqa.cleaners.duplicates import DuplicateFinder
 from mtqa.cleaners.pipeline import clean_document
 from mtqa.corpora.cache import DocCache, document_key
-from mtqa.corpora.documents import IdIndex, to_document
+from mtqa.corpora.documents import IdIndex, document_of, to_document
 from mtqa.corpora.readers import RawRecord, Rejected, read_corpus
 from mtqa.corpora.seen import FirstSeen
 from mtqa.corpora.writers import atomic_writer, concatenate, dumps, write_json
@@ -65,7 +65,8 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
     config = config or CleanConfig()
     work_dir.mkdir(parents=True, exist_ok=True)
     ids, texts = IdIndex(work_dir / "ids.sqlite"), FirstSeen(work_dir / "texts.sqlite")
-    finder = DuplicateFinder(texts, config.duplicate_sentence_min_chars, config.lang, config.drop_duplicates)
+    finder = DuplicateFinder(texts, config.duplicate_sentence_min_chars, config.lang, config.drop_duplicates,
+                             skipped(config.enable_rules, config.disable_rules))
     allow = allow_list(config.allow_lists)
 
     def may_drop(finding: Finding) -> bool:  # a dry run drops nothing, and neither does a silenced rule
@@ -86,7 +87,7 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
                         found, dropped = finder.check(doc, may_drop)
                         stats.duplicates.update(f.rule for f in found)
                         if dropped:
-                            reason = DUPLICATE_RULES[found[0].rule][2]
+                            reason = DUPLICATE_RULES[found[0].rule].reason
                             doc = Rejected(item.file, item.line, reason, found[0].message, item.record)
                 if isinstance(doc, Rejected):
                     stats.rejected[doc.reason] += 1
@@ -149,8 +150,7 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                 key = document_key(fingerprint, dumps(entry["record"]))
                 output = cache.get(key) if fingerprint else None
                 if output is None:
-                    doc = to_document(RawRecord(entry["file"], entry["line"], entry["record"]))
-                    assert isinstance(doc, Document)  # validated by the read stage
+                    doc = document_of(entry["record"])  # checked by the read stage
                     if config.max_text_chars is not None and len(doc.text) > config.max_text_chars:
                         reject(entry, "text_too_long", f"the text has {len(doc.text):,} characters, more than the limit of "
                                                        f"{config.max_text_chars:,} (--max-text-chars): split it into documents")
@@ -173,10 +173,9 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                 for name, lines in (("findings", findings), ("edits", output["edits"]),
                                     ("proposed_edits", output["proposed_edits"]), ("suppressed", suppressed)):
                     out[name].writelines(f + "\n" for f in lines)
-                if output["stats"]["names"] or output["stats"]["acronyms"]:  # what the corpus step needs
-                    out["corpus_facts"].write(dumps({"id": str(entry["record"]["id"]), "names": output["stats"]["names"],
-                                              "acronyms": output["stats"]["acronyms"],
-                                              "rules": sorted({rule for rule, _, _ in tags})}) + "\n")
+                if output["stats"]["corpus_facts"]:  # what the corpus checks need (cleaners/corpus.py)
+                    out["corpus_facts"].write(dumps({"id": str(entry["record"]["id"]), "facts": output["stats"]["corpus_facts"],
+                                                     "rules": sorted({rule for rule, _, _ in tags})}) + "\n")
                 count_document(counts, output["stats"], tags, findings,
                                output["stats"]["suppressed"] + [f.rule for f, _ in silenced])
     finally:
@@ -216,8 +215,7 @@ def document_output(doc: Document, config: CleanConfig) -> dict[str, Any]:
             "characters": len(doc.text),
             "words": len(doc.text.split()),
             "checkable": result.langid_checkable,
-            "names": [list(n) for n in result.names],
-            "acronyms": result.acronyms,
+            "corpus_facts": result.corpus_facts,
             "suppressed": [f.rule for f, _ in result.suppressed],
         },
     }
@@ -246,7 +244,8 @@ def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts
     # summary.json is the completion marker: gone while the other files are being replaced
     (out_dir / "summary.json").unlink(missing_ok=True)
     corpus = {name: work_dir / f"corpus.{name}.jsonl" for name in ("findings", "suppressed")}
-    extra = corpus_findings([s.with_suffix(".corpus_facts.jsonl") for s in shards], corpus, allow_list(config.allow_lists))
+    checks = corpus_checks(skipped(config.enable_rules, config.disable_rules), config.detectors)
+    extra = corpus_findings([s.with_suffix(".corpus_facts.jsonl") for s in shards], corpus, allow_list(config.allow_lists), checks)
     for name in OUTPUTS + (CHECK_ONLY_OUTPUTS if config.check_only else ()):
         parts = [work_dir / "read.quarantine.jsonl"] if name == "quarantine" else []
         tail = [corpus[name]] if name in corpus else []
@@ -263,50 +262,25 @@ def merge_shards(work_dir: Path, out_dir: Path, shards: list[Path], shard_counts
     return summary
 
 
-def corpus_findings(facts_files: list[Path], out: dict[str, Path], allow: AllowList) -> dict[str, Any]:
-    """Corpus-level findings, after every document's: names spelt in several ways across documents
-    (cleaners/consistency.py), and acronyms other documents show to be untranslated
-    (cleaners/detectors/acronyms.py). Two streaming passes over the shards' per-document facts;
-    what an allow list silences goes to `out["suppressed"]`."""
+def corpus_findings(facts_files: list[Path], out: dict[str, Path], allow: AllowList, checks: list[CorpusCheck]) -> dict[str, Any]:
+    """The corpus checks' findings (cleaners/corpus.py), after every document's, from the shards'
+    per-document facts (streamed twice from disk); what an allow list silences goes to
+    `out["suppressed"]`. Returns their counts."""
     def documents():
         for path in facts_files:
             with open(path, encoding="utf-8") as stream:
-                for line in stream:
-                    yield json.loads(line)
+                yield from map(json.loads, stream)
 
-    acronyms = CorpusAcronyms()
-
-    def gather():  # first pass: the names each document has, and the acronyms' evidence
-        for doc in documents():
-            if doc["acronyms"]:
-                acronyms.add(doc["acronyms"]["pair"], doc["acronyms"]["defined"])
-            yield [w for w, _, _ in doc["names"]]
-
-    counts = count_documents(gather())
-    groups = variant_groups(counts)
-    minority = {variant: majority for majority, variants in groups for variant in variants}
     totals = new_counts()
     with atomic_writer(out["findings"]) as stream, atomic_writer(out["suppressed"]) as silenced:
-        for doc in documents():
-            doc_id, found = doc["id"], []
-            for word, start, end in doc["names"]:
-                if word not in minority:
-                    continue
-                majority = minority.pop(word)  # reported once: at the variant's first occurrence
-                message = (f"'{word}' ({counts[word]} documents) is spelt '{majority}' in {counts[majority]} "
-                           "documents of this corpus: one name, one spelling.")
-                found.append(Finding(doc_id, start, end, word, CONSISTENCY_RULE, "terminology", "minor", message, majority, "review"))
-            if doc["acronyms"]:
-                found += acronyms.findings(doc_id, **doc["acronyms"])
+        for doc, found in run_corpus_checks(checks, documents):
+            counted = frozenset(doc["rules"])
             kept, quiet = allow.partition(found)
             lines = [dumps(f.to_json()) for f in kept]
             stream.writelines(line + "\n" for line in lines)
             silenced.writelines(suppressed_line(f, e) + "\n" for f, e in quiet)
             # a document already counted (with findings, for a rule) by its shard is not counted twice
-            count_findings(totals, [[f.rule, f.category, f.severity] for f in kept], lines, frozenset(doc["rules"]))
-            totals["totals"]["documents_with_findings"] += bool(kept) and not doc["rules"]
+            count_findings(totals, [[f.rule, f.category, f.severity] for f in kept], lines, counted)
+            totals["totals"]["documents_with_findings"] += bool(kept) and not counted
             totals["suppressed_rule"].update(f.rule for f, _ in quiet)
     return {k: dict(v) for k, v in totals.items()}
-
-
-CONSISTENCY_RULE = "consistency.name_variant"

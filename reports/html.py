@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
 
-from mtqa.corpora.writers import atomic_writer
+from mtqa.corpora.writers import atomic_writer, read_jsonl
 from mtqa.reports.markdown import pvalue, score_rows
 
 SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
@@ -173,9 +172,5 @@ def _head(path: Path, limit: int) -> tuple[list[dict[str, Any]], int]:
 
 
 def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.exists():
-        return
-    with open(path, encoding="utf-8") as stream:
-        for line in stream:
-            if line.strip():
-                yield json.loads(line)
+    if path.exists():
+        yield from read_jsonl(path)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from mtqa.cleaners.rulepack import primary_subtag
+from mtqa.langtags import primary_subtag
 from mtqa.scoring.compare import compare, segment_chrf
 
 TOP_SEGMENTS = 10  # most improved / most worsened segments listed by chrF

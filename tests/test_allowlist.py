@@ -9,7 +9,8 @@ import pytest
 from mtqa.cleaners.allowlist import AllowList, AllowListError, add_entry, beside, load_file
 from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.edits import apply_edits
-from mtqa.cleaners.signature import cache_fingerprint, run_signature
+from mtqa.cleaners.signature import run_signature
+from mtqa.flows.fingerprint import cache_fingerprint
 from mtqa.records import Edit
 from tests.conftest import MTQA, commands_env
 from tests.test_shards import load, run_plain

@@ -12,7 +12,8 @@ import pytest
 
 import mtqa.flows.shards
 from mtqa.cleaners.config import CleanConfig
-from mtqa.cleaners.signature import cache_fingerprint, run_signature
+from mtqa.cleaners.signature import run_signature
+from mtqa.flows.fingerprint import cache_fingerprint
 from mtqa.corpora.cache import build_cache
 from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 from tests.conftest import MTQA, SAMPLES, commands_env

@@ -10,7 +10,8 @@ from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.detectors import REGISTRY, _load_all
 from mtqa.cleaners.glossary import GlossaryError, load_glossary
 from mtqa.cleaners.rulepack import RULES_DIR, load_pack
-from mtqa.cleaners.signature import cache_fingerprint, run_signature
+from mtqa.cleaners.signature import run_signature
+from mtqa.flows.fingerprint import cache_fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 POFILTER_PROSE_CHECKS = (

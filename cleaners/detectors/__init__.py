@@ -4,19 +4,21 @@ A detector is one function with a stable rule id, an MQM category and a severity
 `@detector(...)`. It reads a `DocView` (the text after the automatic fixes, its sentences, its
 languages, its source) and yields `(start, end, message, suggestion)` in that text; the registry
 turns them into `Finding`s against the original text. Adding a check is one function in one of
-these modules and one golden test; the CLI, summary and README read the registry.
+these modules and one golden test; the registry of every check (cleaners/checks.py), and through
+it the CLI, `mtqa rules` and the README's table, picks it up.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from pathlib import Path
 
 import regex
-import yaml
 
+from mtqa.cleaners.switches import default_off, skipped  # noqa: F401  (default_off: read here by tests and benchmarks)
 from mtqa.cleaners.edits import EditLog
 from mtqa.cleaners.glossary import Glossary
 from mtqa.cleaners.segment import sentence_spans
@@ -96,7 +98,7 @@ def detector(rule: str, category: str, severity: str, summary: str, fix: str = "
 
 def run_detectors(view: DocView, rules: Iterable[str] | None = None) -> Iterator[Finding]:
     """Findings of the given detectors (all registered ones by default), in original offsets."""
-    _load_all()
+    load_all()
     for rule in sorted(REGISTRY) if rules is None else rules:
         det = REGISTRY[rule]
         for start, end, message, suggestion in det.run(view):
@@ -131,23 +133,21 @@ def safe_suggestion(text: str, suggestion: str, source: str | None) -> bool:
     return True
 
 
-_DEFAULTS = Path(__file__).resolve().parents[1] / "data" / "detectors.yaml"
-
-
-@lru_cache(maxsize=1)
-def default_off() -> dict[str, str]:
-    """Detectors that run only when enabled, each with the measured reason (data/detectors.yaml)."""
-    return dict(yaml.safe_load(_DEFAULTS.read_text(encoding="utf-8"))["default_off"] or {})
-
-
 @lru_cache(maxsize=16)
 def active_rules(enable: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The detectors a run uses: every registered one except the default-off ones not in
-    `enable`, and except those in `disable`; sorted, so findings come in a stable order."""
-    _load_all()
-    skip = (set(default_off()) - set(enable)) | set(disable)
+    """The detectors a run uses: every registered one except those the registry skips (off by
+    default and not in `enable`, or in `disable`: cleaners/checks.py); sorted, so findings come
+    in a stable order."""
+    load_all()
+    skip = skipped(enable, disable)
     return tuple(rule for rule in sorted(REGISTRY) if rule not in skip)
 
 
-def _load_all() -> None:
-    from mtqa.cleaners.detectors import acronyms, carried, locale, qa, source, spacing, spelling, structure, terms  # noqa: F401  (registration on import)
+def load_all() -> None:
+    """Import every module of this package, which registers its detectors: a new module needs
+    no line anywhere else."""
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
+_load_all = load_all

@@ -27,6 +27,7 @@ from pathlib import Path
 import regex
 import yaml
 
+from mtqa.cleaners.corpus import CorpusCheck
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.source import is_translation
 from mtqa.records import Finding
@@ -322,3 +323,31 @@ class CorpusAcronyms:
 def _most_common(counts: dict[str, int]) -> str:
     """The most frequent key; of equals, the first in code-point order (the same in every run)."""
     return min(counts, key=lambda k: (-counts[k], k))
+
+
+class UntranslatedAcronyms(CorpusCheck):
+    """The corpus step of source.untranslated_acronym (cleaners/corpus.py): a document's facts are
+    its language pair, the acronyms it shows to be the source's and the acronyms it copies (spans
+    in the original text); at the merge, `CorpusAcronyms` does the two passes."""
+
+    name = "acronyms"
+    reports = (RULE,)
+    detector_step = True
+
+    def __init__(self) -> None:
+        self.corpus = CorpusAcronyms()
+
+    def facts(self, view: DocView) -> dict | None:
+        copied = copies(view)
+        if not copied:
+            return None
+        return {"pair": f"{view.source_lang}-{view.lang}",
+                "defined": {acronym: list(found) for acronym, found in evidence(view).items()},
+                "copied": [[acronym, o_start, o_end, view.log.original[o_start:o_end]]
+                           for acronym, o_start, o_end in ((a, *view.log.orig_span(s, e)) for a, s, e in copied)]}
+
+    def gather(self, facts: dict) -> None:
+        self.corpus.add(facts["pair"], facts["defined"])
+
+    def findings(self, doc_id: str, facts: dict) -> list[Finding]:
+        return self.corpus.findings(doc_id, **facts)
