@@ -116,4 +116,4 @@ def active_rules(enable: tuple[str, ...] = (), disable: tuple[str, ...] = ()) ->
 
 
 def _load_all() -> None:
-    from mtqa.cleaners.detectors import acronyms, carried, qa, source, spacing, spelling, structure, terms  # noqa: F401  (registration on import)
+    from mtqa.cleaners.detectors import acronyms, carried, lexicon, qa, source, spacing, spelling, structure, terms  # noqa: F401  (registration on import)
