@@ -191,17 +191,19 @@ def _inflect(template: str, form: tuple[int, ...] | None, bad_forms: tuple[str, 
 
 
 def _keep_case(suggestion: str, text: str, start: int, end: int) -> str:
-    """A suggestion written in lower case takes a capital where the words it replaces start a
-    sentence, and capitals throughout where they are written in capitals."""
+    """A suggestion takes a capital where the words it replaces start a sentence; one written in
+    lower case takes capitals throughout where they are in capitals, and title case where they
+    are a title ('Upper Mayor' -> 'Mayor')."""
     matched = text[start:end]
-    if any(ch.isupper() for ch in suggestion) or not matched:
+    if not matched or not suggestion:
         return suggestion
-    if matched.isupper() and " " in matched:  # a heading in capitals (an acronym is not)
-        return suggestion.upper()
-    words = matched.split()
-    if len(words) > 1 and all(w[0].isupper() for w in words if w.lower() not in _SMALL_WORDS):
-        return " ".join(w if w.lower() in _SMALL_WORDS else w[:1].upper() + w[1:] for w in suggestion.split())
-    if matched[0].isupper() and _SENTENCE_START.search(text, 0, start):
+    if not any(ch.isupper() for ch in suggestion):
+        if matched.isupper() and " " in matched:  # a heading in capitals (an acronym is not)
+            return suggestion.upper()
+        words = matched.split()
+        if len(words) > 1 and all(w[0].isupper() for w in words if w.lower() not in _SMALL_WORDS):
+            return " ".join(w if w.lower() in _SMALL_WORDS else w[:1].upper() + w[1:] for w in suggestion.split())
+    if matched[0].isupper() and suggestion[0].islower() and _SENTENCE_START.search(text, 0, start):
         return suggestion[:1].upper() + suggestion[1:]
     return suggestion
 
