@@ -233,6 +233,17 @@ def markdown(result: dict) -> str:
             f" ({100 * r['mt_on_error_share']:.0f}%)" if r["mt_on_error_share"] is not None else "")
         out.append(f"| {r['dataset']} | {r['pair']} | {r['half']} | {r['mt_words']:,} | {r['mt_findings']} | {fmt(r['mt_per_1000'], 3)} | "
                    f"{share} | {r['ref_words']:,} | {r['ref_findings']} | {fmt(r['ref_per_1000'], 3)} |")
+    out += ["", "### All pairs of a data set", "",
+            "| data set | half | MT findings per 1,000 words | on an MQM error | reference findings per 1,000 words |", "|---|---|---:|---:|---:|"]
+    for dataset in sorted({r["dataset"] for r in result["rows"]}):
+        for half in HALVES:
+            rows = [r for r in result["rows"] if r["dataset"] == dataset and r["half"] == half]
+            mt_w, mt_f = sum(r["mt_words"] for r in rows), sum(r["mt_findings"] for r in rows)
+            ref_w, ref_f = sum(r["ref_words"] for r in rows), sum(r["ref_findings"] for r in rows)
+            on = None if dataset == "wmt12-news" else sum(r["mt_on_error"] for r in rows)
+            share = "–" if on is None else f"{on}/{mt_f}" + (f" ({100 * on / mt_f:.0f}%)" if mt_f else "")
+            out.append(f"| {dataset} | {half} | {fmt(1000 * mt_f / mt_w if mt_w else None, 3)} ({mt_f}) | {share} | "
+                       f"{fmt(1000 * ref_f / ref_w if ref_w else None, 3)} ({ref_f}) |")
     out += ["", "## wmt12-news: findings per system against the human ranking", "",
             "| pair | half | reference per 1,000 | systems' mean per 1,000 | Kendall tau (rate vs won share) |", "|---|---|---:|---:|---:|"]
     for w in result["wmt12"]:
