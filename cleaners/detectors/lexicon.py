@@ -63,12 +63,10 @@ CLASSES: dict[str, tuple[str, str, str, str, str]] = {
                 'Construction of the source ("{src}") carried over: "{bad}" is not idiomatic here.'),
 }
 _KEYS = {"class", "source", "bad", "good", "unless_source", "unless_text", "note", "message", "case", "cased", "id"}
-# a word edge wherever the pattern starts or ends with a letter or digit (not after "d'")
-_EDGE_BEFORE = r"(?:(?<![\p{L}\p{N}])|(?![\p{L}\p{N}]))"
-_EDGE_AFTER = r"(?:(?<![\p{L}\p{N}])|(?![\p{L}\p{N}]))"
+# a word edge where the pattern starts or ends with a letter or digit; none after "d'" or before "-"
+_EDGE = r"(?:(?<![\p{L}\p{N}])|(?![\p{L}\p{N}]))"
 _NO_SPACE_LANGS = {"zh", "ja"}  # no spaces between words: a trigger has no word edges
 _MARKER = regex.compile(r"([\p{L}'’-]+)~([vn])(?:\(([\p{L}'’ ,-]+)\))?")
-_GROUP = regex.compile(r"\(\?P<(\w+)>")
 _FIELD = regex.compile(r"\{(\w+)\}")
 
 
@@ -387,11 +385,11 @@ def _entry(raw: dict, pair: str, where: str) -> Entry:
 def _build(raw: dict, kind: str, pair: str, where: str) -> Entry:
     src_lang, _ = pair.split("-")
     source_pattern, _ = _expand(raw["source"], capture=False)
-    edges = ("", "") if src_lang in _NO_SPACE_LANGS else (_EDGE_BEFORE, _EDGE_AFTER)
+    edges = ("", "") if src_lang in _NO_SPACE_LANGS else (_EDGE, _EDGE)
     source = _compile(f"{edges[0]}(?:{source_pattern}){edges[1]}", where, regex.IGNORECASE)
     bad_pattern, bad_forms = _expand(raw["bad"], capture=True)
     flags = 0 if raw.get("cased") else regex.IGNORECASE
-    bad = _compile(f"{_EDGE_BEFORE}(?:{bad_pattern}){_EDGE_AFTER}", where, flags)
+    bad = _compile(f"{_EDGE}(?:{bad_pattern}){_EDGE}", where, flags)
     goods = raw.get("good") or []
     goods = [goods] if isinstance(goods, (str, dict)) else goods
     renderings = []
