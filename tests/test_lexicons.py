@@ -1,0 +1,97 @@
+"""The bilingual calque and false-friend lexicons (cleaners/data/lexicons/): every entry's golden case,
+and the conditions under which the detector must stay silent."""
+
+from pathlib import Path
+
+import pytest
+
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.detectors import REGISTRY, _load_all
+from mtqa.cleaners.detectors.lexicon import LexiconError, lexicon, lexicon_files, lexicon_hits, load_lexicon, rules
+from mtqa.cleaners.pipeline import clean_document
+from mtqa.records import Document
+
+_load_all()
+ENTRIES = [(pair, entry) for pair in sorted(lexicon_files()) for entry in lexicon(pair).entries]
+
+
+def _apply(text: str, start: int, end: int, suggestion: str) -> str:
+    return text[:start] + suggestion + text[end:]
+
+
+@pytest.mark.parametrize("pair,entry", ENTRIES, ids=[f"{pair}:{entry.id}" for pair, entry in ENTRIES])
+def test_golden_case(pair, entry):
+    """The bad translation is flagged by this entry, its suggestion (if any) gives the correct one;
+    the correct translation draws nothing from the whole lexicon; without the trigger in the source
+    the entry is silent."""
+    source, bad, good = entry.case
+    mine = [hit for hit in lexicon_hits(pair, source, bad) if hit[0] is entry]
+    assert mine, f"not flagged; the lexicon found {[(e.id, t) for e, _, _, t, _ in lexicon_hits(pair, source, bad)]}"
+    _, start, end, text, suggestion = mine[0]
+    assert bad[start:end] == text
+    if suggestion is not None:
+        assert _apply(bad, start, end, suggestion) == good
+    assert [(e.id, t) for e, _, _, t, _ in lexicon_hits(pair, source, good)] == []
+    without_trigger = entry.source.sub(" ", source)
+    assert [hit for hit in lexicon_hits(pair, without_trigger, bad) if hit[0] is entry] == []
+
+
+def test_every_lexicon_rule_is_registered_with_its_class_category():
+    registered = {rule for rule in REGISTRY if rule.startswith("lexicon.")}
+    assert registered == {rule for rule, _, _ in rules()}
+    assert REGISTRY["lexicon.false_friend.fr-en"].category == "accuracy/mistranslation"
+
+
+def _run(source, text, lang="en", source_lang="fr"):
+    doc = Document("d", text, lang, source=source, source_lang=source_lang)
+    return [f for f in clean_document(doc, CleanConfig()).findings if f.rule.startswith("lexicon.")]
+
+
+def test_the_detector_reports_through_the_pipeline_with_suggestion_and_original_offsets():
+    text = "He  actually lives in Lyon."  # the double space is fixed first: offsets stay in the original
+    found = _run("Il vit actuellement à Lyon.", text)
+    assert [(f.rule, f.text, f.suggestion, f.fix) for f in found] == [("lexicon.false_friend.fr-en", "actually", "currently", "review")]
+    assert text[found[0].start:found[0].end] == "actually"
+    assert "actuellement" in found[0].message
+
+
+def test_silent_without_the_trigger_without_a_source_or_for_another_language_pair():
+    assert _run("Il vit en fait à Lyon.", "He actually lives in Lyon.") == []
+    assert _run(None, "He actually lives in Lyon.") == []
+    assert [f.rule for f in _run("Er wohnt aktuell in Lyon.", "He actually lives in Lyon.", source_lang="de")] == ["lexicon.false_friend.de-en"]
+    assert _run("Il vit actuellement à Lyon.", "He actually lives in Lyon.", source_lang="es") == []
+    assert _run("Il vit actuellement à Lyon.", "Er wohnt actually in Lyon.", lang="de") == []
+
+
+def test_a_suggestion_that_depends_on_context_is_given_only_where_the_context_decides():
+    hits = lexicon_hits("fr-en", "Le chef de la diplomatie russe a rencontré son homologue américain.",
+                        "The head of Russian diplomacy met the head of US diplomacy.")
+    assert [(t, s) for _, _, _, t, s in hits] == [("head of Russian diplomacy", "Russian foreign minister"),
+                                                  ("head of US diplomacy", "US Secretary of State")]
+    hits = lexicon_hits("fr-en", "Le bilan a été présenté aux actionnaires.", "The balance sheet was presented to shareholders.")
+    assert hits == []  # a company's bilan is a balance sheet (unless_source)
+    hits = lexicon_hits("fr-en", "Le bilan est lourd.", "The balance sheet is heavy.")
+    assert [(t, s) for _, _, _, t, s in hits] == [("balance sheet", None)]  # flagged, but no victims: no suggestion
+
+
+def test_inflection_and_case_carry_into_the_suggestion():
+    hits = lexicon_hits("fr-en", "Ils ont assisté au concert.", "Assisting at the concert, they sang.")
+    assert [(t, s) for _, _, _, t, s in hits] == [("Assisting at", "Attending")]
+
+
+def test_a_broken_lexicon_is_named_in_the_error(tmp_path):
+    bad = tmp_path / "fr-en.yaml"
+    bad.write_text("pair: fr-en\nentries:\n  - {class: nonsense, source: a, bad: b, case: [x, y, z]}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"fr-en.yaml entry 1 .*class 'nonsense'"):
+        load_lexicon(bad)
+    bad.write_text("pair: fr-en\nentries:\n  - {class: calque, source: a, bad: 'b~v', good: c, case: [x, y, z]}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="must be too"):
+        load_lexicon(bad)
+    bad.write_text("pair: fr-en\nentries:\n  - {class: calque, source: '(', bad: b, case: [x, y, z]}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="bad pattern"):
+        load_lexicon(bad)
+
+
+def test_lexicons_ship_in_the_package():
+    assert set(lexicon_files()) >= {"fr-en"}
+    assert all(Path(p).parent.name == "lexicons" for p in lexicon_files().values())
