@@ -1,5 +1,5 @@
 """Consistency across a corpus: one name or term spelt in different ways in different documents
-("Zelensky" here, "Zelenskyy" there), reported once per variant with the majority form suggested.
+("Zelensky" here, "Zelenskyy" there), reported once per variant, both forms named.
 
 Each document contributes its name-like words (capitalised words that are not common words of
 the language) with their first position; the corpus-level step groups variants that differ only
@@ -94,12 +94,13 @@ def count_documents(names_per_document: Iterable[Iterable[str]]) -> Counter:
 
 class NameConsistency(CorpusCheck):
     """consistency.name_variant: a name spelt in a minority form, at that form's first occurrence
-    in the corpus, with the majority form as the suggestion."""
+    in the corpus. No suggestion: the majority is only what most documents say, and MT repeats
+    its own mistransliteration as readily as the right spelling (the message names both forms)."""
 
     name = "names"
-    owns = (CorpusRule(RULE, "terminology", "minor", "review",
+    owns = (CorpusRule(RULE, "terminology", "minor", "none",
                        "A name spelt two ways across the corpus (`Zelenskyy` in 2 documents, `Zelensky` in 14): reported "
-                       "once, at the minority form's first occurrence, with the majority form"),)
+                       "once, at the minority form's first occurrence; which spelling is right is the reviser's call"),)
     reports = (RULE,)
 
     def __init__(self) -> None:
@@ -124,6 +125,6 @@ class NameConsistency(CorpusCheck):
                 continue
             majority = self.minority.pop(word)  # reported once: at the variant's first occurrence
             message = (f"'{word}' ({self.counts[word]} documents) is spelt '{majority}' in {self.counts[majority]} "
-                       "documents of this corpus: one name, one spelling.")
-            found.append(Finding(doc_id, start, end, word, RULE, "terminology", "minor", message, majority, "review"))
+                       "documents of this corpus: one name, one spelling (check which is right).")
+            found.append(Finding(doc_id, start, end, word, RULE, "terminology", "minor", message, None, "none"))
         return found

@@ -91,9 +91,9 @@ def _run(tmp_path: Path, texts: list[str], config: CleanConfig) -> list[dict]:
     ("duplicate.sentence", ["A sentence that this corpus repeats. And one more.", "Something else first. A sentence that this corpus repeats."]),
 ])
 def test_a_corpus_check_is_disabled_like_any_other(tmp_path, rule, texts):
-    on = _run(tmp_path / "on", texts, CleanConfig(lang="en"))
+    on = _run(tmp_path / "on", texts, CleanConfig(lang="en", enable_rules=(rule,)))  # name_variant is off by default
     assert rule in {f["rule"] for f in on}
-    off = _run(tmp_path / "off", texts, CleanConfig(lang="en", disable_rules=(rule,)))
+    off = _run(tmp_path / "off", texts, CleanConfig(lang="en", enable_rules=(rule,), disable_rules=(rule,)))
     assert rule not in {f["rule"] for f in off}
     assert [f for f in on if f["rule"] != rule] == off  # nothing else changes
 
