@@ -107,11 +107,13 @@ def test_a_silenced_automatic_fix_is_not_made_and_is_kept_in_suppressed(tmp_path
 
 def test_not_an_error_in_review_stays_silent_on_the_next_run(tmp_path):
     records = [{"id": "n1", "text": "The results are clear. nous found it twice.", "lang": "en"}]
-    first = run_plain(corpus(tmp_path, records), tmp_path / "one")
+    on = ("structure.lowercase_start",)  # off by default
+    first = run_plain(corpus(tmp_path, records), tmp_path / "one", config=CleanConfig(lang="en", enable_rules=on))
     (finding,) = [f for f in load(tmp_path / "one" / "findings.jsonl") if f["rule"] == "structure.lowercase_start"]
     path = tmp_path / "review.allow.yaml"
     add_entry(path, finding["rule"], finding["doc_id"], finding["text"], reason="not an error (review)")
-    second = run_plain(corpus(tmp_path, records), tmp_path / "two", config=CleanConfig(lang="en", allow_lists=(str(path),)))
+    second = run_plain(corpus(tmp_path, records), tmp_path / "two",
+                       config=CleanConfig(lang="en", allow_lists=(str(path),), enable_rules=on))
     assert "structure.lowercase_start" not in {f["rule"] for f in load(tmp_path / "two" / "findings.jsonl")}
     (silenced,) = load(tmp_path / "two" / "suppressed.jsonl")
     assert {k: silenced[k] for k in finding} == finding

@@ -45,7 +45,7 @@ def test_the_rule_table_counts_shares_and_examples(tmp_path):
         assert row["examples"] == [{"doc_id": f["doc_id"], "text": f["text"][:120] + ("…" if len(f["text"]) > 120 else ""),
                                     "suggestion": f["suggestion"], "fix": f["fix"]} for f in mine[:3]]
     table = (tmp_path / "dry" / "rules.md").read_text(encoding="utf-8")
-    assert "| spelling.unknown_word | review | 63 | 13 | 23.2% | de-en:doc96:4:Huawei_AGI_run1: `february` → `February`<br>" in table
+    assert "| spelling.unknown_word | review | 63 | 12 | 21.4% | en-de:doc56:9:Huawei_AGI_run2: `behandlungstage` → `Behandlungstage`<br>" in table
 
     run_plain(SAMPLE, tmp_path / "dry")  # a real run into the same folder leaves no stale proposals
     assert not (tmp_path / "dry" / "proposed_edits.jsonl").exists() and not (tmp_path / "dry" / "rules.md").exists()
@@ -80,5 +80,5 @@ def test_the_report_states_the_signature_and_the_rule_table(tmp_path):
     assert all(f"sha256 {p['sha256']}" in html for p in summary["signature"]["rule_packs"])
     assert "<th>langid_min_prob</th><td class=\"sig\">0.99</td>" in html and "<th>check_only</th><td class=\"sig\">True</td>" in html
     assert "Dry run (--check-only):" in html and "What each rule found" in html
-    assert "<code>structure.lowercase_start</code></td><td>review</td><td class=\"num\">10</td>" in html
+    assert "<code>qa.punctuation_spacing</code></td><td>review</td><td class=\"num\">33</td>" in html
     assert f"{summary['suppressed']['findings']} findings, each listed in suppressed.jsonl" in html

@@ -161,14 +161,14 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
         low = word.casefold()
         if low in source_words or any(part in source_words for part in regex.split(r"['’]", low)):
             continue  # a name or term the translation kept from its source
-        if view.source_lang and view.source_lang != lang and known_word(low, view.source_lang, common=True):
-            continue  # a word of the source language: untranslated, not misspelled (the source checks' finding)
         capital = word[0].isupper()
         if capital:
             starts = _sentence_starts(view) if starts is None else starts
             if m.start() in starts and hunspell.knows(low, lang):
                 continue
         fix, why = _case_fix(word, lang), "a capital lost"
+        if fix is None and view.source_lang and view.source_lang != lang and known_word(low, view.source_lang, common=True):
+            continue  # a word of the source language: untranslated, not misspelled (the source checks' finding)
         if fix is None:
             fix, why = _accent_fix(word, lang), "an accented letter lost"
         if fix is None and _zipf(low, lang) < SEEN_ZIPF:
