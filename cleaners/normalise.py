@@ -48,28 +48,41 @@ _FTFY_STEPS: dict[str, tuple[str, str, str]] = {
 
 
 MAX_REPAIR_ROUNDS = 3
+ENTITY = regex.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def source_entities(source: str | None) -> frozenset[str]:
+    """The entities written out in a segment's source (`&lt;` in a software string, say). The same
+    entity in the translation is the file's convention, not debris: both sides keep it.
+
+    >>> sorted(source_entities("Press &lt;Enter&gt; &amp; wait"))
+    ['&amp;', '&gt;', '&lt;']
+    """
+    return frozenset(ENTITY.findall(source)) if source and "&" in source else frozenset()
 
 
 def repair_unicode(log: EditLog, doc_id: str, fix_mojibake: bool = True, form: str | None = "NFC",
-                   silencer: Silencer | None = None) -> list[Finding]:
+                   silencer: Silencer | None = None, keep_entities: frozenset[str] = frozenset()) -> list[Finding]:
     """ftfy then Unicode normalisation, repeated until the text stops changing (at most 3 rounds).
 
     The two interact: ftfy judges decomposed and composed accents differently, so one round can
     leave text that a second round would change again. Repeating makes normalised text a fixed
     point, which is what lets a cleaned corpus be cleaned again without further edits. A change
-    that `silencer`'s allow list silences is not made (nor, on that line, the ftfy steps after it).
+    that `silencer`'s allow list silences is not made (nor, on that line, the ftfy steps after it),
+    nor is the decoding of an entity in `keep_entities` (those its source writes out too).
     """
     findings: list[Finding] = []
     for _ in range(MAX_REPAIR_ROUNDS):
         before = log.text
-        findings += (fix_encoding(log, doc_id, silencer) if fix_mojibake else []) + \
+        findings += (fix_encoding(log, doc_id, silencer, keep_entities) if fix_mojibake else []) + \
             (normalise_unicode(log, doc_id, form, silencer) if form else [])
         if log.text == before:
             break
     return findings
 
 
-def fix_encoding(log: EditLog, doc_id: str, silencer: Silencer | None = None) -> list[Finding]:
+def fix_encoding(log: EditLog, doc_id: str, silencer: Silencer | None = None,
+                 keep_entities: frozenset[str] = frozenset()) -> list[Finding]:
     """Repair mojibake and broken Unicode with ftfy, line by line, one finding per change."""
     findings: list[Finding] = []
     # Last line first, so the offsets of the lines still to do are not moved by the fixes.
@@ -80,6 +93,8 @@ def fix_encoding(log: EditLog, doc_id: str, silencer: Silencer | None = None) ->
             fixed = ftfy.apply_plan(current, step)
             rule, severity, message = _describe(step)
             changes = [(line_start + s, line_start + e, rep) for s, e, rep in diff_changes(current, fixed)]
+            if keep_entities and rule == "encoding.html_entity":
+                changes = [c for c in changes if not keep_entities.intersection(ENTITY.findall(log.text[c[0]:c[1]]))]
             kept = silencer.keep(log, doc_id, changes, rule, "encoding", severity, message) if silencer else changes
             findings += _apply(log, doc_id, kept, rule, "encoding", severity, message)
             current = log.text[line_start : len(log.text) - rest]

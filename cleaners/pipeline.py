@@ -18,7 +18,7 @@ from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.detectors import DocView, active_rules, run_detectors, trimmed_span
 from mtqa.cleaners.edits import EditLog
 from mtqa.cleaners.glossary import load_glossary
-from mtqa.cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode
+from mtqa.cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode, source_entities
 from mtqa.cleaners.rulepack import PatternRule, load_pack
 from mtqa.langtags import primary_subtag
 from mtqa.cleaners.segment import sentence_spans
@@ -102,11 +102,12 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     silencer = Silencer(allow) if allow else None
     gate = _Gate(silencer, skip) if silencer or skip else None  # repairs of skipped rules are not made
     detection, detected_on = None, None
+    keep_entities = source_entities(doc.source)
     # Encoding repair and the automatic rules, until the text stops changing: each can expose work
     # for the other (ftfy reads "é  Ã©" and "é Ã©" differently), and cleaned text must be a fixed point.
     for _ in range(MAX_REPAIR_ROUNDS):
         before = log.text
-        findings += repair_unicode(log, doc.id, config.fix_encoding, config.unicode_form, gate)
+        findings += repair_unicode(log, doc.id, config.fix_encoding, config.unicode_form, gate, keep_entities)
         if detection is None:
             detected_on = log.text
             detection = _identify(log.text, config, expected)

@@ -79,7 +79,21 @@ class PatternRule:
         return self.pattern.finditer(text, timeout=timeout)
 
     def replacement(self, match: regex.Match) -> str | None:
-        return None if self.replace is None else match.expand(self.replace)
+        return None if self.replace is None else same_apostrophe(match.group(), match.expand(self.replace))
+
+
+def same_apostrophe(found: str, suggestion: str) -> str:
+    """The suggestion with the apostrophe the text uses: a rule written with a straight `'` must
+    not swap the typographic `’` of a text that has one (`Ukraine’s` stays `Ukraine’s`).
+
+    >>> same_apostrophe("at Ukraine’s gates", "on Ukraine's doorstep")
+    'on Ukraine’s doorstep'
+    >>> same_apostrophe("at Ukraine's gates", "on Ukraine's doorstep")
+    "on Ukraine's doorstep"
+    """
+    if "\u2019" in found and "'" not in found:
+        return suggestion.replace("'", "\u2019")
+    return suggestion
 
 
 @dataclass(frozen=True, slots=True)

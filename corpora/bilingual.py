@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from mtqa.corpora.inline import flatten
+from mtqa.corpora.inline import InlineText, flatten, layout_margins
 from mtqa.corpora.raw import CorpusError, RawRecord, Rejected
 from mtqa.langtags import primary_subtag
 
@@ -105,6 +105,28 @@ def segments(file: TranslationFile, lang: str | None = None) -> Iterator[Segment
         yield Segment(*fields)
 
 
+@dataclass(frozen=True, slots=True)
+class SegmentText:
+    """A segment's text as a translator sees it: the flattened inline text without the file's
+    layout at its ends (`lead` characters cut at the start); offsets in records index `text`."""
+    inline: InlineText
+    text: str
+    lead: int
+
+    @property
+    def tags(self) -> list[list[int]]:
+        """The inline tags, shifted to `text` (a tag in the cut layout stands at an end)."""
+        n = len(self.text)
+        shifted = [[min(max(a - self.lead, 0), n), min(max(b - self.lead, 0), n)] for a, b in self.inline.tags]
+        return [list(t) for t in dict.fromkeys(map(tuple, shifted))]
+
+
+def segment_text(element: etree._Element) -> SegmentText:
+    inline = flatten(element)
+    lead, trail = layout_margins(element, inline.text)
+    return SegmentText(inline, inline.text[lead : len(inline.text) - trail], lead)
+
+
 def read_translation_file(path: Path, fmt: str, lang: str | None = None) -> Iterator[RawRecord | Rejected]:
     """Records for the cleaning pipeline: text and source as a translator sees them (codes as
     U+E103), languages, notes and state; `inline_tags` tells the cleaners where markup stands."""
@@ -115,16 +137,16 @@ def read_translation_file(path: Path, fmt: str, lang: str | None = None) -> Iter
             yield Rejected(name, seg.line, seg.skip, _SKIP_DETAIL[seg.skip], {"id": seg.id})
             continue
         assert seg.target is not None
-        inline = flatten(seg.target)
-        record: dict = {"id": seg.id, "text": inline.text}
+        target = segment_text(seg.target)
+        record: dict = {"id": seg.id, "text": target.text}
         if seg.source is not None:
-            record["source"] = flatten(seg.source).text
+            record["source"] = segment_text(seg.source).text
         if seg.lang:
             record["lang"] = seg.lang
         if seg.source_lang:
             record["source_lang"] = seg.source_lang
-        if inline.tags:
-            record["inline_tags"] = [list(tag) for tag in inline.tags]
+        if target.inline.tags:
+            record["inline_tags"] = target.tags
         if notes := _notes(file, seg):
             record["notes"] = notes
         if seg.state_holder is not None and seg.state_holder.get("state"):

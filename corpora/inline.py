@@ -78,6 +78,32 @@ def flatten(element: etree._Element) -> InlineText:
     return InlineText("".join(parts), tuple(slots), tuple(dict.fromkeys(tags)))
 
 
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_LAYOUT = " \t\r\n"  # XML white space; a no-break space is text
+
+
+def layout_margins(element: etree._Element, text: str) -> tuple[int, int]:
+    r"""How many characters at each end of a segment's text are the file's indentation, not text.
+
+    A pretty-printed file writes `<target>` on one line, its text indented on the next and
+    `</target>` on a third; CAT tools read the text without that layout (XML's `xml:space="default"`).
+    White space at an end counts as layout only when it holds a line break, and never under
+    `xml:space="preserve"`: a lone trailing space in a software string is content and stays checked.
+
+    >>> from lxml import etree
+    >>> layout_margins(etree.fromstring("<t>\n    Hello \n  </t>"), "\n    Hello \n  ")
+    (5, 4)
+    >>> layout_margins(etree.fromstring("<t>Hello </t>"), "Hello ")
+    (0, 0)
+    """
+    space = next((n.get(XML_SPACE) for n in (element, *element.iterancestors()) if n.get(XML_SPACE)), None)
+    if space == "preserve" or not text.strip(_LAYOUT):
+        return 0, 0
+    lead = len(text) - len(text.lstrip(_LAYOUT))
+    trail = len(text) - len(text.rstrip(_LAYOUT))
+    return (lead if "\n" in text[:lead] else 0), (trail if "\n" in text[len(text) - trail:] else 0)
+
+
 def _protected(element: etree._Element) -> bool:
     """Text marked not to be changed (XLIFF 1.2 `mtype="protected"`, XLIFF 2 `translate="no"`) is
     treated as a code: shown as one placeholder, never edited."""

@@ -15,22 +15,53 @@ from mtqa.cleaners.rulepack import RulePackError
 from mtqa.corpora.readers import CorpusError, RawRecord, read_corpus
 from mtqa.corpora.writers import atomic_writer, read_jsonl
 from mtqa.flows.cli_group import FatalError, main
-from mtqa.revision.apply import REVISED, REVISED_EDITS, apply_decisions, revert_run
+from mtqa.revision.apply import REVISED, REVISED_EDITS, apply_decisions, revert_run, write_user_file
 from mtqa.revision.decisions import LOG_NAME, export_csv, read_csv, recorded, reviewable
+from mtqa.revision.filters import FindingFilter
 from mtqa.revision.learn import Pair, candidates_yaml, learn
 from mtqa.revision.rules import add_rule
 from mtqa.revision.session import remembered_rule, run_session
 
 RUN_DIR = click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-PACK = click.option("--remember-to", "pack", type=click.Path(dir_okay=False, path_type=Path), default=Path("my-rules.yaml"),
-                    show_default=True, help="Your rule pack: decisions to remember become rules here (pass it to later runs with --rules).")
+PACK = click.option("--remember-to", "pack", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                    help="Your rule pack: decisions to remember become rules here (pass it to later runs with --rules) "
+                         "[default: RUN_DIR/my-rules.yaml, beside the run].")
+INPUT = click.option("--input", "input_path", type=click.Path(exists=True, path_type=Path), default=None,
+                     help="The file the run read, if it moved since [default: the input named in RUN_DIR/summary.json].")
 ALLOW = click.option("--allow-to", "allow_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="Where 'not an error' decisions go [default: the allow list beside your pack, e.g. my-rules.allow.yaml, "
+                     help="Where 'not an error, here and on later runs' decisions (X, silence) go [default: the allow list beside your pack, e.g. my-rules.allow.yaml, "
                           "which `--rules my-rules.yaml` picks up].")
 
 
+def _pack(run_dir: Path, pack: Path | None) -> Path:
+    """The user's pack: where they said, else beside the run (never wherever the command runs from)."""
+    return pack if pack is not None else run_dir / "my-rules.yaml"
+
+
+def _filter(rules, categories, severities, langs, docs) -> FindingFilter:
+    return FindingFilter(tuple(rules), tuple(categories), tuple(severities), tuple(langs), tuple(docs))
+
+
+FILTERS = [
+    click.option("--rule", "rules", multiple=True, metavar="ID", help="Only findings of this rule (a glob: 'en.*'; repeatable)."),
+    click.option("--category", "categories", multiple=True, metavar="CAT",
+                 help="Only this MQM category and its subcategories ('accuracy' takes 'accuracy/mistranslation'; repeatable)."),
+    click.option("--severity", "severities", multiple=True, type=click.Choice(["minor", "major", "critical"]),
+                 help="Only this severity (repeatable)."),
+    click.option("--lang", "langs", multiple=True, metavar="L", help="Only documents in this language ('en' takes 'en-GB'; repeatable)."),
+    click.option("--doc", "docs", multiple=True, metavar="ID", help="Only this document (a glob; repeatable)."),
+]
+
+
+def _filters(command):
+    for option in reversed(FILTERS):
+        command = option(command)
+    return command
+
+
 def _not_an_error(pack: Path, allow_path: Path | None):
-    """The callback of a 'not an error' decision: an allow-list entry for that rule, document and text."""
+    """The callback of a 'not an error, here and on later runs' decision (X, or `silence` in the
+    CSV): an allow-list entry for that rule, document and text."""
     path = allow_path or beside(pack)
 
     def add(finding: dict) -> None:
@@ -49,25 +80,32 @@ def _check_run(run_dir: Path) -> None:
 @RUN_DIR
 @click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Instead of asking, write the pending findings to this CSV; fill in its 'decision' column "
-                   "(accept, reject, edit + 'replacement', remember, not_an_error) and give it to `mtqa apply`.")
+                   "(accept, reject, edit + 'replacement', remember, not_an_error for this occurrence, silence for this "
+                   "text in this document on later runs) and give it to `mtqa apply`.")
 @PACK
 @ALLOW
-def review(run_dir: Path, export_path: Path | None, pack: Path, allow_path: Path | None) -> None:
+@_filters
+def review(run_dir: Path, export_path: Path | None, pack: Path | None, allow_path: Path | None,
+           rules, categories, severities, langs, docs) -> None:
     """Review the suggestions of a run one at a time, like `git add -p`.
 
-    Shows each finding that has a suggestion and was not fixed automatically, in its sentence, with
-    the rule's explanation, and asks: y accept, n reject, e edit the replacement, a accept all of
-    this rule, r accept and remember as a rule, x not an error, s skip, q quit. Every answer is
-    saved at once (RUN_DIR/review.jsonl); run it again to go on where you stopped, then
-    `mtqa apply RUN_DIR` to write the revised corpus.
+    Shows each finding that has a suggestion and was not fixed automatically, in its sentence,
+    under its source segment, with the rule's explanation, and asks: y accept, n reject, e edit the
+    replacement, a accept all of this rule, r accept and remember as a rule (it also answers the
+    same text for the rest of the session), x not an error here, X not an error in this document
+    on later runs too, s skip, q quit. --rule, --category, --severity, --lang and --doc take a
+    slice. Every answer is saved at once (RUN_DIR/review.jsonl); run it again to go on where you
+    stopped, then `mtqa apply RUN_DIR` to write the revised corpus.
     """
     _check_run(run_dir)
+    pack = _pack(run_dir, pack)
+    only = _filter(rules, categories, severities, langs, docs)
     if export_path is not None:
-        rows = export_csv(run_dir, export_path)
+        rows = export_csv(run_dir, export_path, only=only)
         click.echo(f"Wrote {rows} pending findings to {export_path}; fill in 'decision', then: mtqa apply {run_dir} {export_path}")
         return
     try:
-        session = run_session(run_dir, pack, not_an_error=_not_an_error(pack, allow_path))
+        session = run_session(run_dir, pack, not_an_error=_not_an_error(pack, allow_path), only=only)
     except (RulePackError, AllowListError, OSError) as exc:
         raise FatalError(str(exc)) from exc
     done = ", ".join(f"{k} {v}" for k, v in sorted(session.decided.items())) or "none"
@@ -83,8 +121,11 @@ def review(run_dir: Path, export_path: Path | None, pack: Path, allow_path: Path
 @click.argument("decisions_csv", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @PACK
 @ALLOW
-def apply_command(run_dir: Path, decisions_csv: Path | None, pack: Path, allow_path: Path | None) -> None:
-    """Apply the review decisions: write RUN_DIR/revised.jsonl and its edit log.
+@INPUT
+def apply_command(run_dir: Path, decisions_csv: Path | None, pack: Path | None, allow_path: Path | None,
+                  input_path: Path | None) -> None:
+    """Apply the review decisions: write RUN_DIR/revised.jsonl and its edit log, and the input
+    file revised in its own format (revised.tmx, revised.xlf, revised.tsv, revised.txt...).
 
     Takes the decisions of `mtqa review` and, if given, those of a filled-in CSV (which win). Rows
     that cannot be used (unknown id, a decision that no longer fits the text) are listed and
@@ -92,6 +133,7 @@ def apply_command(run_dir: Path, decisions_csv: Path | None, pack: Path, allow_p
     accepted decisions, each named, so `mtqa revert` restores the original text exactly.
     """
     _check_run(run_dir)
+    pack = _pack(run_dir, pack)
     decisions = recorded(run_dir)
     if decisions_csv is not None:
         try:
@@ -104,7 +146,7 @@ def apply_command(run_dir: Path, decisions_csv: Path | None, pack: Path, allow_p
         _remember(run_dir, [d for d in from_csv if d.decision == "remember"], pack)
         silence = _not_an_error(pack, allow_path)
         for d in from_csv:
-            if d.decision == "not_an_error":
+            if d.decision == "silence":
                 silence({"rule": d.rule, "doc_id": d.doc_id, "text": d.text})
     result = apply_decisions(run_dir, list(decisions.values()))
     for decision, problem in result.skipped:
@@ -112,17 +154,31 @@ def apply_command(run_dir: Path, decisions_csv: Path | None, pack: Path, allow_p
                    f"{problem}; skipped", err=True)
     click.echo(f"Applied {result.applied} decisions; {result.documents_changed} of {result.documents} documents changed. "
                f"Wrote {run_dir / REVISED} and {run_dir / REVISED_EDITS}.")
+    _write_user_file(run_dir, "revised", input_path, list(decisions.values()), [decisions_csv] if decisions_csv else [])
+
+
+def _write_user_file(run_dir: Path, stage: str, input_path: Path | None, decisions: list, files: list[Path]) -> None:
+    """The input's own format beside the JSONL; a problem with it is one line and loses nothing else."""
+    try:
+        written = write_user_file(run_dir, stage, input_path, decisions, files)
+    except (CorpusError, OSError, UnicodeDecodeError, ValueError) as exc:
+        click.echo(f"mtqa: warning: {exc}; {stage} text is in the JSONL only", err=True)
+        return
+    if written is not None:
+        click.echo(f"Wrote {written}: the input file, {stage}, for your CAT tool or editor.")
 
 
 @main.command()
 @RUN_DIR
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the records with their original text [default: RUN_DIR/reverted.jsonl].")
-def revert(run_dir: Path, out_path: Path | None) -> None:
+@INPUT
+def revert(run_dir: Path, out_path: Path | None, input_path: Path | None) -> None:
     """Undo every edit (the machine's and the reviewers'): write the records with their original text.
 
     Uses revised.jsonl and its edit log if `mtqa apply` wrote them, else cleaned.jsonl and edits.jsonl,
-    and checks that every document comes back exactly to its original.
+    and checks that every document comes back exactly to its original. For a TMX, XLIFF, TSV or
+    text input, also writes RUN_DIR/reverted.<ext>, the input file with its original text.
     """
     out_path = out_path or run_dir / "reverted.jsonl"
     try:
@@ -130,6 +186,7 @@ def revert(run_dir: Path, out_path: Path | None) -> None:
     except (ValueError, OSError, KeyError) as exc:
         raise FatalError(str(exc)) from exc
     click.echo(f"Restored the original text of {restored} changed documents ({documents} in all): {out_path}")
+    _write_user_file(run_dir, "reverted", input_path, [], [])
 
 
 @main.command(name="learn")

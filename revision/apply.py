@@ -15,7 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import json
+import os
+
 from mtqa.cleaners.edits import apply_edits, revert_edits
+from mtqa.corpora.readers import CorpusError, detect_format
+from mtqa.corpora.revised import WRITABLE, changedate_of, write_stage
 from mtqa.corpora.writers import atomic_writer, dumps, read_jsonl
 from mtqa.records import Edit
 from mtqa.revision.decisions import APPLYING, Decision
@@ -45,7 +50,8 @@ def apply_decisions(run_dir: Path, decisions: list[Decision]) -> Applied:
         for record in read_jsonl(run_dir / "cleaned.jsonl"):
             doc_id = str(record["id"])
             original = record["original"]
-            edits = _merge(original, machine.pop(doc_id, []), accepted.pop(doc_id, []), result)
+            tags = [tuple(t) for t in record.get("inline_tags") or ()]
+            edits = _merge(original, machine.pop(doc_id, []), accepted.pop(doc_id, []), result, tags)
             text = apply_edits(original, edits)
             assert revert_edits(text, edits) == original  # the log explains the revision exactly
             result.documents += 1
@@ -57,8 +63,10 @@ def apply_decisions(run_dir: Path, decisions: list[Decision]) -> Applied:
     return result
 
 
-def _merge(original: str, machine: list[Edit], accepted: list[Decision], result: Applied) -> list[Edit]:
-    """The machine's edits with the person's accepted ones, none overlapping."""
+def _merge(original: str, machine: list[Edit], accepted: list[Decision], result: Applied,
+           tags: list[tuple[int, int]] = ()) -> list[Edit]:
+    """The machine's edits with the person's accepted ones, none overlapping, none cutting through
+    an inline tag of a TMX/XLIFF segment (the file could not take it back without breaking markup)."""
     chosen: list[Edit] = []
     for d in sorted(accepted, key=lambda d: (d.start, d.end)):
         problem = None
@@ -68,6 +76,8 @@ def _merge(original: str, machine: list[Edit], accepted: list[Decision], result:
             problem = f"it overlaps an earlier accepted decision at {chosen[-1].start}-{chosen[-1].end}"
         elif any(e.start < d.end and d.start < e.end and not (d.start <= e.start and e.end <= d.end) for e in machine):
             problem = "it overlaps an automatic fix that reaches outside its span"
+        elif d.start < d.end and any((a < b and a < d.end and d.start < b) or (a == b and d.start < a < d.end) for a, b in tags):
+            problem = "its span crosses an inline tag of the file (bold, a link, a code): make this change in the CAT tool"
         if problem:
             result.skipped.append((d, problem))
             continue
@@ -82,6 +92,50 @@ def _absorbs(person: Edit, machine: Edit) -> bool:
     if person.start == person.end or not (person.start <= machine.start and machine.end <= person.end):
         return False
     return not (machine.start == machine.end and machine.start in (person.start, person.end))
+
+
+@dataclass(frozen=True)
+class RunInput:
+    path: Path
+    fmt: str
+    lang: str | None
+
+
+def run_input(run_dir: Path, given: Path | None = None) -> RunInput | None:
+    """The file a run read, from its summary.json (a path as the user gave it: tried from here and
+    from beside the run folder), with its format and target language; None for JSONL input, whose
+    format revised.jsonl already is. A file that cannot be found is a CorpusError saying what to pass."""
+    try:
+        summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CorpusError(f"{run_dir / 'summary.json'}: cannot read the run's summary ({exc}); pass --input") from exc
+    recorded = summary.get("input")
+    lang = (summary.get("signature") or {}).get("options", {}).get("lang")
+    if given is None:
+        if not isinstance(recorded, str):
+            return None
+        candidates = [Path(recorded)] if os.path.isabs(recorded) else [Path(recorded), run_dir.parent / recorded]
+        given = next((c for c in candidates if c.exists()), None)
+        if given is None:
+            raise CorpusError(f"{recorded}: the run's input is not there any more; pass --input to write the file in its format")
+    fmt = detect_format(given)
+    return RunInput(given, fmt, lang) if fmt in WRITABLE else None
+
+
+def write_user_file(run_dir: Path, stage: str, given: Path | None = None, decisions: list[Decision] = (),
+                    decision_files: list[Path] = ()) -> Path | None:
+    """Write the run's input file in its own format with the `stage` text ("revised": revised.jsonl,
+    "reverted": the original texts) beside the JSONL; None where the input is JSONL."""
+    found = run_input(run_dir, given)
+    if found is None:
+        return None
+    if stage == "revised":
+        records = {str(r["id"]): r for r in read_jsonl(run_dir / REVISED)}
+    else:
+        records = {str(r["id"]): {**r, "text": r["original"]} for r in read_jsonl(run_dir / "cleaned.jsonl")}
+    decided = {(d.doc_id, d.start, d.end, d.rule) for d in decisions if d.decision != "skip"}
+    return write_stage(found.path, found.fmt, found.lang, run_dir, stage, records, decided,
+                       changedate_of([*decision_files, run_dir / "review.jsonl"]))
 
 
 def revert_run(run_dir: Path, out: Path) -> tuple[int, int]:

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from mtqa.corpora.writers import atomic_writer, dumps, read_jsonl
+from mtqa.revision.filters import FindingFilter
 
 LOG_NAME = "review.jsonl"
 # accept: apply the suggestion; edit: apply the person's replacement; remember: accept and add a
-# rule to the user's pack; reject: leave the text; not_an_error: leave it and silence it next
-# time; skip: decide later.
-DECISIONS = ("accept", "edit", "remember", "reject", "not_an_error", "skip")
+# rule to the user's pack; reject: leave the text; not_an_error: leave this occurrence as it is;
+# silence: not an error, and silent on this text in this document on later runs (an allow-list
+# entry); skip: decide later.
+DECISIONS = ("accept", "edit", "remember", "reject", "not_an_error", "silence", "skip")
 APPLYING = ("accept", "edit", "remember")
 CSV_FIELDS = ("id", "doc_id", "rule", "severity", "category", "text", "suggestion", "context", "message",
               "decision", "replacement")
@@ -101,16 +103,18 @@ def recorded(run_dir: Path) -> dict[str, Decision]:
     return out
 
 
-def export_csv(run_dir: Path, path: Path, context: int = 40) -> int:
-    """Write the findings still waiting for a decision to a CSV a person fills in; returns how many."""
+def export_csv(run_dir: Path, path: Path, context: int = 40, only: FindingFilter = FindingFilter()) -> int:
+    """Write the findings still waiting for a decision (those `only` keeps) to a CSV a person
+    fills in; returns how many."""
     decided = recorded(run_dir)
-    texts = {str(r["id"]): r["original"] for r in read_jsonl(run_dir / "cleaned.jsonl")}
+    records = {str(r["id"]): r for r in read_jsonl(run_dir / "cleaned.jsonl")}
+    texts = {doc_id: r["original"] for doc_id, r in records.items()}
     rows = 0
     with atomic_writer(path) as stream:
         writer = csv.DictWriter(stream, CSV_FIELDS, lineterminator="\n")
         writer.writeheader()
         for f in reviewable(run_dir):
-            if f["id"] in decided and decided[f["id"]].decision != "skip":
+            if f["id"] in decided and decided[f["id"]].decision != "skip" or not only.keeps(f, records.get(f["doc_id"], {})):
                 continue
             original = texts.get(f["doc_id"], "")
             around = original[max(0, f["start"] - context) : f["start"]] + "[[" + f["text"] + "]]" + original[f["end"] : f["end"] + context]

@@ -1,7 +1,10 @@
 """`mtqa review`: walk a person through the suggestions that need judgement, one at a time.
 
-Like `git add -p`: each finding is shown in its sentence with the span highlighted, the rule's
-explanation and the suggestion, and one key answers it. Every answer is on disk before the next
+Like `git add -p`: each finding is shown in its sentence with the span highlighted, the source
+segment it translates (what a reviser judges against), the rule's explanation and the suggestion,
+and one key answers it. A rule remembered with `r` answers the same text with the same suggestion
+for the rest of the session too; `x` says "not an error" of this occurrence only, `X` of this
+text in this document on later runs as well (an allow-list entry). Every answer is on disk before the next
 question (revision/decisions.py), so `q`, Ctrl-C or a lost terminal loses nothing and the next
 `mtqa review` starts where this one stopped; findings skipped come back after the others.
 """
@@ -18,6 +21,7 @@ import click
 from mtqa.cleaners.segment import sentence_spans
 from mtqa.corpora.writers import read_jsonl
 from mtqa.revision.decisions import DecisionLog, decision_for, recorded, reviewable
+from mtqa.revision.filters import FindingFilter
 from mtqa.revision.rules import add_rule, rule_spec, slug
 
 KEYS = {
@@ -26,12 +30,14 @@ KEYS = {
     "e": "edit: type the replacement yourself",
     "a": "accept this one and every other finding of this rule",
     "r": "accept, and remember it as a rule of your pack (applied automatically next run)",
-    "x": "not an error: leave the text, and stay silent on it next run",
+    "x": "not an error here: leave this occurrence as it is",
+    "X": "not an error in this document: leave it, and stay silent on this text here on later runs too",
     "s": "skip: decide later",
     "q": "quit (your decisions so far are saved)",
     "?": "help",
 }
-CHOICES = {"y": "accept", "n": "reject", "e": "edit", "a": "accept", "r": "remember", "x": "not_an_error", "s": "skip"}
+CHOICES = {"y": "accept", "n": "reject", "e": "edit", "a": "accept", "r": "remember", "x": "not_an_error",
+           "X": "silence", "s": "skip"}
 CONTEXT = 160  # characters of the sentence shown either side of the span, at most
 
 
@@ -55,23 +61,34 @@ def order(findings: list[dict[str, Any]], decided: dict[str, Any], last: str | N
 
 
 def run_session(run_dir: Path, pack: Path, ask: Callable[[str], str] | None = None,
-                not_an_error: Callable[[dict[str, Any]], None] | None = None) -> Session:
-    """Ask about every pending finding of the run; returns what was decided."""
+                not_an_error: Callable[[dict[str, Any]], None] | None = None,
+                only: FindingFilter = FindingFilter()) -> Session:
+    """Ask about every pending finding of the run (those `only` keeps); returns what was decided.
+    `not_an_error` is called for an "X" answer (silence it on later runs)."""
     ask = ask or (lambda prompt: click.prompt(prompt, default="", show_default=False, prompt_suffix=" "))
     findings = list(reviewable(run_dir))
     decided = recorded(run_dir)
-    pending = order(findings, decided, next(reversed(decided), None))
-    wanted = {f["doc_id"] for f in pending}
+    wanted = {f["doc_id"] for f in findings}
     records = {str(r["id"]): r for r in read_jsonl(run_dir / "cleaned.jsonl") if str(r["id"]) in wanted}
+    findings = [f for f in findings if only.keeps(f, records.get(f["doc_id"], {}))]
+    pending = order(findings, decided, next(reversed(decided), None))
+    if only:
+        click.echo(f"{len(pending)} findings to review ({only.describe()}).")
     session = Session(remaining=len(pending))
     accept_all: set[str] = set()
+    rules_made: dict[tuple[str, str, str | None], str] = {}  # (text, suggestion, language) -> the rule remembered
     log = DecisionLog(run_dir)
     try:
         for number, finding in enumerate(pending, 1):
             record = records.get(finding["doc_id"], {"original": "", "lang": None})
+            same_case = (finding["text"], finding["suggestion"], _lang(record))
             if finding["rule"] in accept_all:
                 choice, replacement = "accept", None
                 click.echo(f"[{number}/{len(pending)}] {finding['doc_id']}: accepted with the rest of {finding['rule']}")
+            elif same_case in rules_made:  # the rule the reviewer made here would make this change next run
+                choice, replacement = "accept", None
+                click.echo(f"[{number}/{len(pending)}] {finding['doc_id']}: {finding['text']!r} -> {finding['suggestion']!r} "
+                           f"by your rule {rules_made[same_case]}")
             else:
                 click.echo("\n" + describe(finding, record, number, len(pending)))
                 try:
@@ -88,8 +105,9 @@ def run_session(run_dir: Path, pack: Path, ask: Callable[[str], str] | None = No
             if choice == "remember":
                 rule_id, added = add_rule(pack, remembered_rule(finding, record))
                 session.remembered.append(rule_id)
+                rules_made[same_case] = rule_id
                 click.echo(f"  {'added' if added else 'already in'} {pack}: rule {rule_id}")
-            if choice == "not_an_error" and not_an_error is not None:
+            if choice == "silence" and not_an_error is not None:
                 not_an_error(finding)
             log.record(decision_for(finding, choice, replacement))
             session.asked += 1
@@ -109,8 +127,15 @@ def describe(finding: dict[str, Any], record: dict[str, Any], number: int, total
     s, e = max(around[0][0], start - CONTEXT), min(around[-1][1], end + CONTEXT)
     span = click.style(f"[{text[start:end]}]", fg="red", bold=True)
     sentence = ("…" if s > 0 else "") + text[s:start] + span + text[end:e] + ("…" if e < len(text) else "")
+    source = record.get("source")
+    if isinstance(source, str) and source.strip():
+        shown = source if len(source) <= 2 * CONTEXT else source[: 2 * CONTEXT] + "…"
+        source_line = ["  source: " + shown.replace("\n", " ")]
+    else:
+        source_line = []
     return "\n".join([
         click.style(f"[{number}/{total}] {finding['doc_id']} · {finding['rule']} · {finding['severity']} {finding['category']}", bold=True),
+        *source_line,
         "  " + sentence.replace("\n", " "),
         f"  {finding['message']}",
         f"  Suggestion: {finding['text']!r} -> " + click.style(repr(finding["suggestion"]), fg="green", bold=True),
@@ -119,7 +144,8 @@ def describe(finding: dict[str, Any], record: dict[str, Any], number: int, total
 
 def _answer(ask: Callable[[str], str], finding: dict[str, Any]) -> tuple[str, str | None]:
     while True:
-        key = ask(f"Apply this fix [{','.join(KEYS)}]?").strip().lower()[:1]
+        key = ask(f"Apply this fix [{','.join(KEYS)}]?").strip()[:1]
+        key = key if key == "X" else key.lower()
         if key == "q":
             return "quit", None
         if key == "e":
@@ -131,9 +157,13 @@ def _answer(ask: Callable[[str], str], finding: dict[str, Any]) -> tuple[str, st
         click.echo("\n".join(f"  {k} - {v}" for k, v in KEYS.items()))
 
 
-def remembered_rule(finding: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+def _lang(record: dict[str, Any]) -> str | None:
     lang = record.get("lang") or record.get("detected_lang")
-    lang = lang.replace("_", "-").split("-")[0].lower() if lang else None
+    return lang.replace("_", "-").split("-")[0].lower() if lang else None
+
+
+def remembered_rule(finding: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    lang = _lang(record)
     message = (f"Always \"{finding['suggestion']}\" for \"{finding['text']}\""
                f"{f' in {lang}' if lang else ''} (a reviewer's decision; first seen as {finding['rule']}).")
     return rule_spec(f"user.{slug(finding['text'])}", finding["text"], finding["suggestion"], finding["category"],

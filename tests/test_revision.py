@@ -67,10 +67,10 @@ def test_a_review_session_in_a_terminal_saves_every_answer_and_resumes(run, tmp_
     pending = list(reviewable(run))
     assert len(pending) >= 6
     first = review(run, pack)
-    first.expect(r"\[1/\d+\] ukraine-article\.en\.txt · fr-en\.head_of_diplomacy")
+    first.expect(r"\[1/\d+\] ukraine-article\.en\.txt · fr-en\.head_of_us_diplomacy")
     first.expect(r"\[head of US diplomacy\]")  # the span, highlighted in its sentence
-    first.expect(r"Suggestion: 'head of US diplomacy' -> \S*'US foreign minister'")  # in colour
-    first.expect(r"Apply this fix \[y,n,e,a,r,x,s,q,\?\]\?")
+    first.expect(r"Suggestion: 'head of US diplomacy' -> \S*'US Secretary of State'")  # in colour
+    first.expect(r"Apply this fix \[y,n,e,a,r,x,X,s,q,\?\]\?")
     first.sendline("e")
     first.expect("Replace 'head of US diplomacy' with:")
     first.sendline("US Secretary of State")
@@ -132,7 +132,7 @@ def test_apply_and_revert_after_review(run, tmp_path):
     edits = [Edit(**e) for e in load(run / "revised-edits.jsonl")]
     assert apply_edits(doc["original"], edits) == doc["text"]
     rules = {e.rule for e in edits}
-    assert "review.edit:fr-en.head_of_diplomacy" in rules and "review.accept:en.dombas_donbas" in rules
+    assert "review.edit:fr-en.head_of_us_diplomacy" in rules and "review.accept:en.dombas_donbas" in rules
     assert {e["rule"] for e in load(run / "edits.jsonl")} <= rules | {"space.before_colon_semicolon"}  # machine fixes kept
     result = mtqa("revert", str(run))
     assert "Restored the original text of 1 changed documents" in result.stdout
@@ -148,7 +148,7 @@ def test_decisions_in_a_csv_are_applied_and_bad_rows_reported(run, tmp_path):
     assert rows[0]["context"].count("[[") == 1 and rows[0]["decision"] == ""
     by_rule = {r["rule"]: r for r in rows}
     by_rule["en.dombas_donbas"]["decision"] = "accept"
-    by_rule["fr-en.head_of_diplomacy"].update(decision="edit", replacement="US Secretary of State")
+    by_rule["fr-en.head_of_us_diplomacy"].update(decision="edit", replacement="US Secretary of State")
     by_rule["en.kiev_kyiv"]["decision"] = "remember"
     rows.append({**rows[0], "id": "0000000000", "decision": "accept"})
     rows.append({**rows[1], "decision": "maybe"})
@@ -243,7 +243,7 @@ def test_not_an_error_in_review_stays_silent_on_the_next_run(run, tmp_path):
         rule = session.match.group(1)
         session.expect("Apply this fix")
         if rule == "en.kiev_kyiv":
-            session.sendline("x")
+            session.sendline("X")
             session.expect("added to .*house.allow.yaml: stays silent on the next run")
             break
         session.sendline("s")
@@ -258,3 +258,55 @@ def test_not_an_error_in_review_stays_silent_on_the_next_run(run, tmp_path):
     assert not [f for f in load(out / "findings.jsonl") if f["rule"] == "en.kiev_kyiv"]
     assert len([f for f in load(out / "suppressed.jsonl") if f["rule"] == "en.kiev_kyiv"]) == len(kiev)
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["suppressed"]
+
+
+def test_review_shows_the_source_filters_and_a_remembered_rule_answers_the_rest(tmp_path):
+    corpus = tmp_path / "news.jsonl"
+    rows = [{"id": f"d{n}", "lang": "en", "source_lang": "fr", "source": f"Les troupes sont dans le Donbass ({n}).",
+             "text": f"The troops are in the Dombas ({n})."} for n in range(3)]
+    rows.append({"id": "k1", "lang": "en", "source_lang": "fr", "source": "Kiev est la capitale.", "text": "Kiev is the capital."})
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "run"
+    mtqa("clean", str(corpus), "--out", str(out))
+    session = pexpect.spawn(MTQA, ["review", str(out), "--rule", "en.dombas*"], encoding="utf-8", timeout=60,
+                            dimensions=(50, 200), env={"TERM": "dumb", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+                            preexec_fn=_as_from_a_shell)
+    session.expect(r"3 findings to review \(rule en\.dombas\*\)")  # the Kiev finding is not in the slice
+    session.expect(r"\[1/3\] d0 · en\.dombas_donbas")
+    session.expect(r"source: Les troupes sont dans le Donbass \(0\)\.")  # what the reviser judges against
+    session.expect("Apply this fix")
+    session.sendline("r")
+    session.expect(r"added \S*my-rules\.yaml: rule user\.dombas")
+    session.expect(r"\[2/3\] d1: 'Dombas' -> 'Donbas' by your rule user\.dombas")  # not asked again
+    session.expect(r"\[3/3\] d2: 'Dombas' -> 'Donbas' by your rule user\.dombas")
+    session.expect(pexpect.EOF)
+    session.close()
+    assert (out / "my-rules.yaml").exists()  # beside the run, not where the command ran
+    decided = recorded(out)
+    assert [d.decision for d in decided.values()] == ["remember", "accept", "accept"]
+    sheet = tmp_path / "kiev.csv"
+    result = mtqa("review", str(out), "--export", str(sheet), "--category", "style", "--lang", "en", "--doc", "k*")
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    assert [(r["doc_id"], r["rule"]) for r in rows] == [("k1", "en.kiev_kyiv")], result.stdout
+
+
+def test_not_an_error_is_scoped_to_the_occurrence_unless_asked(run, tmp_path):
+    pack = tmp_path / "house.yaml"
+    session = review(run, pack)
+    while True:
+        session.expect(r"\[\d+/\d+\] \S+ · (\S+)")
+        rule = session.match.group(1)
+        session.expect("Apply this fix")
+        if rule == "en.kiev_kyiv":
+            session.sendline("x")
+            break
+        session.sendline("s")
+    session.expect(r"\[\d+/")
+    session.sendline("q")
+    session.expect(pexpect.EOF)
+    session.close()
+    assert not (tmp_path / "house.allow.yaml").exists()  # nothing silenced beyond this occurrence
+    decided = [d for d in recorded(run).values() if d.rule == "en.kiev_kyiv"]
+    assert [d.decision for d in decided] == ["not_an_error"]
+    kiev = [f for f in reviewable(run) if f["rule"] == "en.kiev_kyiv"]
+    assert len(kiev) == 2 and kiev[1]["id"] not in recorded(run)  # the other Kiev is still to review

@@ -55,6 +55,10 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
                 and _WORD.match(text, s) is not None and not mixed_case(words[0])):
             last = list(_WORD.finditer(text, ps, pe))
             start = last[-1].start() if last else pe - 1
+            if len(words) == 1:  # often an adjective MT left after its noun: "bloc. soviet." is "Soviet bloc."
+                yield start, e, ("A full stop splits this sentence: the word after it continues it (if it is an "
+                                 "adjective MT left after its noun, it goes before: \"bloc. soviet.\" is \"Soviet bloc.\")."), None
+                continue
             joined = text[start : pe - 1] + " " + text[s:e]
             yield start, e, "A full stop splits this sentence: the next words continue it.", joined
 
