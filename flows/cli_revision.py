@@ -70,6 +70,16 @@ def _not_an_error(pack: Path, allow_path: Path | None):
     return add
 
 
+def _run_title(run_dir: Path) -> str:
+    """The run's input as given, from its summary (the folder's name without one)."""
+    try:
+        import json
+
+        return str(json.loads((run_dir / "summary.json").read_text(encoding="utf-8")).get("input") or run_dir.name)
+    except (OSError, ValueError):
+        return run_dir.name
+
+
 def _check_run(run_dir: Path) -> None:
     missing = [name for name in ("cleaned.jsonl", "findings.jsonl", "edits.jsonl") if not (run_dir / name).exists()]
     if missing:
@@ -82,10 +92,13 @@ def _check_run(run_dir: Path) -> None:
               help="Instead of asking, write the pending findings to this CSV; fill in its 'decision' column "
                    "(accept, reject, edit + 'replacement', remember, not_an_error for this occurrence, silence for this "
                    "text in this document on later runs) and give it to `mtqa apply`.")
+@click.option("--browser", is_flag=True,
+              help="Instead of asking, write RUN_DIR/review.html, the review desk for a browser (offline, one file), "
+                   "with the findings still waiting; its export is the CSV `mtqa apply` reads.")
 @PACK
 @ALLOW
 @_filters
-def review(run_dir: Path, export_path: Path | None, pack: Path | None, allow_path: Path | None,
+def review(run_dir: Path, export_path: Path | None, browser: bool, pack: Path | None, allow_path: Path | None,
            rules, categories, severities, langs, docs) -> None:
     """Review the suggestions of a run one at a time, like `git add -p`.
 
@@ -100,6 +113,12 @@ def review(run_dir: Path, export_path: Path | None, pack: Path | None, allow_pat
     _check_run(run_dir)
     pack = _pack(run_dir, pack)
     only = _filter(rules, categories, severities, langs, docs)
+    if browser:
+        from mtqa.revision.desk import write_desk
+
+        desk = write_desk(run_dir, _run_title(run_dir))
+        click.echo(f"Wrote {desk}: open it in a browser (offline); export the decisions, then: mtqa apply {run_dir} decisions.csv")
+        return
     if export_path is not None:
         rows = export_csv(run_dir, export_path, only=only)
         click.echo(f"Wrote {rows} pending findings to {export_path}; fill in 'decision', then: mtqa apply {run_dir} {export_path}")

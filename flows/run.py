@@ -20,10 +20,12 @@ from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runne
 from mtqa.reports import history
 from mtqa.reports.html import write_report
 from mtqa.reports.markdown import score_rows, summary_markdown
+from mtqa.revision.desk import write_desk
 from mtqa.scoring.run import score_cleaned
 
 score_task = task(score_cleaned, name="score")
 report_task = task(write_report, name="report")
+desk_task = task(write_desk, name="review-desk")
 
 
 @flow(name="mtqa-run")
@@ -55,6 +57,7 @@ def run_flow(
     if history_path:
         trend = history.previous_runs(Path(history_path), corpus) + [history.headline(summary, scores, now=True)]
     report = report_task(out, summary, scores, trend)
+    desk_task(out, str(input_path))
     write_json(out / "summary.json", summary)  # last: the folder is complete
     if history_path:
         history.record_run(Path(history_path), corpus, trend[-1])
