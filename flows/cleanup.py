@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import mtqa.flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; before prefect)
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.tasks import exponential_backoff
 from prefect.futures import as_completed
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -30,6 +30,7 @@ from mtqa.corpora.readers import TRANSLATION_FORMATS, detect_format
 from mtqa.corpora.writeback import write_back
 from mtqa.corpora.writers import write_json
 from mtqa.flows.progress import progress_bar
+from mtqa.flows.runinfo import run_namer, summary_lines
 from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 
 DEFAULT_SHARD_SIZE = 1000
@@ -58,7 +59,8 @@ merge_shards_task = task(merge_shards, name="merge-outputs", **_RETRY)
 write_back_task = task(write_back, name="write-translation-file")
 
 
-@flow(name="mtqa-cleanup", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1))
+@flow(name="mtqa-cleanup", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1),
+      flow_run_name=run_namer("clean"))
 def cleanup_flow(
     input_path: str,
     out_dir: str,
@@ -84,18 +86,27 @@ def cleanup_flow(
     read = ReadStats()
     shards, futures = [], []
     fmt = input_format or detect_format(Path(input_path))  # once: the reader and the write-back are told
+    logger = get_run_logger()
+    logger.info("Cleaning %s into %s (%s)", input_path, out, signature["text"])
     with output_lock(out), progress_bar(show_progress) as bar:
         for shard in read_into_shards(input_path, work, shard_size, fmt, read, config):
             shards.append(shard)
             futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
             bar.update(total=read.documents)
         bar.update(total=read.documents)
-        for future in as_completed(futures):
-            bar.advance(future.result()["totals"].get("documents", 0))
+        logger.info("Read %d records into %d shards", read.records, len(shards))
+        done = 0
+        for finished, future in enumerate(as_completed(futures), 1):
+            documents = future.result()["totals"].get("documents", 0)
+            done += documents
+            bar.advance(documents)
+            logger.info("Shard %d of %d cleaned (%d of %d documents)", finished, len(futures), done, read.documents)
         counts = [f.result() for f in futures]
         summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, False, config)
         if fmt in TRANSLATION_FORMATS:  # the cleaned file for the CAT tool, beside the JSONL outputs
             summary["translation_file"] = write_back_task(input_path, fmt, config.lang, out).name
+        for line in summary_lines(summary):
+            logger.info(line)
         if write_summary:
             write_json(out / "summary.json", summary)  # last: the folder is complete
         build_cache(cache, [s.with_suffix(".cache.jsonl") for s in shards])

@@ -261,6 +261,9 @@ def serve(cron, interval, name, history_path, no_history, **opts) -> None:
         "history_path": None if no_history else os.path.abspath(history_path or str(default_path())),
     }
     _exit_cleanly_on_sigterm()
+    from mtqa.flows.runinfo import ANNOUNCE
+
+    os.environ[ANNOUNCE] = "1"  # each finished run prints one line (flows/runinfo.announce), inherited by the runs
     click.echo(f"Serving deployment {name!r} ({'cron ' + cron + ' UTC' if cron else f'every {interval} s'}); Ctrl-C stops.")
     # limit=1: a run that outlasts its interval is not overlapped by the next one
     run_flow.serve(name=name, cron=cron, interval=interval, parameters=parameters, print_starting_message=False,

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import mtqa.flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; before prefect)
-from prefect import flow, task
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from mtqa.cleaners.config import CleanConfig
 from mtqa.corpora.writers import write_json
 from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner, resolve_runner
+from mtqa.flows.runinfo import announce, corpus_key, run_namer
 from mtqa.reports import history
 from mtqa.reports.html import write_report
 from mtqa.reports.markdown import score_rows, summary_markdown
@@ -28,7 +29,8 @@ report_task = task(write_report, name="report")
 desk_task = task(write_desk, name="review-desk")
 
 
-@flow(name="mtqa-run")
+@flow(name="mtqa-run", flow_run_name=run_namer("run"), on_completion=[announce], on_failure=[announce],
+      on_crashed=[announce])
 def run_flow(
     input_path: str,
     out_dir: str,
@@ -61,18 +63,22 @@ def run_flow(
     write_json(out / "summary.json", summary)  # last: the folder is complete
     if history_path:
         history.record_run(Path(history_path), corpus, trend[-1])
-    publish_artifacts(summary, scores, report)
+    publish_artifacts(summary, scores, report, corpus_key(input_path))
+    get_run_logger().info("Report: %s; review desk: %s", report.resolve(), (out / "review.html").resolve())
     return {**summary, "report": str(report)}
 
 
-def publish_artifacts(summary: dict[str, Any], scores: dict[str, Any] | None, report: Path) -> None:
-    """The summary, the score table and the report's location, as artifacts of the flow run."""
-    create_markdown_artifact(summary_markdown(summary, scores), key="mtqa-run-summary",
-                             description="mtqa: counts, findings by category and scores of this run")
+def publish_artifacts(summary: dict[str, Any], scores: dict[str, Any] | None, report: Path, key: str) -> None:
+    """The report as Markdown (counts, findings, scores, where the HTML report is), the score and
+    findings tables, under keys of this corpus (`key`, from flows/runinfo.corpus_key), so each
+    corpus keeps its own history of artifacts in the UI. The HTML report's path is given as text:
+    the UI's browser will not open a file:// link."""
+    where = (f"\n**Report:** `{report.resolve()}` (open it on this machine; `review.html` beside it is the review desk)\n")
+    create_markdown_artifact(summary_markdown(summary, scores) + where, key=f"{key}-report",
+                             description=f"mtqa report of {Path(summary['input']).name}: counts, findings, scores")
     rows = score_rows(scores)
     if rows:
-        create_table_artifact(rows, key="mtqa-scores", description="original vs revised, per language and metric")
+        create_table_artifact(rows, key=f"{key}-scores", description="original vs revised, per language and metric")
     findings = [{"category": k, "findings": v} for k, v in summary["findings_by_category"].items()]
     if findings:
-        create_table_artifact(findings, key="mtqa-findings", description="findings by category")
-    create_link_artifact(report.resolve().as_uri(), link_text="report.html", key="mtqa-report")
+        create_table_artifact(findings, key=f"{key}-findings", description="findings by category")

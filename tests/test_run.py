@@ -52,7 +52,7 @@ def test_run_without_history_is_byte_identical(tmp_path):
     assert len(load(tmp_path / "a" / "cleaned.jsonl")) == 56
 
 
-def test_run_flow_publishes_artifacts(prefect_harness, tmp_path):
+def test_run_flow_publishes_artifacts(prefect_harness, tmp_path, monkeypatch, capsys):
     from prefect.artifacts import Artifact
 
     from mtqa.cleaners.config import CleanConfig
@@ -60,12 +60,34 @@ def test_run_flow_publishes_artifacts(prefect_harness, tmp_path):
 
     corpus = tmp_path / "debris.jsonl"
     debris_corpus(corpus)
+    from mtqa.flows.runinfo import ANNOUNCE
+
+    monkeypatch.setenv(ANNOUNCE, "1")  # as `mtqa serve` sets it: one line per finished run
     summary = run_flow(str(corpus), str(tmp_path / "o"), CleanConfig(lang="en"), history_path=str(tmp_path / "h.sqlite"))
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if " run debris.jsonl " in x]
+    assert f"run debris.jsonl completed: {summary['documents_cleaned']} documents, {summary['findings']} findings" in line
     assert summary["scores"]["scored"] == 28
-    scores = Artifact.get("mtqa-scores")
+    from mtqa.flows.runinfo import corpus_key
+
+    key = corpus_key(str(corpus))
+    assert key.startswith("mtqa-debris-jsonl-")  # per corpus, named after it
+    scores = Artifact.get(f"{key}-scores")
     assert scores is not None and scores.type == "table"
     rows = json.loads(scores.data) if isinstance(scores.data, str) else scores.data
     assert {r["metric"] for r in rows} == {"bleu", "chrf", "chrf++", "ter"}
-    markdown = Artifact.get("mtqa-run-summary")
+    markdown = Artifact.get(f"{key}-report")
     assert markdown is not None and "| en | chrf |" in markdown.data
-    assert Artifact.get("mtqa-report") is not None
+    assert f"**Report:** `{(tmp_path / 'o' / 'report.html').resolve()}`" in markdown.data
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName, LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()
+    with get_client(sync_client=True) as client:  # the run is named after its command and input, and logs to itself
+        (named,) = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["run debris.jsonl"])))
+        logs = [log.message for log in client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[named.id])))]
+        cleaned = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["clean debris.jsonl"])))
+        assert cleaned, "the cleanup subflow is named too"
+        logs += [log.message for log in client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[cleaned[0].id])))]
+    assert any(m.startswith("Read 28 records") or m.startswith("Read 29 records") for m in logs), logs
+    assert any(m.startswith("Report: ") for m in logs), logs
