@@ -158,7 +158,7 @@ class Snapshot:
             text = self.doc[: node.start] + self._render(root) + self.doc[node.end :]
             data = self.bom + text.encode(self.codec, "xmlcharrefreplace")
             again = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, strip_cdata=False))
-        except (KeyError, ValueError, etree.XMLSyntaxError):
+        except (KeyError, ValueError, RecursionError, etree.XMLSyntaxError):
             return None
         if etree.tostring(again, method="c14n") != etree.tostring(root, method="c14n"):
             return None
@@ -294,19 +294,15 @@ def _attr_escape(value: str, quote: str) -> str:
     return value.replace('"', "&quot;") if quote == '"' else value.replace("'", "&apos;")
 
 
+_TAG_BODY = re.compile(r"""(?:[^>"']+|"[^"]*"|'[^']*')*>""")
+
+
 def _tag_end(doc: str, start: int) -> int:
     """The position after the ">" that closes the tag opened at `start` (quotes respected)."""
-    quote = None
-    for i in range(start + 1, len(doc)):
-        c = doc[i]
-        if quote:
-            if c == quote:
-                quote = None
-        elif c in "\"'":
-            quote = c
-        elif c == ">":
-            return i + 1
-    raise ValueError("unterminated tag")
+    found = _TAG_BODY.match(doc, start + 1)
+    if found is None:
+        raise ValueError("unterminated tag")
+    return found.end()
 
 
 class _ByteToChar:

@@ -173,7 +173,9 @@ def apply_command(run_dir: Path, decisions_csv: Path | None, pack: Path | None, 
                    f"{problem}; skipped", err=True)
     click.echo(f"Applied {result.applied} decisions; {result.documents_changed} of {result.documents} documents changed. "
                f"Wrote {run_dir / REVISED} and {run_dir / REVISED_EDITS}.")
-    _write_user_file(run_dir, "revised", input_path, list(decisions.values()), [decisions_csv] if decisions_csv else [])
+    skipped = {d.id for d, _ in result.skipped}  # not applied: those findings still wait for a person
+    applied = [d for d in decisions.values() if d.id not in skipped]
+    _write_user_file(run_dir, "revised", input_path, applied, [decisions_csv] if decisions_csv else [])
 
 
 def _write_user_file(run_dir: Path, stage: str, input_path: Path | None, decisions: list, files: list[Path]) -> None:

@@ -7,7 +7,7 @@ the file name for people, a hash of the full path so two `data.jsonl` in differe
 apart), since a fixed key would make every corpus overwrite the last one's. Keys allow only
 lowercase letters, digits and dashes (notes/pitfalls.md).
 
->>> corpus_key("/data/Ukraine Article.en.txt")[:30]
+>>> corpus_key("/data/Ukraine Article.en.txt")[:28]
 'mtqa-ukraine-article-en-txt-'
 """
 

@@ -282,3 +282,49 @@ def test_mtqa_apply_on_a_text_file_and_a_tsv_writes_them_revised(tmp_path):
     assert (tmp_path / "article" / "revised.txt").read_bytes() == b"\xef\xbb\xbfThe troops entered the Donbas.\r\nKyiv said so.\r\n"
     assert (tmp_path / "corpus" / "revised.tsv").read_bytes() == (
         b"id\ttext\tnote\r\na\tThe troops entered the Donbas.\tkeep me\r\nb\tbad row\r\nc\tKyiv said so.\tx\r\n")
+
+
+XLIFF2_UNITS = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="fr" trgLang="en">
+  <file id="f1">
+    <unit id="u1">
+      <originalData><data id="d1">&lt;br/&gt;</data></originalData>
+      <segment id="s1" state="final">
+        <source>Les troupes<ph id="1" dataRef="d1"/> sont dans le <pc id="2">Donbass</pc>.</source>
+        <target>The troops<ph id="1" dataRef="d1"/> are in the <pc id="2">Dombas</pc>.</target>
+      </segment>
+    </unit>
+    <unit id="u2">
+      <segment id="s1" state="final">
+        <source>Le chef de la <pc id="1">diplomatie</pc> américaine.</source>
+        <target>The head of <pc id="1">US diplomacy</pc>.</target>
+      </segment>
+    </unit>
+  </file>
+</xliff>
+"""
+
+
+def test_a_revised_xliff2_says_translated_and_keeps_its_codes(prefect_harness, tmp_path):
+    path = tmp_path / "news.xliff"
+    path.write_text(XLIFF2_UNITS, encoding="utf-8")
+    clean(path, tmp_path / "o", lang="en", source_lang="fr")
+    ns = "{urn:oasis:names:tc:xliff:document:2.0}"
+    cleaned = etree.parse(str(tmp_path / "o" / "cleaned.xliff"))
+    assert [s.get("subState") for s in cleaned.iter(f"{ns}segment")] == ["mtqa:needs-review"] * 2
+    decisions = accept_all(tmp_path / "o")
+    result = apply_decisions(tmp_path / "o", decisions)
+    skipped = {d.id for d, _ in result.skipped}
+    assert [d.rule for d in decisions if d.id in skipped] == ["fr-en.head_of_us_diplomacy"]  # it would cut the <pc>
+    revised = write_user_file(tmp_path / "o", "revised", path, [d for d in decisions if d.id not in skipped])
+    tree = etree.parse(str(revised))
+    u1, u2 = tree.iter(f"{ns}segment")
+    assert u1.get("state") == "translated" and u1.get("subState") is None  # revised by a person
+    assert u2.get("subState") == "mtqa:needs-review"  # its decision could not be applied: still waiting
+    original = etree.parse(str(path))
+    for a, b in zip(original.iter(f"{ns}target"), tree.iter(f"{ns}target"), strict=True):  # every code in place
+        assert [(e.tag, dict(e.attrib)) for e in a.iter() if e is not a] == [(e.tag, dict(e.attrib)) for e in b.iter() if e is not b]
+    from translate.storage import xliff2
+
+    store = xliff2.Xliff2File.parsefile(str(revised))
+    assert [u.target for u in store.units][0].endswith("are in the Donbas."), [u.target for u in store.units]
