@@ -192,11 +192,22 @@ def glance(out_dir: Path, summary: dict[str, Any], scores: dict[str, Any] | None
     by_lang = [{"lang": lang, "words": n, "findings": mt.get(lang, 0),
                 "per_1k": round(1000 * mt.get(lang, 0) / n, 2) if n else None} for lang, n in sorted(words.items())]
     verdicts = [{"language": r["language"], "original": r["original"], "revised": r["revised"], "delta": r["delta"],
-                 "verdict": r["verdict"]} for r in score_rows(scores) if r["metric"] == "chrf"]
+                 "verdict": r["verdict"], "says": verdict_words(r["verdict"], r["delta"])}
+                for r in score_rows(scores) if r["metric"] == "chrf"]
     return {"documents": summary.get("documents_cleaned", 0), "findings": sum(mt.values()), "hygiene": hygiene,
             "per_1k": round(1000 * sum(mt.values()) / total_words, 2) if total_words else None,
             "words": total_words, "by_lang": by_lang, "chrf": verdicts,
             "per_1k_chart": svg_bars({b["lang"]: b["per_1k"] or 0 for b in by_lang}, digits=2)}
+
+
+def verdict_words(verdict: str, delta: float) -> str:
+    """The verdict as a reader takes it: a significant change that rounds to 0.00 is called what
+    it is, not shown in green as if the revision had helped."""
+    if verdict not in ("better", "worse"):
+        return "no significant change"
+    if abs(delta) < 0.005:
+        return f"{verdict}, by less than 0.01 (significant, but negligible)"
+    return verdict
 
 
 def svg_bars(values: dict[str, float], digits: int = 0, width: int = 520, row: int = 22) -> dict[str, Any]:
