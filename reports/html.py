@@ -202,7 +202,11 @@ def glance(out_dir: Path, summary: dict[str, Any], scores: dict[str, Any] | None
 
 def verdict_words(verdict: str, delta: float) -> str:
     """The verdict as a reader takes it: a significant change that rounds to 0.00 is called what
-    it is, not shown in green as if the revision had helped."""
+    it is, not shown in green as if the revision had helped.
+
+    >>> verdict_words("better", 0.001), verdict_words("better", 1.5), verdict_words("no difference", 0.3)
+    ('better, by less than 0.01 (significant, but negligible)', 'better', 'no significant change')
+    """
     if verdict not in ("better", "worse"):
         return "no significant change"
     if abs(delta) < 0.005:
