@@ -117,3 +117,17 @@ def test_a_reviser_reviews_in_the_browser_exports_and_apply_writes_the_revised_t
     assert revised["wire-1"] == "On Friday, Antony Blinken, the Secretary of State, said Russia was sending troops to the Donbas."
     assert revised["wire-2"] == "The manoeuvres began at Ukraine’s gates, in Kiev."  # rejected, and not an error: as it was
     assert not (work / "my-rules.allow.yaml").exists()  # "not an error" of one occurrence silences nothing else
+
+
+def test_review_browser_writes_the_desk_with_what_is_still_waiting(run_dir, tmp_path):
+    work = tmp_path / "run"
+    shutil.copytree(run_dir, work)
+    first = json.loads((work / "review.html").read_text(encoding="utf-8").split('id="desk-data">', 1)[1].split("</script>", 1)[0])
+    from mtqa.revision.decisions import decision_for, reviewable
+
+    finding = next(iter(reviewable(work)))
+    (work / "review.jsonl").write_text(json.dumps(decision_for(finding, "reject").to_json()) + "\n", encoding="utf-8")
+    result = mtqa("review", str(work), "--browser")
+    assert f"Wrote {work / 'review.html'}" in result.stdout
+    again = json.loads((work / "review.html").read_text(encoding="utf-8").split('id="desk-data">', 1)[1].split("</script>", 1)[0])
+    assert [i["id"] for i in again["items"]] == [i["id"] for i in first["items"] if i["id"] != finding["id"]]
