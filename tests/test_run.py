@@ -47,7 +47,7 @@ def test_run_without_history_is_byte_identical(tmp_path):
     sample = str(SAMPLES / "bio-mqm-sample.jsonl")
     mtqa("run", sample, "--out", str(tmp_path / "a"), "--no-history")
     mtqa("run", sample, "--out", str(tmp_path / "b"), "--no-history", "--runner", "processes")
-    for name in ("cleaned.jsonl", "findings.jsonl", "edits.jsonl", "quarantine.jsonl", "summary.json", "report.html"):
+    for name in ("cleaned.jsonl", "findings.jsonl", "edits.jsonl", "quarantine.jsonl", "summary.json", "report.html", "review.html"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert len(load(tmp_path / "a" / "cleaned.jsonl")) == 56
 
