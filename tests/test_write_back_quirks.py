@@ -328,3 +328,24 @@ def test_a_revised_xliff2_says_translated_and_keeps_its_codes(prefect_harness, t
 
     store = xliff2.Xliff2File.parsefile(str(revised))
     assert [u.target for u in store.units][0].endswith("are in the Donbas."), [u.target for u in store.units]
+
+
+def test_a_folder_of_text_files_comes_back_as_a_folder_and_ids_never_leave_it(tmp_path):
+    from mtqa.corpora.readers import CorpusError
+    from mtqa.corpora.revised import write_stage
+
+    folder = tmp_path / "articles"
+    (folder / "news").mkdir(parents=True)
+    (folder / "news" / "a.txt").write_text("The Dombas.\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Kiev.\n", encoding="utf-8")
+    run = tmp_path / "run"
+    records = {"news/a.txt": {"original": "The Dombas.\n", "text": "The Donbas.\n"}, "b.txt": {"original": "Kiev.\n", "text": "Kiev.\n"}}
+    out = write_stage(folder, "folder", None, run, "revised", records)
+    assert out == run / "revised"
+    assert (out / "news" / "a.txt").read_text(encoding="utf-8") == "The Donbas.\n"
+    assert (out / "b.txt").read_text(encoding="utf-8") == "Kiev.\n"
+    with pytest.raises(CorpusError, match="is not a file below the folder"):
+        write_stage(folder, "folder", None, run, "revised", {"../../etc/passwd": {"original": "", "text": "x"}})
+    (folder / "b.txt").write_text("Kyiv.\n", encoding="utf-8")  # edited since the run: reported, not overwritten
+    with pytest.raises(CorpusError, match="changed since the run"):
+        write_stage(folder, "folder", None, run, "revised", records)
