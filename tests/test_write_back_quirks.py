@@ -349,3 +349,42 @@ def test_a_folder_of_text_files_comes_back_as_a_folder_and_ids_never_leave_it(tm
     (folder / "b.txt").write_text("Kyiv.\n", encoding="utf-8")  # edited since the run: reported, not overwritten
     with pytest.raises(CorpusError, match="changed since the run"):
         write_stage(folder, "folder", None, run, "revised", records)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.test_translation_files import translation_documents  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(translation_documents(), st.data())
+def test_splicing_random_changes_gives_lxml_s_xml_and_keeps_the_rest(document, data):
+    """Random texts, tails and attributes changed in a random file: the splice is exact (it checks
+    itself against lxml's tree under C14N and would return None), in UTF-8, UTF-16 and CRLF."""
+    from mtqa.corpora.writeback import serialize
+    from mtqa.corpora.xmlsplice import Snapshot
+
+    _, _, root = document
+    encoding = data.draw(st.sampled_from(["UTF-8", "UTF-16"]))
+    raw = serialize(etree.ElementTree(root)).decode("utf-8")
+    raw = raw.replace('encoding="UTF-8"', f'encoding="{encoding}"')
+    if data.draw(st.booleans()):
+        raw = raw.replace("\n", "\r\n")
+    raw_bytes = raw.encode(encoding.lower())
+    tree = etree.ElementTree(etree.fromstring(raw_bytes, etree.XMLParser(resolve_entities=False, strip_cdata=False)))
+    snapshot = Snapshot(tree, raw_bytes)
+    assert snapshot.ok
+    elements = list(tree.getroot().iter())
+    text = st.text(alphabet=st.sampled_from(list("ab .,&<>\"'é€\u00a0\t\n")), max_size=6)
+    for element in data.draw(st.lists(st.sampled_from(elements), max_size=4)):
+        what = data.draw(st.sampled_from(["text", "tail", "attr"]))
+        if what == "attr":
+            element.set("state", data.draw(text))
+        elif what == "tail" and element.getparent() is not None:
+            element.tail = data.draw(text) or None
+        else:
+            element.text = data.draw(text) or None
+    out = snapshot.splice()
+    assert out is not None
+    assert etree.tostring(etree.fromstring(out), method="c14n") == etree.tostring(tree.getroot(), method="c14n")
