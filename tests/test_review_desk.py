@@ -97,7 +97,17 @@ def test_a_reviser_reviews_in_the_browser_exports_and_apply_writes_the_revised_t
 
     page.select_option("#filter-rule", "en.kiev_kyiv")  # a slice: only that rule's findings shown
     assert page.locator("section.item:visible").count() == rules.count("en.kiev_kyiv")
-    page.reload()  # the answers survive a reload (localStorage)
+    # the answers survive closing the tab (localStorage): a new tab shows them. Chromium hands a
+    # page's storage to the browser process asynchronously, so on a loaded machine the new tab
+    # may have to look again for a moment.
+    page.close()
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for _ in range(20):
+        page.goto((run_dir / "review.html").as_uri())
+        if page.locator("#progress").inner_text().startswith(f"{count} of {count} decided"):
+            break
+        page.wait_for_timeout(500)
     assert page.locator("#progress").inner_text().startswith(f"{count} of {count} decided")
     assert "edit: Secretary of State" in page.locator("section.item").nth(0).locator(".decision").inner_text()
 
