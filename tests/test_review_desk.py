@@ -87,13 +87,16 @@ def test_a_reviser_reviews_in_the_browser_exports_and_apply_writes_the_revised_t
         elif rule == "en.kiev_kyiv":
             page.keyboard.press("x")
             answers[rule] = "not_an_error"
-        else:
+        elif rule == "en.dombas_donbas":
             page.keyboard.press("a")
             answers[rule] = "accept"
+        else:  # other rules' findings (a lexicon's on the same span, say): left as they are
+            page.keyboard.press("r")
+            answers[rule] = "reject"
     assert page.locator("#progress").inner_text().startswith(f"{count} of {count} decided")
     page.keyboard.press("u")  # undo the last answer, then give it again
     assert page.locator("#progress").inner_text().startswith(f"{count - 1} of {count} decided")
-    page.keyboard.press({"edit": "a", "reject": "r", "not_an_error": "x", "accept": "a"}[answers[rules[-1]]])
+    page.keyboard.press({"reject": "r", "not_an_error": "x", "accept": "a"}[answers[rules[-1]]])
 
     page.select_option("#filter-rule", "en.kiev_kyiv")  # a slice: only that rule's findings shown
     assert page.locator("section.item:visible").count() == rules.count("en.kiev_kyiv")
