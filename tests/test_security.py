@@ -69,7 +69,7 @@ def test_payloads_reach_every_shown_field_escaped(hostile_report):
     for shown in ("doc0&lt;script&gt;", "xss.r1&lt;img src=x onerror=", "Message &lt;script&gt;",
                   "&lt;img src=x onerror=alert(1)&gt;.jsonl", "en&lt;img src=x", "{{ 7*7 }}"):
         assert shown in page, shown
-    assert "49" not in re.findall(r"\{\{ 7\*7 \}\}|49", page)  # the text is not a template
+    assert "{{ 7*7 }}" in page and "49pwned-jinja" not in page  # the text is not a template (the charts have numbers of their own)
 
 
 def _elements(dom: str):
