@@ -95,7 +95,7 @@ def compare(before: Sequence[str], after: Sequence[str], references: Sequence[Se
             "p_approx_randomization": p_ar,
             "verdict": verdict(name, delta, p_bs, p_ar),
             "signature": signatures[name],
-            "paired_test_signatures": tests[name]["signatures"],
+            "test_signatures": tests[name]["signatures"],
         }
     return result
 
