@@ -275,20 +275,23 @@ def serve(cron, interval, name, history_path, no_history, **opts) -> None:
 @click.option("--lang", default=None, metavar="L", help="Target language of records without a 'lang' field.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the scores as JSON [default: TARGET/scores.json for a run folder, else only print].")
-def score(target: Path, lang: str | None, out_file: Path | None) -> None:
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar [default: when stderr is a terminal].")
+def score(target: Path, lang: str | None, out_file: Path | None, progress: bool | None) -> None:
     """Score original against revised text with sacrebleu, with paired significance tests.
 
     TARGET is a run folder (its cleaned.jsonl) or any JSONL whose records have `text`, `original`
     and `references`. Records without references are counted and skipped.
     """
     from mtqa.corpora.writers import write_json
+    from mtqa.flows.progress import progress_bar
     from mtqa.scoring.run import score_cleaned
 
     cleaned = target / "cleaned.jsonl" if target.is_dir() else target
     if not cleaned.is_file():
         raise FatalError(f"{cleaned}: no such file (give a run folder or a cleaned JSONL)")
     try:
-        scores = score_cleaned(cleaned, lang)
+        with progress_bar(_show_progress(progress), "scoring", "segments") as bar:
+            scores = score_cleaned(cleaned, lang, progress=bar)
     except (ValueError, OSError) as exc:
         raise FatalError(str(exc)) from exc
     out_file = out_file or (target / "scores.json" if target.is_dir() else None)

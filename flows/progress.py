@@ -11,9 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 
 class _Bar:
-    def __init__(self, progress: Progress | None) -> None:
+    def __init__(self, progress: Progress | None, description: str) -> None:
         self._progress = progress
-        self._task = progress.add_task("cleaning", total=None) if progress else None
+        self._task = progress.add_task(description, total=None) if progress else None
 
     def update(self, **fields: Any) -> None:
         if self._progress is not None:
@@ -25,11 +25,11 @@ class _Bar:
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[_Bar]:
+def progress_bar(enabled: bool, description: str = "cleaning", unit: str = "documents") -> Iterator[_Bar]:
     if not enabled:
-        yield _Bar(None)
+        yield _Bar(None, description)
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        yield _Bar(progress)
+        yield _Bar(progress, description)

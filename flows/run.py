@@ -17,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from mtqa.cleaners.config import CleanConfig
 from mtqa.corpora.writers import write_json
 from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner, resolve_runner
+from mtqa.flows.progress import progress_bar
 from mtqa.flows.runinfo import announce, corpus_key, run_namer
 from mtqa.reports import history
 from mtqa.reports.html import write_report
@@ -24,7 +25,14 @@ from mtqa.reports.markdown import score_rows, summary_markdown
 from mtqa.revision.desk import write_desk
 from mtqa.scoring.run import score_cleaned
 
-score_task = task(score_cleaned, name="score")
+
+@task(name="score")
+def score_task(cleaned: Path, lang: str | None, show_progress: bool = False) -> dict[str, Any]:
+    """Score the cleaned corpus (scoring.run.score_cleaned), with its own progress bar."""
+    with progress_bar(show_progress, "scoring", "segments") as bar:
+        return score_cleaned(cleaned, lang, progress=bar)
+
+
 report_task = task(write_report, name="report")
 desk_task = task(write_desk, name="review-desk")
 
@@ -52,7 +60,7 @@ def run_flow(
     cleanup = cleanup_flow.with_options(task_runner=make_task_runner(runner, workers, dask_address))
     summary = cleanup(input_path=input_path, out_dir=out_dir, config=config, input_format=input_format, shard_size=shard_size,
                       show_progress=show_progress, full=full, write_summary=False)
-    scores = score_task(out / "cleaned.jsonl", config.lang)
+    scores = score_task(out / "cleaned.jsonl", config.lang, show_progress)
     summary = {**summary, "scores": scores}
     trend: list[dict[str, Any]] = []
     corpus = str(Path(input_path).resolve())

@@ -11,27 +11,27 @@ the wrong orientation is silently truncated by sacrebleu (SB#220).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
-
-from sacrebleu.significance import PairedTest
 
 from sacrebleu.metrics import CHRF
 from sacrebleu.metrics.base import Metric
 
 from mtqa.scoring.metrics import LOWER_IS_BETTER, METRICS, metrics_for
+from mtqa.scoring.significance import approximate_randomization, paired_bootstrap, paired_test_signature
 
 ALPHA = 0.05
 BOOTSTRAP_SAMPLES = 1000  # sacrebleu's defaults
 AR_TRIALS = 10000
-# sacrebleu's tests hold (samples x segments x statistics) arrays in memory: above this many
-# segment-samples the number of samples shrinks (never below 100), and above MAX_TEST_SEGMENTS
-# segments the tests are skipped and the report says so.
+# Above this many segment-samples the number of samples shrinks (never below 100), and above
+# MAX_TEST_SEGMENTS segments the tests are skipped and the report says so. sacrebleu's own tests
+# needed the budget for memory; mtqa's (scoring/significance.py) do not, but it is kept because
+# the number of samples is part of each p-value and its signature.
 SAMPLE_BUDGET = 10_000_000
 MIN_SAMPLES = 100
 MAX_TEST_SEGMENTS = 100_000
 SIGNIFICANCE_SEED = "12345"  # sacrebleu's default, pinned here so no environment can change the p-values
+PROGRESS_CHUNK = 500  # segments read between two progress reports
 
 
 def reference_streams(references: Sequence[Sequence[str]]) -> list[list[str | None]]:
@@ -60,30 +60,68 @@ def segment_chrf(hypothesis: str, references: Sequence[str]) -> float:
     return round(CHRF().sentence_score(hypothesis, list(references)).score, 4)
 
 
-def compare(before: Sequence[str], after: Sequence[str], references: Sequence[Sequence[str]], lang: str | None) -> dict[str, Any]:
-    """Scores of both sides, the difference and the paired tests, for one target language."""
+def compare(before: Sequence[str], after: Sequence[str], references: Sequence[Sequence[str]], lang: str | None,
+            on_progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Scores of both sides, the difference and the paired tests, for one target language.
+
+    Each distinct segment is read once per metric (scoring/metrics.py): the revision's unchanged
+    segments reuse the original's statistics, and the tests resample those statistics
+    (scoring/significance.py). `on_progress` is told how many segments were read, as they are.
+    """
     _check_lengths(before, references)
     _check_lengths(after, references)
+    before, after = list(before), list(after)
     metrics = metrics_for(lang)  # one set for the scores and both tests: each side is read once
-    original = corpus_scores(before, references, lang, metrics)
-    revised = corpus_scores(after, references, lang, metrics)
-    tests = _paired_tests(before, after, references, metrics)
+    streams = reference_streams(references)
+    stats_before = _read(metrics, before, streams, on_progress)
+    stats_after = _read(metrics, after, streams, on_progress, skip_unchanged_of=before)
+    original, revised = {}, {}
+    for name, metric in metrics.items():
+        original[name] = metric._aggregate_and_compute(stats_before[name]).score
+        revised[name] = metric._aggregate_and_compute(stats_after[name]).score
+    signatures = {name: str(metric.get_signature()) for name, metric in metrics.items()}
+    tests = _paired_tests(before, after, metrics, stats_before, stats_after,
+                          {name: abs(original[name] - revised[name]) for name in metrics})
     result: dict[str, Any] = {"segments": len(before), "changed_segments": sum(a != b for a, b in zip(before, after)),
                               "metrics": {}}
     for name in METRICS:
-        delta = round(revised[name]["score"] - original[name]["score"], 4)
+        delta = round(round(revised[name], 4) - round(original[name], 4), 4)
         p_bs, p_ar = tests[name]["bs"], tests[name]["ar"]
         result["metrics"][name] = {
-            "original": original[name]["score"],
-            "revised": revised[name]["score"],
+            "original": round(original[name], 4),
+            "revised": round(revised[name], 4),
             "delta": delta,
             "p_bootstrap": p_bs,
             "p_approx_randomization": p_ar,
             "verdict": verdict(name, delta, p_bs, p_ar),
-            "signature": revised[name]["signature"],
+            "signature": signatures[name],
             "test_signatures": tests[name]["signatures"],
         }
     return result
+
+
+def _read(metrics: dict[str, Metric], hypotheses: list[str], streams: list[list[str | None]],
+          on_progress: Callable[[int], None] | None, skip_unchanged_of: list[str] | None = None) -> dict[str, list]:
+    """Every metric's segment statistics of one side, read in chunks so that progress shows, the
+    segments with the same references one after the other (their references are read once); the
+    segments equal to the other side's (`skip_unchanged_of`) are known already and not counted."""
+    by_references: dict[tuple, list[int]] = {}
+    for i in range(len(hypotheses)):
+        by_references.setdefault(tuple(stream[i] for stream in streams), []).append(i)
+    order = [i for group in by_references.values() for i in group]
+    for start in range(0, len(order), PROGRESS_CHUNK):
+        chunk = order[start:start + PROGRESS_CHUNK]
+        for metric in metrics.values():
+            metric._extract_corpus_statistics([hypotheses[i] for i in chunk], [[stream[i] for i in chunk] for stream in streams])
+        if on_progress is not None:
+            if skip_unchanged_of is not None:
+                chunk = [i for i in chunk if hypotheses[i] != skip_unchanged_of[i]]
+            on_progress(len(chunk))
+    out = {}
+    for name, metric in metrics.items():  # the whole side at once, from what is known: sacrebleu's checks and nrefs
+        metric._check_corpus_score_args(hypotheses, streams)
+        out[name] = metric._extract_corpus_statistics(hypotheses, streams)
+    return out
 
 
 def verdict(metric: str, delta: float, p_bs: float | None, p_ar: float | None) -> str:
@@ -99,45 +137,26 @@ def verdict(metric: str, delta: float, p_bs: float | None, p_ar: float | None) -
     return "better" if improved else "worse"
 
 
-def _paired_tests(before: Sequence[str], after: Sequence[str], references: Sequence[Sequence[str]],
-                  metrics: dict[str, Metric]) -> dict[str, dict[str, Any]]:
-    """p-values of the revision against the original, by sacrebleu's bootstrap and AR tests."""
+def _paired_tests(before: list[str], after: list[str], metrics: dict[str, Metric], stats_before: dict[str, list],
+                  stats_after: dict[str, list], real_difference: dict[str, float]) -> dict[str, dict[str, Any]]:
+    """p-values of the revision against the original, by sacrebleu's bootstrap and AR tests (their
+    vectorised form in scoring/significance.py: same draws, same sums, same p-values)."""
     out: dict[str, dict[str, Any]] = {name: {} for name in METRICS}
-    if list(before) == list(after) or len(before) > MAX_TEST_SEGMENTS:
-        why = "identical texts: no test" if list(before) == list(after) else f"over {MAX_TEST_SEGMENTS} segments: not tested"
-        p = 1.0 if list(before) == list(after) else None
+    if before == after or len(before) > MAX_TEST_SEGMENTS:
+        why = "identical texts: no test" if before == after else f"over {MAX_TEST_SEGMENTS} segments: not tested"
+        p = 1.0 if before == after else None
         for name in METRICS:
             out[name].update(bs=p, ar=p, signatures={"bs": why, "ar": why})
         return out
-    streams = reference_streams(references)
-    previous = os.environ.get("SACREBLEU_SEED")
-    os.environ["SACREBLEU_SEED"] = SIGNIFICANCE_SEED
-    try:
-        budget = max(MIN_SAMPLES, SAMPLE_BUDGET // len(before))
-        for test, samples in (("bs", min(BOOTSTRAP_SAMPLES, budget)), ("ar", min(AR_TRIALS, budget))):
-            by_score_name: dict[str, str] = {}
-            paired = PairedTest([("original", list(before)), ("revised", list(after))], metrics, streams,
-                                test_type=test, n_samples=samples)
-            signatures, scores = paired()
-            for name in metrics:
-                by_score_name[name] = next(k for k in scores if k != "System" and _metric_key(k) == name)
-            for name, key in by_score_name.items():
-                out[name][test] = round(scores[key][1].p_value, 6)
-                out[name].setdefault("signatures", {})[test] = str(signatures[key])
-    finally:
-        if previous is None:
-            os.environ.pop("SACREBLEU_SEED", None)
-        else:
-            os.environ["SACREBLEU_SEED"] = previous
+    budget = max(MIN_SAMPLES, SAMPLE_BUDGET // len(before))
+    seed = int(SIGNIFICANCE_SEED)
+    for test, samples in (("bs", min(BOOTSTRAP_SAMPLES, budget)), ("ar", min(AR_TRIALS, budget))):
+        run = paired_bootstrap if test == "bs" else approximate_randomization
+        p_values = run(metrics, stats_before, stats_after, real_difference, samples, seed)
+        for name, metric in metrics.items():
+            out[name][test] = round(p_values[name], 6)
+            out[name].setdefault("signatures", {})[test] = paired_test_signature(metric, test, samples, SIGNIFICANCE_SEED)
     return out
-
-
-def _metric_key(score_name: str) -> str:
-    """sacrebleu names its results 'BLEU', 'chrF2', 'chrF2++', 'TER'."""
-    lowered = score_name.lower()
-    if lowered.startswith("chrf"):
-        return "chrf++" if lowered.endswith("++") else "chrf"
-    return lowered
 
 
 def _check_lengths(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> None:

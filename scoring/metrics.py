@@ -11,6 +11,7 @@ characters and need no tokenizer. Every metric is sacrebleu's; mtqa computes non
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,6 +45,10 @@ class StatisticsOnce:
         keys = [(hyp, tuple(stream[i] for stream in references)) for i, hyp in enumerate(hypotheses)]
         todo = [key for key in dict.fromkeys(keys) if key not in known]
         if todo:
+            by_references: dict[tuple, list] = {}  # segments with the same references together
+            for key in todo:
+                by_references.setdefault(key[1], []).append(key)
+            todo = [key for group in by_references.values() for key in group]
             streams = [list(stream) for stream in zip(*(refs for _, refs in todo))]
             known.update(zip(todo, super()._extract_corpus_statistics([hyp for hyp, _ in todo], streams)))
         # the signature's nrefs, which sacrebleu notes while reading the references it was given
@@ -52,17 +57,55 @@ class StatisticsOnce:
         self.num_refs = counts.pop() if len(counts) == 1 else -1
         return [known[key] for key in keys]
 
+    def _cache_references(self, references: Sequence[Sequence[str | None]]) -> list[Any]:
+        """sacrebleu's reference information (tokens, n-grams) per segment, read once for a run of
+        segments with the same references: in a corpus of several systems' outputs every system's
+        segment has the same ones, and compare() reads segments grouped by their references. Only
+        the last set is kept, so memory does not grow with the corpus. sacrebleu only reads it."""
+        out = []
+        counts = set()
+        for refs in zip(*references):
+            if refs != self.__dict__.get("_last_references"):
+                self._last_references = refs
+                self._last_reference_info = super()._cache_references([[ref] for ref in refs])[0]
+            out.append(self._last_reference_info)
+            counts.add(sum(ref is not None for ref in refs))
+        self.num_refs = counts.pop() if len(counts) == 1 else -1  # as sacrebleu notes it
+        return out
+
 
 class OnceBLEU(StatisticsOnce, BLEU):
     pass
 
 
 class OnceCHRF(StatisticsOnce, CHRF):
-    pass
+    @staticmethod
+    def _get_match_statistics(hyp_ngrams: Counter, ref_ngrams: Counter) -> list[int]:
+        """sacrebleu's CHRF._get_match_statistics, with its loop in C: the n-grams both sides
+        share, and the smaller count of each (the same integers; chrF's hottest function)."""
+        common = hyp_ngrams.keys() & ref_ngrams.keys()
+        matches = sum(map(min, map(hyp_ngrams.__getitem__, common), map(ref_ngrams.__getitem__, common)))
+        return [sum(hyp_ngrams.values()) if ref_ngrams else 0, sum(ref_ngrams.values()), matches]
 
 
 class OnceTER(StatisticsOnce, TER):
-    pass
+    """sacrebleu's TER with its shift search compiled (scoring/ter.py): the same statistics."""
+
+    def _compute_segment_statistics(self, hypothesis: str, ref_kwargs: dict[str, Any]) -> list[float]:
+        # sacrebleu's TER._compute_segment_statistics, line for line, with the compiled search
+        from mtqa.scoring.ter import translation_edit_rate  # Numba loads only when a segment is scored
+
+        ref_lengths = 0
+        best_num_edits = int(1e16)
+        words_hyp = hypothesis.split()
+        ref_words = ref_kwargs["ref_words"]
+        for words_ref in ref_words:
+            num_edits, ref_len = translation_edit_rate(words_hyp, words_ref)
+            ref_lengths += ref_len
+            if num_edits < best_num_edits:
+                best_num_edits = num_edits
+        avg_ref_len = ref_lengths / len(ref_words)
+        return [best_num_edits, avg_ref_len]
 
 
 def metrics_for(lang: str | None) -> dict[str, Metric]:

@@ -19,7 +19,10 @@ from mtqa.scoring.compare import compare, segment_chrf
 TOP_SEGMENTS = 10  # most improved / most worsened segments listed by chrF
 
 
-def score_cleaned(path: str | Path, default_lang: str | None = None) -> dict[str, Any]:
+def score_cleaned(path: str | Path, default_lang: str | None = None, progress: Any = None) -> dict[str, Any]:
+    """Scores of every target language of a cleaned corpus. `progress`, if given, is told the
+    number of segments to read (`update(total=N)`) and each batch read (`advance(n)`): every
+    segment of the original side, and the revised segments that differ from it."""
     path = Path(path)
     groups: dict[str, dict[str, list]] = defaultdict(lambda: {"ids": [], "before": [], "after": [], "refs": []})
     records = skipped = 0
@@ -45,10 +48,14 @@ def score_cleaned(path: str | Path, default_lang: str | None = None) -> dict[str
             group["before"].append(rec.get("original", rec["text"]))
             group["after"].append(rec["text"])
             group["refs"].append(refs)
+    if progress is not None:
+        progress.update(total=sum(len(g["before"]) + sum(a != b for a, b in zip(g["before"], g["after"]))
+                                  for g in groups.values()))
     by_language = {}
     for lang in sorted(groups):
         g = groups[lang]
-        result = compare(g["before"], g["after"], g["refs"], None if lang == "und" else lang)
+        result = compare(g["before"], g["after"], g["refs"], None if lang == "und" else lang,
+                         on_progress=progress.advance if progress is not None else None)
         result["segment_changes"] = _segment_changes(g, None if lang == "und" else lang)
         by_language[lang] = result
     return {"records": records, "scored": records - skipped, "skipped_no_references": skipped, "by_language": by_language}
