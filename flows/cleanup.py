@@ -7,7 +7,6 @@ threads, a process pool, or a Dask cluster (`make_task_runner`).
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 from collections.abc import Iterator
@@ -26,9 +25,11 @@ from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.signature import run_signature
 from mtqa.flows.fingerprint import cache_fingerprint
 from mtqa.corpora.cache import build_cache
+from mtqa.corpora.lock import output_lock
 from mtqa.corpora.readers import TRANSLATION_FORMATS, detect_format
 from mtqa.corpora.writeback import write_back
 from mtqa.corpora.writers import write_json
+from mtqa.flows.lifecycle import remove_partial_files, worker_init
 from mtqa.flows.progress import progress_bar
 from mtqa.flows.runinfo import run_namer, summary_lines
 from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
@@ -89,6 +90,7 @@ def cleanup_flow(
     logger = get_run_logger()
     logger.info("Cleaning %s into %s (%s)", input_path, out, signature["text"])
     with output_lock(out), progress_bar(show_progress) as bar:
+        remove_partial_files(out, work)  # a killed run's half-written files (finished ones are renamed into place)
         for shard in read_into_shards(input_path, work, shard_size, fmt, read, config):
             shards.append(shard)
             futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
@@ -115,39 +117,23 @@ def cleanup_flow(
 
 
 @contextmanager
-def output_lock(out: Path) -> Iterator[None]:
-    """One run at a time per output folder: a second one (an overlapping schedule, say) stops
-    with a clear error instead of mixing its shards with the first one's."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / ".mtqa.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise RuntimeError(f"{out}: another mtqa run is writing to this output folder") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-@contextmanager
 def api_for_workers(runner: str, dask_address: str | None = None) -> Iterator[None]:
     """Make worker processes report to one Prefect API instead of each starting its own.
 
     With no Prefect server configured, every process that runs a task would start a temporary
-    API server of its own (~10 s each, measured in notes/prefect.md). For the process runner we
-    start Prefect's temporary server once, here, and hand its address to the workers through the
-    environment they inherit (local process pool or local Dask cluster). With a configured server
+    API server of its own (~10 s each, measured in notes/prefect.md). We start Prefect's temporary
+    server once, here, and hand its address to the workers through the environment they inherit
+    (local process pool or local Dask cluster); started by us, it stays out of reach of the
+    terminal's Ctrl-C and dies with this process (flows/temporary_server.py), for every runner. With a configured server
     (PREFECT_API_URL), or an existing Dask cluster, whose workers need their own PREFECT_API_URL,
     nothing changes.
     """
-    if runner == "threads" or (runner == "dask" and dask_address) or PREFECT_API_URL.value():
+    if (runner == "dask" and dask_address) or PREFECT_API_URL.value():
         yield
         return
-    from prefect.server.api.server import SubprocessASGIServer
+    from mtqa.flows.temporary_server import start_temporary_server
 
-    server = SubprocessASGIServer()
-    server.start()
+    server = start_temporary_server()
     os.environ["PREFECT_API_URL"] = server.api_url
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url}):
@@ -180,7 +166,7 @@ def make_task_runner(runner: str, workers: int | None = None, dask_address: str 
     if runner == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
     if runner == "processes":
-        return ProcessPoolTaskRunner(max_workers=workers)
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=worker_init)
     if runner == "dask":
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
         try:

@@ -14,7 +14,7 @@ import signal
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
@@ -27,7 +27,7 @@ from mtqa.cleaners.rulepack import RulePackError, load_pack
 from mtqa.corpora.bilingual import identify as identify_translation_file
 from mtqa.corpora.readers import FORMATS, TRANSLATION_FORMATS, CorpusError, detect_format
 from mtqa.flows import cli_revision  # noqa: F401  (registers review, apply, revert and learn on `main`)
-from mtqa.flows.cli_group import FatalError, main
+from mtqa.flows.cli_group import FatalError, main, output_locked
 from mtqa.flows.runfile import RUN_FILE_OPTION
 
 
@@ -138,16 +138,23 @@ def _rule_ids(patterns: tuple[str, ...], known: dict, option: str) -> tuple[str,
 
 
 @contextmanager
-def _prefect_run(runner: str, dask_address: str | None = None):
-    """Prefect loads only here, after the arguments are checked; heartbeats off, errors as one line."""
-    from mtqa.flows.cleanup import api_for_workers
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+def _prefect_run(runner: str, out_dir: str, dask_address: str | None = None):
+    """Prefect loads only here, after the arguments are checked; heartbeats off, errors as one line.
+    The output folder is locked for the whole command, and Ctrl-C or SIGTERM ends it at once
+    (flows/lifecycle.py): one line, no process left, the finished shards kept for a resume."""
+    from mtqa.flows.lifecycle import exit_on_interrupt, on_interrupt, remove_partial_files
 
-    _exit_cleanly_on_sigterm()
-    logging.getLogger("prefect.flow_runs").addFilter(_input_errors_untold)
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner, dask_address):
+    exit_on_interrupt()  # before Prefect starts any thread
+    out = Path(out_dir)
+    on_interrupt(lambda: remove_partial_files(out, out / ".mtqa-work"))
+    with output_locked(out):
+        from mtqa.flows.cleanup import api_for_workers
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+        logging.getLogger("prefect.flow_runs").addFilter(_input_errors_untold)
         try:
-            yield
+            with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner, dask_address):
+                yield
         except (CorpusError, RulePackError, AllowListError, OSError, ValueError, RuntimeError) as exc:
             raise FatalError(str(exc)) from exc
 
@@ -184,7 +191,7 @@ def clean(**opts) -> None:
     config = _config(opts)
     started = time.perf_counter()
     opts["runner"] = _runner(opts)
-    with _prefect_run(opts["runner"], opts["dask_address"]):
+    with _prefect_run(opts["runner"], opts["out_dir"], opts["dask_address"]):
         from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner
 
         flow = cleanup_flow.with_options(task_runner=make_task_runner(opts["runner"], opts["workers"], opts["dask_address"]))
@@ -212,7 +219,7 @@ def run(history_path, no_history, **opts) -> None:
     history_file = None if no_history else (history_path or str(default_path()))
     started = time.perf_counter()
     opts["runner"] = _runner(opts)
-    with _prefect_run(opts["runner"], opts["dask_address"]):
+    with _prefect_run(opts["runner"], opts["out_dir"], opts["dask_address"]):
         from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE
         from mtqa.flows.run import run_flow
 
@@ -289,14 +296,15 @@ def score(target: Path, lang: str | None, out_file: Path | None, progress: bool 
     cleaned = target / "cleaned.jsonl" if target.is_dir() else target
     if not cleaned.is_file():
         raise FatalError(f"{cleaned}: no such file (give a run folder or a cleaned JSONL)")
-    try:
-        with progress_bar(_show_progress(progress), "scoring", "segments") as bar:
-            scores = score_cleaned(cleaned, lang, progress=bar)
-    except (ValueError, OSError) as exc:
-        raise FatalError(str(exc)) from exc
     out_file = out_file or (target / "scores.json" if target.is_dir() else None)
-    if out_file:
-        write_json(out_file, scores)
+    with output_locked(target) if target.is_dir() else ExitStack():  # a run folder: one writer at a time
+        try:
+            with progress_bar(_show_progress(progress), "scoring", "segments") as bar:
+                scores = score_cleaned(cleaned, lang, progress=bar)
+        except (ValueError, OSError) as exc:
+            raise FatalError(str(exc)) from exc
+        if out_file:
+            write_json(out_file, scores)
     click.echo(_score_lines(scores))
     if out_file:
         click.echo(f"Scores: {out_file}")

@@ -1,11 +1,16 @@
 """The `mtqa` command group and its one-line fatal error, which every command module shares.
 
+Both also share the output folder's lock (`output_locked`, `locks_output`): one writer per folder.
 The commands register on `main` from their own modules: flows/cli.py (clean, run, serve, score,
 rules) and flows/cli_revision.py (review, apply, revert, learn); flows/cli.py imports both, and
 the console script is `mtqa.flows.cli:main`. Neither command module imports the other.
 """
 
 from __future__ import annotations
+
+import functools
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import click
 
@@ -21,3 +26,30 @@ class FatalError(click.ClickException):
 @click.version_option(package_name="mtqa", prog_name="mtqa")
 def main() -> None:
     """mtqa: find and fix machine-translation artifacts in a corpus."""
+
+
+@contextmanager
+def output_locked(out: Path):
+    """Hold the output folder's lock (corpora/lock.py) for the block; another writer is one line."""
+    from mtqa.corpora.lock import OutputLocked, output_lock
+
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(output_lock(out))
+        except OutputLocked as exc:
+            raise FatalError(str(exc)) from None
+        except OSError as exc:
+            raise FatalError(f"{out}: cannot lock the output folder: {exc.strerror or exc}") from None
+        yield
+
+
+def locks_output(parameter: str):
+    """A command that writes into the folder its argument `parameter` names holds that folder's lock
+    while it runs: `mtqa review`, `apply` and `revert` write beside a run's outputs."""
+    def decorate(command):
+        @functools.wraps(command)
+        def locked(**kwargs):
+            with output_locked(Path(kwargs[parameter])):
+                return command(**kwargs)
+        return locked
+    return decorate

@@ -14,7 +14,7 @@ from mtqa.cleaners.allowlist import AllowListError, add_entry, beside
 from mtqa.cleaners.rulepack import RulePackError
 from mtqa.corpora.readers import CorpusError, RawRecord, read_corpus
 from mtqa.corpora.writers import atomic_writer, read_jsonl
-from mtqa.flows.cli_group import FatalError, main
+from mtqa.flows.cli_group import FatalError, locks_output, main
 from mtqa.revision.apply import REVISED, REVISED_EDITS, apply_decisions, revert_run, write_user_file
 from mtqa.revision.decisions import LOG_NAME, export_csv, read_csv, recorded, reviewable
 from mtqa.revision.filters import FindingFilter
@@ -98,6 +98,7 @@ def _check_run(run_dir: Path) -> None:
 @PACK
 @ALLOW
 @_filters
+@locks_output("run_dir")
 def review(run_dir: Path, export_path: Path | None, browser: bool, pack: Path | None, allow_path: Path | None,
            rules, categories, severities, langs, docs) -> None:
     """Review the suggestions of a run one at a time, like `git add -p`.
@@ -141,6 +142,7 @@ def review(run_dir: Path, export_path: Path | None, browser: bool, pack: Path | 
 @PACK
 @ALLOW
 @INPUT
+@locks_output("run_dir")
 def apply_command(run_dir: Path, decisions_csv: Path | None, pack: Path | None, allow_path: Path | None,
                   input_path: Path | None) -> None:
     """Apply the review decisions: write RUN_DIR/revised.jsonl and its edit log, and the input
@@ -194,6 +196,7 @@ def _write_user_file(run_dir: Path, stage: str, input_path: Path | None, decisio
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the records with their original text [default: RUN_DIR/reverted.jsonl].")
 @INPUT
+@locks_output("run_dir")
 def revert(run_dir: Path, out_path: Path | None, input_path: Path | None) -> None:
     """Undo every edit (the machine's and the reviewers'): write the records with their original text.
 

@@ -2,7 +2,8 @@
 
 Users can still override each one in their environment. Telemetry is off because the machine may
 have no network (Prefect logs an error offline); console logs are kept to warnings so the
-terminal shows mtqa's progress, while Prefect's own log store keeps everything.
+terminal shows mtqa's progress, while Prefect's own log store keeps everything. The temporary
+server gets longer to start than Prefect's 20 s, which a busy machine exceeds.
 """
 
 import os
@@ -12,5 +13,7 @@ for key, value in {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+    # Prefect's 20 s is too short on a loaded machine (8 of 8 runs failed beside two CPU-bound jobs)
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }.items():
     os.environ.setdefault(key, value)

@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from mtqa.cleaners.config import CleanConfig
+from mtqa.corpora.lock import output_lock
 from mtqa.corpora.writers import write_json
 from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner, resolve_runner
 from mtqa.flows.progress import progress_bar
@@ -58,7 +59,13 @@ def run_flow(
     out = Path(out_dir)
     runner = resolve_runner(runner, input_path)
     cleanup = cleanup_flow.with_options(task_runner=make_task_runner(runner, workers, dask_address))
-    summary = cleanup(input_path=input_path, out_dir=out_dir, config=config, input_format=input_format, shard_size=shard_size,
+    with output_lock(out):  # the whole run: no other command writes here between cleaning and the report
+        return _clean_score_report(cleanup, input_path, out, config, input_format, shard_size, history_path, show_progress, full)
+
+
+def _clean_score_report(cleanup, input_path: str, out: Path, config: CleanConfig, input_format: str | None, shard_size: int,
+                        history_path: str | None, show_progress: bool, full: bool) -> dict[str, Any]:
+    summary = cleanup(input_path=input_path, out_dir=str(out), config=config, input_format=input_format, shard_size=shard_size,
                       show_progress=show_progress, full=full, write_summary=False)
     scores = score_task(out / "cleaned.jsonl", config.lang, show_progress)
     summary = {**summary, "scores": scores}
