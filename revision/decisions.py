@@ -21,6 +21,7 @@ from typing import Any
 
 from mtqa.corpora.writers import atomic_writer, dumps, read_jsonl
 from mtqa.revision.filters import FindingFilter
+from mtqa.revision.terminal import from_spreadsheet_cell, spreadsheet_cell
 
 LOG_NAME = "review.jsonl"
 # accept: apply the suggestion; edit: apply the person's replacement; remember: accept and add a
@@ -105,7 +106,8 @@ def recorded(run_dir: Path) -> dict[str, Decision]:
 
 def export_csv(run_dir: Path, path: Path, context: int = 40, only: FindingFilter = FindingFilter()) -> int:
     """Write the findings still waiting for a decision (those `only` keeps) to a CSV a person
-    fills in; returns how many."""
+    fills in; returns how many. Cells are corpus text: a spreadsheet must read them as text, never
+    as formulas."""
     decided = recorded(run_dir)
     records = {str(r["id"]): r for r in read_jsonl(run_dir / "cleaned.jsonl")}
     texts = {doc_id: r["original"] for doc_id, r in records.items()}
@@ -118,8 +120,8 @@ def export_csv(run_dir: Path, path: Path, context: int = 40, only: FindingFilter
                 continue
             original = texts.get(f["doc_id"], "")
             around = original[max(0, f["start"] - context) : f["start"]] + "[[" + f["text"] + "]]" + original[f["end"] : f["end"] + context]
-            writer.writerow({**{k: f.get(k, "") for k in CSV_FIELDS}, "context": around.replace("\n", " "),
-                             "decision": "", "replacement": ""})
+            row = {**{k: f.get(k, "") for k in CSV_FIELDS}, "context": around.replace("\n", " "), "decision": "", "replacement": ""}
+            writer.writerow({k: spreadsheet_cell(v) if isinstance(v, str) else v for k, v in row.items()})
             rows += 1
     return rows
 
@@ -154,5 +156,6 @@ def read_csv(path: Path, run_dir: Path) -> tuple[list[Decision], list[RowProblem
             elif choice == "edit" and row.get("replacement") is None:
                 problems.append(RowProblem(line, "decision 'edit' needs a 'replacement' column"))
             else:
-                decisions.append(decision_for(finding, choice, row.get("replacement")))
+                replacement = row.get("replacement")
+                decisions.append(decision_for(finding, choice, None if replacement is None else from_spreadsheet_cell(replacement)))
     return decisions, problems

@@ -23,6 +23,7 @@ from mtqa.corpora.writers import read_jsonl
 from mtqa.revision.decisions import DecisionLog, decision_for, recorded, reviewable
 from mtqa.revision.filters import FindingFilter
 from mtqa.revision.rules import add_rule, rule_spec, slug
+from mtqa.revision.terminal import typed, visible
 
 KEYS = {
     "y": "accept the suggestion",
@@ -84,11 +85,11 @@ def run_session(run_dir: Path, pack: Path, ask: Callable[[str], str] | None = No
             same_case = (finding["text"], finding["suggestion"], _lang(record))
             if finding["rule"] in accept_all:
                 choice, replacement = "accept", None
-                click.echo(f"[{number}/{len(pending)}] {finding['doc_id']}: accepted with the rest of {finding['rule']}")
+                click.echo(visible(f"[{number}/{len(pending)}] {finding['doc_id']}: accepted with the rest of {finding['rule']}"))
             elif same_case in rules_made:  # the rule the reviewer made here would make this change next run
                 choice, replacement = "accept", None
-                click.echo(f"[{number}/{len(pending)}] {finding['doc_id']}: {finding['text']!r} -> {finding['suggestion']!r} "
-                           f"by your rule {rules_made[same_case]}")
+                click.echo(visible(f"[{number}/{len(pending)}] {finding['doc_id']}: {finding['text']!r} -> {finding['suggestion']!r} "
+                                   f"by your rule {rules_made[same_case]}"))
             else:
                 click.echo("\n" + describe(finding, record, number, len(pending)))
                 try:
@@ -125,19 +126,21 @@ def describe(finding: dict[str, Any], record: dict[str, Any], number: int, total
     lang = record.get("lang") or record.get("detected_lang")
     around = [(s, e) for s, e in sentence_spans(text, lang) if s <= end and start <= e] or [(start, end)]
     s, e = max(around[0][0], start - CONTEXT), min(around[-1][1], end + CONTEXT)
-    span = click.style(f"[{text[start:end]}]", fg="red", bold=True)
-    sentence = ("…" if s > 0 else "") + text[s:start] + span + text[end:e] + ("…" if e < len(text) else "")
+    span = click.style(f"[{visible(text[start:end])}]", fg="red", bold=True)  # corpus text: shown, never run
+    sentence = ("…" if s > 0 else "") + visible(text[s:start].replace("\n", " ")) + span \
+        + visible(text[end:e].replace("\n", " ")) + ("…" if e < len(text) else "")
     source = record.get("source")
     if isinstance(source, str) and source.strip():
         shown = source if len(source) <= 2 * CONTEXT else source[: 2 * CONTEXT] + "…"
-        source_line = ["  source: " + shown.replace("\n", " ")]
+        source_line = ["  source: " + visible(shown.replace("\n", " "))]
     else:
         source_line = []
     return "\n".join([
-        click.style(f"[{number}/{total}] {finding['doc_id']} · {finding['rule']} · {finding['severity']} {finding['category']}", bold=True),
+        click.style(visible(f"[{number}/{total}] {finding['doc_id']} · {finding['rule']} · {finding['severity']} {finding['category']}"),
+                    bold=True),
         *source_line,
-        "  " + sentence.replace("\n", " "),
-        f"  {finding['message']}",
+        "  " + sentence,
+        f"  {visible(finding['message'])}",
         f"  Suggestion: {finding['text']!r} -> " + click.style(repr(finding["suggestion"]), fg="green", bold=True),
     ])
 
@@ -149,7 +152,7 @@ def _answer(ask: Callable[[str], str], finding: dict[str, Any]) -> tuple[str, st
         if key == "q":
             return "quit", None
         if key == "e":
-            return "edit", ask(f"Replace {finding['text']!r} with:")
+            return "edit", typed(ask(f"Replace {finding['text']!r} with:"))
         if key == "a":
             return "accept_all", None
         if key in CHOICES:
