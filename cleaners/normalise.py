@@ -81,10 +81,40 @@ def repair_unicode(log: EditLog, doc_id: str, fix_mojibake: bool = True, form: s
     return findings
 
 
+# Whole terminal escape sequences (ECMA-48): CSI, OSC and the other string commands up to their
+# terminator (BEL or ST), SS3, and two-character escapes. ftfy removes only colour codes and then
+# the lone ESC, which leaves an OSC's remnant in the text (`]2;title`).
+TERMINAL_SEQUENCE = regex.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"                   # CSI: cursor, colour, erase
+    r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC (title, hyperlink), DCS, SOS, PM, APC
+    r"|\x1bO[ -~]"                                # SS3: keypad and function keys
+    r"|\x1b[ -/]*[0-~]"                           # two-character escapes
+)
+# Controls that separate (vertical tab; file, group, record and unit separators): ftfy deletes
+# them, which runs the words either side together; they become a space instead.
+SEPARATOR_CONTROLS = regex.compile(r"[\x0b\x1c-\x1f]")
+_CONTROL_STEPS = (
+    (TERMINAL_SEQUENCE, "", "encoding.terminal_escape", "A terminal escape sequence in the text, removed whole"),
+    (SEPARATOR_CONTROLS, " ", "encoding.control_char", "A separator control character (VT, FS, GS, RS, US) between words: made a space"),
+)
+
+
+def clear_terminal_controls(log: EditLog, doc_id: str, silencer: Silencer | None = None) -> list[Finding]:
+    """Remove terminal escape sequences whole and turn separator controls into spaces, before ftfy."""
+    findings: list[Finding] = []
+    for pattern, replacement, rule, message in _CONTROL_STEPS:
+        changes = [(m.start(), m.end(), replacement) for m in pattern.finditer(log.text)]
+        if changes and silencer:
+            changes = silencer.keep(log, doc_id, changes, rule, "encoding", "minor", message)
+        findings += _apply(log, doc_id, changes, rule, "encoding", "minor", message)
+    return findings
+
+
 def fix_encoding(log: EditLog, doc_id: str, silencer: Silencer | None = None,
                  keep_entities: frozenset[str] = frozenset()) -> list[Finding]:
     """Repair mojibake and broken Unicode with ftfy, line by line, one finding per change."""
-    findings: list[Finding] = []
+    findings: list[Finding] = clear_terminal_controls(log, doc_id, silencer) if "\x1b" in log.text or \
+        SEPARATOR_CONTROLS.search(log.text) else []
     # Last line first, so the offsets of the lines still to do are not moved by the fixes.
     for line_start, line, plan in reversed(_ftfy_plans(log.text)):
         rest = len(log.text) - line_start - len(line)  # the text after this line: fixed already, it stays
@@ -164,16 +194,26 @@ def _applicable(rules: Iterable[PatternRule], lang: str | None, source_lang: str
     return hit[1]
 
 
+# Rules whose pattern failed both tries on some document (catastrophic backtracking): skipped on
+# every later document this process cleans, so such a rule costs its time limits once, not once a
+# document. Keyed by id and pattern (two packs may reuse an id).
+_DISABLED: set[tuple[str, str]] = set()
+
+
 def _matches(text: str, rule: PatternRule, timeout: float, timed_out: list[str]) -> list[tuple[int, int, str | None]]:
     """All matches of a rule, under a time limit. The limit is wall-clock time, which a busy
     machine or another thread holding the GIL can eat, so a rule that hits it gets one more try
-    with ten times the limit before it is skipped: a truly catastrophic pattern fails both, and a
-    merely unlucky one does not change the output."""
-    for limit in (timeout, 10 * timeout):
-        try:
-            return [(m.start(), m.end(), rule.replacement(m)) for m in rule.matches(text, limit)]
-        except TimeoutError:
-            continue
+    with ten times the limit: a merely unlucky rule does not change the output. A rule that fails
+    both is catastrophic: skipped here and disabled for the rest of the run (`_DISABLED`); each
+    document it is skipped on counts as one of its timeouts."""
+    key = (rule.id, rule.pattern.pattern)
+    if key not in _DISABLED:
+        for limit in (timeout, 10 * timeout):
+            try:
+                return [(m.start(), m.end(), rule.replacement(m)) for m in rule.matches(text, limit)]
+            except TimeoutError:
+                continue
+        _DISABLED.add(key)
     timed_out.append(rule.id)
     return []
 

@@ -21,14 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Whole escape sequences (ECMA-48): CSI, OSC and the other string commands up to their
-# terminator (BEL or ST), and two-character escapes; an ESC left alone is a control like the rest.
-ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"                   # CSI: cursor, colour, erase
-    r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC (title, hyperlink), DCS, SOS, PM, APC
-    r"|\x1bO[ -~]"                                # SS3: keypad and function keys
-    r"|\x1b[ -/]*[0-~]"                           # two-character escapes
-)
+from mtqa.cleaners.normalise import TERMINAL_SEQUENCE  # whole escape sequences, as normalisation removes them
+
 # What is shown as an escape: C0 and C1 controls but tab, DEL, and the characters that reorder
 # or hide text (bidi embeddings, overrides and isolates, and the marks).
 _BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -51,7 +45,7 @@ def _escape(char: str) -> str:
 def typed(text: str) -> str:
     """What a person typed at a prompt, without the escape sequences of keys pressed by mistake
     (arrows, function keys) and other control characters."""
-    text = ESCAPE_SEQUENCE.sub("", text)
+    text = TERMINAL_SEQUENCE.sub("", text)
     return "".join(c for c in text if c == "\t" or unicodedata.category(c) != "Cc")
 
 
