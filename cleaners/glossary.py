@@ -109,6 +109,9 @@ def _from_yaml(path: str, text: str) -> list[Term]:
         raise GlossaryError(f"{path}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
     if not isinstance(data, dict) or set(data) - {"must_translate", "do_not_translate"}:
         raise GlossaryError(f"{path}: a YAML glossary is a mapping with must_translate and do_not_translate lists")
+    for key in ("must_translate", "do_not_translate"):
+        if not isinstance(data.get(key) or [], list):
+            raise GlossaryError(f"{path}: {key} must be a list of entries, not {type(data[key]).__name__} {data[key]!r}")
     terms = []
     for i, entry in enumerate(data.get("must_translate") or [], 1):
         if not isinstance(entry, dict) or not isinstance(entry.get("target"), str) or not entry["target"].strip():

@@ -8,9 +8,14 @@ records never stop a run, they go to quarantine.jsonl.
 from __future__ import annotations
 
 import dataclasses
+import errno
+import json
 import logging
+import math
 import os
 import signal
+import sqlite3
+import stat
 import sys
 import tempfile
 import time
@@ -30,6 +35,16 @@ from mtqa.flows import cli_revision  # noqa: F401  (registers review, apply, rev
 from mtqa.flows.cli_group import FatalError, main, output_locked
 from mtqa.flows.runfile import RUN_FILE_OPTION
 
+
+
+class _FiniteFloatRange(click.FloatRange):
+    """A number in range; NaN compares false with both bounds, so click's range lets it through."""
+
+    def convert(self, value, param, ctx):  # noqa: D102
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number from {self.min} to {self.max}.", param, ctx)
+        return number
 
 
 def config_options() -> list:
@@ -52,7 +67,7 @@ def config_options() -> list:
         if meta.get("path"):
             kind = click.Path(exists=True, dir_okay=False, path_type=str)
         elif isinstance(spec.default, float):
-            kind = click.FloatRange(meta.get("min"), meta.get("max"))
+            kind = _FiniteFloatRange(meta.get("min"), meta.get("max"))
         elif isinstance(spec.default, int):
             kind = click.IntRange(meta.get("min"), meta.get("max"))
         options.append(click.option(meta["cli"], spec.name, type=kind, default=spec.default, metavar=meta.get("metavar"),
@@ -151,20 +166,22 @@ def _prefect_run(runner: str, out_dir: str, dask_address: str | None = None):
         from mtqa.flows.cleanup import api_for_workers
         from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-        logging.getLogger("prefect.flow_runs").addFilter(_input_errors_untold)
+        for logger in ("prefect.flow_runs", "prefect.task_runs"):
+            logging.getLogger(logger).addFilter(_input_errors_untold)
         try:
             with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner, dask_address):
                 yield
-        except (CorpusError, RulePackError, AllowListError, OSError, ValueError, RuntimeError) as exc:
-            raise FatalError(str(exc)) from exc
+        except (CorpusError, RulePackError, AllowListError, OSError, ValueError, RuntimeError, sqlite3.Error) as exc:
+            raise _fatal(exc, out_dir) from exc
 
 
 def _input_errors_untold(record: logging.LogRecord) -> bool:
     """Prefect logs a flow's exception with its traceback before it reaches us; an error that is
-    the input's fault (a corpus or rule pack that cannot be read, found mid-run) is shown as the
-    one line `mtqa: error: ...` instead. Any other exception keeps its traceback."""
+    the input's fault (a corpus or rule pack that cannot be read, found mid-run) or the machine's
+    (a full disk) is shown as the one line `mtqa: error: ...` instead. Any other exception keeps
+    its traceback."""
     error = record.exc_info[1] if record.exc_info else None
-    return not isinstance(error, (CorpusError, RulePackError))
+    return not isinstance(error, (CorpusError, RulePackError, OSError, sqlite3.Error))
 
 
 def _runner(opts: dict) -> str:
@@ -351,20 +368,28 @@ def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs
     """Fail in a second, with one clear line, on what would otherwise fail after Prefect starts;
     return the input's format (given, or found from the name and, for XLIFF, the content)."""
     path = Path(input_path)
-    if not path.exists():
-        raise FatalError(f"{input_path}: no such file or folder")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise FatalError(f"{input_path}: no such file or folder") from None
+    except OSError as exc:
+        raise FatalError(os_error_line(exc, input_path)) from None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise FatalError(f"{input_path}: not a file or folder (a pipe, socket or device, which could block or never end): "
+                         "save the input to a file and give that")
     try:
         fmt = input_format or detect_format(path)
         if fmt in TRANSLATION_FORMATS:
             identify_translation_file(path, fmt)  # not the format it claims: say so before Prefect starts
     except CorpusError as exc:
         raise FatalError(str(exc)) from exc
+    _refuse_json_array(path, fmt)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=out).close()
     except OSError as exc:
-        raise FatalError(f"{out_dir}: cannot write to the output folder: {exc.strerror or exc}") from exc
+        raise FatalError(f"{_short(out_dir)}: cannot write to the output folder: {_reason(exc)}") from exc
     for pack in packs:
         try:
             load_pack(pack)
@@ -381,6 +406,54 @@ def _check_inputs(input_path: str, input_format: str | None, out_dir: str, packs
         except AllowListError as exc:
             raise FatalError(str(exc)) from exc
     return fmt
+
+
+def _refuse_json_array(path: Path, fmt: str) -> None:
+    """A .json file holding one JSON array (not JSON Lines) would be read as broken lines."""
+    if path.is_dir() or fmt != "jsonl" or path.suffix == ".gz":
+        return
+    with open(path, "rb") as stream:
+        head = stream.read(1 << 16)
+    first_line = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    if not first_line.startswith(b"["):
+        return
+    try:
+        json.loads(first_line)
+        whole_line = True
+    except ValueError:
+        whole_line = False
+    if path.suffix == ".json" or not whole_line:  # in a .jsonl file, a one-line array is one (quarantined) record
+        lines = path.with_name(path.stem + ".lines.jsonl") if path.suffix == ".jsonl" else path.with_suffix(".jsonl")
+        raise FatalError(f"{path}: a JSON array, not JSON Lines (one object a line): convert it with "
+                         f"jq -c '.[]' {path} > {lines}")
+
+
+def _short(path: str, keep: int = 120) -> str:
+    """A path as an error line shows it: a path of thousands of characters is cut in the middle."""
+    return path if len(path) <= keep else f"{path[: keep // 2]}…{path[-keep // 2 :]}"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the path is longer than the file system allows (PATH_MAX or NAME_MAX): choose a shorter one"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "no space left on the device: free some space (or choose another --out), then rerun the same command to resume"
+    return exc.strerror or str(exc)
+
+
+def os_error_line(exc: OSError, fallback: str) -> str:
+    """One error line for an OSError: the file it concerns (or `fallback`) and what to do."""
+    return f"{_short(str(exc.filename or fallback))}: {_reason(exc)}"
+
+
+def _fatal(exc: BaseException, out_dir: str) -> FatalError:
+    """The one line for an error that ended a run."""
+    if isinstance(exc, OSError):
+        return FatalError(os_error_line(exc, out_dir))
+    if isinstance(exc, sqlite3.Error) and "full" in str(exc):
+        return FatalError(f"{_short(out_dir)}: no space left on the device ({exc}): free some space (or choose another "
+                          "--out), then rerun the same command to resume")
+    return FatalError(str(exc))
 
 
 def _exit_cleanly_on_sigterm() -> None:

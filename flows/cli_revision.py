@@ -6,6 +6,7 @@ and interactive, and none of it is worth a flow run.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import click
@@ -260,6 +261,8 @@ def _pairs(mt_path: Path, post_path: Path | None, mt_field: str, post_field: str
             with open(mt_path, encoding="utf-8") as mt, open(post_path, encoding="utf-8") as post:
                 for number, (a, b) in enumerate(zip(mt, post, strict=False), 1):
                     yield Pair(str(number), a.rstrip("\n"), b.rstrip("\n"), lang)
+        _check_utf8(mt_path)
+        _check_utf8(post_path)
         mt_lines, post_lines = _count_lines(mt_path), _count_lines(post_path)
         if mt_lines != post_lines:
             raise CorpusError(f"{post_path}: {post_lines} lines, but {mt_path} has {mt_lines}: the files must be line-aligned")
@@ -288,6 +291,23 @@ def _pairs(mt_path: Path, post_path: Path | None, mt_field: str, post_field: str
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _check_utf8(path: Path) -> None:
+    """Line-aligned text files must be UTF-8: say so with the byte, before any work."""
+    decoder, offset = codecs.getincrementaldecoder("utf-8")(), 0
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise CorpusError(f"{path}: byte {offset + exc.start}: not UTF-8: convert it first, e.g. "
+                                  f"iconv -f LATIN1 -t UTF-8 {path} > {path.with_suffix('.utf8.txt')}") from None
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise CorpusError(f"{path}: the file ends inside a UTF-8 character: not UTF-8 text") from None
 
 
 def _count_lines(path: Path) -> int:

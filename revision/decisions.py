@@ -30,6 +30,7 @@ LOG_NAME = "review.jsonl"
 # entry); skip: decide later.
 DECISIONS = ("accept", "edit", "remember", "reject", "not_an_error", "silence", "skip")
 APPLYING = ("accept", "edit", "remember")
+MAX_CELL_CHARS = 64 * 2**20  # a cell of a decisions CSV: the longest replacement or context a person may give
 CSV_FIELDS = ("id", "doc_id", "rule", "severity", "category", "text", "suggestion", "context", "message",
               "decision", "replacement")
 
@@ -126,6 +127,11 @@ def export_csv(run_dir: Path, path: Path, context: int = 40, only: FindingFilter
     return rows
 
 
+def _numbered(reader: csv.DictReader) -> Iterator[tuple[int, dict[str, str]]]:
+    for row in reader:
+        yield reader.line_num, row
+
+
 @dataclass(frozen=True, slots=True)
 class RowProblem:
     line: int
@@ -138,13 +144,17 @@ def read_csv(path: Path, run_dir: Path) -> tuple[list[Decision], list[RowProblem
     findings = {f["id"]: f for f in reviewable(run_dir)}
     decisions: list[Decision] = []
     problems: list[RowProblem] = []
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS))  # the module's 128 KiB is less than a long document
     with open(path, encoding="utf-8-sig", newline="") as stream:
         reader = csv.DictReader(stream)
-        missing = {"id", "decision"} - set(reader.fieldnames or [])
-        if missing:
-            raise ValueError(f"{path}: line 1: the header has no {' or '.join(sorted(missing))} column")
-        for row in reader:
-            line = reader.line_num
+        try:
+            missing = {"id", "decision"} - set(reader.fieldnames or [])
+            if missing:
+                raise ValueError(f"{path}: line 1: the header has no {' or '.join(sorted(missing))} column")
+            rows = list(_numbered(reader))
+        except csv.Error as exc:
+            raise ValueError(f"{path}: line {reader.line_num}: {exc}: not a CSV file mtqa can read") from None
+        for line, row in rows:
             choice = (row.get("decision") or "").strip().lower().replace(" ", "_").replace("-", "_")
             if not choice:
                 continue
