@@ -151,12 +151,13 @@ def normalise_unicode(log: EditLog, doc_id: str, form: str = "NFC", silencer: Si
 
 def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: str | None, timeout: float,
                 source_lang: str | None = None, fixes: bool = True,
-                silencer: Silencer | None = None) -> tuple[list[Finding], list[str]]:
+                silencer: Silencer | None = None, disabled: list[str] | None = None) -> tuple[list[Finding], list[str]]:
     """Run pattern rules: with `fixes`, the auto ones, which rewrite the text; without, the others,
     which only report. Auto rules run in order, and again while a round still changes the text (at
     most 3 rounds), because one fix can expose another ("x.. ." -> "x. ." -> "x."). Returns the
     findings and the ids of rules that hit their time limit on this document (skipped for it; the
-    caller counts them). An automatic change that `silencer`'s allow list silences is not made.
+    caller counts them), and adds to `disabled` the rules skipped because they were disabled after
+    such a timeout. An automatic change that `silencer`'s allow list silences is not made.
     """
     applicable = _applicable(rules, lang, source_lang, fixes)
     findings: list[Finding] = []
@@ -165,7 +166,7 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
         for _ in range(MAX_REPAIR_ROUNDS):
             before = log.text
             for rule in applicable:
-                if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out)):
+                if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out, disabled)):
                     if silencer:
                         matches = silencer.keep(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
                     findings += _apply(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
@@ -173,7 +174,7 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
                 break
         return findings, timed_out
     for rule in applicable:
-        for s, e, rep in _matches(log.text, rule, timeout, timed_out):
+        for s, e, rep in _matches(log.text, rule, timeout, timed_out, disabled):
             o_start, o_end = log.orig_span(s, e)
             findings.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule.id, rule.category,
                                     rule.severity, rule.message, rep, rule.fix))
@@ -200,20 +201,24 @@ def _applicable(rules: Iterable[PatternRule], lang: str | None, source_lang: str
 _DISABLED: set[tuple[str, str]] = set()
 
 
-def _matches(text: str, rule: PatternRule, timeout: float, timed_out: list[str]) -> list[tuple[int, int, str | None]]:
+def _matches(text: str, rule: PatternRule, timeout: float, timed_out: list[str],
+             disabled: list[str] | None = None) -> list[tuple[int, int, str | None]]:
     """All matches of a rule, under a time limit. The limit is wall-clock time, which a busy
     machine or another thread holding the GIL can eat, so a rule that hits it gets one more try
     with ten times the limit: a merely unlucky rule does not change the output. A rule that fails
-    both is catastrophic: skipped here and disabled for the rest of the run (`_DISABLED`); each
-    document it is skipped on counts as one of its timeouts."""
+    both is catastrophic: skipped here (added to `timed_out`) and disabled for the rest of the run
+    (`_DISABLED`): on later documents it is skipped at once (added to `disabled`)."""
     key = (rule.id, rule.pattern.pattern)
-    if key not in _DISABLED:
-        for limit in (timeout, 10 * timeout):
-            try:
-                return [(m.start(), m.end(), rule.replacement(m)) for m in rule.matches(text, limit)]
-            except TimeoutError:
-                continue
-        _DISABLED.add(key)
+    if key in _DISABLED:
+        if disabled is not None:
+            disabled.append(rule.id)
+        return []
+    for limit in (timeout, 10 * timeout):
+        try:
+            return [(m.start(), m.end(), rule.replacement(m)) for m in rule.matches(text, limit)]
+        except TimeoutError:
+            continue
+    _DISABLED.add(key)
     timed_out.append(rule.id)
     return []
 

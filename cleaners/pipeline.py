@@ -35,6 +35,7 @@ class Cleaned:
     findings: list[Finding]
     edits: list[Edit]
     timed_out_rules: list[str] = field(default_factory=list)
+    disabled_rules: list[str] = field(default_factory=list)  # skipped: disabled in this run after a timeout elsewhere
     langid_checkable: bool = True  # False when langdetect cannot detect the expected language: no language findings
     suppressed: list[tuple[Finding, Entry]] = field(default_factory=list)  # silenced by an allow list, fixes not made
     # what the corpus checks (cleaners/corpus.py) need from this document, by check name
@@ -98,6 +99,7 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     skip = skipped(config.enable_rules, config.disable_rules)
     rules = rules_for(config.rule_packs, skip)
     timed_out: list[str] = []
+    disabled: list[str] = []
     allow = allow_list(config.allow_lists)
     silencer = Silencer(allow) if allow else None
     gate = _Gate(silencer, skip) if silencer or skip else None  # repairs of skipped rules are not made
@@ -112,14 +114,14 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
             detected_on = log.text
             detection = _identify(log.text, config, expected)
         locale = expected or detection.lang
-        fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, silencer=gate)
+        fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, silencer=gate, disabled=disabled)
         findings += fixed
         timed_out += late
         if log.text == before:
             break
     if log.text != detected_on:  # the fixes changed the text since it was identified
         detection = _identify(log.text, config, expected)
-    reported, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, fixes=False)
+    reported, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, fixes=False, disabled=disabled)
     findings += reported
     timed_out += late
 
@@ -139,8 +141,8 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     silenced += silencer.silenced.values() if silencer else []
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     silenced.sort(key=lambda fe: (fe[0].start, fe[0].end, fe[0].rule))
-    return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)), checkable,
-                   silenced, facts)
+    return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)),
+                   list(dict.fromkeys(disabled)), checkable, silenced, facts)
 
 
 def _identify(text: str, config: CleanConfig, expected: str | None) -> langid.Detection:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
+
+from mtqa.files import dumps
 
 
 class CorpusError(Exception):
@@ -32,6 +34,19 @@ class Rejected:
     detail: str  # one sentence for a person
     record: Any = None  # the parsed record, when there is one
     raw: bytes | None = field(default=None, repr=False)  # the bytes as read, when parsing failed
+    spilled: IO[bytes] | None = field(default=None, repr=False)  # a line too long to hold: its bytes, on disk
+
+    def write_json(self, out: IO[str]) -> None:
+        """Write the quarantine line; a spilled line's bytes go in as base64, a chunk at a time."""
+        if self.spilled is None:
+            out.write(dumps(self.to_json()) + "\n")
+            return
+        out.write(dumps(self.to_json())[:-1] + ', "raw_base64": "')
+        self.spilled.seek(0)
+        while chunk := self.spilled.read(3 * 2**18):  # a multiple of 3 bytes: base64 with no padding inside
+            out.write(base64.b64encode(chunk).decode("ascii"))
+        out.write('"}\n')
+        self.spilled.close()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.file, "line": self.line, "reason": self.reason, "detail": self.detail}

@@ -12,11 +12,13 @@ import json
 import math
 import os
 import re
+import tempfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from mtqa.corpora.raw import CorpusError, RawRecord, Rejected  # noqa: F401  (what every reader yields)
 
@@ -44,9 +46,19 @@ def detect_format(path: Path) -> str:
     raise CorpusError(f"{path}: cannot tell the format from the file name; pass --format ({', '.join(FORMATS)})")
 
 
-def read_corpus(path: str | Path, fmt: str | None = None, lang: str | None = None) -> Iterator[RawRecord | Rejected]:
+# Bytes a JSONL or TSV line may have per character of `--max-text-chars`: a line also holds the
+# source, references and other fields, and JSON may escape a character as six bytes. A longer line
+# is quarantined without being read whole: its record could not be cleaned anyway, and reading a
+# 300 MB line (or parsing it) took gigabytes.
+LINE_BYTES_PER_CHAR = 32
+
+
+def read_corpus(path: str | Path, fmt: str | None = None, lang: str | None = None,
+                max_text_chars: int | None = None) -> Iterator[RawRecord | Rejected]:
     """Stream the records of a corpus file or folder; `lang` picks the target language of a
-    multilingual TMX."""
+    multilingual TMX. With `max_text_chars`, memory is bounded while reading: a line over
+    LINE_BYTES_PER_CHAR bytes a character, or a .txt file over 4 bytes a character (UTF-8's
+    widest), is quarantined (`line_too_long`, `text_too_long`) without being read whole."""
     path = Path(path)
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
@@ -57,8 +69,36 @@ def read_corpus(path: str | Path, fmt: str | None = None, lang: str | None = Non
         from mtqa.corpora.bilingual import read_translation_file
 
         return read_translation_file(path, fmt, lang)
+    limits = _Limits(max_text_chars * LINE_BYTES_PER_CHAR, max_text_chars * 4) if max_text_chars else _NO_LIMITS
     readers = {"jsonl": read_jsonl, "tsv": read_tsv, "txt": read_txt, "folder": read_folder}
-    return readers[fmt](path)
+    return readers[fmt](path, limits=limits)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    line_bytes: int | None = None  # a JSONL or TSV line
+    file_bytes: int | None = None  # a .txt file, one document
+
+
+_NO_LIMITS = _Limits()
+_SKIP_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class _LongLine:
+    """A line over the limit: where it is in the (decompressed) input, and its bytes on disk."""
+
+    start: int
+    end: int
+    spilled: IO[bytes]
+
+
+def _too_long(name: str, number: int, line: _LongLine, limit: int) -> Rejected:
+    return Rejected(name, number, "line_too_long",
+                    f"the line has {line.end - line.start:,} bytes, more than {limit:,} ({LINE_BYTES_PER_CHAR} a character of "
+                    f"--max-text-chars): not parsed; it is bytes {line.start:,} to {line.end:,} of the "
+                    f"{'decompressed ' if name.lower().endswith('.gz') else ''}input. Split the record, or raise --max-text-chars",
+                    spilled=line.spilled)
 
 
 def _open(path: Path) -> BinaryIO:
@@ -68,14 +108,20 @@ def _open(path: Path) -> BinaryIO:
         raise CorpusError(f"{path}: cannot open: {exc.strerror or exc}") from exc
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+def _lines(path: Path, max_bytes: int | None = None) -> Iterator[tuple[int, bytes | _LongLine]]:
     """(line number, line without its line break) for each line. A line ends with LF, CRLF or a
     lone CR (old Mac files: a raw CR can be no part of a JSON string or a TSV field); a UTF-8 BOM
-    is dropped. A file in UTF-16 or UTF-32 is a CorpusError that says so, not a line of garbage."""
+    is dropped. A file in UTF-16 or UTF-32 is a CorpusError that says so, not a line of garbage.
+    A line over `max_bytes` is skipped in chunks (never held whole, even decompressed) and
+    given as a _LongLine."""
     number = 0
     with _open(path) as stream:
         try:
-            for physical, line in enumerate(stream, 1):
+            for physical, line in enumerate(_capped(stream, max_bytes), 1):
+                if isinstance(line, _LongLine):
+                    number += 1
+                    yield number, line
+                    continue
                 if physical == 1:
                     if encoding := _other_unicode_encoding(line):
                         raise CorpusError(f"{path}: the file is {encoding}, mtqa reads UTF-8: convert it first "
@@ -88,6 +134,28 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
                     yield number, part
         except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt gzip stream
             raise CorpusError(f"{path}: read error after line {number}: {exc}") from exc
+
+
+def _capped(stream: BinaryIO, max_bytes: int | None) -> Iterator[bytes | _LongLine]:
+    """The stream's lines; for a line over `max_bytes`, where it is, its bytes copied to a temporary
+    file a chunk at a time (the quarantine keeps every record, and memory stays bounded)."""
+    if max_bytes is None:
+        yield from stream
+        return
+    offset = 0
+    while line := stream.readline(max_bytes + 1):
+        start, offset = offset, offset + len(line)
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line
+            continue
+        spilled = tempfile.TemporaryFile(prefix="mtqa-long-line-")  # kept for the quarantine, never held in memory
+        spilled.write(line)
+        while rest := stream.readline(_SKIP_CHUNK):
+            offset += len(rest)
+            spilled.write(rest.removesuffix(b"\n").removesuffix(b"\r") if rest.endswith(b"\n") else rest)
+            if rest.endswith(b"\n"):
+                break
+        yield _LongLine(start, offset, spilled)
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -111,9 +179,12 @@ def _other_unicode_encoding(head: bytes) -> str | None:
     return None
 
 
-def read_jsonl(path: Path) -> Iterator[RawRecord | Rejected]:
+def read_jsonl(path: Path, limits: _Limits = _NO_LIMITS) -> Iterator[RawRecord | Rejected]:
     name = str(path)
-    for number, line in _lines(path):
+    for number, line in _lines(path, limits.line_bytes):
+        if isinstance(line, _LongLine):
+            yield _too_long(name, number, line, limits.line_bytes)
+            continue
         if not line.strip():
             continue  # blank lines are not records
         try:
@@ -139,14 +210,16 @@ def read_jsonl(path: Path) -> Iterator[RawRecord | Rejected]:
         yield RawRecord(name, number, record)
 
 
-def read_tsv(path: Path) -> Iterator[RawRecord | Rejected]:
+def read_tsv(path: Path, limits: _Limits = _NO_LIMITS) -> Iterator[RawRecord | Rejected]:
     """TSV with a header row; fields are split on tabs (no quoting). Columns named `reference*` become
     the `references` list; other columns are kept as they are."""
     name = str(path)
-    lines = _lines(path)
+    lines = _lines(path, limits.line_bytes)
     header_line = next(lines, None)
     if header_line is None:
         return
+    if isinstance(header_line[1], _LongLine):
+        raise CorpusError(f"{path}: line 1: the header is longer than {limits.line_bytes:,} bytes: not a TSV header")
     try:
         header = header_line[1].decode("utf-8").split("\t")
     except UnicodeDecodeError as exc:
@@ -158,6 +231,9 @@ def read_tsv(path: Path) -> Iterator[RawRecord | Rejected]:
         raise CorpusError(f"{path}: line 1: the header repeats a column name")
     ref_columns = [c for c in header if c.startswith("reference")]
     for number, line in lines:
+        if isinstance(line, _LongLine):
+            yield _too_long(name, number, line, limits.line_bytes)
+            continue
         if not line.strip():
             continue
         try:
@@ -175,11 +251,15 @@ def read_tsv(path: Path) -> Iterator[RawRecord | Rejected]:
         yield RawRecord(name, number, record)
 
 
-def read_txt(path: Path, doc_id: str | None = None) -> Iterator[RawRecord | Rejected]:
+def read_txt(path: Path, doc_id: str | None = None, limits: _Limits = _NO_LIMITS) -> Iterator[RawRecord | Rejected]:
     """A whole .txt file is one document; its id is the file name (or the given id)."""
     name = str(path)
     doc_id = doc_id or path.name
     try:
+        if limits.file_bytes is not None and (size := path.stat().st_size) > limits.file_bytes:
+            yield Rejected(name, 0, "text_too_long", f"the file has {size:,} bytes, more than 4 a character of --max-text-chars "
+                                                     "allow: not read; split it into documents", record={"id": doc_id})
+            return
         data = path.read_bytes()
     except OSError as exc:
         yield Rejected(name, 0, "unreadable_file", f"cannot read: {exc.strerror or exc}", record={"id": doc_id})
@@ -199,7 +279,7 @@ def read_txt(path: Path, doc_id: str | None = None) -> Iterator[RawRecord | Reje
     yield RawRecord(name, 0, {"id": doc_id, "text": text})
 
 
-def read_folder(path: Path) -> Iterator[RawRecord | Rejected]:
+def read_folder(path: Path, limits: _Limits = _NO_LIMITS) -> Iterator[RawRecord | Rejected]:
     """Every .txt file below the folder, in sorted order; id = path relative to the folder.
     Links (to files or folders), files of other kinds and unreadable folders are not read but
     listed in the quarantine, so nothing below the folder goes unmentioned."""
@@ -219,7 +299,7 @@ def read_folder(path: Path) -> Iterator[RawRecord | Rejected]:
             elif not _printable_name(file):
                 yield _skipped(path, file, "invalid_file_name", "the file name is not valid UTF-8")
             else:
-                yield from read_txt(file, file.relative_to(path).as_posix())
+                yield from read_txt(file, file.relative_to(path).as_posix(), limits)
     for exc in unreadable:
         name = _display(Path(exc.filename or path))
         yield Rejected(name, 0, "unreadable_folder", f"cannot list: {exc.strerror or exc}", record={"id": name})

@@ -487,6 +487,9 @@ def _print_summary(summary: dict, out_dir: str, seconds: float, check_only: bool
     if summary["rule_timeouts"]:
         lines.append("Rules that hit their time limit (skipped there): "
                      + ", ".join(f"{k} on {v} documents" for k, v in summary["rule_timeouts"].items()) + ".")
+    if summary.get("rules_disabled"):
+        lines.append("Warning: catastrophic rules disabled for the rest of the run after their time limit (fix their pattern): "
+                     + ", ".join(f"{k}, skipped on {v} more documents" for k, v in summary["rules_disabled"].items()) + ".")
     if summary.get("translation_file"):
         lines.append(f"Cleaned {Path(summary['input']).suffix.lstrip('.').upper()} file, with the findings as notes: "
                      f"{Path(out_dir) / summary['translation_file']}")

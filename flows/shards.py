@@ -75,7 +75,7 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
     batch: list[str] = []
     try:
         with atomic_writer(work_dir / "read.quarantine.jsonl") as quarantine:
-            for item in read_corpus(input_path, fmt, config.lang):
+            for item in read_corpus(input_path, fmt, config.lang, config.max_text_chars):
                 stats.records += 1
                 doc = to_document(item) if isinstance(item, RawRecord) else item
                 found: list[Finding] = []
@@ -91,7 +91,7 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
                             doc = Rejected(item.file, item.line, reason, found[0].message, item.record)
                 if isinstance(doc, Rejected):
                     stats.rejected[doc.reason] += 1
-                    quarantine.write(dumps(doc.to_json()) + "\n")
+                    doc.write_json(quarantine)
                     continue
                 stats.documents += 1
                 entry = {"file": item.file, "line": item.line, "record": item.record}
@@ -211,6 +211,7 @@ def document_output(doc: Document, config: CleanConfig) -> dict[str, Any]:
             "detected_lang": result.detected_lang,
             "lang": doc.lang or config.lang or result.detected_lang or "unknown",
             "timed_out": result.timed_out_rules,
+            "disabled": result.disabled_rules,
             "changed": text != doc.text,
             "characters": len(doc.text),
             "words": len(doc.text.split()),

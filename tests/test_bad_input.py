@@ -10,6 +10,7 @@ Readers' record checks are unit-tested in test_readers.py; this file is about wh
 from __future__ import annotations
 
 import gzip
+import base64
 import json
 import os
 import re
@@ -40,7 +41,7 @@ CONFIG = CleanConfig(lang="en", rule_packs=(str(RULES_DIR / "normalise.yaml"), s
 REASONS = {  # README, "Quarantine reasons"
     "invalid_utf8", "invalid_json", "not_an_object", "missing_id", "missing_text", "wrong_type", "invalid_unicode",
     "duplicate_id", "wrong_column_count", "symlink", "not_a_txt_file", "not_a_regular_file", "invalid_file_name",
-    "unreadable_file", "unreadable_folder", "no_target", "not_translatable", "cleaning_error", "text_too_long",
+    "unreadable_file", "unreadable_folder", "no_target", "not_translatable", "cleaning_error", "text_too_long", "line_too_long",
 }
 
 
@@ -262,12 +263,14 @@ def _(tmp):
         out.write('{"id": "huge", "text": "' + "Endless text without a line break , " * 1_500_000 + '"}\n')
     assert path.stat().st_size > 50 * 2**20
 
-    def check(out, summary):
+    def check(out, summary):  # not parsed (memory bounded by --max-text-chars), kept byte for byte
         (q,) = jsonl(out / "quarantine.jsonl")
-        assert q["detail"].startswith("the text has 54,000,000 characters, more than the limit of 1,000,000 (--max-text-chars)")
-        assert len(q["record"]["text"]) == 54_000_000  # kept whole
+        size = path.stat().st_size - len(GOOD)
+        assert q["detail"].startswith(f"the line has {size:,} bytes, more than 32,000,000 (32 a character of --max-text-chars)")
+        assert f"it is bytes {len(GOOD):,} to {path.stat().st_size:,} of the input" in q["detail"]
+        assert base64.b64decode(q["raw_base64"]) == path.read_bytes()[len(GOOD):-1]  # the line itself is kept
 
-    return Case(path, cleaned=1, quarantined={"text_too_long": 1}, budget=60, check=check)
+    return Case(path, cleaned=1, quarantined={"line_too_long": 1}, budget=60, check=check)
 
 
 @kind("text-just-over-a-lower-limit")
@@ -534,7 +537,10 @@ def _(tmp):
     texts = ("a" * 60 + "c", "a" * 60 + "c " + "x" * 5000)
 
     def check(out, summary):
-        assert summary["rule_timeouts"] == {"slow.backtrack": 2, "slow.nested": 1}
+        # slow.backtrack times out on one document, and is disabled for the run (skipped on the other)
+        affected = {rule: summary["rule_timeouts"].get(rule, 0) + summary["rules_disabled"].get(rule, 0)
+                    for rule in ("slow.backtrack", "slow.nested")}
+        assert affected == {"slow.backtrack": 2, "slow.nested": 1} and summary["rule_timeouts"].get("slow.backtrack", 0) <= 1
         assert cleaned_texts(out) == {"d0": texts[0], "d1": texts[1]}  # the slow rules changed nothing
 
     return Case(write(tmp / "c.jsonl", records(*texts)), cleaned=2, config=config, check=check)

@@ -140,5 +140,8 @@ def test_a_catastrophic_user_regex_is_disabled_after_its_first_timeout(tmp_path)
     started = time.process_time()  # the regex module's time limit is CPU time
     results = [clean_document(Document(f"d{i}", text, "en"), config) for i, text in enumerate(texts)]
     seconds = time.process_time() - started
-    assert [(r.timed_out_rules, r.text) for r in results] == [(["evil.once"], text) for text in texts]
+    assert [r.text for r in results] == texts
+    # it timed out on the first document, or on the warm-up one if that had a match to look for
+    assert [r.timed_out_rules + r.disabled_rules for r in results] == [["evil.once"]] * len(texts)
+    assert sum(r.timed_out_rules == ["evil.once"] for r in results) <= 1
     assert seconds < 8, seconds  # paying 0.2 s + 2 s on each document takes 26 CPU-seconds
