@@ -149,15 +149,23 @@ def normalise_unicode(log: EditLog, doc_id: str, form: str = "NFC", silencer: Si
     return _apply(log, doc_id, changes, rule, "encoding", "minor", message)
 
 
+# Automatic fixes may not make a text longer than this many times its original length (plus a few
+# characters for short texts): a rule whose replacement matches its own pattern (`a` -> `aa`) would
+# otherwise double the text every round (512x over the repair rounds: 200 KB -> 2.5 GB).
+GROWTH_RATIO, GROWTH_SLACK = 2, 64
+
+
 def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: str | None, timeout: float,
-                source_lang: str | None = None, fixes: bool = True,
-                silencer: Silencer | None = None, disabled: list[str] | None = None) -> tuple[list[Finding], list[str]]:
+                source_lang: str | None = None, fixes: bool = True, silencer: Silencer | None = None,
+                disabled: list[str] | None = None, stopped: list[str] | None = None) -> tuple[list[Finding], list[str]]:
     """Run pattern rules: with `fixes`, the auto ones, which rewrite the text; without, the others,
     which only report. Auto rules run in order, and again while a round still changes the text (at
     most 3 rounds), because one fix can expose another ("x.. ." -> "x. ." -> "x."). Returns the
     findings and the ids of rules that hit their time limit on this document (skipped for it; the
     caller counts them), and adds to `disabled` the rules skipped because they were disabled after
-    such a timeout. An automatic change that `silencer`'s allow list silences is not made.
+    such a timeout. An automatic change that `silencer`'s allow list silences is not made. A rule
+    whose changes would grow the text past GROWTH_RATIO times its original length is not applied:
+    its matches become findings for review and its id goes to `stopped` (the caller warns).
     """
     applicable = _applicable(rules, lang, source_lang, fixes)
     findings: list[Finding] = []
@@ -169,16 +177,39 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
                 if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out, disabled)):
                     if silencer:
                         matches = silencer.keep(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
+                    if _grows_too_much(log, matches):
+                        findings += _not_applied(log, doc_id, matches, rule)
+                        if stopped is not None:
+                            stopped.append(rule.id)
+                        timed_out.append(rule.id)  # not again in this call's rounds (removed below)
+                        continue
                     findings += _apply(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
             if log.text == before:
                 break
-        return findings, timed_out
+        return findings, [rule for rule in timed_out if not stopped or rule not in stopped]
     for rule in applicable:
         for s, e, rep in _matches(log.text, rule, timeout, timed_out, disabled):
             o_start, o_end = log.orig_span(s, e)
             findings.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule.id, rule.category,
                                     rule.severity, rule.message, rep, rule.fix))
     return findings, timed_out
+
+
+def _grows_too_much(log: EditLog, changes: list[tuple[int, int, str | None]]) -> bool:
+    growth = sum(len(rep or "") - (e - s) for s, e, rep in changes)
+    return growth > 0 and len(log.text) + growth > GROWTH_RATIO * len(log.original) + GROWTH_SLACK
+
+
+def _not_applied(log: EditLog, doc_id: str, changes: list[tuple[int, int, str | None]], rule: PatternRule) -> list[Finding]:
+    """The changes of a rule stopped for growing the text, as findings for a person to judge."""
+    message = (f"{rule.message} (not applied: this rule would make the text more than {GROWTH_RATIO} times its original "
+               "length; does its replacement match its own pattern?)")
+    out = []
+    for s, e, rep in changes:
+        o_start, o_end = log.orig_span(s, e)
+        out.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule.id, rule.category, rule.severity,
+                           message, rep, "review"))
+    return out
 
 
 _APPLICABLE: dict[tuple[int, str | None, str | None, bool], tuple[object, tuple[PatternRule, ...]]] = {}

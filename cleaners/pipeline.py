@@ -36,6 +36,7 @@ class Cleaned:
     edits: list[Edit]
     timed_out_rules: list[str] = field(default_factory=list)
     disabled_rules: list[str] = field(default_factory=list)  # skipped: disabled in this run after a timeout elsewhere
+    stopped_rules: list[str] = field(default_factory=list)  # not applied: they would have grown the text too much
     langid_checkable: bool = True  # False when langdetect cannot detect the expected language: no language findings
     suppressed: list[tuple[Finding, Entry]] = field(default_factory=list)  # silenced by an allow list, fixes not made
     # what the corpus checks (cleaners/corpus.py) need from this document, by check name
@@ -100,6 +101,7 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     rules = rules_for(config.rule_packs, skip)
     timed_out: list[str] = []
     disabled: list[str] = []
+    stopped: list[str] = []
     allow = allow_list(config.allow_lists)
     silencer = Silencer(allow) if allow else None
     gate = _Gate(silencer, skip) if silencer or skip else None  # repairs of skipped rules are not made
@@ -114,7 +116,8 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
             detected_on = log.text
             detection = _identify(log.text, config, expected)
         locale = expected or detection.lang
-        fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, silencer=gate, disabled=disabled)
+        fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, silencer=gate, disabled=disabled,
+                                  stopped=stopped)
         findings += fixed
         timed_out += late
         if log.text == before:
@@ -142,7 +145,7 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     silenced.sort(key=lambda fe: (fe[0].start, fe[0].end, fe[0].rule))
     return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)),
-                   list(dict.fromkeys(disabled)), checkable, silenced, facts)
+                   list(dict.fromkeys(disabled)), list(dict.fromkeys(stopped)), checkable, silenced, facts)
 
 
 def _identify(text: str, config: CleanConfig, expected: str | None) -> langid.Detection:

@@ -487,6 +487,10 @@ def _print_summary(summary: dict, out_dir: str, seconds: float, check_only: bool
     if summary["rule_timeouts"]:
         lines.append("Rules that hit their time limit (skipped there): "
                      + ", ".join(f"{k} on {v} documents" for k, v in summary["rule_timeouts"].items()) + ".")
+    if summary.get("rules_stopped"):
+        lines.append("Warning: rules not applied because they would grow the text past twice its length (see their findings; "
+                     "does a replacement match its own pattern?): "
+                     + ", ".join(f"{k} on {v} documents" for k, v in summary["rules_stopped"].items()) + ".")
     if summary.get("rules_disabled"):
         lines.append("Warning: catastrophic rules disabled for the rest of the run after their time limit (fix their pattern): "
                      + ", ".join(f"{k}, skipped on {v} more documents" for k, v in summary["rules_disabled"].items()) + ".")

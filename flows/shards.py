@@ -212,6 +212,7 @@ def document_output(doc: Document, config: CleanConfig) -> dict[str, Any]:
             "lang": doc.lang or config.lang or result.detected_lang or "unknown",
             "timed_out": result.timed_out_rules,
             "disabled": result.disabled_rules,
+            "stopped": result.stopped_rules,
             "changed": text != doc.text,
             "characters": len(doc.text),
             "words": len(doc.text.split()),

@@ -13,7 +13,7 @@ from typing import Any
 
 MAX_EXAMPLES = 3  # examples per rule in the rule table
 EXAMPLE_CHARS = 120  # an example's text is cut there (a duplicate document's text can be long)
-COUNTERS = ("totals", "rule", "category", "severity", "detected_lang", "lang", "timed_out_rule", "disabled_rule", "rule_documents",
+COUNTERS = ("totals", "rule", "category", "severity", "detected_lang", "lang", "timed_out_rule", "disabled_rule", "stopped_rule", "rule_documents",
             "suppressed_rule", "quarantined")
 
 
@@ -47,6 +47,7 @@ def count_document(counts: dict[str, Any], stats: dict[str, Any], tags: list[lis
         counts["lang"][stats["lang"]] += len(tags)
     counts["timed_out_rule"].update(stats["timed_out"])
     counts["disabled_rule"].update(stats.get("disabled", ()))
+    counts["stopped_rule"].update(stats.get("stopped", ()))
     totals["documents"] += 1
     totals["changed_documents"] += stats["changed"]
     totals["documents_with_findings"] += bool(tags)
@@ -100,6 +101,7 @@ def build_summary(shard_counts: list[dict[str, Any]], read: Any, signature: dict
         "documents_langid_unsupported": totals["langid_unsupported"],
         "rule_timeouts": _sorted(merged["timed_out_rule"]),
         "rules_disabled": _sorted(merged["disabled_rule"]),  # documents skipped by a rule disabled after its timeout
+        "rules_stopped": _sorted(merged["stopped_rule"]),  # documents where a rule would have grown the text too much
         "suppressed": {"findings": sum(merged["suppressed_rule"].values()), "by_rule": _sorted(merged["suppressed_rule"])},
         "duplicates": {"found_by_rule": _sorted(read.duplicates),
                        "dropped": sum(n for reason, n in read.rejected.items() if reason.endswith("duplicate_text"))},

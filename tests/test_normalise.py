@@ -145,3 +145,23 @@ def test_a_catastrophic_user_regex_is_disabled_after_its_first_timeout(tmp_path)
     assert [r.timed_out_rules + r.disabled_rules for r in results] == [["evil.once"]] * len(texts)
     assert sum(r.timed_out_rules == ["evil.once"] for r in results) <= 1
     assert seconds < 8, seconds  # paying 0.2 s + 2 s on each document takes 26 CPU-seconds
+
+
+def test_a_self_feeding_user_rule_is_stopped_with_a_finding(tmp_path):
+    """`a` -> `aa` doubles the text every repair round (512x: 200 KB became 2.5 GB): the fixes
+    may not take a text past twice its length; the rule's matches become findings for review."""
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.cleaners.normalise import GROWTH_RATIO, GROWTH_SLACK
+    from mtqa.cleaners.pipeline import clean_document
+    from mtqa.records import Document
+
+    pack = tmp_path / "grow.yaml"
+    pack.write_text("rules:\n  - {id: user.grow, pattern: 'a', replace: 'aa', fix: auto, category: style,"
+                    " severity: minor, message: doubles}\n", encoding="utf-8")
+    text = "banana " * 500
+    result = clean_document(Document("d", text, "en"), CleanConfig(rule_packs=(str(pack),), detectors=False))
+    assert len(result.text) <= GROWTH_RATIO * len(text) + GROWTH_SLACK
+    assert result.stopped_rules == ["user.grow"] and result.timed_out_rules == []
+    held = [f for f in result.findings if f.rule == "user.grow" and f.fix == "review"]
+    assert held and all("not applied: this rule would make the text more than 2 times" in f.message for f in held)
+    assert all(text[f.start:f.end] == f.text for f in result.findings)
