@@ -114,7 +114,9 @@ def export_csv(run_dir: Path, path: Path, context: int = 40, only: FindingFilter
     texts = {doc_id: r["original"] for doc_id, r in records.items()}
     rows = 0
     with atomic_writer(path) as stream:
-        writer = csv.DictWriter(stream, CSV_FIELDS, lineterminator="\n")
+        # CRLF as RFC 4180 has it: a field holding a lone CR or LF is then quoted (with a bare LF ending rows, a CR
+        # in corpus text was written bare and split its row in two for every reader)
+        writer = csv.DictWriter(stream, CSV_FIELDS, lineterminator="\r\n")
         writer.writeheader()
         for f in reviewable(run_dir):
             if f["id"] in decided and decided[f["id"]].decision != "skip" or not only.keeps(f, records.get(f["doc_id"], {})):

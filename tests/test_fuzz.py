@@ -160,3 +160,82 @@ def test_shard_stages_lose_no_record_of_random_jsonl(data, everything_on):
         summary = run_stages(corpus, Path(tmp) / "out", everything_on._replace(lang="en"), shard_size=4, budget=60)
     non_blank = [line for line in data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n") if line.strip()]
     assert summary["records_read"] == len(non_blank)
+
+
+# --- review, apply, revert (issue 19) ---------------------------------------------------------------
+
+REPLACEMENTS = st.one_of(st.sampled_from(["=HYPERLINK(\"http://x\")", "+1", "-", "@SUM(A1)", "'=quoted", "\t=tab", "",
+                                          "\x1b]2;title\x07", "\u202e0001", "Kyiv", "x\r\ny"]),
+                         st.text(hostile_chars, max_size=8))
+IDS = st.sampled_from(["d", "=cmd|' /C calc'!A0", "\x1b]2;id\x07", "\u202egnp.exe", "+1", "-x", "@x", "7"])
+
+
+@st.composite
+def reviewed_documents(draw):
+    """A hostile document (with a hostile id) and, for each of its findings for review, a decision
+    (as a person makes them, typed replacements included) and whether it goes through the CSV."""
+    doc = draw(documents())
+    doc = Document(draw(IDS), doc.text, "en", doc.source, doc.source_lang, tags=doc.tags)
+    choices = st.tuples(st.sampled_from(["accept", "edit", "remember", "reject", "not_an_error", "skip"]), REPLACEMENTS)
+    return doc, draw(st.lists(choices, min_size=40, max_size=40)), draw(st.booleans())
+
+
+@settings(max_examples=max(10, EXAMPLES // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=reviewed_documents())
+@example(case=(Document("=cmd|' /C calc'!A0", "Kiev\x1b]2;t\x07 and Dombas , and Kiev .", "en"),
+               [("edit", "=HYPERLINK(\"x\")"), ("accept", ""), ("edit", "\t=tab")] * 14, True))
+def test_review_apply_revert_hold_on_hostile_text_and_decisions(case, everything_on):
+    """Decisions on hostile text and ids, typed or through the spreadsheet, with hostile
+    replacements: the revised text is the original plus the edit log (both ways), `revert` gives the
+    original back exactly, an edited replacement lands as the person gave it, and what review shows
+    sends nothing to the terminal."""
+    import csv
+    import re
+
+    from mtqa.flows.shards import document_output
+    from mtqa.revision.apply import REVISED, REVISED_EDITS, apply_decisions, revert_run
+    from mtqa.revision.decisions import decision_for, export_csv, read_csv, reviewable
+    from mtqa.revision.session import describe
+
+    doc, choices, through_csv = case
+    output = document_output(doc, everything_on)
+    with tempfile.TemporaryDirectory() as tmp:
+        run_dir = Path(tmp) / "run"
+        run_dir.mkdir()
+        record = {"id": doc.id, **json.loads(output["cleaned"])}  # a Document made here has no input record
+        (run_dir / "cleaned.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+        (run_dir / "findings.jsonl").write_text("".join(f + "\n" for f in output["findings"]), encoding="utf-8")
+        (run_dir / "edits.jsonl").write_text("".join(e + "\n" for e in output["edits"]), encoding="utf-8")
+        findings = list(reviewable(run_dir))
+        for number, finding in enumerate(findings, 1):
+            shown = re.sub(r"\x1b\[[0-9;]*m", "", describe(finding, record, number, len(findings)))
+            assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", shown), repr(shown)
+        wanted = {f["id"]: (f, *choices[i % len(choices)]) for i, f in enumerate(findings)}
+        if through_csv:
+            sheet = Path(tmp) / "decisions.csv"
+            export_csv(run_dir, sheet)
+            rows = list(csv.DictReader(sheet.open(encoding="utf-8", newline="")))
+            assert not [v for row in rows for v in row.values() if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
+            for row in rows:
+                _, choice, replacement = wanted[row["id"]]
+                row.update(decision=choice, replacement=replacement)
+            with sheet.open("w", encoding="utf-8", newline="") as stream:
+                writer = csv.DictWriter(stream, list(rows[0]) if rows else ["id", "decision"])
+                writer.writeheader()
+                writer.writerows(rows)
+            decisions, problems = read_csv(sheet, run_dir)
+            assert problems == []
+        else:
+            decisions = [decision_for(f, choice, replacement if choice == "edit" else None)
+                         for f, choice, replacement in wanted.values()]
+        result = apply_decisions(run_dir, decisions)
+        revised = json.loads((run_dir / REVISED).read_text(encoding="utf-8"))
+        edits = [Edit(**json.loads(line)) for line in (run_dir / REVISED_EDITS).read_text(encoding="utf-8").splitlines()]
+        assert apply_edits(doc.text, edits) == revised["text"] and revert_edits(revised["text"], edits) == doc.text
+        skipped = {d.id for d, _ in result.skipped}
+        for d in decisions:
+            if d.decision == "edit" and d.id not in skipped:
+                assert any(e.after == d.replacement and e.rule.startswith("review.edit:") for e in edits), d
+        assert revert_run(run_dir, Path(tmp) / "reverted.jsonl")[0] == 1
+        reverted = json.loads((Path(tmp) / "reverted.jsonl").read_text(encoding="utf-8"))
+        assert reverted["text"] == doc.text and str(reverted["id"]) == doc.id
