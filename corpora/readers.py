@@ -13,6 +13,7 @@ import math
 import os
 import re
 import tempfile
+import unicodedata
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -176,7 +177,27 @@ def _other_unicode_encoding(head: bytes) -> str | None:
             for order, at in (("LE", 0), ("BE", width - 1)):
                 if all(u[at] and u.count(0) == width - 1 for u in units):
                     return f"UTF-{8 * width}{order}"
+        return _utf16_with_other_scripts(sample)
     return None
+
+
+def _utf16_with_other_scripts(sample: bytes) -> str | None:
+    """UTF-16 without a BOM whose text is not all ASCII (a JSONL line with Cyrillic or Chinese in it):
+    a quarter or more of the bytes are NULs, all on the same side of each pair (the high byte of the
+    ASCII characters), and the pairs read as text with no control character but tab and line breaks.
+    UTF-8 text, even with a stray NUL, does not look like that."""
+    sample = sample[: len(sample) // 2 * 2]
+    nuls = [i % 2 for i, byte in enumerate(sample) if byte == 0]
+    if len(nuls) * 4 < len(sample) or len(set(nuls)) != 1:
+        return None
+    order = "LE" if nuls[0] == 1 else "BE"
+    try:
+        text = sample.decode(f"utf-16-{order.lower()}")
+    except UnicodeDecodeError:
+        return None
+    if any(unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and c not in "\t\r\n" for c in text):
+        return None
+    return f"UTF-16{order}"
 
 
 def read_jsonl(path: Path, limits: _Limits = _NO_LIMITS) -> Iterator[RawRecord | Rejected]:

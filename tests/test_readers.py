@@ -137,3 +137,19 @@ def test_folder_links_pipes_and_odd_names_are_listed_not_read(tmp_path):
     assert reasons == [("invalid_file_name", "bad-\\xff.txt"), ("not_a_regular_file", "pipe.txt"), ("symlink", "linked_dir")]
     assert [i.id for i in items if isinstance(i, Document)] == ["ok.txt"]
     json.dumps([i.to_json() for i in items if isinstance(i, Rejected)], ensure_ascii=False).encode("utf-8")
+
+
+def test_utf16_without_a_bom_is_named_even_when_the_first_line_is_not_ascii(tmp_path):
+    """Cyrillic or Chinese in the first line used to defeat the check: the file was read as a
+    handful of broken lines, exit 0 (issue 19)."""
+    from mtqa.corpora.readers import CorpusError, read_corpus
+
+    lines = ['{"id": 1, "text": "Привет, мир. Как дела?"}', '{"id": 2, "text": "你好，世界。"}', '{"id": 3, "text": "Hi."}']
+    for encoding, name in (("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")):
+        path = tmp_path / f"c-{encoding}.jsonl"
+        path.write_bytes("\n".join(lines).encode(encoding) + "\n".encode(encoding))
+        with pytest.raises(CorpusError, match=f"the file is {name}, mtqa reads UTF-8"):
+            list(read_corpus(path))
+    raw_nul = tmp_path / "nul.jsonl"  # UTF-8 with a stray NUL byte is not taken for UTF-16
+    raw_nul.write_bytes(b'{"id": 1, "text": "a\x00b"}\n{"id": 2, "text": "\xd0\x9f\xd1\x80\xd0\xb8"}\n')
+    assert [getattr(r, "reason", None) for r in read_corpus(raw_nul)] == ["invalid_json", None]
