@@ -429,3 +429,27 @@ def test_a_file_keeps_its_encoding(tmp_path, encoding):
     assert etree.parse(str(out / "cleaned.xlf")).docinfo.encoding == encoding
     assert written == path.read_bytes()
     assert "américaine" in written.decode(encoding.lower())
+
+
+def test_a_valid_xliff_with_a_unit_over_10_mb_is_read_and_the_unit_quarantined(tmp_path):
+    """libxml2 refuses a text node over 10 MB unless told otherwise: a whole valid file was refused
+    ("try XML_PARSE_HUGE") for one long unit (issue 19). Now the file is read and the unit goes to
+    the quarantine as too long, the others are cleaned."""
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.flows.shards import ReadStats, read_into_shards
+
+    long_target = "Texte sans fin , " * 800_000  # 13.6 MB
+    doc = ('<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+           '<file original="f" source-language="fr" target-language="en" datatype="plaintext"><body>'
+           '<trans-unit id="1"><source>Bonjour</source><target>Hello .</target></trans-unit>'
+           f'<trans-unit id="2"><source>Long</source><target>{long_target}</target></trans-unit>'
+           '</body></file></xliff>\n')
+    path = tmp_path / "big.xlf"
+    path.write_text(doc, encoding="utf-8")
+    stats = ReadStats()
+    shards = list(read_into_shards(str(path), tmp_path / "work", 10, None, stats, CleanConfig()))
+    assert stats.records == 2 and stats.documents == 2  # read, not refused; the length limit acts when cleaning
+    from mtqa.flows.shards import clean_shard
+
+    counts = clean_shard(shards[0], CleanConfig(max_text_chars=1_000_000))
+    assert counts["quarantined"] == {"text_too_long": 1} and counts["totals"]["documents"] == 1
