@@ -153,3 +153,16 @@ def test_the_seed_article_keeps_its_findings_and_gains_the_classes_it_missed():
               ("locale.date_format", "20 February"), ("locale.list_semicolons", ";")}
     assert before <= found
     assert gained <= found
+
+
+def test_word_lists_are_bounded_per_process(monkeypatch):
+    """42 records in 42 languages used to keep 42 word lists (1.27 GB): the least recently used
+    list is dropped past the bound, and reloaded with the same answers when asked again."""
+    from mtqa.cleaners.detectors import spelling
+
+    monkeypatch.setattr(spelling, "MAX_FULL_LISTS", 2)
+    monkeypatch.setattr(spelling, "_FULL", spelling.OrderedDict())
+    answers = [(lang, spelling.known_word(word, lang)) for lang, word in
+               (("fi", "talo"), ("sv", "huset"), ("nb", "huset"), ("fi", "talo"), ("fi", "qzxqzx"))]
+    assert answers == [("fi", True), ("sv", True), ("nb", True), ("fi", True), ("fi", False)]
+    assert list(spelling._FULL) == ["nb", "fi"]  # sv, the least recently used, was dropped; fi came back

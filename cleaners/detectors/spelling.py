@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import math
+from collections import OrderedDict
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -50,15 +51,28 @@ def _pack(lang: str) -> list[list[str]]:
     return read_cBpack(available_languages(wordlist="best")[lang])
 
 
-_FULL: dict[str, dict[str, float]] = {}  # per language, every word wordfreq knows
-_COMMON: dict[str, dict[str, float]] = {}  # per language, only the words at least COMMON
+# Word lists per process, loaded on first use and bounded: the least recently used is dropped past
+# the bound (a corpus in 42 languages loaded 42 lists, 1.27 GB). A full list is up to 115 MB; a
+# common-words list 2-7 MB.
+MAX_FULL_LISTS, MAX_COMMON_LISTS = 4, 16
+_FULL: OrderedDict[str, dict[str, float]] = OrderedDict()  # per language, every word wordfreq knows
+_COMMON: OrderedDict[str, dict[str, float]] = OrderedDict()  # per language, only the words at least COMMON
+
+
+def _remember(lists: OrderedDict[str, dict[str, float]], lang: str, freqs: dict[str, float], bound: int) -> None:
+    lists[lang] = freqs
+    lists.move_to_end(lang)
+    while len(lists) > bound:
+        lists.popitem(last=False)
 
 
 def _frequencies(lang: str) -> dict[str, float]:
     """wordfreq's frequencies for `lang` (what its get_frequency_dict gives), or {} for a language
     it has no list of (it would otherwise fall back to a related language's: Spanish for Basque)."""
     freqs = _FULL.get(lang)
-    if freqs is None:
+    if freqs is not None:
+        _FULL.move_to_end(lang)
+    else:
         from wordfreq import cB_to_freq
 
         freqs = {}
@@ -67,7 +81,7 @@ def _frequencies(lang: str) -> dict[str, float]:
                 freq = cB_to_freq(-index)
                 for word in words:
                     freqs[word] = freq
-        _FULL[lang] = freqs
+        _remember(_FULL, lang, freqs, MAX_FULL_LISTS)
         _COMMON.pop(lang, None)  # the full list answers the common questions too
         gc.freeze()  # a million-entry dict the cyclic GC would otherwise walk at every full collection
     return freqs
@@ -90,7 +104,7 @@ def _common(lang: str) -> dict[str, float]:
                 else:  # a word listed twice takes its last (lower) frequency, as in get_frequency_dict
                     for word in freqs.keys() & set(words):
                         del freqs[word]
-        _COMMON[lang] = freqs
+        _remember(_COMMON, lang, freqs, MAX_COMMON_LISTS)
         gc.freeze()
     return freqs
 
