@@ -41,8 +41,10 @@ _FTFY_STEPS: dict[str, tuple[str, str, str]] = {
     "restore_byte_a0": ("encoding.mojibake", "major", "Mojibake: a lost no-break-space byte"),
     "replace_lossy_sequences": ("encoding.mojibake", "major", "Mojibake that cannot be fully recovered"),
     "unescape_html": ("encoding.html_entity", "minor", "HTML entity left in plain text"),
-    "remove_terminal_escapes": ("encoding.terminal_escape", "minor", "Terminal colour escape codes in the text"),
-    "remove_control_chars": ("encoding.control_char", "minor", "Invisible control characters"),
+    "remove_terminal_escapes": ("encoding.terminal_escape", "minor",
+                                "Terminal escape sequences in the text (colour, cursor, OSC title or link), removed whole"),
+    "remove_control_chars": ("encoding.control_char", "minor",
+                             "Invisible control characters (a vertical tab or file, group, record, unit separator becomes a space)"),
     "fix_surrogates": ("encoding.surrogate", "major", "UTF-16 surrogate pair written as two characters"),
 }
 

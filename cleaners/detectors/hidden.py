@@ -19,7 +19,7 @@ _NAMES = {"\u202d": "left-to-right override (U+202D)", "\u202e": "right-to-left 
 
 
 @detector("encoding.bidi_override", "encoding", "major",
-          "a bidi override that shows the characters after it in another order than they are stored")
+          "a bidi override that shows the characters after it in another order than they are stored", fix="none")
 def bidi_override(view: DocView) -> Iterator[Hit]:
     for match in _OVERRIDE.finditer(view.text):
         shown = match.group()[1:].rstrip("\u202c")
