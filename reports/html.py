@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader
 
 from mtqa.corpora.writers import atomic_writer, read_jsonl
+from mtqa.reports.checks import shown_precision
 from mtqa.reports.markdown import pvalue, score_rows
 
 SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
@@ -89,6 +90,7 @@ def render_report(out_dir: Path, summary: dict[str, Any], scores: dict[str, Any]
         quarantine=quarantine,
         quarantined=quarantined,
         history=[{**h, "signature_id": hashlib.sha256(str(h.get("signature")).encode()).hexdigest()[:8]} for h in history],
+        measured_precision=shown_precision,
     )
 
 

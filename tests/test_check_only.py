@@ -67,6 +67,7 @@ def test_check_only_on_the_command_line_prints_the_table(tmp_path):
 
 
 def test_the_report_states_the_signature_and_the_rule_table(tmp_path):
+    from mtqa.reports.checks import shown_precision
     from mtqa.reports.html import render_report
 
     allow = tmp_path / "house.allow.yaml"
@@ -80,5 +81,8 @@ def test_the_report_states_the_signature_and_the_rule_table(tmp_path):
     assert all(f"sha256 {p['sha256']}" in html for p in summary["signature"]["rule_packs"])
     assert "<th>langid_min_prob</th><td class=\"sig\">0.99</td>" in html and "<th>check_only</th><td class=\"sig\">True</td>" in html
     assert "Dry run (--check-only):" in html and "What each rule found" in html
-    assert "<code class=\"rule\">qa.punctuation_spacing</code></td><td>review</td><td class=\"num\">33</td>" in html
+    # the rule's measured precision (cleaners/data/measured.yaml) beside its count
+    precision = shown_precision("qa.punctuation_spacing")
+    assert precision.endswith("%")
+    assert f"<code class=\"rule\">qa.punctuation_spacing</code></td><td>review</td><td class=\"num\">{precision}</td><td class=\"num\">33</td>" in html
     assert f"{summary['suppressed']['findings']} findings, each listed in suppressed.jsonl" in html

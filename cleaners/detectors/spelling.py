@@ -166,7 +166,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
     starts = None
     for m in _WORD.finditer(view.text):
         word = m.group()
-        if len(word) < MIN_LENGTH or any(c.isupper() for c in word[1:]):
+        if len(word) < MIN_LENGTH or word[1:] != word[1:].lower():
             continue  # short, or an acronym or identifier (mRNA, COVID)
         if _zipf(word, lang) >= COMMON_ZIPF and (word[0].isupper() or lang not in _NOUN_CAPITALS):
             continue  # a common word as written: no need to ask Hunspell (German nouns want their capital)
@@ -191,6 +191,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
 
 
+@lru_cache(maxsize=65536)
 def _case_fix(word: str, lang: str) -> str | None:
     """A word the dictionary knows with a capital only (a German noun written in lower case,
     "germany"): the capitalised form."""
@@ -206,6 +207,7 @@ ACCENTED = {
 }
 
 
+@lru_cache(maxsize=65536)
 def _accent_fix(word: str, lang: str) -> str | None:
     """The one known word that the word becomes with one accented letter of the language put back."""
     found = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in ACCENTED.get(lang, "")
@@ -225,6 +227,7 @@ def _clear_winner(candidates: list[str], lang: str, min_zipf: float) -> str | No
     return ranked[0][1]
 
 
+@lru_cache(maxsize=65536)
 def _dictionary_fix(word: str, lang: str, min_zipf: float) -> str | None:
     """The known word one edit away (a letter dropped, added, changed, or two swapped) that is
     common and clearly the likeliest: else None. The candidates are generated here and checked
