@@ -31,11 +31,11 @@ from mtqa.corpora.writeback import write_back
 from mtqa.corpora.writers import write_json
 from mtqa.flows.lifecycle import remove_partial_files, worker_init
 from mtqa.flows.progress import progress_bar
+from mtqa.flows.runners import RUNNERS
 from mtqa.flows.runinfo import run_namer, summary_lines
 from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 
 DEFAULT_SHARD_SIZE = 1000
-RUNNERS = ("auto", "threads", "processes", "dask")
 AUTO_PROCESSES_BYTES = 2 * 2**20  # from about two shards of text on, the process pool pays for its start-up
 WORK_DIR = ".mtqa-work"
 CACHE_DIR = ".mtqa-cache"

@@ -34,6 +34,7 @@ from mtqa.corpora.readers import FORMATS, TRANSLATION_FORMATS, CorpusError, dete
 from mtqa.flows import cli_revision  # noqa: F401  (registers review, apply, revert and learn on `main`)
 from mtqa.flows.cli_group import FatalError, main, output_locked
 from mtqa.flows.runfile import RUN_FILE_OPTION
+from mtqa.flows.runners import RUNNERS
 
 
 
@@ -103,7 +104,7 @@ def cleaning_options(command):
         click.option("--langdetect-only", is_flag=True, help="Ask langdetect about every text, as mtqa did before fastText "
                                                              "(--langid-confirm-prob none)."),
         click.option("--shard-size", type=click.IntRange(1), default=None, help="Documents per shard, the unit of parallel work [default: 1000]."),
-        click.option("--runner", type=click.Choice(["auto", "threads", "processes", "dask"]), default="auto", show_default=True,
+        click.option("--runner", type=click.Choice(RUNNERS), default="auto", show_default=True,
                      help="Where shards run: a process pool using every core (the work is CPU-bound), a thread pool "
                           "(quicker to start), or a Dask cluster; 'auto' takes processes for inputs of 2 MB or more."),
         click.option("--workers", type=click.IntRange(1), default=None,
