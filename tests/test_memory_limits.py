@@ -11,11 +11,15 @@ from pathlib import Path
 
 from mtqa.corpora.readers import LINE_BYTES_PER_CHAR, Rejected, read_corpus
 
+# The peak is the process's own high-water mark (VmHWM), not getrusage's ru_maxrss: Linux carries
+# ru_maxrss over a fork and exec, so a child of a large pytest process would report its parent's size.
 PEAK = """
-import resource, sys
+import re, sys
 from mtqa.corpora.readers import read_corpus
 items = [(type(i).__name__, getattr(i, "reason", None)) for i in read_corpus(sys.argv[1], None, None, 1_000_000)]
-print(items, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+with open("/proc/self/status", encoding="ascii") as status:
+    peak_kb = int(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
+print(items, peak_kb // 1024)
 """
 
 
