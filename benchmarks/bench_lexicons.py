@@ -44,13 +44,15 @@ import sys
 import time
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
-from itertools import combinations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "benchmarks" / "results"
 HALVES = ("tune", "check")
+
+sys.path.insert(0, str(ROOT))
+from benchmarks.detect_scoring import kendall_tau  # noqa: E402  (tau-b, checked against scipy there)
 
 
 def half_of(dataset: str, pair: str, unit: str) -> str:
@@ -65,25 +67,6 @@ def words(text: str) -> int:
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return max(a[0], b[0]) < min(a[1], b[1])
-
-
-def kendall_tau(xs: list[float], ys: list[float]) -> float | None:
-    """Kendall's tau-b (ties in either list counted out of the denominator)."""
-    concordant = discordant = ties_x = ties_y = 0
-    for (x1, y1), (x2, y2) in combinations(zip(xs, ys), 2):
-        dx, dy = x1 - x2, y1 - y2
-        if dx == 0 and dy == 0:
-            continue
-        if dx == 0:
-            ties_x += 1
-        elif dy == 0:
-            ties_y += 1
-        elif (dx > 0) == (dy > 0):
-            concordant += 1
-        else:
-            discordant += 1
-    denominator = ((concordant + discordant + ties_x) * (concordant + discordant + ties_y)) ** 0.5
-    return (concordant - discordant) / denominator if denominator else None
 
 
 class Tally:

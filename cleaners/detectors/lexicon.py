@@ -260,9 +260,11 @@ def needles(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted(n for n in found if not any(o != n and o in n for o in found)))
 
 
-def _split(pattern: str, sep: str) -> list[str]:
-    """`pattern` split at `sep` outside groups, classes and escapes."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(position, character, group depth after it) for each character of a regex pattern from
+    `start` that is outside character classes and escapes: what splitting at a top-level `|` and
+    finding a group's end both need."""
+    depth, i, in_class = 0, start, False
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
@@ -272,14 +274,19 @@ def _split(pattern: str, sep: str) -> list[str]:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == sep and depth == 0:
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
+        i += 1
+
+
+def _split(pattern: str, sep: str) -> list[str]:
+    """`pattern` split at `sep` outside groups, classes and escapes."""
+    parts, start = [], 0
+    for i, ch, depth in _structure(pattern):
+        if ch == sep and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     return parts + [pattern[start:]]
 
 
@@ -334,23 +341,10 @@ def _words(run: str) -> Iterator[tuple[str, ...]]:
 
 
 def _group_end(pattern: str, start: int) -> int:
-    depth, i, in_class = 0, start, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    """Where the group opening at `start` closes."""
+    for i, ch, depth in _structure(pattern, start):
+        if ch == ")" and depth == 0:
+            return i
     raise LexiconError(f"{pattern!r}: unbalanced parenthesis")
 
 
