@@ -77,16 +77,6 @@ def knows(word: str, lang: str) -> bool:
         return dictionary.check(word)
 
 
-@lru_cache(maxsize=65536)
-def suggestions(word: str, lang: str) -> tuple[str, ...]:
-    """Hunspell's suggestions for `word`, best first (edit-distance guesses: evidence, not answers)."""
-    dictionary = _dictionary(lang)
-    if dictionary is None:
-        return ()
-    with _lock:
-        return tuple(dictionary.suggest(word))
-
-
 def signature() -> str:
     """The dictionaries a run uses, for the run signature: 'de_DE,en_US,...' or 'none'."""
     return ",".join(sorted(available().values())) or "none"
