@@ -9,6 +9,7 @@ the console script is `mtqa.flows.cli:main`. Neither command module imports the 
 from __future__ import annotations
 
 import functools
+import sys
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -22,7 +23,30 @@ class FatalError(click.ClickException):
         click.echo(f"mtqa: error: {self.message}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _OneLineErrors(click.Group):
+    """The `mtqa` group, whose usage errors (a bad option value, a missing argument) are one line,
+    `mtqa: error: ...` with the command's --help to read, like every other fatal problem, instead of
+    click's three lines of usage, hint and error; the exit status stays click's 2 for a usage error."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: D102
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            status = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = f"; see '{exc.ctx.command_path} --help'" if exc.ctx is not None else ""
+            click.echo(f"mtqa: error: {exc.format_message().rstrip('.')}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="mtqa", prog_name="mtqa")
 def main() -> None:
     """mtqa: find and fix machine-translation artifacts in a corpus."""

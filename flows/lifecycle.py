@@ -77,8 +77,13 @@ def _wait_for_interrupt() -> None:
 
 
 def interrupt(signum: int) -> None:
-    """End the run now: one line, every descendant ended, partial files removed, exit 128 + signum."""
+    """End the run now: one line, every descendant ended, partial files removed, exit 128 + signum.
+
+    After the line, this process's stderr goes to /dev/null: whatever still runs here while the
+    children end (a Dask nanny restarting the worker it just lost, Prefect's crash reports) would
+    otherwise print warnings under the one line."""
     os.write(2, MESSAGE.encode())
+    _silence_stderr()
     end_descendants()
     for cleanup in _cleanups:
         try:
@@ -86,6 +91,15 @@ def interrupt(signum: int) -> None:
         except Exception:  # noqa: BLE001  (exiting anyway; a failed cleanup must not block the exit)
             pass
     os._exit(128 + signum)
+
+
+def _silence_stderr() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 def end_descendants(grace: float = GRACE_SECONDS) -> None:

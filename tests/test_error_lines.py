@@ -95,7 +95,9 @@ def test_learn_on_text_that_is_not_utf8_is_one_line(tmp_path):
 def test_nan_is_not_a_probability(tmp_path):
     done = subprocess.run([MTQA, "clean", ARTICLE, "--out", str(tmp_path / "o"), "--langid-min-prob", "nan"],
                           capture_output=True, text=True, timeout=60, env=commands_env())
-    assert done.returncode == 2 and "'nan' is not a number from 0 to 1" in done.stderr, done.stderr
+    assert done.returncode == 2 and done.stderr.splitlines() == [
+        "mtqa: error: Invalid value for '--langid-min-prob': 'nan' is not a number from 0 to 1; "
+        "see 'mtqa clean --help'"], done.stderr
     assert not (tmp_path / "o" / "summary.json").exists()
 
 
@@ -120,3 +122,16 @@ def test_a_csv_cell_over_128_kib_is_read(tmp_path):
         writer.writerow([finding["id"], "edit", "K" * 200_000])
     decisions, problems = read_csv(sheet, run_dir)
     assert not problems and len(decisions[0].replacement) == 200_000
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["clean", ARTICLE, "--runner", "bogus"], "mtqa: error: Invalid value for '--runner'"),
+    (["clean"], "mtqa: error: Missing argument 'INPUT'; see 'mtqa clean --help'"),
+    (["frobnicate"], "mtqa: error: No such command 'frobnicate'; see 'mtqa --help'"),
+])
+def test_a_usage_error_is_one_line_with_where_to_look(args, expected):
+    """click's usage, hint and error lines become the one `mtqa: error:` line every fatal problem
+    gets; the exit status stays 2 (a usage error), and no output folder is touched."""
+    done = subprocess.run([MTQA, *args], capture_output=True, text=True, timeout=60, env=commands_env())
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith(expected), done.stderr

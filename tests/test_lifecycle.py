@@ -98,7 +98,7 @@ def _done(out: Path) -> int:
     return len(list((out / ".mtqa-work").glob("*.done.json")))
 
 
-@pytest.mark.parametrize("runner", ["processes", "threads"])
+@pytest.mark.parametrize("runner", ["processes", "threads", "dask"])
 def test_ctrl_c_mid_cleaning_ends_at_once_and_resumes(corpus, whole, tmp_path, runner):
     out = tmp_path / "out"
     proc = _start("clean", corpus, out, "--runner", runner, "--workers", "2")
@@ -145,11 +145,13 @@ def test_sigterm_while_scoring_ends_at_once(tmp_path):
     assert not (out / "summary.json").exists()
 
 
-def test_a_killed_main_process_takes_its_children(corpus, tmp_path):
-    """SIGKILL to `mtqa` alone (not its group): no handler runs, yet the server, the workers and
-    the resource tracker end by themselves."""
+@pytest.mark.parametrize("runner", ["processes", "dask"])
+def test_a_killed_main_process_takes_its_children(corpus, tmp_path, runner):
+    """SIGKILL to `mtqa` alone (not its group): no handler runs, yet the server, the workers (a
+    process pool's, or a local Dask cluster's with their nannies) and the resource tracker end by
+    themselves."""
     out = tmp_path / "out"
-    proc = _start("clean", corpus, out, "--runner", "processes", "--workers", "2")
+    proc = _start("clean", corpus, out, "--runner", runner, "--workers", "2")
     _wait_for(lambda: _done(out) >= 1, proc)
     children = _tree(proc)
     assert len(children) >= 3, [c.cmdline() for c in children]  # server, 2 workers (+ the tracker)
