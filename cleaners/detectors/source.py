@@ -102,6 +102,37 @@ def name_dropped(view: DocView) -> Iterator[Hit]:
 
 _NOUN_CAPITALS = frozenset({"de", "lb"})
 NAME_STEM = 4  # letters of a name that any of its renderings keeps ("Merkel", "Merkels")
+# A lower-case word of the translation, not inside a URL, an address or a hashtag.
+_LOWER_WORD = regex.compile(r"(?<![\p{L}\p{M}\d_'’.@#/-])\p{Ll}[\p{Ll}\p{M}]{2,}(?![\p{L}\p{M}\d_-]|[.@/]\w)")
+
+
+@detector("source.name_lowercased", "fluency/spelling", "minor",
+          "A name the source capitalises written in lower case in the translation (\"pelta\" for the "
+          "source's \"Pelta\"): MT that lowercases, or a name taken for a common word.")
+def name_lowercased(view: DocView) -> Iterator[Hit]:
+    """A name here is a capitalised word inside a source sentence (not its first word, which is
+    capitalised for the sentence) that is a word of neither language; the translation has the same
+    letters in lower case. The source's spelling is the suggestion: the letters are the same, only
+    the case differs, so it is right whatever the name is. Not where the source capitalises every
+    noun (German), nor where the translation's script has no case."""
+    source, lang, source_lang = view.doc.source, view.lang, view.source_lang
+    if not is_translation(view) or source_lang in _NOUN_CAPITALS:
+        return
+    starts = {s for s, _ in view.source_sentences}
+    names: dict[str, str] = {}
+    for m in _NAME.finditer(source):
+        if any(0 <= m.start() - s <= 1 for s in starts) or source[max(0, m.start() - 2):m.start()].strip()[-1:] in ('"', "«", "“", "(", ":"):
+            continue  # a sentence's or a quotation's first word
+        names.setdefault(m.group().casefold(), m.group())
+    if not names:
+        return
+    for m in _LOWER_WORD.finditer(view.text):
+        name = names.get(m.group().casefold())
+        if name is None or known_word(m.group(), lang) or known_word(m.group(), source_lang):
+            continue
+        yield m.start(), m.end(), f"'{m.group()}' is the source's name '{name}' in lower case.", name
+
+
 
 
 def _scaled_number_mismatch(view: DocView, source: str) -> Iterator[Hit]:
