@@ -185,10 +185,20 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             continue  # a word of the source language: untranslated, not misspelled (the source checks' finding)
         if fix is None:
             fix, why = _accent_fix(word, lang), "an accented letter lost"
-        if fix is None and _zipf(low, lang) < SEEN_ZIPF:
+        if fix is None and _zipf(low, lang) < SEEN_ZIPF and not _in_foreign_phrase(view.text, m, lang):
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
+
+
+def _in_foreign_phrase(text: str, m: regex.Match, lang: str) -> bool:
+    """A word next to another word the dictionary does not know is part of a foreign name or phrase
+    ("Statistisk sentralbyrå"), not one typo: correcting it alone would invent a word."""
+    before = _WORD.findall(text[max(0, m.start() - 40):m.start()])
+    after = _WORD.findall(text[m.end():m.end() + 40])
+    neighbours = ([before[-1]] if before else []) + ([after[0]] if after else [])
+    return any(len(w) >= MIN_LENGTH and not hunspell.knows(w, lang) and not hunspell.knows(w.lower(), lang)
+               for w in neighbours)
 
 
 @lru_cache(maxsize=65536)
