@@ -91,6 +91,10 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
                    suppressed=[(f if f.doc_id == doc.id else replace(f, doc_id=doc.id), e) for f, e in seen.suppressed])
 
 
+# Detectors whose suggestions read the source as well as the translation (cleaners/detectors/lexicon.py).
+SOURCE_INFORMED = ("lexicon.",)
+
+
 def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     log = EditLog(doc.text, doc.tags)
     findings: list[Finding] = []
@@ -135,9 +139,20 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
                    detected_lang=detection.lang)
     if config.detectors:
         said = {(f.start, f.end, f.suggestion) for f in findings}
-        # a detector that agrees with a rule pack on the span and the fix adds nothing: say it once
+        flagged = {(f.start, f.end) for f in findings}
+        # a detector that agrees with a rule pack on the span and the fix, or flags the span a rule
+        # pack flagged without offering a fix of its own, adds nothing: say it once
         active = active_rules(config.enable_rules, config.disable_rules)
-        findings += [f for f in run_detectors(view, active) if (f.start, f.end, f.suggestion) not in said]
+        found = [f for f in run_detectors(view, active) if (f.start, f.end, f.suggestion) not in said
+                 and not (f.suggestion is None and (f.start, f.end) in flagged)]
+        # a rule pack's pattern sees the translation only; a lexicon entry saw the source as well
+        # ("chef de la diplomatie américaine": Secretary of State, not the pack's "foreign
+        # minister"): where both fix the same span differently, only the lexicon's fix is offered
+        informed = {(f.start, f.end) for f in found if f.rule.startswith(SOURCE_INFORMED) and f.suggestion}
+        if informed:
+            pack_reported = {id(f) for f in reported}
+            findings = [f for f in findings if id(f) not in pack_reported or (f.start, f.end) not in informed]
+        findings += found
     facts = {check.name: fact for check in corpus_checks(skip, config.detectors) if (fact := check.facts(view)) is not None}
     # a fix held back at an inline tag is reported by every repair round: say it once
     findings, silenced = allow.partition(list(dict.fromkeys(findings)))

@@ -74,6 +74,18 @@ def test_a_suggestion_that_depends_on_context_is_given_only_where_the_context_de
     assert [(t, s) for _, _, _, t, s in hits] == [("balance sheet", None)]  # flagged, but no victims: no suggestion
 
 
+def test_where_a_rule_pack_and_the_lexicon_fix_one_span_the_fix_that_read_the_source_wins():
+    """The fr-en pack sees only "head of diplomacy" and says "foreign minister"; the lexicon saw
+    "diplomatie américaine" in the source: one finding, Secretary of State. With the country in the
+    translation both agree, and it is said once."""
+    source = "Le chef de la diplomatie américaine a été reçu à Moscou."
+    config = CleanConfig(lang="en")
+    for text, rule, fix in [("The head of diplomacy was received in Moscow.", "lexicon.calque.fr-en", "Secretary of State"),
+                            ("The head of US diplomacy was received in Moscow.", "fr-en.head_of_us_diplomacy", "US Secretary of State")]:
+        findings = clean_document(Document("d", text, "en", source=source, source_lang="fr"), config).findings
+        assert [(f.rule, f.suggestion) for f in findings] == [(rule, fix)]
+
+
 def test_inflection_and_case_carry_into_the_suggestion():
     hits = lexicon_hits("fr-en", "Ils ont assisté au concert.", "Assisting at the concert, they sang.")
     assert [(t, s) for _, _, _, t, s in hits] == [("Assisting at", "Attending")]
