@@ -10,7 +10,9 @@ attributes and children. `Snapshot.splice` then copies the file's text verbatim 
 the pieces whose value differs: a text run is patched character by character (difflib), so the
 entities and line endings of its unchanged characters stay as written; a changed attribute gets
 its new value between its own quotes; an element mtqa added is written in the file's prefix and
-line-ending style. The result is checked: parsed again, it must equal (C14N) the tree lxml holds.
+line-ending style. The result is checked: parsed again, it must equal the tree lxml holds under
+Canonical XML 2.0 (libxml2's C14N 1.0 refuses a relative namespace URI such as matecat's
+`xmlns:my="myNamespaceURI"`, which XML allows, and failed the whole run on such a file).
 Where the file has something this cannot place (entity references, an expat failure) or the
 check fails, `splice` returns None and the caller writes lxml's serialisation instead.
 """
@@ -32,6 +34,7 @@ _DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["'
 _ATTR = re.compile(r"""(\s+)([^\s=/>]+)(\s*=\s*)("[^"]*"|'[^']*')""")
 _TEXT_UNIT = re.compile(r"&#x[0-9A-Fa-f]+;|&#[0-9]+;|&[A-Za-z_][\w.-]*;|<!\[CDATA\[.*?\]\]>|\r\n|\r|.", re.S)
 _PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_ONE_CDATA = re.compile(r"<!\[CDATA\[((?:(?!\]\]>).)*)\]\]>", re.S)
 
 
 @dataclass(slots=True)
@@ -158,9 +161,10 @@ class Snapshot:
             text = self.doc[: node.start] + self._render(root) + self.doc[node.end :]
             data = self.bom + text.encode(self.codec, "xmlcharrefreplace")
             again = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, strip_cdata=False))
-        except (KeyError, ValueError, RecursionError, etree.XMLSyntaxError):
+            same = _canonical(again) == _canonical(root)
+        except (KeyError, ValueError, RecursionError, etree.XMLSyntaxError, etree.C14NError):
             return None
-        if etree.tostring(again, method="c14n") != etree.tostring(root, method="c14n"):
+        if not same:
             return None
         return data
 
@@ -265,6 +269,10 @@ class Snapshot:
         that stay keep their written form, only the changed ones are written afresh."""
         new = new or ""
         if "<![CDATA[" in raw:
+            # a text written as one CDATA section stays one, if the new text can be (no "]]>", no
+            # CR, nothing the file's encoding cannot hold: a character reference is no reference there)
+            if _ONE_CDATA.fullmatch(raw) and "]]>" not in new and "\r" not in new and _encodable(new, self.codec):
+                return f"<![CDATA[{new.replace(chr(10), self.newline)}]]>"
             return self._escape(new)
         units = _TEXT_UNIT.findall(raw)
         old = [_decoded(unit) for unit in units]
@@ -273,6 +281,20 @@ class Snapshot:
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             out.append("".join(units[i1:i2]) if op == "equal" else self._escape(new[j1:j2]))
         return "".join(out)
+
+
+def _encodable(text: str, codec: str) -> bool:
+    try:
+        text.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _canonical(element: etree._Element) -> bytes:
+    """The element in Canonical XML 2.0, comments and processing instructions included: two trees
+    with the same XML give the same bytes whatever their quoting, entities and attribute order."""
+    return etree.tostring(element, method="c14n2", with_comments=True)
 
 
 def _decoded(unit: str) -> str:
