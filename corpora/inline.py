@@ -95,13 +95,35 @@ def layout_margins(element: etree._Element, text: str) -> tuple[int, int]:
     (5, 4)
     >>> layout_margins(etree.fromstring("<t>Hello </t>"), "Hello ")
     (0, 0)
+
+    A segmented target (XLIFF 1.2 `<mrk mtype="seg">`, as Okapi and Trados write it) holds its
+    text inside the segment markers: white space outside them is the file's layout even under
+    `xml:space="preserve"` (the translator edits the segments), while a space inside a segment is
+    the segment's own.
+
+    >>> t = etree.fromstring('<t xml:space="preserve">\n  <mrk mtype="seg">Ciao </mrk>\n</t>')
+    >>> layout_margins(t, "\n  Ciao \n")
+    (3, 1)
     """
+    outside = _outside_segments(element)
     space = next((n.get(XML_SPACE) for n in (element, *element.iterancestors()) if n.get(XML_SPACE)), None)
     if space == "preserve" or not text.strip(_LAYOUT):
-        return 0, 0
+        return outside
     lead = len(text) - len(text.lstrip(_LAYOUT))
     trail = len(text) - len(text.rstrip(_LAYOUT))
-    return (lead if "\n" in text[:lead] else 0), (trail if "\n" in text[len(text) - trail:] else 0)
+    lead, trail = (lead if "\n" in text[:lead] else 0), (trail if "\n" in text[len(text) - trail:] else 0)
+    return max(lead, outside[0]), max(trail, outside[1])
+
+
+def _outside_segments(element: etree._Element) -> tuple[int, int]:
+    """The white space before the first and after the last segment marker of a segmented target
+    (every child a `<mrk mtype="seg">`), or (0, 0) for a target that is not segmented."""
+    children = list(element)
+    if not children or not all(isinstance(c.tag, str) and etree.QName(c).localname == "mrk" and c.get("mtype") == "seg"
+                               for c in children):
+        return 0, 0
+    before, after = element.text or "", children[-1].tail or ""
+    return (0 if before.strip(_LAYOUT) else len(before)), (0 if after.strip(_LAYOUT) else len(after))
 
 
 def _protected(element: etree._Element) -> bool:
