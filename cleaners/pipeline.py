@@ -108,7 +108,8 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     stopped: list[str] = []
     allow = allow_list(config.allow_lists)
     silencer = Silencer(allow) if allow else None
-    gate = _Gate(silencer, skip) if silencer or skip else None  # repairs of skipped rules are not made
+    # repairs of skipped rules are not made, nor space removals at an end the source shares
+    gate = _Gate(silencer, skip, doc.source) if silencer or skip or _spaced_ends(doc.source) != (False, False) else None
     detection, detected_on = None, None
     keep_entities = source_entities(doc.source)
     # Encoding repair and the automatic rules, until the text stops changing: each can expose work
@@ -168,17 +169,29 @@ def _identify(text: str, config: CleanConfig, expected: str | None) -> langid.De
                          expected=expected, confirm_prob=config.langid_confirm_prob)
 
 
+def _spaced_ends(source: str | None) -> tuple[bool, bool]:
+    """Whether the source begins, and whether it ends, with a space or tab."""
+    return (bool(source) and source[0] in " \t"), (bool(source) and source[-1] in " \t")
+
+
 class _Gate:
     """Between the fixing passes and the allow list's `Silencer`: a change of a rule the run skips
-    is not made (and not reported); the others go on to the silencer, if there is one."""
+    is not made (and not reported), nor a removal of spaces at an end of the text where the source
+    has spaces too (a software string joined to another keeps them: pofilter's startwhitespace and
+    endwhitespace ask the same); the others go on to the silencer, if there is one."""
 
-    def __init__(self, silencer: Silencer | None, skip: frozenset[str]) -> None:
+    def __init__(self, silencer: Silencer | None, skip: frozenset[str], source: str | None = None) -> None:
         self.silencer, self.skip = silencer, skip
+        self.source_starts_spaced, self.source_ends_spaced = _spaced_ends(source)
 
     def keep(self, log: EditLog, doc_id: str, changes: list[tuple[int, int, str]], rule: str, category: str,
              severity: str, message: str) -> list[tuple[int, int, str]]:
         if rule in self.skip:
             return []
+        if rule == "space.leading" and self.source_starts_spaced:
+            changes = [c for c in changes if c[0] != 0]
+        elif rule == "space.trailing" and self.source_ends_spaced:
+            changes = [c for c in changes if c[1] != len(log.text)]
         return self.silencer.keep(log, doc_id, changes, rule, category, severity, message) if self.silencer else changes
 
 
