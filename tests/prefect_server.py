@@ -38,15 +38,17 @@ def wait_healthy(api: str, seconds: float) -> None:
 
 
 @contextmanager
-def prefect_server(home: Path, *options: str, log: IO | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A local server on a free port with its database in `home`, UI off (plus `options`, such
-    as "--no-services"); its API address and process, stopped after (its whole process group, so
-    nothing is left behind)."""
+def prefect_server(home: Path, *options: str, log: IO | None = None, ui: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A local server on a free port with its database in `home`, UI off unless `ui` (plus
+    `options`, such as "--no-services"); its API address and process, stopped after (its whole
+    process group, so nothing is left behind)."""
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
     env.pop("PREFECT_API_URL", None)
-    server = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui", *options],
+    if ui:  # the UI calls the API at the address it is given, by default port 4200's
+        env["PREFECT_UI_API_URL"] = api
+    server = subprocess.Popen([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port), *([] if ui else ["--no-ui"]), *options],
                               env=env, start_new_session=True, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
                               preexec_fn=_ends_with_parent)
     try:
