@@ -26,7 +26,7 @@ from mtqa.corpora.inline import flatten, rewrite
 from mtqa.corpora.readers import CorpusError
 from mtqa.corpora.writers import atomic_writer, read_jsonl
 from mtqa.corpora.xmlsplice import Snapshot
-from mtqa.records import Edit
+from mtqa.records import INLINE_CODE, Edit
 
 PRIORITY = {"critical": "1", "major": "3", "minor": "5"}  # XLIFF note priority: 1 is the highest
 RANK = {"critical": 0, "major": 1, "minor": 2}
@@ -110,13 +110,19 @@ def serialize(tree: etree._ElementTree) -> bytes:
     return declaration.encode("ascii") + etree.tostring(tree, encoding=encoding, xml_declaration=False) + b"\n"
 
 
+# An inline code (corpora/inline.py's private-use placeholder, which a CAT tool shows as a blank
+# box) is written in a note as the report shows it.
+_SHOWN_CODES = str.maketrans({INLINE_CODE: "\u2b1a"})
+
+
 def note_text(finding: dict[str, Any], applied: bool) -> str:
     """One finding as a line a translator reads in a CAT tool's notes pane."""
+    quoted = finding["text"].translate(_SHOWN_CODES)
     text = (f"{finding['severity']} {finding['category']} [{finding['rule']}] "
-            f"\u201c{finding['text']}\u201d at {finding['start']}\u2013{finding['end']}: {finding['message']}")
+            f"\u201c{quoted}\u201d at {finding['start']}\u2013{finding['end']}: {finding['message']}")
     if finding.get("suggestion") is not None:
         done = finding["fix"] == "auto" and applied
-        text += f" {'Fixed to' if done else 'Suggestion:'} \u201c{finding['suggestion']}\u201d."
+        text += f" {'Fixed to' if done else 'Suggestion:'} \u201c{finding['suggestion'].translate(_SHOWN_CODES)}\u201d."
     return text
 
 

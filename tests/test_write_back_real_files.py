@@ -160,6 +160,7 @@ def test_tmx_entities_on_both_sides_stay_as_written(tmp_path):
     out = review(tmp_path, path, "--lang", "fr", "--source-lang", "en", accept="qa.punctuation_spacing")
     before, after = path.read_text(encoding="utf-8"), (out / "revised.tmx").read_text(encoding="utf-8")
     only_text_and_states_changed(before, after, [("<seg>Test charactères: &amp;=amp", "<seg>Test charactères\u00a0: &amp;=amp")])
+    assert after.count('<prop type="x-mtqa-finding">') == 1  # three near-duplicate units: hygiene, no note
     for entity in ("&amp;", "&lt;", "&apos;", "&quot;"):
         assert after.count(entity) == before.count(entity), entity
     assert "<seg>Fermer <bpt i='0' x=\"0\">&lt;b></bpt>l'application<ept i=\"0\">&lt;/b></ept>.</seg>" in after
@@ -235,6 +236,8 @@ def test_a_windows_1252_xliff_with_g_and_x_codes_stays_windows_1252(tmp_path):
     after, before = raw.decode("cp1252"), path.read_bytes().decode("cp1252")
     assert after.startswith('<?xml version="1.0" encoding="windows-1252"?>\n')
     assert "\u201c".encode("cp1252") in raw  # the notes' quotation marks, in the file's encoding
+    assert after.count('<note from="mtqa"') == 3  # one note for each untranslated unit
+    assert "\u201cText with a footnote&#11034; and more text\u201d" in after  # the <x/> shown as the report shows it
     only_text_and_states_changed(before, after, [
         ('<target xml:lang="fr">Text with <g id="1">', '<target xml:lang="fr">Texte avec <g id="1">'),
         ('<target xml:lang="fr">Text with a footnote<x', '<target xml:lang="fr">Texte avec a footnote<x'),
