@@ -107,3 +107,23 @@ def test_a_broken_lexicon_is_named_in_the_error(tmp_path):
 def test_lexicons_ship_in_the_package():
     assert set(lexicon_files()) >= {"fr-en"}
     assert all(Path(p).parent.name == "lexicons" for p in lexicon_files().values())
+
+
+@pytest.mark.parametrize("pair,us_source,other_source,bare_source", [
+    ("es-en", "El jefe de la diplomacia estadounidense llegó a Pekín.", "El jefe de la diplomacia rusa llegó a Pekín.",
+     "El jefe de la diplomacia llegó a Pekín."),
+    ("pt-en", "O chefe da diplomacia americana chegou a Pequim.", "O chefe da diplomacia russa chegou a Pequim.",
+     "O chefe da diplomacia chegou a Pequim."),
+])
+def test_head_of_diplomacy_is_the_secretary_of_state_only_where_the_source_names_the_us(pair, us_source, other_source, bare_source):
+    def found(source, text):
+        return [(t, s) for _, _, _, t, s in lexicon_hits(pair, source, text)]
+    assert found(us_source, "The head of diplomacy arrived in Beijing.") == [("head of diplomacy", "Secretary of State")]
+    assert found(other_source, "The head of US diplomacy arrived in Beijing.") == [("head of US diplomacy", "US Secretary of State")]
+    assert found(other_source, "The head of Russian diplomacy arrived in Beijing.") == [("head of Russian diplomacy", "Russian foreign minister")]
+    assert found(other_source, "The head of diplomacy arrived in Beijing.") == [("head of diplomacy", "foreign minister")]
+    # no country in the sentence: it may be the US's, so the finding has no suggestion
+    assert found(bare_source, "The head of diplomacy arrived in Beijing.") == [("head of diplomacy", None)]
+    # both the US's and another country's in one source: which one this is, the source does not say
+    both = us_source.rstrip(".") + " y " + other_source if pair == "es-en" else us_source.rstrip(".") + " e " + other_source
+    assert found(both, "The head of diplomacy arrived.") == [("head of diplomacy", None)]
