@@ -137,3 +137,11 @@ def test_chinese_triggers_are_not_taken_from_inside_longer_words():
     assert lexicon_hits("zh-en", "期中考试成绩公布了。", "The middle exam results were announced.") == []
     assert [t for _, _, _, t, _ in lexicon_hits("zh-en", "中考成绩公布了。", "The middle exam results were announced.")] == ["middle exam"]
     assert lexicon_hits("zh-en", "社会上有人认为。", "On the meeting, some people think.") == []
+
+
+@pytest.mark.parametrize("pair", ["ru-en", "zh-en"])
+def test_every_entry_of_the_large_lexicons_has_needles(pair):
+    """An entry without needles (literal words its rendering always contains) is matched against every
+    translation of its pair; with hundreds of entries a pair, each one must be indexed."""
+    lex = lexicon(pair)
+    assert [lex.entries[i].id for i in lex.always] == []
