@@ -127,3 +127,41 @@ def test_head_of_diplomacy_is_the_secretary_of_state_only_where_the_source_names
     # both the US's and another country's in one source: which one this is, the source does not say
     both = us_source.rstrip(".") + " y " + other_source if pair == "es-en" else us_source.rstrip(".") + " e " + other_source
     assert found(both, "The head of diplomacy arrived.") == [("head of diplomacy", None)]
+
+
+def test_ru_and_zh_titles_take_the_country_s_own_title_or_no_suggestion():
+    """A title calque's suggestion depends on the country: the US has a Secretary of State and a Defense
+    Secretary, Britain a Foreign Secretary; where the source names such a country but the rendering
+    does not say which minister it is, there is a finding and no suggestion."""
+    def found(pair, source, text):
+        return [(t, s) for _, _, _, t, s in lexicon_hits(pair, source, text)]
+
+    assert found("ru-en", "Глава МИД Великобритании прибыл в Москву.", "The head of the British Foreign Ministry arrived in Moscow.") == [
+        ("head of the British Foreign Ministry", "British Foreign Secretary")]
+    assert found("ru-en", "Глава МИД Великобритании прибыл в Москву.", "The head of the Foreign Ministry of Great Britain arrived in Moscow.") == [
+        ("head of the Foreign Ministry", None)]
+    assert found("ru-en", "Глава Минфина США выступил.", "The head of the US Ministry of Finance spoke.") == [
+        ("head of the US Ministry of Finance", None)]  # the US has a Treasury Secretary, not a finance minister
+    assert found("ru-en", "Глава Минфина России выступил.", "The head of the Russian Ministry of Finance spoke.") == [
+        ("head of the Russian Ministry of Finance", "Russian Finance Minister")]
+    assert found("ru-en", "Глава Госдепартамента прибыл.", "The head of the State Department arrived.") == [
+        ("head of the State Department", "US Secretary of State")]
+    assert found("zh-en", "英国外交大臣访华。", "UK Foreign Minister visited China.") == [("UK Foreign Minister", "UK Foreign Secretary")]
+    assert found("zh-en", "国务院副总理出席。", "Vice Prime Minister attended.") == [("Vice Prime Minister", "Vice Premier")]
+    assert found("zh-en", "以色列副总理出席。", "Vice Prime Minister attended.") == [("Vice Prime Minister", "Deputy Prime Minister")]
+
+
+def test_chinese_triggers_are_not_taken_from_inside_longer_words():
+    """Chinese has no spaces, so a trigger can sit inside another word: 期中考试 (a midterm) holds 中考,
+    社会上 ('in society') holds 会上; the guards keep those silent."""
+    assert lexicon_hits("zh-en", "期中考试成绩公布了。", "The middle exam results were announced.") == []
+    assert [t for _, _, _, t, _ in lexicon_hits("zh-en", "中考成绩公布了。", "The middle exam results were announced.")] == ["middle exam"]
+    assert lexicon_hits("zh-en", "社会上有人认为。", "On the meeting, some people think.") == []
+
+
+@pytest.mark.parametrize("pair", ["ru-en", "zh-en"])
+def test_every_entry_of_the_large_lexicons_has_needles(pair):
+    """An entry without needles (literal words its rendering always contains) is matched against every
+    translation of its pair; with hundreds of entries a pair, each one must be indexed."""
+    lex = lexicon(pair)
+    assert [lex.entries[i].id for i in lex.always] == []
