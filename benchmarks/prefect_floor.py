@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/prefect_floor.py [processes|threads] [TASKS]
 
 It imports Prefect and, of mtqa, only its Prefect defaults (flows/prefect_env.py), starts Prefect's temporary API server once in the parent
-for the process pool (as `flows/cleanup.py:api_for_workers` does; with threads Prefect starts it
+for the process pool (as `flows/cleanup.py:report_to` has the command do; with threads Prefect starts it
 itself), turns heartbeats off (as `mtqa clean` does) and submits TASKS tasks that return their
 argument, one per shard of the real run (26 for the 25,976 segments of bench_peers.py), to a task
 runner with one worker per core. Whatever this costs in wall time, CPU and memory, every Prefect

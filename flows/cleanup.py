@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +16,9 @@ import mtqa.flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; b
 from prefect import flow, get_run_logger, task
 from prefect.tasks import exponential_backoff
 from prefect.futures import as_completed
-from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.context import refresh_global_settings_context
+from prefect.settings import PREFECT_API_URL
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.signature import run_signature
@@ -29,14 +28,14 @@ from mtqa.corpora.lock import output_lock
 from mtqa.corpora.readers import TRANSLATION_FORMATS, detect_format
 from mtqa.corpora.writeback import write_back
 from mtqa.corpora.writers import write_json
-from mtqa.flows.lifecycle import remove_partial_files, worker_init
+from mtqa.flows.lifecycle import remove_partial_files
+from mtqa.flows.pool import PreforkedTaskRunner
 from mtqa.flows.progress import progress_bar
-from mtqa.flows.runners import RUNNERS
+from mtqa.flows.runners import DEFAULT_SHARD_SIZE, RUNNERS
+from mtqa.flows.temporary_server import TemporaryServer
 from mtqa.flows.runinfo import run_namer, summary_lines
 from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 
-DEFAULT_SHARD_SIZE = 1000
-AUTO_PROCESSES_BYTES = 2 * 2**20  # from about two shards of text on, the process pool pays for its start-up
 WORK_DIR = ".mtqa-work"
 CACHE_DIR = ".mtqa-cache"
 
@@ -116,43 +115,27 @@ def cleanup_flow(
     return summary
 
 
-@contextmanager
-def api_for_workers(runner: str, dask_address: str | None = None) -> Iterator[None]:
-    """Make worker processes report to one Prefect API instead of each starting its own.
+def report_to(server: TemporaryServer | None) -> TemporaryServer | None:
+    """Make this process, and every worker it starts, report to `server`, the temporary API server
+    the command line launched (flows/temporary_server.py), unless a Prefect profile or settings
+    file configures a server: then that one is used and `server` stopped. Returns the server in use
+    if it is ours.
 
     With no Prefect server configured, every process that runs a task would start a temporary
-    API server of its own (~10 s each, measured in notes/prefect.md). We start Prefect's temporary
-    server once, here, and hand its address to the workers through the environment they inherit
-    (local process pool or local Dask cluster); started by us, it stays out of reach of the
-    terminal's Ctrl-C and dies with this process (flows/temporary_server.py), for every runner. With a configured server
-    (PREFECT_API_URL), or an existing Dask cluster, whose workers need their own PREFECT_API_URL,
-    nothing changes.
+    API server of its own (~10 s each, measured in notes/prefect.md), and so would this process at
+    exit, when Prefect's log and event workers flush outside the flow. PREFECT_API_URL in the
+    environment, with Prefect's settings refreshed from it (`refresh_global_settings_context`),
+    reaches all of them: this process until it exits (the server stops after Prefect's workers
+    have flushed), the pool's workers, and a local Dask cluster's.
     """
-    if (runner == "dask" and dask_address) or PREFECT_API_URL.value():
-        yield
-        return
-    from mtqa.flows.temporary_server import start_temporary_server
-
-    server = start_temporary_server()
+    if server is None:
+        return None
+    if PREFECT_API_URL.value():
+        server.stop()
+        return None
     os.environ["PREFECT_API_URL"] = server.api_url
-    try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield
-    finally:
-        os.environ.pop("PREFECT_API_URL", None)
-        # The server stops at exit (Prefect registers that), after Prefect's log and event
-        # workers have flushed; stopping it here would make them fail loudly.
-
-
-def resolve_runner(runner: str, input_path: str) -> str:
-    """'auto' picks the process pool (all cores; the text work is CPU-bound and threads share one
-    core under the GIL) for inputs of a couple of shards or more, and threads below that, where the
-    pool's start-up (~5 s) would cost more than it saves. Outputs are the same either way."""
-    if runner != "auto":
-        return runner
-    path = Path(input_path)
-    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
-    return "processes" if size >= AUTO_PROCESSES_BYTES and (os.cpu_count() or 1) > 1 else "threads"
+    refresh_global_settings_context()
+    return server
 
 
 def make_task_runner(runner: str, workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
@@ -166,7 +149,7 @@ def make_task_runner(runner: str, workers: int | None = None, dask_address: str 
     if runner == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
     if runner == "processes":
-        return ProcessPoolTaskRunner(max_workers=workers, initializer=worker_init)
+        return PreforkedTaskRunner(max_workers=workers)  # the workers the command line forked, if any (flows/pool.py)
     if runner == "dask":
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
         try:

@@ -103,7 +103,9 @@ def cleaning_options(command):
                           "consistency (repeatable; 'qa.*' names several)."),
         click.option("--langdetect-only", is_flag=True, help="Ask langdetect about every text, as mtqa did before fastText "
                                                              "(--langid-confirm-prob none)."),
-        click.option("--shard-size", type=click.IntRange(1), default=None, help="Documents per shard, the unit of parallel work [default: 1000]."),
+        click.option("--shard-size", type=click.IntRange(1), default=None,
+                     help="Documents per shard, the unit of parallel work [default: about 8 shards per worker, "
+                          "1,000 to 10,000 documents each]."),
         click.option("--runner", type=click.Choice(RUNNERS), default="auto", show_default=True,
                      help="Where shards run: a process pool using every core (the work is CPU-bound), a thread pool "
                           "(quicker to start), or a Dask cluster; 'auto' takes processes for inputs of 2 MB or more."),
@@ -153,27 +155,61 @@ def _rule_ids(patterns: tuple[str, ...], known: dict, option: str) -> tuple[str,
         raise FatalError(f"{option} {exc}: no such rule (`mtqa rules` lists them)") from exc
 
 
+def _launch_server(opts: dict):
+    """Prefect's temporary server, launched first thing (when no server is configured and no Dask
+    cluster given), so that its start-up (~3-5 s, mostly its own imports) overlaps this command's
+    checks and imports instead of following them (flows/temporary_server.py). Ctrl-C is taken from
+    here on (flows/lifecycle.py): one line, and the server goes with the command. A command that
+    stops at its checks stops the server at exit."""
+    from mtqa.flows.lifecycle import exit_on_interrupt
+
+    exit_on_interrupt()  # before any other thread starts; its own waits for signals, holding no lock
+    if "PREFECT_API_URL" in os.environ or (opts["runner"] == "dask" and opts["dask_address"]):
+        return None
+    from mtqa.flows.temporary_server import launch
+
+    return launch()  # if a Prefect profile configures a server instead, this one is stopped (flows/cleanup.py: report_to)
+
+
 @contextmanager
-def _prefect_run(runner: str, out_dir: str, dask_address: str | None = None):
+def _prefect_run(opts: dict, config: CleanConfig, server):
     """Prefect loads only here, after the arguments are checked; heartbeats off, errors as one line.
     The output folder is locked for the whole command, and Ctrl-C or SIGTERM ends it at once
-    (flows/lifecycle.py): one line, no process left, the finished shards kept for a resume."""
-    from mtqa.flows.lifecycle import exit_on_interrupt, on_interrupt, remove_partial_files
+    (flows/lifecycle.py): one line, no process left, the finished shards kept for a resume.
 
-    exit_on_interrupt()  # before Prefect starts any thread
-    out = Path(out_dir)
+    While the temporary server (`server`, from `_launch_server`) starts, this process loads the
+    models the input's languages need (flows/pool.py: `warm_up`), which the thread runner then
+    uses, and with the process runner forks the pool's workers from itself, before Prefect starts
+    a thread, so that they share those models (`prefork`)."""
+    from mtqa.flows.lifecycle import on_interrupt, remove_partial_files
+
+    out = Path(opts["out_dir"])
     on_interrupt(lambda: remove_partial_files(out, out / ".mtqa-work"))
     with output_locked(out):
-        from mtqa.flows.cleanup import api_for_workers
-        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
         for logger in ("prefect.flow_runs", "prefect.task_runs"):
             logging.getLogger(logger).addFilter(_input_errors_untold)
         try:
-            with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_for_workers(runner, dask_address):
+            from mtqa.flows.cleanup import report_to
+            from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+            server = report_to(server)
+            if opts["runner"] in ("threads", "processes"):
+                from mtqa.flows.pool import language_pairs, prefork, warm_up
+
+                try:
+                    pairs = language_pairs(opts["input_path"], opts["input_format"], config)
+                except (CorpusError, OSError, ValueError):
+                    pairs = []  # the read stage reports what is wrong with the input, in its place
+                if opts["runner"] == "processes":
+                    prefork(opts["workers"] or os.cpu_count() or 1, config, pairs)
+                else:
+                    warm_up(config, pairs)
+            if server is not None:
+                server.wait_until_up()
+            with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
                 yield
         except (CorpusError, RulePackError, AllowListError, OSError, ValueError, RuntimeError, sqlite3.Error) as exc:
-            raise _fatal(exc, out_dir) from exc
+            raise _fatal(exc, opts["out_dir"]) from exc
 
 
 def _input_errors_untold(record: logging.LogRecord) -> bool:
@@ -186,9 +222,16 @@ def _input_errors_untold(record: logging.LogRecord) -> bool:
 
 
 def _runner(opts: dict) -> str:
-    from mtqa.flows.cleanup import resolve_runner  # imports Prefect: only once the arguments are checked
+    from mtqa.flows.runners import resolve_runner
 
     return resolve_runner(opts["runner"], opts["input_path"])
+
+
+def _shard_size(opts: dict) -> int:
+    """--shard-size, or a size that suits the input and the workers (flows/runners.py)."""
+    from mtqa.flows.runners import shard_size_for
+
+    return opts["shard_size"] or shard_size_for(opts["input_path"], opts["input_format"], opts["workers"] or os.cpu_count() or 1)
 
 
 def _show_progress(flag: bool | None) -> bool:
@@ -206,15 +249,16 @@ def clean(**opts) -> None:
     notes, for the CAT tool). Every input record ends up in cleaned.jsonl or, with the reason, in
     quarantine.jsonl.
     """
-    config = _config(opts)
     started = time.perf_counter()
+    server = _launch_server(opts)
+    config = _config(opts)
     opts["runner"] = _runner(opts)
-    with _prefect_run(opts["runner"], opts["out_dir"], opts["dask_address"]):
-        from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner
+    with _prefect_run(opts, config, server):
+        from mtqa.flows.cleanup import cleanup_flow, make_task_runner
 
         flow = cleanup_flow.with_options(task_runner=make_task_runner(opts["runner"], opts["workers"], opts["dask_address"]))
         summary = flow(input_path=opts["input_path"], out_dir=opts["out_dir"], config=config, input_format=opts["input_format"],
-                       shard_size=opts["shard_size"] or DEFAULT_SHARD_SIZE, show_progress=_show_progress(opts["progress"]),
+                       shard_size=_shard_size(opts), show_progress=_show_progress(opts["progress"]),
                        full=opts["full"])
     _print_summary(summary, opts["out_dir"], time.perf_counter() - started, config.check_only)
 
@@ -231,18 +275,18 @@ def run(history_path, no_history, **opts) -> None:
     references (BLEU, chrF, chrF++, TER, with paired significance tests), writes the scores into
     summary.json and the report into report.html, and publishes the summary as Prefect artifacts.
     """
+    started = time.perf_counter()
+    server = _launch_server(opts)
     config = _config(opts)
+    opts["runner"] = _runner(opts)
     from mtqa.reports.history import default_path
 
     history_file = None if no_history else (history_path or str(default_path()))
-    started = time.perf_counter()
-    opts["runner"] = _runner(opts)
-    with _prefect_run(opts["runner"], opts["out_dir"], opts["dask_address"]):
-        from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE
+    with _prefect_run(opts, config, server):
         from mtqa.flows.run import run_flow
 
         summary = run_flow(input_path=opts["input_path"], out_dir=opts["out_dir"], config=config, input_format=opts["input_format"],
-                           shard_size=opts["shard_size"] or DEFAULT_SHARD_SIZE, runner=opts["runner"], workers=opts["workers"],
+                           shard_size=_shard_size(opts), runner=opts["runner"], workers=opts["workers"],
                            dask_address=opts["dask_address"], history_path=history_file,
                            show_progress=_show_progress(opts["progress"]), full=opts["full"])
     _print_summary(summary, opts["out_dir"], time.perf_counter() - started, config.check_only)

@@ -17,7 +17,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from mtqa.cleaners.config import CleanConfig
 from mtqa.corpora.lock import output_lock
 from mtqa.corpora.writers import write_json
-from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner, resolve_runner
+from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE, cleanup_flow, make_task_runner
+from mtqa.flows.runners import resolve_runner
 from mtqa.flows.progress import progress_bar
 from mtqa.flows.runinfo import announce, corpus_key, run_namer
 from mtqa.reports import history

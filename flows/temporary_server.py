@@ -1,78 +1,125 @@
-"""Prefect's temporary API server, started by mtqa so that it lives and dies with the command.
+"""Prefect's temporary API server, started by mtqa: early, so that it lives and dies with the command.
 
-With no Prefect server configured, Prefect starts a temporary one (a uvicorn subprocess) on first
-use. Started as Prefect does it, the server is in the terminal's process group (Ctrl-C kills it
+With no Prefect server configured, Prefect starts a temporary one on first use: a uvicorn
+subprocess serving `prefect.server.api.server:create_app` (Prefect's `SubprocessASGIServer`).
+Started as Prefect does it, the server is in the terminal's process group (Ctrl-C kills it
 before the run can stop in order), prints its own shutdown errors to the user's terminal
-("uvicorn.error - Application shutdown failed"), outlives a killed command, and gives up after 20 s
-on a busy machine. Here it gets its own session (signals reach it only from us), dies with its
-parent (`die_with_parent`), logs to a file whose tail is shown only if it fails to start, and
-waits as long as `PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS` says (mtqa's default: 120 s).
+("uvicorn.error - Application shutdown failed"), outlives a killed command, gives up after 20 s
+on a busy machine, and starts only once the flow needs it, after the command has spent seconds
+importing Prefect (whose server modules it imports as well, ~1.4 s and their memory, only to
+start a subprocess).
+
+Here `launch` runs the same command Prefect runs, with the same settings (`PREFECT_UI_ENABLED=0`,
+Prefect's ephemeral-server flags, the user's settings through the environment and profile the
+server reads itself), before the command imports Prefect: the server's start-up (~5 s, mostly its
+own imports) overlaps the command's. It gets its own session (signals reach it only from us),
+dies with its parent (`die_with_parent`), logs to a file whose tail is shown only if it fails to
+start, and is stopped at exit after Prefect's log and event workers have flushed. `wait_until_up`
+waits for its health endpoint as long as `PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS` says
+(mtqa's default: 120 s). Nothing here imports Prefect.
 """
 
 from __future__ import annotations
 
+import atexit
+import importlib.util
+import os
+import socket
 import subprocess
+import sys
 import tempfile
 import threading
-from typing import Any
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import IO
 
 import mtqa.flows.prefect_env  # noqa: F401  (mtqa's defaults, the start-up timeout among them)
-import prefect.server.api.server as server_module
-from prefect.server.api.server import SubprocessASGIServer
-from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
-
 from mtqa.flows.lifecycle import die_with_parent
 
 TIMEOUT_SETTING = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind its port (Prefect retries on another, so do we)
+# what Prefect's SubprocessASGIServer sets for its temporary server (prefect/server/api/server.py)
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 
 
 class ServerStartError(RuntimeError):
     """The temporary server did not come up; the message says which setting to raise."""
 
 
-class _OwnSessionPopen:
-    """`subprocess` as Prefect's server module sees it while we start the server: Popen starts the
-    child in a session of its own, tied to its parent's life, its output in `log`."""
+class TemporaryServer:
+    """One uvicorn process serving Prefect's API on a free loopback port, tied to this process."""
 
-    def __init__(self, log: Any, tie_to_parent: bool) -> None:
-        self._log, self._tie = log, tie_to_parent
+    def __init__(self) -> None:
+        self.log: IO[bytes] = tempfile.TemporaryFile(prefix="mtqa-prefect-server-", suffix=".log")
+        self.process: subprocess.Popen[bytes] | None = None
+        self.port = 0
+        self._start()
+        atexit.register(self.stop)  # registered before Prefect's workers: runs after they flush (atexit is LIFO)
 
-    def Popen(self, *args: Any, **kwargs: Any) -> subprocess.Popen:  # noqa: N802  (the name Prefect calls)
-        return subprocess.Popen(*args, start_new_session=True, preexec_fn=die_with_parent if self._tie else None,
-                                stdout=self._log, stderr=subprocess.STDOUT, **kwargs)
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(subprocess, name)
+    def _start(self) -> None:
+        self.port = _free_port()
+        # prefect's package folder without importing prefect (a second or more)
+        spec = importlib.util.find_spec("prefect")
+        app_dir = str(Path(spec.origin).parent.parent) if spec and spec.origin else ""
+        command = [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory", "prefect.server.api.server:create_app",
+                   "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
+        tie = threading.current_thread() is threading.main_thread()  # die_with_parent is about the starting thread
+        self.process = subprocess.Popen(command, env={**os.environ, **SERVER_ENV}, start_new_session=True,
+                                        preexec_fn=die_with_parent if tie else None, stdin=subprocess.DEVNULL,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
 
-
-class TemporaryServer(SubprocessASGIServer):
-    """Prefect's temporary server, started in its own session and tied to this process."""
-
-    def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
-        real = server_module.subprocess
-        server_module.subprocess = _OwnSessionPopen(self.log, threading.current_thread() is threading.main_thread())
-        try:
-            return super()._run_uvicorn_command()
-        finally:
-            server_module.subprocess = real
-
-
-def start_temporary_server() -> TemporaryServer:
-    """Start the server (stopped at exit, as Prefect registers it) or fail with one clear message."""
-    timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
-    server = TemporaryServer()  # Prefect keeps one instance per port: this one, unless it started its own
-    if type(server) is not TemporaryServer:
-        server.start(timeout=timeout)
-        return server
-    server.log = tempfile.TemporaryFile(prefix="mtqa-prefect-server-", suffix=".log")
-    try:
-        server.start(timeout=timeout)
-    except Exception as exc:  # noqa: BLE001  (Prefect raises RuntimeError or httpx errors)
-        server.log.seek(0)
-        tail = server.log.read()[-600:].decode("utf-8", "replace").strip().replace("\n", " | ")
-        server.stop()
+    def wait_until_up(self, timeout: float | None = None) -> None:
+        """Return once the server answers its health check; else stop it and raise ServerStartError."""
+        timeout = float(os.environ.get(TIMEOUT_SETTING, 120)) if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() == PORT_IN_USE:  # another process took the port between our check and its bind
+                self._start()
+                continue
+            if self.process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        self.log.seek(0)
+        tail = self.log.read()[-600:].decode("utf-8", "replace").strip().replace("\n", " | ")
+        exited = self.process.poll()
+        self.stop()
         raise ServerStartError(
             f"Prefect's temporary API server did not start within {timeout:g} s (a busy machine?): set {TIMEOUT_SETTING} "
             f"higher, or run `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api"
-            + (f" (server log: {tail})" if tail else f" ({type(exc).__name__}: {exc})")) from exc
-    return server
+            + (f" (server log: {tail})" if tail else f" (it exited with status {exited})" if exited is not None else ""))
+
+    def stop(self) -> None:
+        """End the server (SIGTERM, then SIGKILL after 5 s, as Prefect stops its own); idempotent."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _free_port() -> int:
+    """A loopback port free now (the kernel's choice); uvicorn binds it a moment later."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def launch() -> TemporaryServer:
+    """Start the server now and return at once; `wait_until_up` before the first use of its API."""
+    return TemporaryServer()

@@ -1,0 +1,153 @@
+"""A process pool whose workers share what the command has loaded: forked once, early, from a
+process that has imported Prefect and mtqa and loaded the models, before any other thread runs.
+
+Prefect's ProcessPoolTaskRunner starts its workers with `spawn`: each one imports Prefect and mtqa
+again and loads its own language-ID models, word lists and rule packs (~250 MB PSS and ~4 CPU-s
+each, nothing shared). Forking them instead shares every page the parent has loaded until someone
+writes to it, but a fork is only safe from a process with no other thread running (a lock held by
+another thread stays locked in the child forever), and once a Prefect flow has started, Prefect's
+threads are running. So the command line forks the pool first (`prefork`), right after the
+arguments are checked and before Prefect starts anything:
+
+1. the models are loaded by cleaning a short document per language pair the input starts with
+   (the same code path as the real work, so nothing is missed; its result is forgotten);
+2. `gc.freeze()` moves every object into the collector's permanent generation, so that a full
+   collection in a child does not write to (and so copy) every page of the parent's objects;
+   switching the collector off from the start of the command as well, against holes left by freed
+   cycles, was measured and gained nothing (the parent held 15 MB more);
+3. a `ProcessPoolExecutor` on the `fork` context forks all its workers at once, each running
+   Prefect's own worker set-up (log and event forwarding to the parent through a queue) and then
+   `worker_init` (Ctrl-C is the parent's business; a worker ends once its parent is gone).
+
+`PreforkedTaskRunner` is Prefect's ProcessPoolTaskRunner with that pool: flows, task runs,
+retries, logs and the UI are Prefect's, unchanged; only where the workers come from differs. A
+flow run takes the prefork once (Prefect duplicates the runner per flow run); a runner with no
+prefork (a deployment, `mtqa serve`, a second flow run) starts Prefect's spawn pool as before.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from multiprocessing import resource_tracker
+import os
+import signal
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from typing_extensions import Self
+
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.task_runners import _initialize_process_pool_worker  # the set-up Prefect runs in each of its workers
+
+from mtqa.cleaners.config import CleanConfig
+from mtqa.flows.lifecycle import INTERRUPTS, worker_init
+
+WARM_UP_RECORDS = 200  # the input's first records name the language pairs whose models the workers will need
+
+
+@dataclass
+class Prefork:
+    """A forked pool and the queue its workers send Prefect's logs and events through."""
+
+    executor: ProcessPoolExecutor
+    queue: Any
+    workers: int
+
+
+_prefork: Prefork | None = None
+
+
+def prefork(workers: int, config: CleanConfig, language_pairs: list[tuple[str | None, str | None]]) -> Prefork:
+    """Load the models for `language_pairs` (target, source), freeze the heap and fork `workers`
+    pool workers now. Call it from the main thread before Prefect has started a thread (the
+    command line does, in flows/cli.py); the interrupts are blocked first, so the workers and
+    the pool's threads inherit the mask that `exit_on_interrupt` then relies on."""
+    global _prefork
+    signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    warm_up(config, language_pairs)
+    import prefect.engine  # noqa: F401  (what a worker runs a task with: loaded once, shared)
+    import prefect.task_engine  # noqa: F401
+    from prefect.plugins import load_prefect_collections
+
+    # A worker's first task run looks up a block class while it rebuilds the flow run's context, and
+    # that imports every installed Prefect collection (prefect-dask: Dask, distributed, tornado,
+    # jinja2..., ~290 modules) in each worker; here they are imported once, and shared
+    load_prefect_collections()
+
+    # one resource tracker, this process's, for the semaphores Prefect's runner creates in each task
+    # (it enters a copy of the flow's task runner there); a worker's own would outlive it, and warn
+    resource_tracker.ensure_running()
+    gc.collect()
+    gc.freeze()
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_initialize_process_pool_worker,
+                                   initargs=(queue, worker_init, ()))
+    # with `fork`, the executor forks all its workers at its first submit, before its own thread starts
+    executor.submit(os.getpid).result()
+    _prefork = Prefork(executor, queue, workers)
+    return _prefork
+
+
+def warm_up(config: CleanConfig, language_pairs: list[tuple[str | None, str | None]]) -> None:
+    """Clean one short document per language pair, so that what cleaning those languages loads
+    (rule packs, language-ID models, word lists, dictionaries) is loaded here, once; then forget
+    the result (the repeat memory of cleaners/pipeline.py must not hold a document nobody gave)."""
+    from mtqa.cleaners import pipeline
+    from mtqa.records import Document
+
+    for lang, source_lang in language_pairs or [(config.lang, config.source_lang)]:
+        pipeline.clean_document(Document("mtqa-warm-up", "The patient was treated with the new drug.", lang,
+                                         source="The patient was treated with the new drug." if source_lang else None,
+                                         source_lang=source_lang), config)
+    with pipeline._recent_lock:
+        pipeline._recent.clear()
+
+
+def language_pairs(input_path: str, fmt: str | None, config: CleanConfig) -> list[tuple[str | None, str | None]]:
+    """The (target, source) language pairs of the input's first records, in order of appearance."""
+    from mtqa.corpora.documents import to_document
+    from mtqa.corpora.readers import RawRecord, read_corpus
+    from mtqa.records import Document
+
+    pairs: dict[tuple[str | None, str | None], None] = {}
+    for item in islice(read_corpus(input_path, fmt, config.lang, config.max_text_chars), WARM_UP_RECORDS):
+        doc = to_document(item) if isinstance(item, RawRecord) else None
+        if isinstance(doc, Document):
+            pairs[(doc.lang or config.lang, doc.source_lang or config.source_lang)] = None
+    return list(pairs)
+
+
+def take_prefork(workers: int) -> Prefork | None:
+    """The pool `prefork` made, once, if it has `workers` workers."""
+    global _prefork
+    found, _prefork = _prefork, None
+    if found is not None and found.workers != workers:
+        found.executor.shutdown(wait=False, cancel_futures=True)
+        return None
+    return found
+
+
+class PreforkedTaskRunner(ProcessPoolTaskRunner):
+    """Prefect's process-pool task runner on the workers `prefork` forked, when there are any."""
+
+    def __init__(self, max_workers: int | None = None, **kwargs: Any) -> None:
+        super().__init__(max_workers=max_workers, initializer=worker_init, **kwargs)
+
+    def __enter__(self) -> Self:
+        pool = take_prefork(self._max_workers)
+        if pool is None:
+            return super().__enter__()  # Prefect's own: spawn, with worker_init in each worker
+        TaskRunner.__enter__(self)
+        # what ProcessPoolTaskRunner.__enter__ does after creating its executor and queue
+        self._subprocess_message_queue = pool.queue
+        self._message_forwarding_thread = threading.Thread(target=self._forward_subprocess_messages,
+                                                           name="ProcessPoolTaskRunnerMessageForwarder", daemon=True)
+        self._message_forwarding_thread.start()
+        self._executor = pool.executor
+        self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
+        return self
