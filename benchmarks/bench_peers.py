@@ -47,6 +47,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import resource
 import shutil
 import subprocess
@@ -71,43 +72,80 @@ WORK = ROOT / "benchmarks" / "work" / "peers"
 RESULTS = ROOT / "benchmarks" / "results"
 OPUS_VENV = ROOT / "benchmarks" / ".venv-opusfilter"
 # py3langid 0.4 dropped the `from_pickled_model` that OpusFilter 3.3.1 calls: pin the last release with it
-OPUS_SPEC = ["opusfilter==3.3.1", "py3langid<0.4"]
+OPUS_SPEC = ["opusfilter==3.3.1", "py3langid<0.4", "lingua-language-detector"]
 MTQA = str(Path(sys.executable).with_name("mtqa"))
 SCRIPTS = {"zh": "Han", "ru": "Cyrillic"}  # CharacterScoreFilter's script per language; Latin otherwise
 CHAR_UNIT = {"zh"}  # LengthRatioFilter counts characters, not words, in these
 
 
-def build_corpus() -> tuple[Path, list[str], int]:
-    """The JSONL for mtqa and one source and one target file per pair for OpusFilter, same records."""
+def build_corpus(scale: int = 1) -> tuple[Path, list[str], int, dict]:
+    """The JSONL for mtqa and one source and one target file per pair for OpusFilter, same records.
+
+    At `scale` N > 1 the corpus is N copies of the records, every copy after the first with every
+    segment (MT output and source) varied (`vary`), so that no tool sees a sentence again that a
+    real corpus of that size would not repeat: a copy of prefixed or identical texts would let
+    mtqa's memory of recent documents and its caches do less work than real data needs. Texts
+    repeated within the base corpus (one record per rater) stay repeated within each copy.
+    Returns the JSONL, the pairs, the segment count and how many distinct texts there are."""
     WORK.mkdir(parents=True, exist_ok=True)
-    corpus = WORK / "into-en.jsonl"
+    corpus = WORK / ("into-en.jsonl" if scale == 1 else f"into-en-x{scale}.jsonl")
+    opus = WORK / ("opus" if scale == 1 else f"opus-x{scale}")
+    base = [{k: rec[k] for k in ("id", "text", "lang", "source", "source_lang")}
+            for rec in bio_mqm_records() if rec["lang"] == "en"]
     pairs: dict[str, list[tuple[str, str]]] = {}
+    texts: set[str] = set()
     with open(corpus, "w", encoding="utf-8") as out:
-        for rec in bio_mqm_records():
-            if rec["lang"] != "en":
-                continue
-            keep = {k: rec[k] for k in ("id", "text", "lang", "source", "source_lang")}
-            out.write(json.dumps(keep, ensure_ascii=False) + "\n")
-            # OpusFilter reads one segment a line: a line break inside one would shift the pairs
-            pairs.setdefault(rec["source_lang"], []).append(tuple(" ".join(s.splitlines()) for s in (rec["source"], rec["text"])))
-    opus = WORK / "opus"
+        for copy in range(scale):
+            for rec in base:
+                if copy:
+                    rec = {**rec, "id": f"{rec['id']}~{copy}", "text": vary(rec["text"], copy), "source": vary(rec["source"], copy)}
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                texts.add(rec["text"])
+                # OpusFilter reads one segment a line: a line break inside one would shift the pairs
+                pairs.setdefault(rec["source_lang"], []).append(tuple(" ".join(s.splitlines()) for s in (rec["source"], rec["text"])))
     opus.mkdir(exist_ok=True)
     for src, rows in pairs.items():
         for side, lang in ((0, src), (1, "en")):
             (opus / f"{src}-en.{lang}").write_text("".join(row[side] + "\n" for row in rows), encoding="utf-8")
-    return corpus, sorted(pairs), sum(map(len, pairs.values()))
+    documents = sum(map(len, pairs.values()))
+    return corpus, sorted(pairs), documents, {"scale": scale, "distinct_texts": len(texts), "base_distinct_texts":
+                                              len({rec["text"] for rec in base})}
 
 
-def opus_config(langs: list[str], n_jobs: int, mode: str) -> Path:
-    """One YAML file: per pair, whitespace normalisation, then the filters (`filter` or `score` step)."""
+def vary(text: str, copy: int) -> str:
+    """`text` with the order of its inner words shuffled (the first and the last stay, so a segment
+    still starts and ends as it did), the same way for the same text and copy: a different sentence
+    in the same language, words and script, as long. Segments of three words or fewer have no
+    inner order to change and stay as they are.
+
+    >>> vary("The patient was treated with the new drug.", 1) != "The patient was treated with the new drug."
+    True
+    """
+    words = text.split(" ")
+    if len(words) <= 3:
+        return text
+    inner = words[1:-1]
+    rng = random.Random(f"{copy}:{text}")
+    for _ in range(8):  # a shuffle may give the same order back: try again
+        rng.shuffle(inner)
+        if inner != words[1:-1]:
+            break
+    return " ".join([words[0], *inner, words[-1]])
+
+
+def opus_config(langs: list[str], n_jobs: int, mode: str, scale: int = 1, lid: str = "langid") -> tuple[Path, Path]:
+    """One YAML file: per pair, whitespace normalisation, then the filters (`filter` or `score` step);
+    language ID by LangidFilter (py3langid, OpusFilter's default) or LinguaFilter (`lid="lingua"`:
+    lingua-py, OpusFilter's defaults for it: all languages, low-accuracy mode)."""
     import yaml
 
-    out = WORK / f"opus-out-{mode}-{n_jobs}"
+    tag = f"{mode}-{n_jobs}{'' if lid == 'langid' else '-' + lid}{'' if scale == 1 else f'-x{scale}'}"
+    out = WORK / f"opus-out-{tag}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     for src in langs:
         for lang in (src, "en"):
-            shutil.copy(WORK / "opus" / f"{src}-en.{lang}", out / f"{src}-en.{lang}")
+            shutil.copy(WORK / ("opus" if scale == 1 else f"opus-x{scale}") / f"{src}-en.{lang}", out / f"{src}-en.{lang}")
     steps = []
     for src in langs:
         raw = [f"{src}-en.{src}", f"{src}-en.en"]
@@ -115,7 +153,7 @@ def opus_config(langs: list[str], n_jobs: int, mode: str) -> Path:
         steps.append({"type": "preprocess", "parameters": {
             "inputs": raw, "outputs": norm, "preprocessors": [{"WhitespaceNormalizer": {}}]}})
         filters = [
-            {"LangidFilter": {"languages": [src, "en"], "thresholds": [0, 0]}},
+            {"LangidFilter" if lid == "langid" else "LinguaFilter": {"languages": [src, "en"], "thresholds": [0, 0]}},
             {"LengthRatioFilter": {"threshold": 3, "unit": ["char" if src in CHAR_UNIT else "word", "word"]}},
             {"TerminalPunctuationFilter": {"threshold": -2}},
             {"NonZeroNumeralsFilter": {"threshold": 0.5}},
@@ -129,16 +167,16 @@ def opus_config(langs: list[str], n_jobs: int, mode: str) -> Path:
             steps.append({"type": "score", "parameters": {
                 "inputs": norm, "output": f"{src}-en.scores.jsonl", "filters": filters}})
     config = {"common": {"output_directory": str(out), "default_n_jobs": n_jobs}, "steps": steps}
-    path = WORK / f"opusfilter-{mode}-{n_jobs}.yaml"
+    path = WORK / f"opusfilter-{tag}.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+    return path, out
 
 
 def opus_venv() -> Path:
     """OpusFilter's own virtual environment (its dependencies, pandas and scikit-learn among them,
     stay out of mtqa's)."""
     python = OPUS_VENV / "bin" / "python"
-    if not (OPUS_VENV / "bin" / "opusfilter").exists():
+    if not (OPUS_VENV / "bin" / "opusfilter").exists() or subprocess.run([str(python), "-c", "import lingua"]).returncode:
         subprocess.run([sys.executable, "-m", "venv", str(OPUS_VENV)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", *OPUS_SPEC], check=True)
     return python
@@ -146,7 +184,7 @@ def opus_venv() -> Path:
 
 def opus_versions(python: Path) -> dict[str, str]:
     code = ("import json, importlib.metadata as m; "
-            "print(json.dumps({p: m.version(p) for p in ('opusfilter', 'py3langid', 'regex', 'numpy')}))")
+            "print(json.dumps({p: m.version(p) for p in ('opusfilter', 'py3langid', 'lingua-language-detector', 'regex', 'numpy')}))")
     return json.loads(subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True).stdout)
 
 
@@ -214,15 +252,19 @@ def _role(p: psutil.Process) -> str:
     return Path(p.cmdline()[1]).name if len(p.cmdline()) > 1 else p.name()
 
 
-def run_opus(python: Path, langs: list[str], n_jobs: int, mode: str, documents: int, blas_threads: bool = False) -> dict:
-    config = opus_config(langs, n_jobs, mode)
-    # langid's one matrix product a segment takes 0.36 ms on one OpenBLAS thread and 11.6 ms with
-    # OpenBLAS's default thread pool on this shared 2-core machine (measured): one thread, as anyone
-    # running parallel jobs would set, unless the run is the one that shows the default
-    env = None if blas_threads else {"OPENBLAS_NUM_THREADS": "1"}
-    result = timed([str(python.with_name("opusfilter")), "--overwrite", str(config)], WORK / f"opusfilter-{mode}-{n_jobs}.log", env)
+# BLAS and OpenMP thread pools pinned to one thread for every tool, as anyone running parallel jobs
+# would set: langid's one matrix product a segment takes 0.36 ms on one OpenBLAS thread and 11.6 ms
+# with OpenBLAS's default thread pool on this shared 2-core machine (measured)
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def run_opus(python: Path, langs: list[str], n_jobs: int, mode: str, documents: int, blas_threads: bool = False,
+             scale: int = 1, lid: str = "langid") -> dict:
+    config, out = opus_config(langs, n_jobs, mode, scale, lid)
+    # unpinned only in the run that shows OpenBLAS's default
+    env = None if blas_threads else ONE_THREAD
+    result = timed([str(python.with_name("opusfilter")), "--overwrite", str(config)], WORK / f"{config.stem}.log", env)
     result["openblas_threads"] = "default" if blas_threads else 1
-    out = WORK / f"opus-out-{mode}-{n_jobs}"
     if mode == "filter":
         result["kept"] = sum(sum(1 for _ in open(out / f"{src}-en.kept.en", encoding="utf-8")) for src in langs)
     else:
@@ -237,22 +279,22 @@ def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None, api_u
     """`mtqa clean` with its defaults; with `commit`, the code of that commit (its packages first on
     the path, in this venv), to measure the same run before and after a change; with `api_url`,
     reporting to that Prefect server (PREFECT_API_URL) instead of starting a temporary one."""
-    name = f"{workers or 'default'}{'-' + commit if commit else ''}{'-server' if api_url else ''}"
+    name = f"{workers or 'default'}{'-' + commit if commit else ''}{'-server' if api_url else ''}{'-' + corpus.stem if corpus.stem != 'into-en' else ''}"
     out = WORK / f"mtqa-out-{name}"
     shutil.rmtree(out, ignore_errors=True)
     cmd = [MTQA, "clean", str(corpus), "--out", str(out), "--no-progress"]
     if workers:
         cmd += ["--workers", str(workers)]
-    env = None
+    env = dict(ONE_THREAD)
     if commit:
         code = WORK / f"code-{commit}"
         if not code.exists():
             code.mkdir(parents=True)
             archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
-        env = {"PYTHONPATH": str(code)}
+        env["PYTHONPATH"] = str(code)
     if api_url:
-        env = {**(env or {}), "PREFECT_API_URL": api_url}
+        env["PREFECT_API_URL"] = api_url
     result = timed(cmd, WORK / f"mtqa-{name}.log", env)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     result.update(documents=summary["documents_cleaned"], findings=summary["findings"], edits=summary["edits"])
@@ -261,8 +303,8 @@ def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None, api_u
     return result
 
 
-def one_run(key: str, corpus: Path, langs: list[str], documents: int, python: Path) -> dict:
-    """One measured run of `key` (a RUNS or FLOORS name)."""
+def one_run(key: str, corpus: Path, langs: list[str], documents: int, python: Path, scale: int = 1) -> dict:
+    """One measured run of `key` (a RUNS or FLOORS name) on the corpus at `scale`."""
     if key in FLOORS:
         return run_floor(key, -(-documents // DEFAULT_SHARD_SIZE))
     if key == "mtqa-server":
@@ -277,7 +319,8 @@ def one_run(key: str, corpus: Path, langs: list[str], documents: int, python: Pa
             run["commit"] = commit
         return run
     return run_opus(python, langs, 1 if key == "opusfilter-1" else 2, "score" if key == "opusfilter-score" else "filter",
-                    documents, blas_threads=key == "opusfilter-blas-threads")
+                    documents, blas_threads=key == "opusfilter-blas-threads", scale=scale,
+                    lid="lingua" if key == "opusfilter-lingua" else "langid")
 
 
 def run_floor(key: str, tasks: int) -> dict:
@@ -285,10 +328,10 @@ def run_floor(key: str, tasks: int) -> dict:
     cmd = [sys.executable, str(ROOT / "benchmarks" / "prefect_floor.py"), "threads" if key.endswith("threads") else "processes", str(tasks)]
     if key.endswith("server"):
         with running_server() as (url, server):
-            result = timed(cmd, WORK / f"{key}.log", {"PREFECT_API_URL": url})
+            result = timed(cmd, WORK / f"{key}.log", {**ONE_THREAD, "PREFECT_API_URL": url})
             result["prefect_server_memory"] = server_memory(server)
     else:
-        result = timed(cmd, WORK / f"{key}.log")
+        result = timed(cmd, WORK / f"{key}.log", ONE_THREAD)
     result["tasks"] = tasks
     return result
 
@@ -316,6 +359,7 @@ RUNS = {
     "mtqa-speed1": "mtqa clean, defaults, after the first speed work",
     "mtqa-server": "mtqa clean, defaults, with a running Prefect server (PREFECT_API_URL; the server's own memory not counted)",
     "opusfilter": "OpusFilter filter step, 2 jobs",
+    "opusfilter-lingua": "OpusFilter filter step, 2 jobs, language ID by lingua (LinguaFilter) instead of py3langid",
     "opusfilter-1": "OpusFilter filter step, 1 job (its default)",
     "opusfilter-score": "OpusFilter score step (every filter on every pair), 2 jobs",
     "opusfilter-blas-threads": "OpusFilter filter step, 2 jobs, OpenBLAS's default threads",
@@ -334,12 +378,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", default=DEFAULT_RUNS, help=f"any of {', '.join([*RUNS, *FLOORS])}")
     parser.add_argument("--repeat", type=int, default=1, help="rounds of every run; each run's median round is kept")
+    parser.add_argument("--scales", default="1", help="corpus sizes, comma-separated: 1 is the corpus, N > 1 is N copies "
+                                                      "of it with every segment varied (build_corpus); e.g. 1,10")
     args = parser.parse_args()
     runs = args.runs.split(",")
+    scales = [int(x) for x in args.scales.split(",")]
     unknown = set(runs) - set(RUNS) - set(FLOORS)
     if unknown:
         raise SystemExit(f"unknown runs: {sorted(unknown)}; choose from {sorted([*RUNS, *FLOORS])}")
-    corpus, langs, documents = build_corpus()
+    corpora = {scale: build_corpus(scale) for scale in scales}
     python = opus_venv()
     previous = RESULTS / "peers.json"
     results: dict = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {"runs": {}}
@@ -348,38 +395,49 @@ def main() -> None:
                     "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
         "versions": {"mtqa": {p: version(p) for p in ("mtqa", "prefect", "ftfy", "langdetect", "numpy")},
                      "opusfilter": opus_versions(python)},
-        "corpus": {"documents": documents, "pairs": [f"{src}-en" for src in langs],
-                   "mb": round(corpus.stat().st_size / 2**20, 1)},
+        "blas_threads": ONE_THREAD,
     })
-    done: dict[str, list[dict]] = {key: [] for key in runs}
+    for scale, (corpus, langs, documents, distinct) in corpora.items():
+        section = results if scale == 1 else results.setdefault("scales", {}).setdefault(f"{scale}x", {})
+        section["corpus"] = {"documents": documents, "pairs": [f"{src}-en" for src in langs],
+                             "mb": round(corpus.stat().st_size / 2**20, 1), **distinct}
+    done: dict[tuple[int, str], list[dict]] = {(scale, key): [] for scale in scales for key in runs}
     for round_ in range(args.repeat):  # round after round, so that a busy minute of the shared machine hits every tool
-        for key in runs:
-            run = one_run(key, corpus, langs, documents, python)
-            run["date"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            done[key].append(run)
-            print(key, f"round {round_ + 1}", run, flush=True)
-    for key, each in done.items():
+        for scale, (corpus, langs, documents, _) in corpora.items():
+            for key in runs:
+                run = one_run(key, corpus, langs, documents, python, scale)
+                run["date"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                done[(scale, key)].append(run)
+                print(f"{scale}x", key, f"round {round_ + 1}", run, flush=True)
+    for (scale, key), each in done.items():
         run = sorted(each, key=lambda r: r["seconds"])[(len(each) - 1) // 2]  # the median round by wall time (the lower of two)
         if len(each) > 1:
             run["rounds_seconds"] = [r["seconds"] for r in each]
             run["rounds_cpu_seconds"] = [r["cpu_seconds"] for r in each]
-        results.setdefault("floor" if key in FLOORS else "runs", {})[key] = run
-    r = results["runs"]
-    results["ratios"] = {}
-    for mine, theirs in (("mtqa", "opusfilter"), ("mtqa-server", "opusfilter"), ("mtqa-1", "opusfilter-1"),
-                         ("mtqa", "opusfilter-score"), ("mtqa-before", "opusfilter"), ("mtqa-speed1", "opusfilter"),
-                         ("mtqa", "mtqa-speed1"), ("mtqa", "mtqa-before")):
-        if mine in r and theirs in r:
-            results["ratios"][f"{mine} / {theirs}"] = {
-                "throughput": round(r[mine]["docs_per_s"] / r[theirs]["docs_per_s"], 2),
-                "per_cpu_second": round(r[mine]["docs_per_cpu_s"] / r[theirs]["docs_per_cpu_s"], 2),
-                "peak_memory": round(r[mine]["peak_rss_mb"] / r[theirs]["peak_rss_mb"], 2)}
-            if "peak_pss_mb" in r[mine] and "peak_pss_mb" in r[theirs]:
-                results["ratios"][f"{mine} / {theirs}"]["peak_pss"] = round(r[mine]["peak_pss_mb"] / r[theirs]["peak_pss_mb"], 2)
+        section = results if scale == 1 else results["scales"][f"{scale}x"]
+        section.setdefault("floor" if key in FLOORS else "runs", {})[key] = run
+    for section in [results, *results.get("scales", {}).values()]:
+        section["ratios"] = ratios(section.get("runs", {}))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "peers.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (RESULTS / "peers.md").write_text(markdown(results), encoding="utf-8")
     print(markdown(results))
+
+
+def ratios(r: dict) -> dict:
+    """mtqa's figures over its peer's, for each pair of runs measured."""
+    found = {}
+    for mine, theirs in (("mtqa", "opusfilter"), ("mtqa", "opusfilter-lingua"), ("mtqa-server", "opusfilter"),
+                         ("mtqa-1", "opusfilter-1"), ("mtqa", "opusfilter-score"), ("mtqa-before", "opusfilter"),
+                         ("mtqa-speed1", "opusfilter"), ("mtqa", "mtqa-speed1"), ("mtqa", "mtqa-before")):
+        if mine in r and theirs in r:
+            found[f"{mine} / {theirs}"] = {
+                "throughput": round(r[mine]["docs_per_s"] / r[theirs]["docs_per_s"], 2),
+                "per_cpu_second": round(r[mine]["docs_per_cpu_s"] / r[theirs]["docs_per_cpu_s"], 2),
+                "peak_memory": round(r[mine]["peak_rss_mb"] / r[theirs]["peak_rss_mb"], 2)}
+            if "peak_pss_mb" in r[mine] and "peak_pss_mb" in r[theirs]:
+                found[f"{mine} / {theirs}"]["peak_pss"] = round(r[mine]["peak_pss_mb"] / r[theirs]["peak_pss_mb"], 2)
+    return found
 
 
 def markdown(results: dict) -> str:
@@ -436,6 +494,7 @@ def markdown(results: dict) -> str:
             m = run["prefect_server_memory"]
             lines += ["", f"The running Prefect server itself (not counted above): {m['rss_mb']} MB RSS, {m['pss_mb']} MB PSS after the run."]
     lines += floor_markdown(results)
+    lines += scales_markdown(results)
     lines += [
         "",
         "What each does: OpusFilter normalises white space and gives each pair a keep/drop decision (or a",
@@ -447,6 +506,40 @@ def markdown(results: dict) -> str:
         "its span, rule id, category, severity and suggestion.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def scales_markdown(results: dict) -> list[str]:
+    """The larger corpora (`--scales`), and the ratios at every scale side by side."""
+    scales = results.get("scales") or {}
+    lines = []
+    for name, section in scales.items():
+        c = section["corpus"]
+        lines += ["", f"## {name} the corpus: {c['documents']} segments, {c['mb']} MB ({c['distinct_texts']} distinct MT texts, "
+                      f"against {c['base_distinct_texts']} in the corpus)", "",
+                  "Every copy after the first has every segment of four words or more varied (its inner words shuffled, "
+                  "the same way for the same text; `build_corpus`), MT output and source alike.", "",
+                  "| run | segments | seconds | segments/s | CPU seconds | segments per CPU second | peak RSS (MB) | peak PSS (MB) | load before / after |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for key, r in section.get("runs", {}).items():
+            lines.append(f"| {RUNS.get(key, key)}{rounds(r)} | {r['documents']} | {r['seconds']:.1f} | {r['docs_per_s']} | {r['cpu_seconds']} "
+                         f"| {r['docs_per_cpu_s']} | {r['peak_rss_mb']} | {r['peak_pss_mb']} | {r['load_before'][0]} / {r['load_after'][0]} |")
+        for key in ("mtqa",):
+            each = section.get("runs", {}).get(key, {}).get("peak_pss_mb_by_process")
+            if each:
+                lines += ["", f"{RUNS[key]}: peak PSS by process: " + ", ".join(f"{role} {mb} MB" for role, mb in each[:5]) + "."]
+    every = {"1x": results, **scales}
+    if any("mtqa / opusfilter" in section.get("ratios", {}) for section in every.values()):
+        lines += ["", "## mtqa against OpusFilter at each scale (2 jobs each, BLAS threads pinned to 1)", "",
+                  "| scale | mtqa / OpusFilter (py3langid): throughput | per CPU second | mtqa / OpusFilter (lingua): throughput "
+                  "| mtqa peak PSS (MB) |", "|---|---|---|---|---|"]
+        for name, section in every.items():
+            ratio = section.get("ratios", {})
+            if "mtqa / opusfilter" not in ratio:
+                continue
+            lingua = ratio.get("mtqa / opusfilter-lingua", {}).get("throughput")
+            lines.append(f"| {name} | {ratio['mtqa / opusfilter']['throughput']}x | {ratio['mtqa / opusfilter']['per_cpu_second']}x "
+                         f"| {f'{lingua}x' if lingua else ''} | {section['runs']['mtqa']['peak_pss_mb']} |")
+    return lines
 
 
 def rounds(run: dict) -> str:
