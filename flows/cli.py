@@ -194,16 +194,16 @@ def _prefect_run(opts: dict, config: CleanConfig, server):
 
             server = report_to(server)
             if opts["runner"] in ("threads", "processes"):
-                from mtqa.flows.pool import language_pairs, prefork, warm_up
+                from mtqa.flows.pool import language_samples, prefork, warm_up
 
                 try:
-                    pairs = language_pairs(opts["input_path"], opts["input_format"], config)
+                    samples = language_samples(opts["input_path"], opts["input_format"], config)
                 except (CorpusError, OSError, ValueError):
-                    pairs = []  # the read stage reports what is wrong with the input, in its place
+                    samples = []  # the read stage reports what is wrong with the input, in its place
                 if opts["runner"] == "processes":
-                    prefork(opts["workers"] or os.cpu_count() or 1, config, pairs)
+                    prefork(opts["workers"] or os.cpu_count() or 1, config, samples)
                 else:
-                    warm_up(config, pairs)
+                    warm_up(config, samples)
             if server is not None:
                 server.wait_until_up()
             with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):

@@ -9,8 +9,8 @@ another thread stays locked in the child forever), and once a Prefect flow has s
 threads are running. So the command line forks the pool first (`prefork`), right after the
 arguments are checked and before Prefect starts anything:
 
-1. the models are loaded by cleaning a short document per language pair the input starts with
-   (the same code path as the real work, so nothing is missed; its result is forgotten);
+1. the models are loaded by cleaning the input's first document of each language pair (the same
+   code path as the real work, so nothing is missed; its result is forgotten);
 2. `gc.freeze()` moves every object into the collector's permanent generation, so that a full
    collection in a child does not write to (and so copy) every page of the parent's objects;
    switching the collector off from the start of the command as well, against holes left by freed
@@ -35,7 +35,10 @@ import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
+import json
+from collections.abc import Iterator
+from itertools import chain, islice
+from pathlib import Path
 from typing import Any
 
 from typing_extensions import Self
@@ -45,8 +48,11 @@ from prefect.task_runners import _initialize_process_pool_worker  # the set-up P
 
 from mtqa.cleaners.config import CleanConfig
 from mtqa.flows.lifecycle import INTERRUPTS, worker_init
+from mtqa.records import Document
 
-WARM_UP_RECORDS = 200  # the input's first records name the language pairs whose models the workers will need
+WARM_UP_RECORDS = 200  # the input's first records give the language pairs whose models the workers will need
+PROBES = 64  # and so do the records at as many places through a JSONL file
+SAMPLE_CHARS = 20_000  # the longest sample cleaned for a pair (its result is kept: cleaning it again is free)
 
 
 @dataclass
@@ -61,14 +67,14 @@ class Prefork:
 _prefork: Prefork | None = None
 
 
-def prefork(workers: int, config: CleanConfig, language_pairs: list[tuple[str | None, str | None]]) -> Prefork:
-    """Load the models for `language_pairs` (target, source), freeze the heap and fork `workers`
-    pool workers now. Call it from the main thread before Prefect has started a thread (the
-    command line does, in flows/cli.py); the interrupts are blocked first, so the workers and
-    the pool's threads inherit the mask that `exit_on_interrupt` then relies on."""
+def prefork(workers: int, config: CleanConfig, samples: list[Document]) -> Prefork:
+    """Load the models `samples` need (`warm_up`), freeze the heap and fork `workers` pool workers
+    now. Call it from the main thread before Prefect has started a thread (the command line does,
+    in flows/cli.py); the interrupts are blocked first, so the workers and the pool's threads
+    inherit the mask that `exit_on_interrupt` then relies on."""
     global _prefork
     signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
-    warm_up(config, language_pairs)
+    warm_up(config, samples)
     import prefect.engine  # noqa: F401  (what a worker runs a task with: loaded once, shared)
     import prefect.task_engine  # noqa: F401
     from prefect.plugins import load_prefect_collections
@@ -77,7 +83,6 @@ def prefork(workers: int, config: CleanConfig, language_pairs: list[tuple[str | 
     # that imports every installed Prefect collection (prefect-dask: Dask, distributed, tornado,
     # jinja2..., ~290 modules) in each worker; here they are imported once, and shared
     load_prefect_collections()
-
     # one resource tracker, this process's, for the semaphores Prefect's runner creates in each task
     # (it enters a copy of the flow's task runner there); a worker's own would outlive it, and warn
     resource_tracker.ensure_running()
@@ -93,33 +98,61 @@ def prefork(workers: int, config: CleanConfig, language_pairs: list[tuple[str | 
     return _prefork
 
 
-def warm_up(config: CleanConfig, language_pairs: list[tuple[str | None, str | None]]) -> None:
-    """Clean one short document per language pair, so that what cleaning those languages loads
-    (rule packs, language-ID models, word lists, dictionaries) is loaded here, once; then forget
-    the result (the repeat memory of cleaners/pipeline.py must not hold a document nobody gave)."""
-    from mtqa.cleaners import pipeline
-    from mtqa.records import Document
+def warm_up(config: CleanConfig, samples: list[Document]) -> None:
+    """Clean each sample document, so that what cleaning them loads (rule packs, language-ID
+    models, each language's word lists and dictionary) is loaded here, once; then forget the rules
+    a time-out disabled (cleaners/normalise.py), which the run decides from the documents in its
+    own order. The repeat memory of cleaners/pipeline.py keeps the samples: cleaning one again
+    gives the same result, relabelled, as for any repeat.
 
-    for lang, source_lang in language_pairs or [(config.lang, config.source_lang)]:
-        pipeline.clean_document(Document("mtqa-warm-up", "The patient was treated with the new drug.", lang,
-                                         source="The patient was treated with the new drug." if source_lang else None,
-                                         source_lang=source_lang), config)
-    with pipeline._recent_lock:
-        pipeline._recent.clear()
+    Real documents of the input, one per language pair (`samples`), because what loads depends on
+    the text: the spelling check, for one, loads its language's full word list only for a text
+    identified as being in that language, long enough to identify (a synthetic short sentence left
+    each worker to load its own, 42 MB for English, measured)."""
+    from mtqa.cleaners import normalise, pipeline
+
+    for doc in samples or [Document("mtqa-warm-up", "Warm up.", config.lang, source_lang=config.source_lang)]:
+        pipeline.clean_document(doc, config)
+    normalise._DISABLED.clear()
 
 
-def language_pairs(input_path: str, fmt: str | None, config: CleanConfig) -> list[tuple[str | None, str | None]]:
-    """The (target, source) language pairs of the input's first records, in order of appearance."""
+def language_samples(input_path: str, fmt: str | None, config: CleanConfig) -> list[Document]:
+    """One document of each (target, source) language pair found among the input's first
+    WARM_UP_RECORDS records and, in a JSONL file, the lines at PROBES evenly spaced places (a
+    corpus is often sorted by language pair): for each pair, the longest of at most SAMPLE_CHARS
+    characters, so that it is long enough for language ID (a one-document input is its own sample)."""
     from mtqa.corpora.documents import to_document
     from mtqa.corpora.readers import RawRecord, read_corpus
-    from mtqa.records import Document
 
-    pairs: dict[tuple[str | None, str | None], None] = {}
-    for item in islice(read_corpus(input_path, fmt, config.lang, config.max_text_chars), WARM_UP_RECORDS):
+    pairs: dict[tuple[str | None, str | None], Document] = {}
+    for item in chain(islice(read_corpus(input_path, fmt, config.lang, config.max_text_chars), WARM_UP_RECORDS),
+                      _probes(Path(input_path)) if fmt == "jsonl" else ()):
         doc = to_document(item) if isinstance(item, RawRecord) else None
-        if isinstance(doc, Document):
-            pairs[(doc.lang or config.lang, doc.source_lang or config.source_lang)] = None
-    return list(pairs)
+        if isinstance(doc, Document) and len(doc.text) <= SAMPLE_CHARS:
+            key = (doc.lang or config.lang, doc.source_lang or config.source_lang)
+            if key not in pairs or len(doc.text) > len(pairs[key].text):
+                pairs[key] = doc
+    return list(pairs.values())
+
+
+def _probes(path: Path) -> Iterator[RawRecord]:
+    """The records of the lines that start after PROBES evenly spaced offsets of a plain JSONL file."""
+    from mtqa.corpora.readers import RawRecord
+
+    if path.suffix == ".gz" or not path.is_file():
+        return
+    size = path.stat().st_size
+    with open(path, "rb") as stream:
+        for offset in range(0, size, max(size // PROBES, 1)):
+            stream.seek(offset)
+            stream.readline()  # the rest of the line the offset fell in
+            line = stream.readline()
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                yield RawRecord(str(path), 0, record)
 
 
 def take_prefork(workers: int) -> Prefork | None:

@@ -102,3 +102,20 @@ def test_line_separators_inside_texts_survive_sharding(tmp_path):
     summary = run_plain(corpus, tmp_path / "out")
     (doc,) = load(tmp_path / "out" / "cleaned.jsonl")
     assert summary["documents_cleaned"] == 1 and doc["original"] == text
+
+
+def test_shard_size_follows_the_input_size(tmp_path):
+    """About SHARDS_PER_WORKER shards a worker, never below DEFAULT_SHARD_SIZE nor above MAX_SHARD_SIZE."""
+    from mtqa.flows.runners import DEFAULT_SHARD_SIZE, MAX_SHARD_SIZE, SHARDS_PER_WORKER, shard_size_for
+
+    def corpus(documents: int) -> str:
+        path = tmp_path / f"c{documents}.jsonl"
+        path.write_text("".join(json.dumps({"id": f"{i:06d}", "text": f"Text number {i:07d}."}) + "\n" for i in range(documents)),
+                        encoding="utf-8")
+        return str(path)
+
+    assert shard_size_for(corpus(500), "jsonl", 2) == DEFAULT_SHARD_SIZE
+    assert shard_size_for(corpus(48_000), "jsonl", 2) == 48_000 // (2 * SHARDS_PER_WORKER)
+    assert shard_size_for(corpus(48_000), "jsonl", 1) == 48_000 // SHARDS_PER_WORKER
+    assert shard_size_for(corpus(400_000), "jsonl", 2) == MAX_SHARD_SIZE
+    assert shard_size_for(str(SAMPLES / "ukraine-article.en.txt"), "txt", 2) == DEFAULT_SHARD_SIZE
