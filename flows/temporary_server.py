@@ -55,6 +55,7 @@ class TemporaryServer:
         self.log: IO[bytes] = tempfile.TemporaryFile(prefix="mtqa-prefect-server-", suffix=".log")
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
+        self.launched = time.monotonic()  # the start-up time allowed counts from here
         self._start()
         atexit.register(self.stop)  # registered before Prefect's workers: runs after they flush (atexit is LIFO)
 
@@ -75,11 +76,13 @@ class TemporaryServer:
                                         stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_until_up(self, timeout: float | None = None) -> None:
-        """Return once the server answers its health check; else stop it and raise ServerStartError."""
+        """Return once the server answers its health check, `timeout` seconds after its launch at
+        the latest (it starts while the command does other work); else stop it and raise
+        ServerStartError."""
         timeout = float(os.environ.get(TIMEOUT_SETTING, 120)) if timeout is None else timeout
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() == PORT_IN_USE:  # another process took the port between our check and its bind
+        deadline = self.launched + timeout
+        while True:
+            if self.process.poll() == PORT_IN_USE and time.monotonic() < deadline:  # the port was taken before uvicorn bound it
                 self._start()
                 continue
             if self.process.poll() is not None:
@@ -90,6 +93,8 @@ class TemporaryServer:
                         return
             except (urllib.error.URLError, OSError):
                 pass
+            if time.monotonic() >= deadline:
+                break
             time.sleep(0.05)
         self.log.seek(0)
         tail = self.log.read()[-600:].decode("utf-8", "replace").strip().replace("\n", " | ")
