@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,7 @@ import mtqa.flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; b
 from prefect import flow, get_run_logger, task
 from prefect.tasks import exponential_backoff
 from prefect.futures import as_completed
-from prefect.context import refresh_global_settings_context
-from prefect.settings import PREFECT_API_URL
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from mtqa.cleaners.config import CleanConfig
@@ -116,17 +117,14 @@ def cleanup_flow(
 
 
 def report_to(server: TemporaryServer | None) -> TemporaryServer | None:
-    """Make this process, and every worker it starts, report to `server`, the temporary API server
-    the command line launched (flows/temporary_server.py), unless a Prefect profile or settings
-    file configures a server: then that one is used and `server` stopped. Returns the server in use
-    if it is ours.
+    """Make every worker this process starts report to `server`, the temporary API server the
+    command line launched (flows/temporary_server.py), unless a Prefect profile or settings file
+    configures a server: then that one is used and `server` stopped. Returns the server in use if
+    it is ours; the flow runs inside `api_settings(server)`.
 
     With no Prefect server configured, every process that runs a task would start a temporary
-    API server of its own (~10 s each, measured in notes/prefect.md), and so would this process at
-    exit, when Prefect's log and event workers flush outside the flow. PREFECT_API_URL in the
-    environment, with Prefect's settings refreshed from it (`refresh_global_settings_context`),
-    reaches all of them: this process until it exits (the server stops after Prefect's workers
-    have flushed), the pool's workers, and a local Dask cluster's.
+    API server of its own (~10 s each, measured in notes/prefect.md): PREFECT_API_URL in the
+    environment reaches the pool's workers and a local Dask cluster's.
     """
     if server is None:
         return None
@@ -134,8 +132,27 @@ def report_to(server: TemporaryServer | None) -> TemporaryServer | None:
         server.stop()
         return None
     os.environ["PREFECT_API_URL"] = server.api_url
-    refresh_global_settings_context()
     return server
+
+
+@contextmanager
+def api_settings(server: TemporaryServer | None) -> Iterator[None]:
+    """This process's Prefect settings during the flow: our server's address (nothing if a server
+    is configured). Prefect's log and event workers flush at exit, outside these settings, and then
+    ask for Prefect's temporary server: `server` is registered as that one (Prefect keeps one
+    instance per port), so they reach it instead of starting another; it stops after them (it
+    registered its stop at exit before they registered their flush)."""
+    if server is None:
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    SubprocessASGIServer._instances[None] = server
+    try:
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
 
 
 def make_task_runner(runner: str, workers: int | None = None, dask_address: str | None = None) -> TaskRunner:

@@ -190,7 +190,7 @@ def _prefect_run(opts: dict, config: CleanConfig, server):
             logging.getLogger(logger).addFilter(_input_errors_untold)
         logging.getLogger("EventsWorker").addFilter(_flush_progress_untold)
         try:
-            from mtqa.flows.cleanup import report_to
+            from mtqa.flows.cleanup import api_settings, report_to
             from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
             server = report_to(server)
@@ -207,7 +207,7 @@ def _prefect_run(opts: dict, config: CleanConfig, server):
                     warm_up(config, samples)
             if server is not None:
                 server.wait_until_up()
-            with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_settings(server):
                 yield
         except (CorpusError, RulePackError, AllowListError, OSError, ValueError, RuntimeError, sqlite3.Error) as exc:
             raise _fatal(exc, opts["out_dir"]) from exc

@@ -105,6 +105,18 @@ class TemporaryServer:
             f"higher, or run `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api"
             + (f" (server log: {tail})" if tail else f" (it exited with status {exited})" if exited is not None else ""))
 
+    # What Prefect's clients use of the SubprocessASGIServer they find registered (flows/cleanup.py)
+    @property
+    def server_process(self) -> subprocess.Popen[bytes] | None:
+        return self.process
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None
+
+    def start(self, timeout: float | None = None) -> None:
+        self.wait_until_up(timeout)
+
     def stop(self) -> None:
         """End the server (SIGTERM, then SIGKILL after 5 s, as Prefect stops its own); idempotent."""
         process, self.process = self.process, None
