@@ -6,8 +6,7 @@ Started as Prefect does it, the server is in the terminal's process group (Ctrl-
 before the run can stop in order), prints its own shutdown errors to the user's terminal
 ("uvicorn.error - Application shutdown failed"), outlives a killed command, gives up after 20 s
 on a busy machine, and starts only once the flow needs it, after the command has spent seconds
-importing Prefect (whose server modules it imports as well, ~1.4 s and their memory, only to
-start a subprocess).
+importing Prefect.
 
 Here `launch` runs the same command Prefect runs, with the same settings (`PREFECT_UI_ENABLED=0`,
 Prefect's ephemeral-server flags, the user's settings through the environment and profile the
@@ -16,7 +15,8 @@ own imports) overlaps the command's. It gets its own session (signals reach it o
 dies with its parent (`die_with_parent`), logs to a file whose tail is shown only if it fails to
 start, and is stopped at exit after Prefect's log and event workers have flushed. `wait_until_up`
 waits for its health endpoint as long as `PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS` says
-(mtqa's default: 120 s). Nothing here imports Prefect.
+(mtqa's default: 120 s). Nothing here imports Prefect; flows/cleanup.py registers the server as
+Prefect's own instance once the flow is about to run, so that Prefect's clients find it.
 """
 
 from __future__ import annotations
