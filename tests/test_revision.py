@@ -234,20 +234,25 @@ def test_learn_from_two_line_aligned_files(tmp_path):
     assert failed.returncode == 1 and "1 lines, but" in failed.stderr and "line-aligned" in failed.stderr
 
 
+def _answer_first(session, wanted: str, key: str) -> None:
+    """Skip the findings review shows until the first of rule `wanted`, and answer it with `key`."""
+    while True:
+        session.expect(r"\[\d+/\d+\] \S+ · (\S+)")
+        rule = session.match.group(1)
+        session.expect("Apply this fix")
+        if rule == wanted:
+            session.sendline(key)
+            return
+        session.sendline("s")
+
+
 def test_not_an_error_in_review_stays_silent_on_the_next_run(run, tmp_path):
     pack = tmp_path / "house.yaml"
     pack.write_text("pack: house\nrules: []\n", encoding="utf-8")
     kiev = [f for f in reviewable(run) if f["rule"] == "en.kiev_kyiv"]
     session = review(run, pack)
-    while True:
-        session.expect(r"\[\d+/\d+\] \S+ · (\S+)")
-        rule = session.match.group(1)
-        session.expect("Apply this fix")
-        if rule == "en.kiev_kyiv":
-            session.sendline("X")
-            session.expect("added to .*house.allow.yaml: stays silent on the next run")
-            break
-        session.sendline("s")
+    _answer_first(session, "en.kiev_kyiv", "X")
+    session.expect("added to .*house.allow.yaml: stays silent on the next run")
     session.sendline("q")
     session.expect(pexpect.EOF)
     session.close()
@@ -294,14 +299,7 @@ def test_review_shows_the_source_filters_and_a_remembered_rule_answers_the_rest(
 def test_not_an_error_is_scoped_to_the_occurrence_unless_asked(run, tmp_path):
     pack = tmp_path / "house.yaml"
     session = review(run, pack)
-    while True:
-        session.expect(r"\[\d+/\d+\] \S+ · (\S+)")
-        rule = session.match.group(1)
-        session.expect("Apply this fix")
-        if rule == "en.kiev_kyiv":
-            session.sendline("x")
-            break
-        session.sendline("s")
+    _answer_first(session, "en.kiev_kyiv", "x")
     session.expect(r"\[\d+/")
     session.sendline("q")
     session.expect(pexpect.EOF)
