@@ -26,7 +26,10 @@ dictionaries:
 	  else echo "note: Hunspell dictionaries not installed and not root: the spelling check is off"; fi; \
 	fi
 
+# Prefect's server stays up in the background for its UI and the next runs (`mtqa server stop` stops it);
+# if it cannot start (its port taken), the run starts a temporary server of its own.
 sample: $(STAMP) dictionaries
+	-$(BIN)/mtqa server start
 	$(BIN)/mtqa run corpora/samples/ukraine-article.en.txt --lang en --source-lang fr --out out/sample
 
 # The report's browser tests need Debian's chromium; as root we install it, otherwise they are skipped.

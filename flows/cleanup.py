@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,8 @@ import mtqa.flows.prefect_env  # noqa: F401  (quiet, offline Prefect defaults; b
 from prefect import flow, get_run_logger, task
 from prefect.tasks import exponential_backoff
 from prefect.futures import as_completed
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.context import refresh_global_settings_context
+from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from mtqa.cleaners.config import CleanConfig
@@ -33,6 +32,7 @@ from mtqa.flows.lifecycle import remove_partial_files
 from mtqa.flows.pool import PreforkedTaskRunner
 from mtqa.flows.progress import progress_bar
 from mtqa.flows.runners import DEFAULT_SHARD_SIZE, RUNNERS
+from mtqa.flows.background_server import BackgroundServer
 from mtqa.flows.temporary_server import TemporaryServer
 from mtqa.flows.runinfo import run_namer, summary_lines
 from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
@@ -116,15 +116,22 @@ def cleanup_flow(
     return summary
 
 
-def report_to(server: TemporaryServer | None) -> TemporaryServer | None:
-    """Make every worker this process starts report to `server`, the temporary API server the
-    command line launched (flows/temporary_server.py), unless a Prefect profile or settings file
-    configures a server: then that one is used and `server` stopped. Returns the server in use if
-    it is ours; the flow runs inside `api_settings(server)`.
+def report_to(server: TemporaryServer | BackgroundServer | None) -> TemporaryServer | BackgroundServer | None:
+    """Make this process, and every worker it starts, report to `server`, the temporary API server
+    the command line launched (flows/temporary_server.py) or Prefect's background server it found
+    running (flows/background_server.py), unless a Prefect profile or settings file
+    configures a server: then that one is used (and a temporary `server` stopped). Returns `server`
+    if it is the one in use.
 
-    With no Prefect server configured, every process that runs a task would start a temporary
-    API server of its own (~10 s each, measured in notes/prefect.md): PREFECT_API_URL in the
-    environment reaches the pool's workers and a local Dask cluster's.
+    The address goes into the environment, which the pool's workers and a local Dask cluster's
+    inherit (with no server configured, each process that runs a task would start a temporary API
+    server of its own, ~10 s each, measured in notes/prefect.md), and into Prefect's global
+    settings, which it read from the environment when it was imported: refreshed here the way
+    Prefect refreshes them after its plugins set variables. Its log and event workers flush at
+    exit, outside any settings context, and so reach this server too (it stops after them: it
+    registered its stop at exit before they registered their flush). The alternative, registering
+    the server as Prefect's own temporary instance, imports Prefect's whole server application
+    into this process (seconds of CPU and tens of MB) for that one lookup.
     """
     if server is None:
         return None
@@ -132,27 +139,8 @@ def report_to(server: TemporaryServer | None) -> TemporaryServer | None:
         server.stop()
         return None
     os.environ["PREFECT_API_URL"] = server.api_url
+    refresh_global_settings_context()
     return server
-
-
-@contextmanager
-def api_settings(server: TemporaryServer | None) -> Iterator[None]:
-    """This process's Prefect settings during the flow: our server's address (nothing if a server
-    is configured). Prefect's log and event workers flush at exit, outside these settings, and then
-    ask for Prefect's temporary server: `server` is registered as that one (Prefect keeps one
-    instance per port), so they reach it instead of starting another; it stops after them (it
-    registered its stop at exit before they registered their flush)."""
-    if server is None:
-        yield
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    SubprocessASGIServer._instances[None] = server
-    try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield
-    finally:
-        os.environ.pop("PREFECT_API_URL", None)
 
 
 def make_task_runner(runner: str, workers: int | None = None, dask_address: str | None = None) -> TaskRunner:

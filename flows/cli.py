@@ -32,6 +32,7 @@ from mtqa.cleaners.rulepack import RulePackError, load_pack
 from mtqa.corpora.bilingual import identify as identify_translation_file
 from mtqa.corpora.readers import FORMATS, TRANSLATION_FORMATS, CorpusError, detect_format
 from mtqa.flows import cli_revision  # noqa: F401  (registers review, apply, revert and learn on `main`)
+from mtqa.flows import cli_server  # noqa: F401  (registers `server start|stop` on `main`)
 from mtqa.flows.cli_group import FatalError, main, output_locked
 from mtqa.flows.runfile import RUN_FILE_OPTION
 from mtqa.flows.runners import RUNNERS
@@ -166,9 +167,11 @@ def _launch_server(opts: dict):
     exit_on_interrupt()  # before any other thread starts; its own waits for signals, holding no lock
     if "PREFECT_API_URL" in os.environ or (opts["runner"] == "dask" and opts["dask_address"]):
         return None
+    from mtqa.flows.background_server import find_background_server
     from mtqa.flows.temporary_server import launch
 
-    return launch()  # if a Prefect profile configures a server instead, this one is stopped (flows/cleanup.py: report_to)
+    # if a Prefect profile configures a server instead, that one is used (flows/cleanup.py: report_to)
+    return find_background_server() or launch()
 
 
 @contextmanager
@@ -190,10 +193,13 @@ def _prefect_run(opts: dict, config: CleanConfig, server):
             logging.getLogger(logger).addFilter(_input_errors_untold)
         logging.getLogger("EventsWorker").addFilter(_flush_progress_untold)
         try:
-            from mtqa.flows.cleanup import api_settings, report_to
+            from mtqa.flows.background_server import BackgroundServer
+            from mtqa.flows.cleanup import report_to
             from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
             server = report_to(server)
+            if isinstance(server, BackgroundServer):
+                click.echo(server.note, err=True)
             if opts["runner"] in ("threads", "processes"):
                 from mtqa.flows.pool import language_samples, prefork, warm_up
 
@@ -207,7 +213,7 @@ def _prefect_run(opts: dict, config: CleanConfig, server):
                     warm_up(config, samples)
             if server is not None:
                 server.wait_until_up()
-            with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), api_settings(server):
+            with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
                 yield
         except (CorpusError, RulePackError, AllowListError, OSError, ValueError, RuntimeError, sqlite3.Error) as exc:
             raise _fatal(exc, opts["out_dir"]) from exc

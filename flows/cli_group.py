@@ -2,7 +2,8 @@
 
 Both also share the output folder's lock (`output_locked`, `locks_output`): one writer per folder.
 The commands register on `main` from their own modules: flows/cli.py (clean, run, serve, score,
-rules) and flows/cli_revision.py (review, apply, revert, learn); flows/cli.py imports both, and
+rules) and flows/cli_revision.py (review, apply, revert, learn) and flows/cli_server.py (server start|stop);
+flows/cli.py imports them, and
 the console script is `mtqa.flows.cli:main`. Neither command module imports the other.
 """
 

@@ -15,8 +15,8 @@ own imports) overlaps the command's. It gets its own session (signals reach it o
 dies with its parent (`die_with_parent`), logs to a file whose tail is shown only if it fails to
 start, and is stopped at exit after Prefect's log and event workers have flushed. `wait_until_up`
 waits for its health endpoint as long as `PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS` says
-(mtqa's default: 120 s). Nothing here imports Prefect; flows/cleanup.py registers the server as
-Prefect's own instance once the flow is about to run, so that Prefect's clients find it.
+(mtqa's default: 120 s). Nothing here imports Prefect; flows/cleanup.py (`report_to`) gives the
+server's address to Prefect's settings, so that its clients and the workers find it.
 """
 
 from __future__ import annotations
@@ -41,7 +41,10 @@ from mtqa.flows.lifecycle import die_with_parent
 TIMEOUT_SETTING = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind its port (Prefect retries on another, so do we)
 # what Prefect's SubprocessASGIServer sets for its temporary server (prefect/server/api/server.py)
-SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
+              # and one service fewer: automations (triggers and their actions) cannot be set up on a
+              # server that lives for one command, and loading them is a good part of its start-up
+              "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
 
 
 class ServerStartError(RuntimeError):
@@ -65,11 +68,7 @@ class TemporaryServer:
 
     def _start(self) -> None:
         self.port = _free_port()
-        # prefect's package folder without importing prefect (a second or more)
-        spec = importlib.util.find_spec("prefect")
-        app_dir = str(Path(spec.origin).parent.parent) if spec and spec.origin else ""
-        command = [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory", "prefect.server.api.server:create_app",
-                   "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
+        command = server_command("127.0.0.1", self.port)
         tie = threading.current_thread() is threading.main_thread()  # die_with_parent is about the starting thread
         self.process = subprocess.Popen(command, env={**os.environ, **SERVER_ENV}, start_new_session=True,
                                         preexec_fn=die_with_parent if tie else None, stdin=subprocess.DEVNULL,
@@ -105,18 +104,6 @@ class TemporaryServer:
             f"higher, or run `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api"
             + (f" (server log: {tail})" if tail else f" (it exited with status {exited})" if exited is not None else ""))
 
-    # What Prefect's clients use of the SubprocessASGIServer they find registered (flows/cleanup.py)
-    @property
-    def server_process(self) -> subprocess.Popen[bytes] | None:
-        return self.process
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None
-
-    def start(self, timeout: float | None = None) -> None:
-        self.wait_until_up(timeout)
-
     def stop(self) -> None:
         """End the server (SIGTERM, then SIGKILL after 5 s, as Prefect stops its own); idempotent."""
         process, self.process = self.process, None
@@ -128,6 +115,15 @@ class TemporaryServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def server_command(host: str, port: int) -> list[str]:
+    """The command Prefect runs for its own servers: uvicorn serving Prefect's application factory."""
+    # prefect's package folder without importing prefect (a second or more)
+    spec = importlib.util.find_spec("prefect")
+    app_dir = str(Path(spec.origin).parent.parent) if spec and spec.origin else ""
+    return [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory", "prefect.server.api.server:create_app",
+            "--host", host, "--port", str(port), "--log-level", "error", "--lifespan", "on"]
 
 
 def _free_port() -> int:
