@@ -295,6 +295,8 @@ def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None, api_u
         env["PYTHONPATH"] = str(code)
     if api_url:
         env["PREFECT_API_URL"] = api_url
+    else:
+        env["MTQA_REUSE_SERVER"] = "0"  # its own temporary server, counted, even if a background server is up
     result = timed(cmd, WORK / f"mtqa-{name}.log", env)
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     result.update(documents=summary["documents_cleaned"], findings=summary["findings"], edits=summary["edits"])
