@@ -3,8 +3,8 @@
 `mtqa server start` starts Prefect's server (API and UI) in the background, the way
 `prefect server start --background` does, and records its process where that does,
 `$PREFECT_HOME/server.pid`, so that `prefect server stop` stops it as well as `mtqa server stop`.
-Unlike Prefect's (3.9), whose server writes to pipes nobody reads once the command has returned and
-dies at its first log line, it runs in its own session, its output in `$PREFECT_HOME/server.log`,
+Unlike Prefect's (3.9.1), whose server died here within seconds of its command returning (its
+output goes to pipes nobody reads after that), it runs in its own session, its output in `$PREFECT_HOME/server.log`,
 and the command returns once the server answers. When no Prefect server is configured (no PREFECT_API_URL), an mtqa command reports to that server if it is running, instead
 of starting a temporary one of its own (flows/temporary_server.py), whose start-up is most of
 what a one-file check waits for. The runs then stay in the server's UI after the command; mtqa

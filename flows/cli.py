@@ -319,8 +319,8 @@ def run(history_path, no_history, **opts) -> None:
 def serve(cron, interval, name, history_path, no_history, **opts) -> None:
     """Serve `mtqa run` on INPUT as a scheduled Prefect deployment, until stopped (Ctrl-C).
 
-    Needs a Prefect server (schedules do not run on Prefect's temporary one): start one with
-    `prefect server start` and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api). Each scheduled
+    Needs a Prefect server (schedules do not run on Prefect's temporary one): the one
+    PREFECT_API_URL names, or the background server `mtqa server start` starts. Each scheduled
     run is incremental: only documents that changed since the last run are cleaned again.
     """
     if (cron is None) == (interval is None):
@@ -329,8 +329,14 @@ def serve(cron, interval, name, history_path, no_history, **opts) -> None:
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():
-        raise FatalError("schedules need a Prefect server: run `prefect server start` and set "
-                         "PREFECT_API_URL=http://127.0.0.1:4200/api")
+        from mtqa.flows.background_server import find_background_server
+        from mtqa.flows.cleanup import report_to
+
+        background = report_to(find_background_server())
+        if background is None:
+            raise FatalError("schedules need a Prefect server: run `mtqa server start`, or set PREFECT_API_URL "
+                             "to the one to use")
+        click.echo(background.note, err=True)
     from mtqa.reports.history import default_path
 
     from mtqa.flows.cleanup import DEFAULT_SHARD_SIZE
