@@ -7,6 +7,7 @@ threads, a process pool, or a Dask cluster (`make_task_runner`).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -163,6 +164,9 @@ def make_task_runner(runner: str, workers: int | None = None, dask_address: str 
             raise RuntimeError("--runner dask needs prefect-dask: pip install 'mtqa[dask]'") from exc
         if dask_address:
             return DaskTaskRunner(address=dask_address)
+        # the local cluster's workers print warnings to the user's terminal themselves, such as a task
+        # "ended with CancelledError" after Ctrl-C, below the one line that says the run stopped:
+        # Dask's housekeeping, not the user's business; their errors still show
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                              "dashboard_address": ":0"})
+                                              "dashboard_address": ":0", "silence_logs": logging.ERROR})
     raise ValueError(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
