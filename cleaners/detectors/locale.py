@@ -141,13 +141,21 @@ def unit_spacing(view: DocView) -> Iterator[Hit]:
 
 
 _SPACED_HYPHEN = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?\"'”»)]) - (?=[\p{L}\p{N}\"'„“«(])")
+# A news agency's dateline opening a paragraph: a place (and date), then the agency in brackets
+# ("BERLIN (AP)", "Berlin (dpa)", "PARIS, 3 mars (AFP)").
+_DATELINE = regex.compile(r"\p{Lu}[\p{L}\p{M}.'-]*(?: \p{Lu}[\p{L}\p{M}.'-]*){0,3}(?:, [^\n(),]{1,25}){0,2}"
+                          r" \(\p{L}[\p{L}\p{M}&./ -]{0,24}\)")
 
 
 @detector("locale.hyphen_as_dash", "fluency/punctuation", "minor",
           "A hyphen with spaces around it where the language writes a dash between clauses.")
 def hyphen_as_dash(view: DocView) -> Iterator[Hit]:
     """Only for locales whose typography sets a dash there (English writers use the spaced hyphen
-    too, in edited text), and only in prose: a line of two or more spaced hyphens is a list or a table."""
+    too, in edited text), and only in prose: a line of two or more spaced hyphens is a list or a table.
+    Not after an agency's dateline at the start of a paragraph ("Berlin (dpa) - "): agencies set
+    it that way in these languages too (German agency copy does), so it is their form, not a
+    clause dash. Not silenced merely because the source has the same hyphen: MQM raters mark a
+    German spaced hyphen copied from English prose as a punctuation error."""
     dash = _data()["spaced_dash"].get(view.lang or "")
     if dash is None:
         return
@@ -158,6 +166,8 @@ def hyphen_as_dash(view: DocView) -> Iterator[Hit]:
         line = view.text[line_start: None if line_end < 0 else line_end]
         if line.count(" - ") > 2 or (view.text[start - 2].isdigit() and view.text[end + 1].isdigit()):
             continue  # a list or a table; a range of numbers ("10 - 20")
+        if _DATELINE.fullmatch(view.text, line_start, start - 1):
+            continue
         yield start, end, f"A hyphen between spaces: {view.lang} writes a dash here.", dash
 
 
