@@ -184,16 +184,66 @@ def untranslated(view: DocView) -> Iterator[Hit]:
 def untranslated_word(view: DocView) -> Iterator[Hit]:
     """Only where the source language has a word list: for one without (Chinese), every word would
     count as one of its words, and an English term the source quotes ("gene-set-rich") is not left
-    untranslated."""
+    untranslated.
+
+    A capitalised word is a name more often than not, so it needs more evidence (_untranslated_capital):
+    without it, German sources, whose nouns all take a capital, would show none of their untranslated
+    nouns ("the Schlaglöcher", "the Hinspiel")."""
     if not is_translation(view) or not has_word_list(view.source_lang):
         return
-    source_words = {w.casefold() for w in _TOKEN.findall(view.doc.source or "")}
+    source = view.doc.source or ""
+    source_words = {w.casefold() for w in _TOKEN.findall(source)}
+    source_capitals = set(_CAPITALISED.findall(source))
     for m in _TOKEN.finditer(view.text):
         word = m.group()
         low = word.casefold()
-        if (len(word) >= 4 and word[0].islower() and low in source_words
-                and not known_word(low, view.lang) and known_word(low, view.source_lang, common=True)):
+        if len(word) < 4 or low not in source_words:
+            continue
+        if word[0].islower():
+            if not known_word(low, view.lang) and known_word(low, view.source_lang, common=True):
+                yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
+        elif (word in source_capitals and not _in_name(view, m.start(), m.end())
+              and _untranslated_capital(word, view.lang, view.source_lang)):
             yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
+
+
+_CAPITAL_BEFORE = regex.compile(r"(?<![\p{L}\p{M}\d])\p{Lu}[\p{L}\p{M}\d'’.-]*[ \u00a0]$")
+_CAPITAL_AFTER = regex.compile(r"[ \u00a0]\p{Lu}")
+
+
+def _in_name(view: DocView, start: int, end: int) -> bool:
+    """Whether the word stands beside another capitalised word that does not open a sentence: one
+    word of a name or title of several ("Epworth Sleepiness Scale", "Bad Wildbad"), kept as the
+    source writes it."""
+    text = view.text
+    before = _CAPITAL_BEFORE.search(text, max(0, start - 60), start)
+    if before and not any(0 <= before.start() - s <= 1 for s, _ in view.sentences or [view.trimmed]):
+        return True
+    return _CAPITAL_AFTER.match(text, end) is not None
+
+
+# A capitalised word, not an acronym, not part of a hyphenated or elided compound.
+_CAPITALISED = regex.compile(r"(?<![\p{L}\p{M}\d_'’-])\p{Lu}\p{Ll}[\p{L}\p{M}]{2,}(?![\p{L}\p{M}\d_'’-])")
+# A name the target language's writers use (Merkel, Bundesliga, Sarkozy) is in its word counts;
+# a word of the source language left untranslated hardly ever is.
+CAPITAL_TARGET_MAX_ZIPF = 1.0
+# ... and the word must be an ordinary word of the source language, not a rare one: place names and
+# surnames that the source language's dictionary happens to hold (Wildbad, Robertas) are rare.
+CAPITAL_SOURCE_MIN_ZIPF = 2.0
+
+
+def _untranslated_capital(word: str, lang: str, source_lang: str) -> bool:
+    """Whether a capitalised word copied from the source is a word of the source language left
+    untranslated rather than a name: not a word of the target language (its dictionary, in either
+    case, nor its word counts) and a common word of the source language. Where the source language
+    capitalises every noun (German) the word itself must be one; elsewhere its lower-case form
+    must (a capital there marks a name or a sentence's first word, "Teniendo")."""
+    if _is_word(word, lang) or known_word(word, lang, min_zipf=CAPITAL_TARGET_MAX_ZIPF):
+        return False
+    form = word if source_lang in _NOUN_CAPITALS else word.lower()
+    if hunspell.has_dictionary(source_lang) and not hunspell.knows(form, source_lang):
+        return False
+    return known_word(form, source_lang, min_zipf=CAPITAL_SOURCE_MIN_ZIPF)
 
 
 # A sentence is taken for the source language when fastText prefers that language to the target
