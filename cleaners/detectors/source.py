@@ -193,7 +193,7 @@ def untranslated_word(view: DocView) -> Iterator[Hit]:
         return
     source = view.doc.source or ""
     source_words = {w.casefold() for w in _TOKEN.findall(source)}
-    source_capitals = set(_CAPITALISED.findall(source))
+    source_capitals = _source_capitals(view)
     for m in _TOKEN.finditer(view.text):
         word = m.group()
         low = word.casefold()
@@ -207,6 +207,21 @@ def untranslated_word(view: DocView) -> Iterator[Hit]:
             yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
 
 
+def _source_capitals(view: DocView) -> set[str]:
+    """The source's capitalised words that may be ordinary words: all of them where the source
+    language capitalises every noun; elsewhere only a sentence's first word (after a quotation
+    mark or bracket, too). Inside a sentence there a capital marks a name ("the composite Enamel"),
+    and a name kept is not left untranslated."""
+    source = view.doc.source or ""
+    found = _CAPITALISED.finditer(source)
+    if view.source_lang in _NOUN_CAPITALS:
+        return {m.group() for m in found}
+    starts = [s for s, _ in view.source_sentences]
+    return {m.group() for m in found
+            if any(0 <= m.start() - s <= 1 for s in starts) or source[max(0, m.start() - 2):m.start()].strip()[-1:] in _OPENERS}
+
+
+_OPENERS = ('"', "'", "«", "“", "„", "‘", "(", "[", "¿", "¡", ":", "-", "–", "—")
 _CAPITAL_BEFORE = regex.compile(r"(?<![\p{L}\p{M}\d])\p{Lu}[\p{L}\p{M}\d'’.-]*[ \u00a0]$")
 _CAPITAL_AFTER = regex.compile(r"[ \u00a0]\p{Lu}")
 
@@ -237,7 +252,7 @@ def _untranslated_capital(word: str, lang: str, source_lang: str) -> bool:
     untranslated rather than a name: not a word of the target language (its dictionary, in either
     case, nor its word counts) and a common word of the source language. Where the source language
     capitalises every noun (German) the word itself must be one; elsewhere its lower-case form
-    must (a capital there marks a name or a sentence's first word, "Teniendo")."""
+    must (the capital there is the sentence's, "Teniendo": _source_capitals)."""
     if _is_word(word, lang) or known_word(word, lang, min_zipf=CAPITAL_TARGET_MAX_ZIPF):
         return False
     form = word if source_lang in _NOUN_CAPITALS else word.lower()
