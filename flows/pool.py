@@ -103,15 +103,25 @@ def warm_up(config: CleanConfig, samples: list[Document]) -> None:
     models, each language's word lists and dictionary) is loaded here, once; then forget the rules
     a time-out disabled (cleaners/normalise.py), which the run decides from the documents in its
     own order. The repeat memory of cleaners/pipeline.py keeps the samples: cleaning one again
-    gives the same result, relabelled, as for any repeat.
+    gives the same result, relabelled, as for any repeat. Each language's word list and Hunspell
+    dictionary are loaded first, whatever the samples' text asks for: a check may need them for
+    another document of the pair, and then each worker would load its own.
 
-    Real documents of the input, one per language pair (`samples`), because what loads depends on
-    the text: the spelling check, for one, loads its language's full word list only for a text
-    identified as being in that language, long enough to identify (a synthetic short sentence left
-    each worker to load its own, 42 MB for English, measured)."""
-    from mtqa.cleaners import normalise, pipeline
+    Real documents of the input, one per language pair (`samples`), because what else loads
+    depends on the text: a check that runs only on text identified as being in the expected
+    language loads nothing for a synthetic short sentence, too short to identify."""
+    from mtqa.cleaners import hunspell, normalise, pipeline
+    from mtqa.cleaners.detectors import spelling
+    from mtqa.langtags import primary_subtag
 
-    for doc in samples or [Document("mtqa-warm-up", "Warm up.", config.lang, source_lang=config.source_lang)]:
+    samples = samples or [Document("mtqa-warm-up", "Warm up.", config.lang, source_lang=config.source_lang)]
+    # what a document of the pair may need whatever its text: each side's word list and dictionary
+    # (the spelling check reads the target's, the source checks both)
+    for lang in dict.fromkeys(primary_subtag(code) for doc in samples
+                              for code in (doc.lang or config.lang, doc.source_lang or config.source_lang) if code):
+        spelling.load_word_list(lang)
+        hunspell.load(lang)
+    for doc in samples:
         pipeline.clean_document(doc, config)
     normalise._DISABLED.clear()
 

@@ -13,8 +13,8 @@ wordfreq also answers, for the other checks, whether a word is known in a langua
 
 from __future__ import annotations
 
-import gc
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from functools import lru_cache
@@ -51,62 +51,61 @@ def _pack(lang: str) -> list[list[str]]:
     return read_cBpack(available_languages(wordlist="best")[lang])
 
 
-# Word lists per process, loaded on first use and bounded: the least recently used is dropped past
-# the bound (a corpus in 42 languages loaded 42 lists, 1.27 GB). A full list is up to 115 MB; a
-# common-words list 2-7 MB.
-MAX_FULL_LISTS, MAX_COMMON_LISTS = 4, 16
-_FULL: OrderedDict[str, dict[str, float]] = OrderedDict()  # per language, every word wordfreq knows
-_COMMON: OrderedDict[str, dict[str, float]] = OrderedDict()  # per language, only the words at least COMMON
+class WordList:
+    """wordfreq's frequencies for one language (what its get_frequency_dict gives), held as a
+    marisa-trie BytesTrie from each word to its bin (two bytes): 1-3 MB a language, where a dict
+    of Python strings took 30-115 MB. The trie is one block of memory that lookups only read, so
+    the pool's workers, forked after the command loaded it (flows/pool.py), share it page for
+    page; a dict's strings and entries are Python objects, which a worker's lookups and collector
+    write to, copying their pages one by one into each worker."""
 
+    __slots__ = ("trie", "freqs")
 
-def _remember(lists: OrderedDict[str, dict[str, float]], lang: str, freqs: dict[str, float], bound: int) -> None:
-    lists[lang] = freqs
-    lists.move_to_end(lang)
-    while len(lists) > bound:
-        lists.popitem(last=False)
-
-
-def _frequencies(lang: str) -> dict[str, float]:
-    """wordfreq's frequencies for `lang` (what its get_frequency_dict gives), or {} for a language
-    it has no list of (it would otherwise fall back to a related language's: Spanish for Basque)."""
-    freqs = _FULL.get(lang)
-    if freqs is not None:
-        _FULL.move_to_end(lang)
-    else:
+    def __init__(self, lang: str) -> None:
+        import marisa_trie
         from wordfreq import cB_to_freq
 
-        freqs = {}
-        if lang in _languages():
-            for index, words in enumerate(_pack(lang)):
-                freq = cB_to_freq(-index)
-                for word in words:
-                    freqs[word] = freq
-        _remember(_FULL, lang, freqs, MAX_FULL_LISTS)
-        _COMMON.pop(lang, None)  # the full list answers the common questions too
-        gc.freeze()  # a million-entry dict the cyclic GC would otherwise walk at every full collection
-    return freqs
+        pack = _pack(lang) if lang in _languages() else []
+        self.freqs = [cB_to_freq(-index) for index in range(len(pack))]
+        bins = [index.to_bytes(2, "big") for index in range(len(pack))]
+        self.trie = marisa_trie.BytesTrie((word, bins[index]) for index, words in enumerate(pack) for word in words)
+
+    def frequency(self, word: str) -> float:
+        """The word's frequency as written (0 for a word not listed). A word listed twice takes its
+        last (lower) frequency, as in get_frequency_dict: its highest bin."""
+        found = self.trie.get(word)
+        return self.freqs[int.from_bytes(max(found), "big")] if found else 0.0
 
 
-def _common(lang: str) -> dict[str, float]:
-    """The words of `_frequencies(lang)` at least COMMON, with the same frequencies: all that the
-    source-language checks ask about, in a twentieth of the memory (Russian: 7 MB, not 115). The
-    full list when it is loaded already (a language that is a target too)."""
-    from wordfreq import cB_to_freq
+# Word lists per process, loaded on first use and bounded: the least recently used is dropped past
+# the bound (a corpus in 42 languages loads 42 lists). The pool's warm-up loads the lists of the
+# input's languages before forking (`load_word_list`), so that the workers share them.
+MAX_FULL_LISTS = 16
+_FULL: OrderedDict[str, WordList] = OrderedDict()  # per language, every word wordfreq knows
+_lists_lock = threading.Lock()
 
-    freqs = _FULL.get(lang, _COMMON.get(lang))
-    if freqs is None:
-        freqs = {}
-        if lang in _languages():
-            for index, words in enumerate(_pack(lang)):
-                freq = cB_to_freq(-index)
-                if freq >= COMMON:
-                    freqs.update(dict.fromkeys(words, freq))
-                else:  # a word listed twice takes its last (lower) frequency, as in get_frequency_dict
-                    for word in freqs.keys() & set(words):
-                        del freqs[word]
-        _remember(_COMMON, lang, freqs, MAX_COMMON_LISTS)
-        gc.freeze()
-    return freqs
+
+def load_word_list(lang: str | None) -> None:
+    """Load the language's word list now, if wordfreq has one (the pool's warm-up calls this)."""
+    if has_word_list(lang):
+        _word_list(lang)
+
+
+def _word_list(lang: str) -> WordList:
+    """wordfreq's frequencies for `lang`; empty for a language it has no list of (it would
+    otherwise fall back to a related language's: Spanish for Basque)."""
+    with _lists_lock:  # the thread runner's threads share the lists
+        found = _FULL.get(lang)
+        if found is not None:
+            _FULL.move_to_end(lang)
+            return found
+    found = WordList(lang)
+    with _lists_lock:
+        _FULL[lang] = found
+        _FULL.move_to_end(lang)
+        while len(_FULL) > MAX_FULL_LISTS:
+            _FULL.popitem(last=False)
+    return found
 
 
 def known_word(word: str, lang: str | None, common: bool = False, min_zipf: float | None = None) -> bool:
@@ -116,8 +115,7 @@ def known_word(word: str, lang: str | None, common: bool = False, min_zipf: floa
     if not lang or lang not in _languages():
         return True
     floor = 10 ** (min_zipf - 9) if min_zipf is not None else COMMON if common else 0.0
-    table = _common(lang) if floor >= COMMON else _frequencies(lang)
-    freq = table.get(word.casefold(), 0.0)
+    freq = _word_list(lang).frequency(word.casefold())
     if min_zipf is not None:
         return freq >= floor
     return freq >= COMMON if common else freq > 0
@@ -145,7 +143,7 @@ _WORD = regex.compile(r"(?<![\p{L}\p{M}\d_'’@#/.-])\p{L}[\p{L}\p{M}]*(?:['’]
 
 def _zipf(word: str, lang: str) -> float:
     """wordfreq's Zipf frequency of the word in the language (0 for a word it has not seen)."""
-    freq = _frequencies(lang).get(word.casefold(), 0.0)
+    freq = _word_list(lang).frequency(word.casefold())
     return math.log10(freq) + 9 if freq else 0.0
 
 
@@ -222,8 +220,8 @@ def _accent_fix(word: str, lang: str) -> str | None:
     """The one known word that the word becomes with one accented letter of the language put back."""
     found = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in ACCENTED.get(lang, "")
              if c.islower() or i == 0}
-    freqs, floor = _frequencies(lang), 10 ** (SEEN_ZIPF - 9)
-    return _clear_winner([w for w in found if freqs.get(w.casefold(), 0.0) >= floor and hunspell.knows(w, lang)], lang, SEEN_ZIPF)
+    words, floor = _word_list(lang), 10 ** (SEEN_ZIPF - 9)
+    return _clear_winner([w for w in found if words.frequency(w.casefold()) >= floor and hunspell.knows(w, lang)], lang, SEEN_ZIPF)
 
 
 def _clear_winner(candidates: list[str], lang: str, min_zipf: float) -> str | None:
@@ -250,8 +248,8 @@ def _dictionary_fix(word: str, lang: str, min_zipf: float) -> str | None:
     edits |= {low[:i] + c + low[i + 1:] for i in range(len(low)) for c in letters}
     edits |= {low[:i] + c + low[i:] for i in range(len(low) + 1) for c in letters}
     edits.discard(low)
-    freqs, floor = _frequencies(lang), 10 ** (min_zipf - 9)
-    frequent = [w for w in edits if freqs.get(w, 0.0) >= floor]  # a dict lookup each: Hunspell only for these
+    words, floor = _word_list(lang), 10 ** (min_zipf - 9)
+    frequent = [w for w in edits if words.frequency(w) >= floor]  # a trie lookup each: Hunspell only for these
     cased = [w[0].upper() + w[1:] if word[0].isupper() else w for w in frequent]
     return _clear_winner([w for w in cased if hunspell.knows(w, lang)], lang, min_zipf)
 

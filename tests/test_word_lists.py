@@ -1,0 +1,41 @@
+"""The word lists the spelling and source checks read, and what the pool's warm-up loads of them."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import pytest
+from wordfreq import get_frequency_dict
+
+from mtqa.cleaners import hunspell
+from mtqa.cleaners.config import CleanConfig
+from mtqa.cleaners.detectors import spelling
+from mtqa.records import Document
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_word_list_gives_wordfreqs_own_frequency_for_every_word(lang):
+    """The trie answers what wordfreq's get_frequency_dict says, word for word (Latin and Cyrillic
+    script), and 0 for a word it does not list."""
+    words = spelling.WordList(lang)
+    expected = get_frequency_dict(lang, wordlist="best")
+    assert len(words.trie) == len(expected)
+    assert [w for w, freq in expected.items() if words.frequency(w) != freq] == []
+    assert words.frequency("qzxqzxqzx") == 0.0 and words.frequency("") == 0.0
+
+
+def test_a_language_without_a_word_list_knows_every_word():
+    assert spelling.known_word("qzxqzxqzx", "zh") and spelling.known_word("qzxqzxqzx", None)
+    assert not spelling.known_word("qzxqzxqzx", "en")
+
+
+def test_the_warm_up_loads_both_languages_lists_and_dictionaries(monkeypatch):
+    """Whatever the sample's text: a check may ask for the source language's list or dictionary
+    on another document of the pair, and a worker would then load its own copy."""
+    from mtqa.flows.pool import warm_up
+
+    monkeypatch.setattr(spelling, "_FULL", OrderedDict())
+    monkeypatch.setattr(hunspell, "_loaded", OrderedDict())
+    warm_up(CleanConfig(), [Document("d1", "Short.", "en", source="Court.", source_lang="fr")])
+    assert set(spelling._FULL) == {"en", "fr"}
+    assert set(hunspell._loaded) == {hunspell.available()[lang] for lang in ("en", "fr") if lang in hunspell.available()}
