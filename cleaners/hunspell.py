@@ -71,6 +71,13 @@ def load(lang: str | None) -> None:
         _dictionary(lang)
 
 
+def release() -> None:
+    """Forget every loaded dictionary and the answers remembered (they load again on next use)."""
+    with _lock:
+        _loaded.clear()
+    knows.cache_clear()
+
+
 def has_dictionary(lang: str | None) -> bool:
     return bool(lang) and lang in available()
 

@@ -303,6 +303,18 @@ def _stream(seed: int) -> _Stream:
     return stream
 
 
+def release() -> None:
+    """Forget the models and what was remembered of texts (each loads again on next use): the
+    command's main process, once its forked workers are gone, needs none of it
+    (flows/pool.py: `release_models`)."""
+    global _profiles, _fasttext
+    with _lock:
+        _profiles, _fasttext = None, None
+        _word_rows.clear()
+        _streams.clear()
+    _probabilities.cache_clear()
+
+
 def supported_languages() -> frozenset[str]:
     """Primary subtags langdetect has a profile for (it has none for Basque, for instance)."""
     return _load().supported

@@ -27,6 +27,7 @@ prefork (a deployment, `mtqa serve`, a second flow run) starts Prefect's spawn p
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 from multiprocessing import resource_tracker
@@ -87,6 +88,9 @@ def prefork(workers: int, config: CleanConfig, samples: list[Document]) -> Prefo
     # (it enters a copy of the flow's task runner there); a worker's own would outlive it, and warn
     resource_tracker.ensure_running()
     gc.collect()
+    # what loading left free (building the word lists alone frees ~80 MB of small blocks, measured)
+    # would be part of the image the workers share, and their own allocations would write to it
+    trim_heap()
     gc.freeze()
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
@@ -193,4 +197,36 @@ class PreforkedTaskRunner(ProcessPoolTaskRunner):
         self._message_forwarding_thread.start()
         self._executor = pool.executor
         self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
+        self._preforked = True
         return self
+
+    def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+        super().__exit__(exc_type, exc_value, traceback)  # waits for the workers to end
+        if getattr(self, "_preforked", False):
+            self._preforked = False
+            release_models()
+
+
+def release_models() -> None:
+    """Once the forked workers are gone, give back the memory of the models the main process
+    loaded only for them to share: language ID's, the word lists and the Hunspell dictionaries
+    (each loads again if this process needs it after all). While the workers ran, these pages
+    were shared and counted once; alone, the main process would hold them all through the rest of
+    the command (the merge is done by then, but the flow's end, Prefect's flush at exit, and
+    scoring in `mtqa run` are still to come). Most of it was allocated in small blocks that
+    `free` keeps in the heap: `trim_heap` hands the free pages back (measured: 308 MB RSS after the
+    warm-up, 269 after the release, 168 after the trim)."""
+    from mtqa.cleaners import hunspell, langid
+    from mtqa.cleaners.detectors import spelling
+
+    langid.release()
+    spelling.release_word_lists()
+    hunspell.release()
+    trim_heap()
+
+
+def trim_heap() -> None:
+    """Hand the heap's free pages back to the system (glibc's `malloc_trim`; elsewhere nothing)."""
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # in the process's own symbols
+    if trim is not None:
+        trim(0)

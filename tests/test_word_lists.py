@@ -39,3 +39,21 @@ def test_the_warm_up_loads_both_languages_lists_and_dictionaries(monkeypatch):
     warm_up(CleanConfig(), [Document("d1", "Short.", "en", source="Court.", source_lang="fr")])
     assert set(spelling._FULL) == {"en", "fr"}
     assert set(hunspell._loaded) == {hunspell.available()[lang] for lang in ("en", "fr") if lang in hunspell.available()}
+
+
+def test_models_released_after_the_pool_load_again_with_the_same_answers():
+    """The main process gives back the models once its forked workers are gone (flows/pool.py:
+    `release_models`); anything that asks again afterwards gets the same answers."""
+    from mtqa.cleaners import langid
+    from mtqa.flows.pool import release_models
+
+    text = "The committee approved the budget after a long debate about the costs of the new hospital."
+    def answers():
+        return (langid.detect(text, 60, 0.99), langid.probabilities(text), langid.fast_guess(text),
+                spelling.known_word("hospital", "en"), spelling.known_word("hôpital", "fr", common=True),
+                hunspell.knows("Krankenhaus", "de"))
+
+    before = answers()
+    release_models()
+    assert langid._profiles is None and langid._fasttext is None and not spelling._FULL and not hunspell._loaded
+    assert answers() == before

@@ -91,6 +91,14 @@ def load_word_list(lang: str | None) -> None:
         _word_list(lang)
 
 
+def release_word_lists() -> None:
+    """Forget every word list and what was remembered of words (they load again on next use)."""
+    with _lists_lock:
+        _FULL.clear()
+    for cache in (_case_fix, _accent_fix, _dictionary_fix):
+        cache.cache_clear()
+
+
 def _word_list(lang: str) -> WordList:
     """wordfreq's frequencies for `lang`; empty for a language it has no list of (it would
     otherwise fall back to a related language's: Spanish for Basque)."""
