@@ -24,6 +24,23 @@ def test_a_word_list_gives_wordfreqs_own_frequency_for_every_word(lang):
     assert words.frequency("qzxqzxqzx") == 0.0 and words.frequency("") == 0.0
 
 
+def test_a_word_list_is_built_once_and_read_from_the_cache_folder(tmp_path, monkeypatch):
+    """The first process saves the trie in the user's cache folder; the next maps that file, with
+    the same answers. A cache folder that cannot be written costs only the time to build."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    built = spelling.WordList("pt")
+    saved = list((tmp_path / "cache" / "mtqa" / "word-lists").glob("pt-*.marisa"))
+    assert len(saved) == 1 and saved[0].stat().st_size > 100_000
+    mapped = spelling.WordList("pt")
+    words = ["casa", "ação", "então", "qzxqzx", "Lisboa", "lisboa"]
+    assert [mapped.frequency(w) for w in words] == [built.frequency(w) for w in words]
+    assert built.frequency("casa") > 0 and mapped.frequency("qzxqzx") == 0.0
+
+    (tmp_path / "blocked").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    assert [spelling.WordList("pt").frequency(w) for w in words] == [built.frequency(w) for w in words]
+
+
 def test_a_language_without_a_word_list_knows_every_word():
     assert spelling.known_word("qzxqzxqzx", "zh") and spelling.known_word("qzxqzxqzx", None)
     assert not spelling.known_word("qzxqzxqzx", "en")

@@ -13,12 +13,17 @@ wordfreq also answers, for the other checks, whether a word is known in a langua
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
+import platformdirs
 import regex
 
 from mtqa.cleaners import hunspell
@@ -57,24 +62,84 @@ class WordList:
     of Python strings took 30-115 MB. The trie is one block of memory that lookups only read, so
     the pool's workers, forked after the command loaded it (flows/pool.py), share it page for
     page; a dict's strings and entries are Python objects, which a worker's lookups and collector
-    write to, copying their pages one by one into each worker."""
+    write to, copying their pages one by one into each worker.
 
-    __slots__ = ("trie", "freqs")
+    Building a trie takes 0.3-1 CPU-s a language, so it is built once per machine and saved in
+    the user's cache folder (`_cache_file`), and later runs map the file (`mmap`): its pages
+    are then the page cache's, shared by every process that reads the list."""
+
+    __slots__ = ("trie",)
 
     def __init__(self, lang: str) -> None:
         import marisa_trie
-        from wordfreq import cB_to_freq
 
+        path = _cache_file(lang) if lang in _languages() else None
+        self.trie = marisa_trie.BytesTrie()
+        if path is not None:
+            try:
+                self.trie.mmap(str(path))
+                return
+            except (OSError, RuntimeError):  # not there yet, or unreadable: built again
+                pass
         pack = _pack(lang) if lang in _languages() else []
-        self.freqs = [cB_to_freq(-index) for index in range(len(pack))]
         bins = [index.to_bytes(2, "big") for index in range(len(pack))]
-        self.trie = marisa_trie.BytesTrie((word, bins[index]) for index, words in enumerate(pack) for word in words)
+        built = marisa_trie.BytesTrie((word, bins[index]) for index, words in enumerate(pack) for word in words)
+        del pack
+        if path is None or not _save(built, path):
+            self.trie = built
+            return
+        self.trie.mmap(str(path))
 
     def frequency(self, word: str) -> float:
         """The word's frequency as written (0 for a word not listed). A word listed twice takes its
         last (lower) frequency, as in get_frequency_dict: its highest bin."""
         found = self.trie.get(word)
-        return self.freqs[int.from_bytes(max(found), "big")] if found else 0.0
+        return _frequency_of_bin(int.from_bytes(max(found), "big")) if found else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _frequency_of_bin(index: int) -> float:
+    from wordfreq import cB_to_freq
+
+    return cB_to_freq(-index)
+
+
+WORD_LIST_FORMAT = 1  # raised when what a saved trie holds changes
+
+
+def _cache_file(lang: str) -> Path | None:
+    """Where the language's trie is saved: named after what it is built from (wordfreq's data file,
+    its size and time, marisa-trie's version and WORD_LIST_FORMAT), so that a changed list or
+    library never reads an old file. None where there is no cache folder."""
+    from importlib.metadata import version
+
+    from wordfreq import available_languages
+
+    try:
+        source = Path(available_languages(wordlist="best")[lang])
+        stat = source.stat()
+        folder = Path(platformdirs.user_cache_dir("mtqa", appauthor=False)) / "word-lists"
+    except (OSError, KeyError):
+        return None
+    key = hashlib.sha256(f"{WORD_LIST_FORMAT}|{version('marisa-trie')}|{source}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return folder / f"{lang}-{key.hexdigest()[:16]}.marisa"
+
+
+def _save(trie, path: Path) -> bool:
+    """Write the trie to `path` atomically (a file of its own, then renamed: two processes may
+    build the same list at once); False where the folder cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as out:
+            temporary = Path(out.name)
+        try:
+            trie.save(str(temporary))
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
 
 
 # Word lists per process, loaded on first use and bounded: the least recently used is dropped past
