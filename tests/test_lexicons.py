@@ -7,7 +7,7 @@ import pytest
 
 from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.detectors import REGISTRY, _load_all
-from mtqa.cleaners.detectors.lexicon import LexiconError, lexicon, lexicon_files, lexicon_hits, load_lexicon, rules
+from mtqa.cleaners.detectors.lexicon import Finder, LexiconError, lexicon, lexicon_files, lexicon_hits, load_lexicon, needles, rules
 from mtqa.cleaners.pipeline import clean_document
 from mtqa.records import Document
 
@@ -165,3 +165,33 @@ def test_every_entry_of_the_large_lexicons_has_needles(pair):
     translation of its pair; with hundreds of entries a pair, each one must be indexed."""
     lex = lexicon(pair)
     assert [lex.entries[i].id for i in lex.always] == []
+
+
+def test_every_shipped_lexicon_compiles_whole():
+    """Cleaning compiles a pattern at its first use; loading with `compile_now` compiles them all,
+    so a shipped pattern that only a rare text would reach cannot hide a syntax error."""
+    for path in lexicon_files().values():
+        assert load_lexicon(path).entries
+
+
+def test_needles_are_only_words_every_match_contains():
+    """The letters of a property (`\\p{Lu}`), of a back reference or of inline flags are not text a
+    match contains; a needle taken from them would keep an entry from texts it matches."""
+    assert needles(r"\p{Lu}\w+\s+of") == ("of",)
+    assert needles(r"\p{Lu}") is None
+    assert needles(r"(?P<x>ab)\s+(?P=x)") == ("ab",)
+    assert needles(r"(?i)x\s+\g<1>") is None
+
+
+def test_the_finder_reports_overlapping_and_nested_needles():
+    finder = Finder({"assist": (0,), "assistance": (1,), "sist": (2,), "of": (3, 4)})
+    assert finder.entries("the assistance of") == {0, 1, 2, 3, 4}
+    assert finder.entries("nothing here") == set()
+    assert Finder({}).entries("anything") == set()
+
+
+def test_a_trigger_is_found_in_a_source_written_with_other_case_forms():
+    """Triggers match case-insensitively; their needles are searched in the case-folded source, so
+    a final sigma or a capital in the source does not hide the trigger."""
+    source, bad, _ = next(entry.case for pair, entry in ENTRIES if pair == "fr-en" and entry.id.startswith("actuellement"))
+    assert [t for _, _, _, t, _ in lexicon_hits("fr-en", source.upper(), bad)] == ["actually"]

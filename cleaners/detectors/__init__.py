@@ -143,9 +143,11 @@ def active_rules(enable: tuple[str, ...] = (), disable: tuple[str, ...] = ()) ->
     return tuple(rule for rule in sorted(REGISTRY) if rule not in skip)
 
 
+@lru_cache(maxsize=1)
 def load_all() -> None:
     """Import every module of this package, which registers its detectors: a new module needs
-    no line anywhere else."""
+    no line anywhere else. Once per process: listing the package's folder is a system call and
+    a dozen path operations, which every document paid for when this ran per document."""
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
 

@@ -20,11 +20,13 @@ rendering, `(?P<adj>...)`, is put back into the suggestion as `{adj}`. A suggest
 context (`if_match` on the flagged words, `if_source` on the source); where none fits there is no
 suggestion, only the finding: a wrong suggestion is worse than none.
 
-A lexicon of hundreds of entries stays cheap: each entry's rendering is indexed by the words
-every match of it must contain (its needles), a translation is lower-cased once and tested for
-the pair's needles, and only the few entries whose needles it contains are matched, their source
-triggers last. (One combined alternation of all the renderings, tried at every position, cost ten
-times more.)
+A lexicon of hundreds of entries stays cheap: each entry's rendering and its trigger are indexed
+by the words every match of them must contain (their needles); a translation (lower-cased) and
+its source (case-folded) are each searched once for all of the pair's needles (Aho-Corasick,
+pyahocorasick), and only the few entries whose needles both hold are matched, their source
+triggers last. Patterns are compiled at their first use, so loading a pair costs little and a
+process compiles only the entries its texts reach. (One combined alternation of all the
+renderings, tried at every position, cost ten times more.)
 
 >>> hits = lexicon_hits("fr-en", "Il vit actuellement à Lyon.", "He actually lives in Lyon.")
 >>> [(entry.kind, text, suggestion) for entry, start, end, text, suggestion in hits]
@@ -35,10 +37,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
 import regex
 import yaml
 
@@ -74,29 +77,81 @@ class LexiconError(ValueError):
     """A lexicon that cannot be used; the message names the file and the entry."""
 
 
+class LazyPattern:
+    """A lexicon pattern, compiled at its first use and then kept; it answers as the compiled
+    `regex.Pattern` does (`search`, `finditer`, `sub`, ...). Compiling is the costly part of
+    loading a lexicon (the `regex` module parses in Python: ~1.5 ms a pattern, two to six patterns
+    an entry), and a text reaches the patterns of the few entries whose needles it holds, so a
+    pair's lexicon loads in a fraction of the time and a process compiles only what its texts use.
+    `load_lexicon(path)` compiles every pattern at once, to check a file."""
+
+    __slots__ = ("_pattern", "_flags", "_where", "_compiled")
+
+    def __init__(self, pattern: str, where: str, flags: int = 0) -> None:
+        self._pattern, self._where, self._flags = pattern, where, flags
+        self._compiled: regex.Pattern | None = None
+
+    def compiled(self) -> regex.Pattern:
+        if self._compiled is None:
+            self._compiled = _compile(self._pattern, self._where, self._flags)
+        return self._compiled
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # not the pattern's (and no recursion while a copy is being made)
+            raise AttributeError(name)
+        return getattr(self.compiled(), name)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self._pattern!r}, flags={self._flags})"
+
+
+class Finder:
+    """Which of many strings occur in a text, in one pass: an Aho-Corasick automaton
+    (pyahocorasick) over the needles, each standing for the entries that need it. Testing a
+    text for each of a pair's ~300 needles in turn was a fifth of a lexicon's cost a document."""
+
+    __slots__ = ("_automaton",)
+
+    def __init__(self, needles: dict[str, tuple[int, ...]]) -> None:
+        self._automaton = ahocorasick.Automaton() if needles else None
+        for needle, ids in needles.items():
+            self._automaton.add_word(needle, ids)
+        if self._automaton is not None:
+            self._automaton.make_automaton()
+
+    def entries(self, text: str) -> set[int]:
+        """The entries of the needles that occur in `text` (overlapping ones included)."""
+        found: set[int] = set()
+        if self._automaton is not None:
+            for _, ids in self._automaton.iter(text):
+                found.update(ids)
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class Rendering:
     """One right rendering: a template, used only where its conditions hold."""
 
     template: str
-    if_match: regex.Pattern | None = None
-    if_source: regex.Pattern | None = None
+    if_match: LazyPattern | None = None
+    if_source: LazyPattern | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     id: str
     kind: str
-    source: regex.Pattern
-    bad: regex.Pattern
+    source: LazyPattern
+    bad: LazyPattern
     good: tuple[Rendering, ...]
-    unless_source: regex.Pattern | None
-    unless_text: regex.Pattern | None
+    unless_source: LazyPattern | None
+    unless_text: LazyPattern | None
     message: str | None
     note: str | None
     case: tuple[str, str, str]
     forms: tuple[str, ...] | None  # the forms of the bad rendering's word~v / word~n, if it has one
     needles: tuple[str, ...] | None  # lower-case strings one of which the bad rendering always contains
+    source_needles: tuple[str, ...] | None = None  # case-folded strings one of which the trigger always contains
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +162,10 @@ class Lexicon:
     entries: tuple[Entry, ...]
     by_needle: dict[str, tuple[int, ...]]  # needle -> the entries that need it
     always: tuple[int, ...]  # entries without needles, tried on every text
+    # the needles of the renderings (lower-cased) and of the triggers (case-folded), for one pass
+    # over a translation and one over its source
+    rendering_finder: Finder = field(compare=False, repr=False, default=None)
+    trigger_finder: Finder = field(compare=False, repr=False, default=None)
 
 
 # ---------------------------------------------------------------- inflection
@@ -305,6 +364,9 @@ def _mandatory(branch: str) -> Iterator[tuple[str, ...]]:
                 i = end + 1
                 continue
             inner = regex.sub(r"^\?(?:P<\w+>|[:a-zA-Z-]*:)", "", body)
+            if inner.startswith("?"):  # a construct other than a group (flags, a reference, a condition)
+                i = end + 1
+                continue
             options = _split(inner, "|")
             if all(_LITERAL.fullmatch(o) for o in options):
                 yield tuple(sorted({o.lower() for o in options}))
@@ -316,6 +378,8 @@ def _mandatory(branch: str) -> Iterator[tuple[str, ...]]:
             run = ""
             if ch == "[":
                 i = branch.index("]", i + 2) + 1
+            elif ch == "\\" and branch[i + 1:i + 3] in _BRACED_ESCAPES:  # \p{Lu}, \g<name>: no literal inside
+                i = branch.index(_BRACED_ESCAPES[branch[i + 1:i + 3]], i + 3) + 1
             else:
                 i += 2 if ch == "\\" else 1
             if i < len(branch) and branch[i] in "+*?{":
@@ -333,6 +397,10 @@ def _mandatory(branch: str) -> Iterator[tuple[str, ...]]:
             run = ""
             i += 1
     yield from _words(run)
+
+
+# escapes whose argument stands in braces or angle brackets: its letters are not literal text
+_BRACED_ESCAPES = {f"{letter}{bracket}": closing for letter in "pPNxgkL" for bracket, closing in (("{", "}"), ("<", ">"))}
 
 
 def _words(run: str) -> Iterator[tuple[str, ...]]:
@@ -380,10 +448,10 @@ def _build(raw: dict, kind: str, pair: str, where: str) -> Entry:
     src_lang, _ = pair.split("-")
     source_pattern, _ = _expand(raw["source"], capture=False)
     edges = ("", "") if src_lang in _NO_SPACE_LANGS else (_EDGE, _EDGE)
-    source = _compile(f"{edges[0]}(?:{source_pattern}){edges[1]}", where, regex.IGNORECASE)
+    source = LazyPattern(f"{edges[0]}(?:{source_pattern}){edges[1]}", where, regex.IGNORECASE)
     bad_pattern, bad_forms = _expand(raw["bad"], capture=True)
     flags = 0 if raw.get("cased") else regex.IGNORECASE
-    bad = _compile(f"{_EDGE}(?:{bad_pattern}){_EDGE}", where, flags)
+    bad = LazyPattern(f"{_EDGE}(?:{bad_pattern}){_EDGE}", where, flags)
     goods = raw.get("good") or []
     goods = [goods] if isinstance(goods, (str, dict)) else goods
     renderings = []
@@ -396,21 +464,41 @@ def _build(raw: dict, kind: str, pair: str, where: str) -> Entry:
             raise LexiconError(f"{where}: rendering {good['say']!r} is inflected but the bad rendering has no word~v/~n")
         if bad_forms is not None and not _MARKER.search(good["say"]) and not raw.get("cased"):
             raise LexiconError(f"{where}: the bad rendering is inflected, so rendering {good['say']!r} must be too (word~v / word~n)")
-        unknown_fields = set(_FIELD.findall(good["say"])) - set(bad.groupindex)
+        unknown_fields = set(_FIELD.findall(good["say"])) - set(_GROUP_NAME.findall(bad_pattern))
         if unknown_fields:
             raise LexiconError(f"{where}: rendering {good['say']!r} names groups the bad rendering lacks: {sorted(unknown_fields)}")
         renderings.append(Rendering(good["say"],
-                                    _compile(good["if_match"], where, regex.IGNORECASE) if "if_match" in good else None,
-                                    _compile(good["if_source"], where, regex.IGNORECASE) if "if_source" in good else None))
+                                    LazyPattern(good["if_match"], where, regex.IGNORECASE) if "if_match" in good else None,
+                                    LazyPattern(good["if_source"], where, regex.IGNORECASE) if "if_source" in good else None))
     case = raw["case"]
     if not (isinstance(case, list) and len(case) == 3 and all(isinstance(c, str) and c for c in case)):
         raise LexiconError(f"{where}: case must be [source, bad translation, correct translation]")
     entry_id = raw.get("id") or f"{_slug(raw['source'])}>{_slug(raw['bad'])}"
     return Entry(entry_id, kind, source, bad, tuple(renderings),
-                 _compile(raw["unless_source"], where, regex.IGNORECASE) if raw.get("unless_source") else None,
-                 _compile(raw["unless_text"], where, regex.IGNORECASE) if raw.get("unless_text") else None,
+                 LazyPattern(raw["unless_source"], where, regex.IGNORECASE) if raw.get("unless_source") else None,
+                 LazyPattern(raw["unless_text"], where, regex.IGNORECASE) if raw.get("unless_text") else None,
                  raw.get("message"), raw.get("note"), tuple(case), bad_forms,
-                 needles(bad_pattern))
+                 _needles(bad, bad_pattern), _folded(_needles(source, source_pattern)))
+
+
+def _needles(compiled: LazyPattern, pattern: str) -> tuple[str, ...] | None:
+    """`needles(pattern)`; where the pattern cannot be read, the regex module's words for why."""
+    try:
+        return needles(pattern)
+    except LexiconError:
+        compiled.compiled()
+        raise
+
+
+# the named groups a pattern defines, `(?P<name>...)` or `(?<name>...)`
+_GROUP_NAME = regex.compile(r"\(\?P?<(\w+)>")
+
+
+def _folded(found: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Needles of a case-insensitive pattern, case-folded: a source is case-folded before it is
+    searched, so that a letter the pattern matches by simple case folding ('ſ' for 's', 'ς' for
+    'σ'), which `str.lower` leaves as it is, is found all the same."""
+    return None if found is None else tuple(sorted({n.casefold() for n in found}))
 
 
 def _slug(pattern: str) -> str:
@@ -453,8 +541,11 @@ def _read(path: Path) -> tuple[bytes, object]:
         raise LexiconError(f"{path}: {where}invalid YAML: {getattr(exc, 'problem', exc)}") from exc
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    """A lexicon file, checked entry by entry, with its pair's combined search pattern."""
+def load_lexicon(path: Path, compile_now: bool = True) -> Lexicon:
+    """A lexicon file, checked entry by entry, with the finders of its needles. With
+    `compile_now`, every pattern is compiled here, so that a bad one is an error now; without,
+    each is compiled at its first use (`LazyPattern`): what cleaning does, since the shipped
+    lexicons are checked whole by the tests (tests/test_lexicons.py)."""
     raw_bytes, data = _read(path)
     pair = path.stem
     if not isinstance(data, dict) or data.get("pair") != pair or not isinstance(data.get("entries"), list):
@@ -466,13 +557,29 @@ def load_lexicon(path: Path) -> Lexicon:
         if entry.id in seen:
             raise LexiconError(f"{path.name}: entry id {entry.id!r} is used twice (give one an 'id:')")
         seen.add(entry.id)
-    by_needle: dict[str, list[int]] = {}
+    if compile_now:
+        for entry in entries:
+            for pattern in _patterns(entry):
+                pattern.compiled()
+    by_needle, by_trigger_needle = _index(entries, "needles"), _index(entries, "source_needles")
+    return Lexicon(pair, path, hashlib.sha256(raw_bytes).hexdigest(), entries, by_needle,
+                   tuple(i for i, entry in enumerate(entries) if entry.needles is None),
+                   Finder(by_needle), Finder(by_trigger_needle))
+
+
+def _index(entries: tuple[Entry, ...], field_name: str) -> dict[str, tuple[int, ...]]:
+    """needle -> the entries that need it, for one kind of needles (`needles`, `source_needles`)."""
+    index: dict[str, list[int]] = {}
     for i, entry in enumerate(entries):
-        for needle in entry.needles or ():
-            by_needle.setdefault(needle, []).append(i)
-    return Lexicon(pair, path, hashlib.sha256(raw_bytes).hexdigest(), entries,
-                   {needle: tuple(ids) for needle, ids in sorted(by_needle.items())},
-                   tuple(i for i, entry in enumerate(entries) if entry.needles is None))
+        for needle in getattr(entry, field_name) or ():
+            index.setdefault(needle, []).append(i)
+    return {needle: tuple(ids) for needle, ids in sorted(index.items())}
+
+
+def _patterns(entry: Entry) -> Iterator[LazyPattern]:
+    yield from (entry.source, entry.bad)
+    yield from (p for p in (entry.unless_source, entry.unless_text) if p is not None)
+    yield from (p for r in entry.good for p in (r.if_match, r.if_source) if p is not None)
 
 
 @lru_cache(maxsize=1)
@@ -483,8 +590,9 @@ def lexicon_files() -> dict[str, Path]:
 
 @lru_cache(maxsize=None)
 def lexicon(pair: str) -> Lexicon | None:
+    """A shipped pair's lexicon, loaded once per process, its patterns compiled as they are used."""
     path = lexicon_files().get(pair)
-    return load_lexicon(path) if path else None
+    return load_lexicon(path, compile_now=False) if path else None
 
 
 # ---------------------------------------------------------------- matching
@@ -500,8 +608,13 @@ def lexicon_hits(pair: str, source: str | None, text: str) -> list[tuple[Entry, 
 
 
 def _hits(lex: Lexicon, source: str, text: str) -> Iterator[tuple[Entry, int, int, str, str | None]]:
-    lowered = text.lower()
-    candidates = sorted({i for needle, ids in lex.by_needle.items() if needle in lowered for i in ids} | set(lex.always))
+    rendered = lex.rendering_finder.entries(text.lower())
+    rendered.update(lex.always)
+    if not rendered:
+        return
+    # an entry whose trigger cannot be in the source (none of its needles is) is not matched
+    triggered = lex.trigger_finder.entries(source.casefold())
+    candidates = sorted(i for i in rendered if i in triggered or lex.entries[i].source_needles is None)
     if not candidates:
         return
     # from an English source, a capitalised word the translation copies verbatim ("The Gift"
