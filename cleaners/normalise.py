@@ -21,6 +21,7 @@ import regex
 
 from mtqa.cleaners.allowlist import Silencer
 from mtqa.cleaners.edits import EditLog
+from mtqa.cleaners.prefilter import Probe
 from mtqa.cleaners.rulepack import PatternRule
 from mtqa.records import Finding
 
@@ -172,11 +173,16 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     applicable = _applicable(rules, lang, source_lang, fixes)
     findings: list[Finding] = []
     timed_out: list[str] = []
+    probe = Probe(log.text)  # what the rules need of the text, asked once for all of them (a fix makes a new one)
     if fixes:
         for _ in range(MAX_REPAIR_ROUNDS):
             before = log.text
             for rule in applicable:
-                if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out, disabled)):
+                if probe.text is not log.text:
+                    probe = Probe(log.text)
+                if _cannot_match(rule, probe):
+                    continue
+                if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out, disabled, probe)):
                     if silencer:
                         matches = silencer.keep(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
                     if _grows_too_much(log, matches):
@@ -190,11 +196,20 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
                 break
         return findings, [rule for rule in timed_out if not stopped or rule not in stopped]
     for rule in applicable:
-        for s, e, rep in _matches(log.text, rule, timeout, timed_out, disabled):
+        if _cannot_match(rule, probe):
+            continue
+        for s, e, rep in _matches(log.text, rule, timeout, timed_out, disabled, probe):
             o_start, o_end = log.orig_span(s, e)
             findings.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule.id, rule.category,
                                     rule.severity, rule.message, rep, rule.fix))
     return findings, timed_out
+
+
+def _cannot_match(rule: PatternRule, probe: Probe) -> bool:
+    """The text lacks what every match of the rule contains (cleaners/prefilter.py), so the rule is
+    not run on it: most rules of a pack, on most texts. While some rule is disabled after a time-out,
+    every rule goes on to `_matches`, which records a disabled one as skipped for this document."""
+    return rule.needs is not None and not _DISABLED and not rule.needs.holds(probe)
 
 
 def _grows_too_much(log: EditLog, changes: list[tuple[int, int, str | None]]) -> bool:
@@ -235,7 +250,7 @@ _DISABLED: set[tuple[str, str]] = set()
 
 
 def _matches(text: str, rule: PatternRule, timeout: float, timed_out: list[str],
-             disabled: list[str] | None = None) -> list[tuple[int, int, str | None]]:
+             disabled: list[str] | None = None, probe: Probe | None = None) -> list[tuple[int, int, str | None]]:
     """All matches of a rule, under a time limit. The limit is wall-clock time, which a busy
     machine or another thread holding the GIL can eat, so a rule that hits it gets one more try
     with ten times the limit: a merely unlucky rule does not change the output. A rule that fails
@@ -248,7 +263,7 @@ def _matches(text: str, rule: PatternRule, timeout: float, timed_out: list[str],
         return []
     for limit in (timeout, 10 * timeout):
         try:
-            return [(m.start(), m.end(), rule.replacement(m)) for m in rule.matches(text, limit)]
+            return [(m.start(), m.end(), rule.replacement(m)) for m in rule.matches(text, limit, probe)]
         except TimeoutError:
             continue
     _DISABLED.add(key)

@@ -10,6 +10,8 @@ can name `requires`: a cheap pattern that matches somewhere in every text where 
 (the words it looks for, without its lookarounds). It is searched first, and the costly pattern
 runs only on the texts where it was found (the four `en.untranslated_*` rules took half of all
 rule-pack time before they had one). `requires` is always a pattern, even for a `literal` rule.
+Every rule also gets `needs`, read from its pattern at load time (cleaners/prefilter.py): what
+each of its matches contains, tested on a text before the pattern is run on it.
 
 Packs are user input: they are read with `yaml.safe_load`, every field is checked with an error
 naming the file and the rule, and every match runs under a time limit (the `regex` module's
@@ -21,13 +23,14 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import regex
 
 from mtqa.cleaners.datafiles import parse_yaml, read_data_file
+from mtqa.cleaners.prefilter import Probe, requirement
 from mtqa.langtags import primary_subtag  # noqa: F401  (imported from here by older code)
 from mtqa.records import CATEGORIES, FIX_MODES, SEVERITIES
 
@@ -55,6 +58,9 @@ class PatternRule:
     skip_langs: frozenset[str]
     source_langs: frozenset[str] = frozenset()
     requires: regex.Pattern | None = None  # must match somewhere for `pattern` to be tried at all
+    # what every match contains, read from the pattern at load time (cleaners/prefilter.py): a text
+    # without it is not searched
+    needs: object = field(default=None, compare=False)
 
     def applies_to(self, lang: str | None, source_lang: str | None = None) -> bool:
         """Whether the rule runs on text in `lang` translated from `source_lang` (primary subtags such
@@ -66,9 +72,16 @@ class PatternRule:
             return lang is not None and (not self.langs or lang in self.langs) and lang not in self.skip_langs
         return True
 
-    def matches(self, text: str, timeout: float = DEFAULT_MATCH_TIMEOUT) -> Iterator[regex.Match]:
+    def matches(self, text: str, timeout: float = DEFAULT_MATCH_TIMEOUT, probe: Probe | None = None) -> Iterator[regex.Match]:
         """All non-overlapping matches; raises TimeoutError past `timeout` seconds in total (the
-        `requires` search included: the pattern gets what the search left)."""
+        `requires` search included: the pattern gets what the search left). A text that lacks
+        what every match contains (`needs`) is not searched; `probe`, the same text's `Probe`,
+        shares that test's answers among the rules run on one text."""
+        if self.needs is not None:
+            if probe is None or probe.text is not text:
+                probe = Probe(text)
+            if not self.needs.holds(probe):
+                return iter(())
         if self.requires is not None:
             start = time.monotonic()
             if self.requires.search(text, timeout=timeout) is None:
@@ -183,6 +196,7 @@ def _parse_rule(spec: object, where: str) -> PatternRule:
         skip_langs=_lang_set(spec.get("skip_langs"), where),
         source_langs=_lang_set(spec.get("source_langs"), where),
         requires=prefilter,
+        needs=requirement(source, flags),
     )
 
 

@@ -115,7 +115,7 @@ def test_a_catastrophic_user_regex_cannot_hang_a_run(tmp_path):
     pack.write_text("rules:\n  - {id: evil.backtrack, pattern: '(a|aa)+b', replace: 'x', fix: auto,"
                     " category: style, severity: minor, message: catastrophic backtracking}\n", encoding="utf-8")
     config = CleanConfig(rule_packs=(str(pack),), match_timeout=0.2, detectors=False)
-    text = ("a" * 40 + "c ") * 20
+    text = ("a" * 40 + "c ") * 20 + "b"  # a "b" somewhere: a text without one is not searched at all (cleaners/prefilter.py)
     started = time.process_time()  # the regex module's time limit is CPU time: a loaded machine stretches wall time
     result = clean_document(Document("d", text, "en"), config)
     assert time.process_time() - started < 5
@@ -135,7 +135,7 @@ def test_a_catastrophic_user_regex_is_disabled_after_its_first_timeout(tmp_path)
     pack.write_text("rules:\n  - {id: evil.once, pattern: '(x|xx)+y', replace: 'z', fix: auto,"
                     " category: style, severity: minor, message: catastrophic backtracking}\n", encoding="utf-8")
     config = CleanConfig(rule_packs=(str(pack),), match_timeout=0.2, detectors=False)
-    texts = [("x" * 40 + f"c{i} ") * 20 for i in range(12)]  # distinct: a repeated text is cleaned once
+    texts = [("x" * 40 + f"c{i} ") * 20 + "y" for i in range(12)]  # distinct: a repeated text is cleaned once
     clean_document(Document("warm-up", "Some text to load the language models.", "en"), config)
     started = time.process_time()  # the regex module's time limit is CPU time
     results = [clean_document(Document(f"d{i}", text, "en"), config) for i, text in enumerate(texts)]
@@ -165,3 +165,22 @@ def test_a_self_feeding_user_rule_is_stopped_with_a_finding(tmp_path):
     held = [f for f in result.findings if f.rule == "user.grow" and f.fix == "review"]
     assert held and all("not applied: this rule would make the text more than 2 times" in f.message for f in held)
     assert all(text[f.start:f.end] == f.text for f in result.findings)
+
+
+def test_a_rule_is_not_run_on_a_text_without_what_its_matches_contain(tmp_path):
+    """A catastrophic pattern costs its time limit only on texts that hold what each of its matches
+    must contain (cleaners/prefilter.py): elsewhere it cannot match, and is not run."""
+    import time
+
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.cleaners.pipeline import clean_document
+    from mtqa.records import Document
+
+    pack = tmp_path / "evil.yaml"
+    pack.write_text("rules:\n  - {id: evil.nob, pattern: '(a|aa)+b', replace: 'x', fix: auto,"
+                    " category: style, severity: minor, message: catastrophic backtracking}\n", encoding="utf-8")
+    config = CleanConfig(rule_packs=(str(pack),), match_timeout=0.2, detectors=False)
+    started = time.process_time()
+    result = clean_document(Document("d", ("a" * 40 + "c ") * 20, "en"), config)
+    assert result.timed_out_rules == [] and time.process_time() - started < 2
+    assert clean_document(Document("e", "an ab", "en"), config).text == "an x"

@@ -1,0 +1,361 @@
+"""What a text must hold for a pattern to match anywhere in it: a cheap test run before the pattern.
+
+Most rules of a pack match nothing in most texts ("Kiev", a space before a semicolon, a Cyrillic
+letter inside a Latin word), yet each was run on every text of its language, at a few
+microseconds a pattern: the largest share of cleaning time. `requirement(pattern)` reads a
+pattern once, when its pack is loaded, and keeps what every match must contain: its literal runs
+of characters ("kiev"), its single-character elements (`[;:!?]`, `\\p{Cyrillic}`), including those
+of its positive lookarounds, combined with *and* along a branch and *or* across alternatives.
+`Probe(text)` answers them for one text: a literal run by a substring test on the case-folded
+text, a character class by one search of that class alone. Where the answer is no, the pattern
+cannot match and is not run.
+
+It must never say no where the pattern would match, so the reading is conservative: what it
+does not know for certain (an optional element, a back reference, a negative lookaround, a
+construct it does not read) adds no requirement, and a pattern in a syntax it does not follow
+(verbose mode, `\\Q...\\E`, fuzzy matching, version 1 sets) gets none at all and is always run.
+Literal runs are compared case-folded on both sides: `str.casefold` maps each character alone,
+so a run the text holds as written, or as the `regex` module's case-insensitive matching finds
+it, is in the folded text too.
+
+>>> need = requirement(r"(?<=[\\p{L})])[ \\t]+(?=[;:!?])", 0)
+>>> need.holds(Probe("A list; of things")), need.holds(Probe("No such thing here."))
+(True, False)
+>>> requirement(r"\\bKiev\\b", regex.IGNORECASE).holds(Probe("in KIEV today"))
+True
+>>> requirement(r"a?b*", 0) is None
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+# Escapes that stand for one character of a class: a requirement is one search for that class.
+_CLASS_ESCAPES = frozenset("dDsSwW")
+# Escapes that match no character (anchors, word edges): they add nothing, and break a run.
+_ZERO_WIDTH = frozenset("bBAZzGmMK")
+_CONTROL = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
+_QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+_INLINE_FLAGS = regex.compile(r"\(\?([a-zA-Z-]+)[:)]")
+_MAX_RANGE = 64  # a range of more characters than this is searched as a class, not listed
+
+
+class _Unreadable(Exception):
+    """The pattern uses syntax this reader does not follow: it gets no requirement."""
+
+
+class Probe:
+    """One text, asked about many requirements: its case-folded form is made once, and the
+    answer for each class is kept (the rules of a pack share many: `[ \\t]`, `\\p{L}`)."""
+
+    __slots__ = ("text", "folded", "_answers")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = text.casefold()
+        self._answers: dict[regex.Pattern, bool] = {}
+
+    def has_class(self, pattern: regex.Pattern) -> bool:
+        answer = self._answers.get(pattern)
+        if answer is None:
+            answer = self._answers[pattern] = pattern.search(self.text) is not None
+        return answer
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A run of characters every match contains (case-folded)."""
+
+    folded: str
+
+    def holds(self, probe: Probe) -> bool:
+        return self.folded in probe.folded
+
+
+@dataclass(frozen=True, slots=True)
+class AnyChar:
+    """One of a few characters every match contains (case-folded)."""
+
+    folded: tuple[str, ...]
+
+    def holds(self, probe: Probe) -> bool:
+        return any(c in probe.folded for c in self.folded)
+
+
+@dataclass(frozen=True, slots=True)
+class CharClass:
+    """A character of a class every match contains (`\\p{Cyrillic}`, `[^\\s]`), searched alone."""
+
+    pattern: regex.Pattern
+
+    def holds(self, probe: Probe) -> bool:
+        return probe.has_class(self.pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    parts: tuple
+
+    def holds(self, probe: Probe) -> bool:
+        return all(part.holds(probe) for part in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    parts: tuple
+
+    def holds(self, probe: Probe) -> bool:
+        return any(part.holds(probe) for part in self.parts)
+
+
+class Requirement:
+    """What a pattern needs (`parts`: the tree of `Literal`, `AnyChar`, `CharClass`, `AllOf`,
+    `AnyOf` read from it) and a test of it: one Python expression made from the tree (`"kiev" in
+    folded and ...`), compiled once, because a rule is asked about every text of its language and
+    walking the tree of objects cost as much as the searches it saved."""
+
+    __slots__ = ("parts", "_test")
+
+    def __init__(self, parts) -> None:
+        self.parts = parts
+        classes: list[regex.Pattern] = []
+        self._test = eval(f"lambda folded, has_class: {_expression(parts, classes)}", {"CLASSES": tuple(classes)})  # noqa: S307 (an expression of literals made here)
+
+    def holds(self, probe: Probe) -> bool:
+        return self._test(probe.folded, probe.has_class)
+
+    def __repr__(self) -> str:
+        return f"Requirement({self.parts!r})"
+
+
+def _expression(part, classes: list[regex.Pattern]) -> str:
+    if isinstance(part, Literal):
+        return f"{part.folded!r} in folded"
+    if isinstance(part, AnyChar):
+        return "(" + " or ".join(f"{c!r} in folded" for c in part.folded) + ")"
+    if isinstance(part, CharClass):
+        classes.append(part.pattern)
+        return f"has_class(CLASSES[{len(classes) - 1}])"
+    joiner = " and " if isinstance(part, AllOf) else " or "
+    return "(" + joiner.join(_expression(p, classes) for p in part.parts) + ")"
+
+
+def requirement(pattern: str, flags: int) -> Requirement | None:
+    """What every match of `pattern` (compiled with `flags`) contains, or None where nothing is
+    known for certain."""
+    if flags & regex.VERBOSE or any(token in pattern for token in ("\\Q", "(?#", "(?V", "(?(")):
+        return None
+    class_flags = flags & (regex.IGNORECASE | regex.FULLCASE | regex.ASCII) | regex.V0
+    for letters in _INLINE_FLAGS.findall(pattern):
+        if set(letters) - set("ifsm-"):
+            return None
+        if "i" in letters or "f" in letters:  # a class searched alone ignores case wherever part of the pattern does
+            class_flags |= regex.IGNORECASE | (regex.FULLCASE if "f" in letters else 0)
+    try:
+        need, end = _Reader(pattern, class_flags).alternation(0)
+    except (_Unreadable, regex.error, ValueError, IndexError):
+        return None
+    return Requirement(need) if need is not None and end == len(pattern) else None
+
+
+class _Reader:
+    def __init__(self, pattern: str, class_flags: int) -> None:
+        self.p, self.class_flags = pattern, class_flags
+
+    def alternation(self, i: int):
+        """The requirement of the alternatives from `i` to the `)` that closes them (or the end)."""
+        branches = []
+        while True:
+            need, i = self.sequence(i)
+            branches.append(need)
+            if i < len(self.p) and self.p[i] == "|":
+                i += 1
+                continue
+            break
+        if any(b is None for b in branches):
+            return None, i
+        return (branches[0] if len(branches) == 1 else AnyOf(tuple(dict.fromkeys(branches)))), i
+
+    def sequence(self, i: int):
+        p = self.p
+        parts: list = []
+        run: list[str] = []
+
+        def flush() -> None:
+            if run:
+                parts.append(Literal("".join(run).casefold()))
+                run.clear()
+
+        while i < len(p) and p[i] not in "|)":
+            ch = p[i]
+            char = None  # a literal character
+            need = None  # a requirement of this element
+            if ch == "(":
+                need, i = self.group(i)
+            elif ch == "[":
+                need, i = self.char_class(i)
+            elif ch == "\\":
+                char, need, i = self.escape(i)
+            elif ch in ".^$":
+                i += 1
+            elif ch in "*+?{":
+                raise _Unreadable(ch)  # a quantifier where none can stand: not a pattern read right
+            else:
+                char, i = ch, i + 1
+            optional, repeated, i = self.quantifier(i)
+            if char is not None:
+                if optional:
+                    flush()
+                    continue
+                run.append(char)
+                if repeated:
+                    flush()
+                continue
+            flush()
+            if need is not None and not optional:
+                parts.append(need)
+        flush()
+        if not parts:
+            return None, i
+        parts = list(dict.fromkeys(parts))
+        return (parts[0] if len(parts) == 1 else AllOf(tuple(sorted(parts, key=_cost)))), i
+
+    def quantifier(self, i: int) -> tuple[bool, bool, int]:
+        """(may match no time, may match more than once, where the quantifier ends)."""
+        p = self.p
+        if i >= len(p) or p[i] not in "*+?{":
+            return False, False, i
+        if p[i] == "{":
+            m = _QUANTIFIER.match(p, i)
+            if m is None:
+                raise _Unreadable("{")  # fuzzy matching, or a literal brace: not read
+            low = int(m.group(1) or 0)
+            optional, repeated, i = low == 0, True, m.end()
+        else:
+            optional, repeated, i = p[i] in "*?", True, i + 1
+        if i < len(p) and p[i] in "?+":  # lazy or possessive
+            i += 1
+        return optional, repeated, i
+
+    def group(self, i: int):
+        p = self.p
+        body = i + 1
+        if p.startswith("?", body):
+            if p.startswith(("?:", "?>", "?|", "?="), body):
+                body += 2
+            elif p.startswith("?<=", body):
+                body += 3
+            elif p.startswith(("?!", "?<!"), body):  # negative lookaround: nothing is required
+                _, end = self.alternation(body + (2 if p[body + 1] == "!" else 3))
+                return None, self._close(end)
+            elif m := regex.match(r"\?P?<\w+>", p[body:]):
+                body += m.end()
+            elif m := regex.match(r"\?[a-zA-Z-]+([:)])", p[body:]):
+                if m.group(1) == ")":  # flags for the rest of the pattern (read above)
+                    return None, body + m.end()
+                body += m.end()
+            else:
+                raise _Unreadable(p[i:i + 4])
+        need, end = self.alternation(body)
+        return need, self._close(end)
+
+    def _close(self, i: int) -> int:
+        if i >= len(self.p) or self.p[i] != ")":
+            raise _Unreadable("unclosed group")
+        return i + 1
+
+    def char_class(self, i: int):
+        p = self.p
+        j = i + 1
+        negated = p.startswith("^", j)
+        j += negated
+        members: list[str] = []
+        plain = not negated
+        if p.startswith("]", j):
+            members.append("]")
+            j += 1
+        while p[j] != "]":
+            if p[j] == "[":
+                raise _Unreadable("[ in a class")  # POSIX classes, nested sets: not read
+            if p[j] == "\\":
+                char, j = self._class_escape(j)
+                if char is None:
+                    plain = False
+                else:
+                    members.append(char)
+                continue
+            if p[j] == "-" and members and j + 1 < len(p) and p[j + 1] != "]":
+                first = members.pop()
+                last, j = (self._class_escape(j + 1) if p[j + 1] == "\\" else (p[j + 1], j + 2))
+                if last is None or ord(last) - ord(first) > _MAX_RANGE:
+                    plain = False
+                else:
+                    members.extend(chr(c) for c in range(ord(first), ord(last) + 1))
+                continue
+            members.append(p[j])
+            j += 1
+        end = j + 1
+        if plain and members and len(members) <= _MAX_RANGE:
+            return AnyChar(tuple(sorted({m.casefold() for m in members}))), end
+        return CharClass(regex.compile(p[i:end], self.class_flags)), end
+
+    def _class_escape(self, j: int) -> tuple[str | None, int]:
+        """A character escaped inside a class (None for a class escape such as `\\p{L}`), and
+        where the escape ends."""
+        p = self.p
+        letter = p[j + 1]
+        if letter in "pPN":
+            return None, (p.index("}", j) + 1 if p.startswith("{", j + 2) else j + 3)
+        if letter in "xuU":
+            return self._code_point(j)
+        if letter in _CONTROL:
+            return _CONTROL[letter], j + 2
+        if letter.isalnum():
+            return None, j + 2
+        return letter, j + 2
+
+    def _code_point(self, j: int) -> tuple[str, int]:
+        p, letter = self.p, self.p[j + 1]
+        if letter == "x" and p.startswith("{", j + 2):
+            end = p.index("}", j)
+            return chr(int(p[j + 3:end], 16)), end + 1
+        width = {"x": 2, "u": 4, "U": 8}[letter]
+        digits = p[j + 2:j + 2 + width]
+        if len(digits) != width or not all(c in "0123456789abcdefABCDEF" for c in digits):
+            raise _Unreadable(p[j:j + 2 + width])
+        return chr(int(digits, 16)), j + 2 + width
+
+    def escape(self, i: int):
+        """(a literal character or None, a requirement or None, where the escape ends)."""
+        p = self.p
+        letter = p[i + 1]
+        if letter in "pP":
+            end = p.index("}", i) + 1 if p.startswith("{", i + 2) else i + 3
+            return None, CharClass(regex.compile(p[i:end], self.class_flags)), end
+        if letter in _CLASS_ESCAPES:
+            return None, CharClass(regex.compile(p[i:i + 2], self.class_flags)), i + 2
+        if letter in "xuU":
+            char, end = self._code_point(i)
+            return char, None, end
+        if letter in _CONTROL:
+            return _CONTROL[letter], None, i + 2
+        if letter in _ZERO_WIDTH:
+            return None, None, i + 2
+        if letter.isdigit():  # a back reference or an octal escape
+            end = i + 1
+            while end < len(p) and p[end].isdigit():
+                end += 1
+            return None, None, end
+        if letter in "gkL" and p.startswith("<", i + 2):
+            return None, None, p.index(">", i) + 1
+        if letter.isalnum() or letter == "N":
+            raise _Unreadable(p[i:i + 2])
+        return letter, None, i + 2
+
+
+def _cost(part) -> int:
+    """Cheapest first: a substring test, then a few, then a class search or a combination."""
+    return 0 if isinstance(part, Literal) else 1 if isinstance(part, AnyChar) else 2
