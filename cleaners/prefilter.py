@@ -19,7 +19,7 @@ so a run the text holds as written, or as the `regex` module's case-insensitive 
 it, is in the folded text too.
 
 >>> need = requirement(r"(?<=[\\p{L})])[ \\t]+(?=[;:!?])", 0)
->>> need.holds(Probe("A list; of things")), need.holds(Probe("No such thing here."))
+>>> need.holds(Probe("A list ; of things")), need.holds(Probe("A list; of things"))
 (True, False)
 >>> requirement(r"\\bKiev\\b", regex.IGNORECASE).holds(Probe("in KIEV today"))
 True
@@ -36,7 +36,7 @@ import regex
 # Escapes that stand for one character of a class: a requirement is one search for that class.
 _CLASS_ESCAPES = frozenset("dDsSwW")
 # Escapes that match no character (anchors, word edges): they add nothing, and break a run.
-_ZERO_WIDTH = frozenset("bBAZzGmMK")
+_ZERO_WIDTH = frozenset("bBzGmMK")
 _CONTROL = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
 _INLINE_FLAGS = regex.compile(r"\(\?([a-zA-Z-]+)[:)]")
@@ -83,6 +83,26 @@ class AnyChar:
 
     def holds(self, probe: Probe) -> bool:
         return any(c in probe.folded for c in self.folded)
+
+
+@dataclass(frozen=True, slots=True)
+class StartsWith:
+    """The text begins with one of these (case-folded)."""
+
+    folded: tuple[str, ...]
+
+    def holds(self, probe: Probe) -> bool:
+        return probe.folded.startswith(self.folded)
+
+
+@dataclass(frozen=True, slots=True)
+class EndsWith:
+    """The text ends with one of these (case-folded)."""
+
+    folded: tuple[str, ...]
+
+    def holds(self, probe: Probe) -> bool:
+        return probe.folded.endswith(self.folded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +156,10 @@ def _expression(part, classes: list[regex.Pattern]) -> str:
         return f"{part.folded!r} in folded"
     if isinstance(part, AnyChar):
         return "(" + " or ".join(f"{c!r} in folded" for c in part.folded) + ")"
+    if isinstance(part, StartsWith):
+        return f"folded.startswith({part.folded!r})"
+    if isinstance(part, EndsWith):
+        return f"folded.endswith({part.folded!r})"
     if isinstance(part, CharClass):
         classes.append(part.pattern)
         return f"has_class(CLASSES[{len(classes) - 1}])"
@@ -155,10 +179,28 @@ def requirement(pattern: str, flags: int) -> Requirement | None:
         if "i" in letters or "f" in letters:  # a class searched alone ignores case wherever part of the pattern does
             class_flags |= regex.IGNORECASE | (regex.FULLCASE if "f" in letters else 0)
     try:
-        need, end = _Reader(pattern, class_flags).alternation(0)
+        need, end, _ = _Reader(pattern, class_flags).alternation(0)
     except (_Unreadable, regex.error, ValueError, IndexError):
         return None
     return Requirement(need) if need is not None and end == len(pattern) else None
+
+
+# A match's edge at the start or the end of the text (`\A`, `\Z`), as a "character" beside others.
+START, END = "\x00start", "\x00end"
+_MAX_PAIRS = 24  # more possible pairs of neighbouring characters than this: not worth a requirement
+_TAKES = frozenset({"char", "class", "group", "dot", "reference"})  # the kinds of element that take characters
+
+
+@dataclass(frozen=True, slots=True)
+class _Edges:
+    """The characters a piece of pattern begins with (`head`; END where it matches at the end of
+    the text) and ends with (`tail`), where they are known: one or a small set (None where not)."""
+
+    head: frozenset[str] | None = None
+    tail: frozenset[str] | None = None
+
+
+_UNKNOWN = _Edges()
 
 
 class _Reader:
@@ -166,23 +208,36 @@ class _Reader:
         self.p, self.class_flags = pattern, class_flags
 
     def alternation(self, i: int):
-        """The requirement of the alternatives from `i` to the `)` that closes them (or the end)."""
-        branches = []
+        """The requirement of the alternatives from `i` to the `)` that closes them (or the end),
+        where they end, and their edges."""
+        branches: list = []
+        heads: set[str] | None = set()
+        tails: set[str] | None = set()
         while True:
-            need, i = self.sequence(i)
+            need, i, edges = self.sequence(i)
             branches.append(need)
+            heads = None if heads is None or edges.head is None else heads | edges.head
+            tails = None if tails is None or edges.tail is None else tails | edges.tail
             if i < len(self.p) and self.p[i] == "|":
                 i += 1
                 continue
             break
+        edges = _Edges(frozenset(heads) if heads else None, frozenset(tails) if tails else None)
         if any(b is None for b in branches):
-            return None, i
-        return (branches[0] if len(branches) == 1 else AnyOf(tuple(dict.fromkeys(branches)))), i
+            return None, i, edges
+        return (branches[0] if len(branches) == 1 else AnyOf(tuple(dict.fromkeys(branches)))), i, edges
 
     def sequence(self, i: int):
+        """One alternative: what it requires (its literal runs, the requirements of its elements, and
+        the pairs of characters that stand side by side in any match), where it ends, its edges."""
         p = self.p
         parts: list = []
         run: list[str] = []
+        prev: frozenset[str] | None = None  # what the text holds just before the element being read
+        prev_in_run = False  # ... a character at the end of `run` (a pair with the next is in the run)
+        heads: set[str] | None = set()  # what the alternative may begin with, up to its first mandatory element
+        heads_done = False  # ... which has been read
+        tail: frozenset[str] | None = None
 
         def flush() -> None:
             if run:
@@ -191,76 +246,102 @@ class _Reader:
 
         while i < len(p) and p[i] not in "|)":
             ch = p[i]
-            char = None  # a literal character
-            need = None  # a requirement of this element
+            char = need = None
+            edges = _UNKNOWN
             if ch == "(":
-                need, i = self.group(i)
+                need, i, kind, edges = self.group(i)
             elif ch == "[":
-                need, i = self.char_class(i)
+                need, i, members = self.char_class(i)
+                kind, edges = "class", _Edges(members, members)
             elif ch == "\\":
-                char, need, i = self.escape(i)
-            elif ch in ".^$":
-                i += 1
+                char, need, i, kind = self.escape(i)
+            elif ch == ".":
+                kind, i = "dot", i + 1
+            elif ch in "^$":
+                kind, i = "anchor", i + 1
             elif ch in "*+?{":
                 raise _Unreadable(ch)  # a quantifier where none can stand: not a pattern read right
             else:
-                char, i = ch, i + 1
-            optional, repeated, i = self.quantifier(i)
+                kind, char, i = "char", ch, i + 1
             if char is not None:
-                if optional:
-                    flush()
-                    continue
-                run.append(char)
+                edges = _Edges(frozenset((char,)), frozenset((char,)))
+            elif kind == "end":
+                edges = _Edges(frozenset((END,)), None)
+            optional, repeated, least, i = self.quantifier(i)
+            if not heads_done and (kind in _TAKES or kind == "end"):
+                heads = None if heads is None or edges.head is None else heads | edges.head
+                heads_done = not optional
+            if kind in _TAKES:
+                tail = None if optional else edges.tail
+            if optional:
+                flush()
+                prev, prev_in_run = None, False
+                continue
+            if prev is not None and edges.head is not None and kind in ("char", "class", "group", "ahead", "end") \
+                    and not (kind == "char" and prev_in_run):
+                pair = _pairs(prev, edges.head)
+                if pair is not None:
+                    parts.append(pair)
+            if kind == "char":
+                run.extend(char * max(least, 1))
                 if repeated:
                     flush()
+                prev, prev_in_run = edges.tail, not repeated
                 continue
             flush()
-            if need is not None and not optional:
+            if need is not None:
                 parts.append(need)
+            prev_in_run = False
+            prev = edges.tail if kind in ("class", "group", "behind") else frozenset((START,)) if kind == "start" else None
         flush()
+        edges = _Edges(frozenset(heads) if heads_done and heads else None, tail)
         if not parts:
-            return None, i
+            return None, i, edges
         parts = list(dict.fromkeys(parts))
-        return (parts[0] if len(parts) == 1 else AllOf(tuple(sorted(parts, key=_cost)))), i
+        return (parts[0] if len(parts) == 1 else AllOf(tuple(sorted(parts, key=_cost)))), i, edges
 
-    def quantifier(self, i: int) -> tuple[bool, bool, int]:
-        """(may match no time, may match more than once, where the quantifier ends)."""
+    def quantifier(self, i: int) -> tuple[bool, bool, int, int]:
+        """(may match no time, may match more than once, the least number of times, where the
+        quantifier ends)."""
         p = self.p
         if i >= len(p) or p[i] not in "*+?{":
-            return False, False, i
+            return False, False, 1, i
         if p[i] == "{":
             m = _QUANTIFIER.match(p, i)
             if m is None:
                 raise _Unreadable("{")  # fuzzy matching, or a literal brace: not read
-            low = int(m.group(1) or 0)
-            optional, repeated, i = low == 0, True, m.end()
+            least = int(m.group(1) or 0)
+            i = m.end()
         else:
-            optional, repeated, i = p[i] in "*?", True, i + 1
+            least, i = (0 if p[i] in "*?" else 1), i + 1
         if i < len(p) and p[i] in "?+":  # lazy or possessive
             i += 1
-        return optional, repeated, i
+        return least == 0, True, least, i
 
     def group(self, i: int):
+        """(its requirement, where it ends, its kind: group, ahead, behind, negative or flags, its edges)."""
         p = self.p
-        body = i + 1
+        body, kind = i + 1, "group"
         if p.startswith("?", body):
-            if p.startswith(("?:", "?>", "?|", "?="), body):
+            if p.startswith(("?:", "?>", "?|"), body):
                 body += 2
+            elif p.startswith("?=", body):
+                body, kind = body + 2, "ahead"
             elif p.startswith("?<=", body):
-                body += 3
+                body, kind = body + 3, "behind"
             elif p.startswith(("?!", "?<!"), body):  # negative lookaround: nothing is required
-                _, end = self.alternation(body + (2 if p[body + 1] == "!" else 3))
-                return None, self._close(end)
+                _, end, _ = self.alternation(body + (2 if p[body + 1] == "!" else 3))
+                return None, self._close(end), "negative", _UNKNOWN
             elif m := regex.match(r"\?P?<\w+>", p[body:]):
                 body += m.end()
             elif m := regex.match(r"\?[a-zA-Z-]+([:)])", p[body:]):
                 if m.group(1) == ")":  # flags for the rest of the pattern (read above)
-                    return None, body + m.end()
+                    return None, body + m.end(), "flags", _UNKNOWN
                 body += m.end()
             else:
                 raise _Unreadable(p[i:i + 4])
-        need, end = self.alternation(body)
-        return need, self._close(end)
+        need, end, edges = self.alternation(body)
+        return need, self._close(end), kind, edges
 
     def _close(self, i: int) -> int:
         if i >= len(self.p) or self.p[i] != ")":
@@ -299,8 +380,8 @@ class _Reader:
             j += 1
         end = j + 1
         if plain and members and len(members) <= _MAX_RANGE:
-            return AnyChar(tuple(sorted({m.casefold() for m in members}))), end
-        return CharClass(regex.compile(p[i:end], self.class_flags)), end
+            return AnyChar(tuple(sorted({m.casefold() for m in members}))), end, frozenset(members) if len(members) <= 8 else None
+        return CharClass(regex.compile(p[i:end], self.class_flags)), end, None
 
     def _class_escape(self, j: int) -> tuple[str | None, int]:
         """A character escaped inside a class (None for a class escape such as `\\p{L}`), and
@@ -329,33 +410,57 @@ class _Reader:
         return chr(int(digits, 16)), j + 2 + width
 
     def escape(self, i: int):
-        """(a literal character or None, a requirement or None, where the escape ends)."""
+        """(a literal character or None, a requirement or None, where the escape ends, its kind:
+        char, class, start, end, reference or zero)."""
         p = self.p
         letter = p[i + 1]
         if letter in "pP":
             end = p.index("}", i) + 1 if p.startswith("{", i + 2) else i + 3
-            return None, CharClass(regex.compile(p[i:end], self.class_flags)), end
+            return None, CharClass(regex.compile(p[i:end], self.class_flags)), end, "class"
         if letter in _CLASS_ESCAPES:
-            return None, CharClass(regex.compile(p[i:i + 2], self.class_flags)), i + 2
+            return None, CharClass(regex.compile(p[i:i + 2], self.class_flags)), i + 2, "class"
         if letter in "xuU":
             char, end = self._code_point(i)
-            return char, None, end
+            return char, None, end, "char"
         if letter in _CONTROL:
-            return _CONTROL[letter], None, i + 2
+            return _CONTROL[letter], None, i + 2, "char"
+        if letter in "AZ":
+            return None, None, i + 2, "start" if letter == "A" else "end"
         if letter in _ZERO_WIDTH:
-            return None, None, i + 2
+            return None, None, i + 2, "zero"
         if letter.isdigit():  # a back reference or an octal escape
             end = i + 1
             while end < len(p) and p[end].isdigit():
                 end += 1
-            return None, None, end
+            return None, None, end, "reference"
         if letter in "gkL" and p.startswith("<", i + 2):
-            return None, None, p.index(">", i) + 1
+            return None, None, p.index(">", i) + 1, "reference"
         if letter.isalnum() or letter == "N":
             raise _Unreadable(p[i:i + 2])
-        return letter, None, i + 2
+        return letter, None, i + 2, "char"
+
+
+def _pairs(before: frozenset[str], after: frozenset[str]):
+    """The requirement that one of `before` stands just before one of `after` (START and END: the
+    edges of the text), or None where there are too many pairs or an empty text would do."""
+    pairs, starts, ends = [], [], []
+    for a in sorted(before):
+        for b in sorted(after):
+            if a == START and b == END:
+                return None
+            if a == START:
+                starts.append(b.casefold())
+            elif b == END:
+                ends.append(a.casefold())
+            else:
+                pairs.append(Literal((a + b).casefold()))
+    if len(pairs) + len(starts) + len(ends) > _MAX_PAIRS:
+        return None
+    options = [*dict.fromkeys(pairs)] + ([StartsWith(tuple(dict.fromkeys(starts)))] if starts else []) \
+        + ([EndsWith(tuple(dict.fromkeys(ends)))] if ends else [])
+    return options[0] if len(options) == 1 else AnyOf(tuple(options))
 
 
 def _cost(part) -> int:
     """Cheapest first: a substring test, then a few, then a class search or a combination."""
-    return 0 if isinstance(part, Literal) else 1 if isinstance(part, AnyChar) else 2
+    return 0 if isinstance(part, (Literal, StartsWith, EndsWith)) else 1 if isinstance(part, AnyChar) else 2

@@ -534,8 +534,8 @@ def _(tmp):
                                     " category: style, severity: minor, message: catastrophic}\n"
                                     "  - {id: slow.nested, pattern: '(x+x+)+y', category: style, severity: minor, message: nested}\n")
     config = CONFIG._replace(rule_packs=CONFIG.rule_packs + (str(pack),), match_timeout=0.1)
-    # each holds the "b" and "y" the patterns need: a text without them is not searched at all
-    texts = ("a" * 60 + "c b", "a" * 60 + "c b " + "x" * 5000 + " y")
+    # each ends in the "ab" or "xy" the patterns need: a text without it is not searched at all
+    texts = ("a" * 60 + "c ab", "a" * 60 + "c " + "x" * 5000 + " ab xy")
 
     def check(out, summary):
         # slow.backtrack times out on one document, and is disabled for the run (skipped on the other)
@@ -685,7 +685,7 @@ def test_cli_refuses_a_rule_pack_that_would_run_code(tmp_path):
 def test_cli_reports_a_rule_that_hits_its_time_limit(tmp_path):
     pack = write(tmp_path / "slow.yaml", "rules:\n  - {id: slow.backtrack, pattern: '(a|aa)+b', replace: x, fix: auto,"
                                          " category: style, severity: minor, message: catastrophic}\n")
-    corpus = write(tmp_path / "c.jsonl", records("a" * 60 + "c b", "Fine."))
+    corpus = write(tmp_path / "c.jsonl", records("a" * 60 + "c ab", "Fine."))
     started = time.monotonic()
     result = mtqa_clean(str(corpus), "--out", str(tmp_path / "o"), "--rules", str(pack), "--lang", "en")
     assert result.returncode == 0, result.stderr

@@ -19,15 +19,19 @@ PATTERNS = [
     r"(?<=[;:])\s+x", r"(?<![;:])x", r"a(?=b|\Z)", r"a(?!b)c", r"[^\s.]\.\.", r"[a-c]-d", r"[-a]z", r"[]a]q",
     r"\u00a0[;:]", r"\x41b", r"\tq", r"(a)\1", r"(?P<w>ab)\s(?P=w)", r"\bthe\b", r"\p{Cyrillic}\p{Latin}",
     r"[\p{L}\p{N}][ \t]+,", r"(?-i:Ab)c", r"(?i:ab)C", r"ſt", r"στ", r"(?|ab|cd)", r"a.b", r"^ab$",
+    # characters side by side: across classes, groups, lookarounds and the edges of the text
+    r"[ \t]+(?=\r?\n|\r|\Z)", r"\A[ \t]+", r"(?<=[ab])[ \t]+(?=[;:])", r"x+y", r"a{2,}b", r"(?:,|\.(?!x))y",
+    r"[ab]\Z", r"(?<=a)b", r"(?<=[^\s.])[ \t]*\.[ \t]+\.(?![ \t]*\.)(?=[\s)]|\Z)", r"(?:a|b)?c[;:]", r"(a)\1b",
+    r"(?:x|\Z)", r"(?=a)[ab]c", r"b(?<=[ab])c", r"\A(?:ab|\Z)", r"c(?:a?|b)d", r"(?<!a)b(?=\s|\Z)", r"(?:ab)+c",
 ]
-ALPHABET = "abcdxyzABCKquwt-.,;: \t\u00a0ſsSσςΣабвq]"
+ALPHABET = "abcdxyzABCKquwt-.,;: \t\n\r\u00a0ſsSσςΣабвq]"
 # pieces of what the patterns look for, so that random texts often match
 PIECES = ["kiev", "KIEV", "colour", "color", "ab", "cd", "abbc", "aab", "e", "w", "yz", "A", "Ab", "ab ab", "the",
-          "ſt", "ΣΤ", "στ", "Cоvid", "..", "x", "\u00a0;", "\t"]
+          "ſt", "ΣΤ", "στ", "Cоvid", "..", "x", "\u00a0;", "\t", " \n", ". .", "a ;", "aab", "xy", ",y", ". ", " .", "bc"]
 TEXTS = st.lists(st.one_of(st.sampled_from(PIECES), st.text(ALPHABET, max_size=3)), max_size=6).map("".join)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(st.sampled_from(PATTERNS), st.sampled_from([0, regex.IGNORECASE]), TEXTS)
 def test_a_pattern_never_matches_a_text_its_requirement_rejects(pattern, flags, text):
     need = requirement(pattern, flags | regex.V0)
