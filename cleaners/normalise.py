@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import ftfy
 import regex
 
 from mtqa.cleaners.allowlist import Silencer
 from mtqa.cleaners.edits import EditLog
-from mtqa.cleaners.prefilter import Probe
+from mtqa.cleaners.prefilter import Probe, together
 from mtqa.cleaners.rulepack import PatternRule
 from mtqa.records import Finding
 
@@ -170,17 +170,22 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     whose changes would grow the text past GROWTH_RATIO times its original length is not applied:
     its matches become findings for review and its id goes to `stopped` (the caller warns).
     """
-    applicable = _applicable(rules, lang, source_lang, fixes)
+    applicable, may_match = _applicable(rules, lang, source_lang, fixes)
     findings: list[Finding] = []
     timed_out: list[str] = []
-    probe = Probe(log.text)  # what the rules need of the text, asked once for all of them (a fix makes a new one)
+    # which rules the text holds what their matches need for (cleaners/prefilter.py), asked once for
+    # all of them and again after a fix; while some rule is disabled after a time-out, every rule goes
+    # on to `_matches`, which records a disabled one as skipped for this document
+    probe = Probe(log.text)
+    may = may_match(probe)
     if fixes:
         for _ in range(MAX_REPAIR_ROUNDS):
             before = log.text
-            for rule in applicable:
+            for k, rule in enumerate(applicable):
                 if probe.text is not log.text:
                     probe = Probe(log.text)
-                if _cannot_match(rule, probe):
+                    may = may_match(probe)
+                if not may[k] and not _DISABLED:
                     continue
                 if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out, disabled, probe)):
                     if silencer:
@@ -195,21 +200,14 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
             if log.text == before:
                 break
         return findings, [rule for rule in timed_out if not stopped or rule not in stopped]
-    for rule in applicable:
-        if _cannot_match(rule, probe):
+    for k, rule in enumerate(applicable):
+        if not may[k] and not _DISABLED:
             continue
         for s, e, rep in _matches(log.text, rule, timeout, timed_out, disabled, probe):
             o_start, o_end = log.orig_span(s, e)
             findings.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule.id, rule.category,
                                     rule.severity, rule.message, rep, rule.fix))
     return findings, timed_out
-
-
-def _cannot_match(rule: PatternRule, probe: Probe) -> bool:
-    """The text lacks what every match of the rule contains (cleaners/prefilter.py), so the rule is
-    not run on it: most rules of a pack, on most texts. While some rule is disabled after a time-out,
-    every rule goes on to `_matches`, which records a disabled one as skipped for this document."""
-    return rule.needs is not None and not _DISABLED and not rule.needs.holds(probe)
 
 
 def _grows_too_much(log: EditLog, changes: list[tuple[int, int, str | None]]) -> bool:
@@ -229,18 +227,21 @@ def _not_applied(log: EditLog, doc_id: str, changes: list[tuple[int, int, str | 
     return out
 
 
-_APPLICABLE: dict[tuple[int, str | None, str | None, bool], tuple[object, tuple[PatternRule, ...]]] = {}
+_APPLICABLE: dict[tuple[int, str | None, str | None, bool], tuple[object, tuple[PatternRule, ...], Callable]] = {}
 
 
-def _applicable(rules: Iterable[PatternRule], lang: str | None, source_lang: str | None, fixes: bool) -> tuple[PatternRule, ...]:
-    """The rules for a language pair, worked out once per pair and rule list (keyed by the list's
-    identity: the pipeline passes the same loaded tuple every time) rather than once per document."""
+def _applicable(rules: Iterable[PatternRule], lang: str | None, source_lang: str | None,
+                fixes: bool) -> tuple[tuple[PatternRule, ...], Callable[[Probe], tuple[bool, ...]]]:
+    """The rules for a language pair, and the test of what their matches need (`together`), worked
+    out once per pair and rule list (keyed by the list's identity: the pipeline passes the same
+    loaded tuple every time) rather than once per document."""
     key = (id(rules), lang, source_lang, fixes)
     hit = _APPLICABLE.get(key)
     if hit is None or hit[0] is not rules:
-        hit = (rules, tuple(r for r in rules if r.applies_to(lang, source_lang) and (r.fix == "auto") == fixes))
+        applicable = tuple(r for r in rules if r.applies_to(lang, source_lang) and (r.fix == "auto") == fixes)
+        hit = (rules, applicable, together([r.needs for r in applicable]))
         _APPLICABLE[key] = hit
-    return hit[1]
+    return hit[1], hit[2]
 
 
 # Rules whose pattern failed both tries on some document (catastrophic backtracking): skipped on

@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -149,6 +150,17 @@ class Requirement:
 
     def __repr__(self) -> str:
         return f"Requirement({self.parts!r})"
+
+
+def together(requirements: Sequence[Requirement | None]) -> Callable[[Probe], tuple[bool, ...]]:
+    """One test of many requirements (None: always met) on a text, whose answers are one tuple: the
+    applicable rules of a pack are asked about a text in one call of one compiled expression."""
+    if not requirements:
+        return lambda probe: ()
+    classes: list[regex.Pattern] = []
+    expressions = ", ".join("True" if need is None else _expression(need.parts, classes) for need in requirements)
+    test = eval(f"lambda folded, has_class: ({expressions},)", {"CLASSES": tuple(classes)})  # noqa: S307 (as above)
+    return lambda probe: test(probe.folded, probe.has_class)
 
 
 def _expression(part, classes: list[regex.Pattern]) -> str:

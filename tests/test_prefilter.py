@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mtqa.cleaners.config import DEFAULT_PACKS
-from mtqa.cleaners.prefilter import Probe, requirement
+from mtqa.cleaners.prefilter import Probe, requirement, together
 from mtqa.cleaners.rulepack import load_pack
 
 # one pattern for each construct the reader follows (and some it must decline)
@@ -91,3 +91,13 @@ def test_no_shipped_rule_is_kept_from_a_text_it_matches():
             asked += 1
             ruled_out += not holds
     assert ruled_out > 0.5 * asked
+
+
+def test_requirements_asked_together_answer_as_each_alone():
+    """The rules of a pack are asked about a text in one call (`together`): the same answers."""
+    rules = [rule for path in DEFAULT_PACKS for rule in load_pack(path).rules]
+    ask = together([rule.needs for rule in rules] + [None])
+    assert together([])(Probe("x")) == ()
+    for text in _texts()[:200]:
+        probe = Probe(text)
+        assert ask(probe) == tuple(rule.needs is None or rule.needs.holds(probe) for rule in rules) + (True,)
