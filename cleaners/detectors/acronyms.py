@@ -120,6 +120,11 @@ def definitions(text: str) -> dict[str, tuple[str | None, int, int]]:
     return found
 
 
+# compiled once: `regex.split` with a pattern string looks it up in the module's cache at every call
+_WORD_PARTS = regex.compile(r"['’-]")  # where a word splits into parts ("fat-free", "l'indice")
+_LONG_FORM_WORDS = regex.compile(r"[\s\-/]+")
+
+
 def spelt_by_initials(acronym: str, before: str) -> bool:
     """Whether the words just before a bracket begin with the acronym's letters, in order (words
     in between may be skipped: "supervivencia libre de recaída (SLR)"). Stricter than
@@ -130,7 +135,7 @@ def spelt_by_initials(acronym: str, before: str) -> bool:
     (True, False)
     """
     letters = _letters(acronym)
-    parts = [p for w in _WORD.findall(before) for p in regex.split(r"['’-]", w) if p]
+    parts = [p for w in _WORD.findall(before) for p in _WORD_PARTS.split(w) if p]
     parts = parts[-min(len(letters) + 5, 2 * len(letters)):]
     heads = [_fold(p[0]) for p in parts]
     if not heads or letters[-1] not in heads[-2:]:
@@ -142,7 +147,7 @@ def spelt_by_initials(acronym: str, before: str) -> bool:
 def _spelt_out(long: str, acronym: str) -> bool:
     """A long form of about a word per letter, two at least ("food frequency questionnaire (FFQ)"),
     not one word whose inner letters spell it ("radiotherapy (RT)", which languages share)."""
-    return len(regex.split(r"[\s\-/]+", long.strip())) >= max(2, len(_letters(acronym)) - 1)
+    return len(_LONG_FORM_WORDS.split(long.strip())) >= max(2, len(_letters(acronym)) - 1)
 
 
 _TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]")
@@ -163,7 +168,7 @@ def initials(before: str, count: int, lang: str | None) -> str:
     for token in reversed(_TOKEN.findall(before)):
         if not token[0].isalnum() or (token.isupper() and len(token) > 1):
             break
-        for part in reversed(regex.split(r"['’-]", token)):
+        for part in reversed(_WORD_PARTS.split(token)):
             if part and part[0].isalpha() and part.casefold() not in skipped and len(words) < count:
                 words.append(part)
         if len(words) == count:
@@ -177,7 +182,7 @@ def _is_name(long: str) -> bool:
     eponym in a common noun). Names of bodies, studies and instruments keep their acronym in
     translation; in German, where every noun is capitalised, most long forms read as names, so
     German acronyms are mostly left alone."""
-    words = [w for w in regex.split(r"[\s\-/]+", long.strip())[1:] if len(w) >= 4]
+    words = [w for w in _LONG_FORM_WORDS.split(long.strip())[1:] if len(w) >= 4]
     return bool(words) and 2 * sum(w[0].isupper() for w in words) > len(words)
 
 

@@ -214,6 +214,9 @@ CLEAR_MARGIN = 10.0
 _WORD = regex.compile(r"(?<![\p{L}\p{M}\d_'’@#/.-])\p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)*(?![\p{L}\p{M}\d_@/])(?!['’]\p{L})(?![.-]\w)")
 
 
+_APOSTROPHE = regex.compile(r"['’]")
+
+
 def _zipf(word: str, lang: str) -> float:
     """wordfreq's Zipf frequency of the word in the language (0 for a word it has not seen)."""
     freq = _word_list(lang).frequency(word.casefold())
@@ -244,7 +247,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
         if hunspell.knows(word, lang):
             continue
         low = word.casefold()
-        if low in source_words or any(part in source_words for part in regex.split(r"['’]", low)):
+        if low in source_words or any(part in source_words for part in _APOSTROPHE.split(low)):
             continue  # a name or term the translation kept from its source
         capital = word[0].isupper()
         if capital:
