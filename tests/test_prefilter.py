@@ -65,7 +65,8 @@ def _texts() -> list[str]:
     from tests.conftest import SAMPLES
     from tests.test_rule_packs import GOLDEN
 
-    texts = [case["text"] for path in GOLDEN.glob("*.yaml") for kind in ("must_flag", "must_stay_silent")
+    goldens = [*GOLDEN.glob("*.yaml"), GOLDEN.parent / "detectors.yaml"]
+    texts = [case["text"] for path in goldens for kind in ("must_flag", "must_stay_silent")
              for case in yaml.safe_load(path.read_text(encoding="utf-8")).get(kind, [])]
     for sample in sorted(SAMPLES.glob("*.jsonl")):
         for line in sample.read_text(encoding="utf-8").splitlines():
@@ -101,3 +102,19 @@ def test_requirements_asked_together_answer_as_each_alone():
     for text in _texts()[:200]:
         probe = Probe(text)
         assert ask(probe) == tuple(rule.needs is None or rule.needs.holds(probe) for rule in rules) + (True,)
+
+
+def test_no_punctuation_spacing_check_is_kept_from_a_text_it_matches():
+    """qa.punctuation_spacing asks the same question of its qa.yaml patterns (detectors/spacing.py)."""
+    from mtqa.cleaners.detectors.spacing import _checks
+
+    checks = _checks()
+    assert all(check.needs is not None for check in checks)
+    matched = 0
+    for text in _texts():
+        probe = Probe(text)
+        for check in checks:
+            if check.pattern.search(text) is not None:
+                matched += 1
+                assert check.needs.holds(probe), (check.pattern.pattern, text)
+    assert matched

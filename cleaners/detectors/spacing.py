@@ -18,6 +18,7 @@ import regex
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.carried import EMAIL, URL
 from mtqa.cleaners.detectors.qa import data, fold, local_mark
+from mtqa.cleaners.prefilter import Probe, Requirement, requirement
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class _Check:
     message: str
     langs: frozenset[str]
     skip_langs: frozenset[str]
+    needs: Requirement | None  # what every match contains (cleaners/prefilter.py): a text without it is not searched
 
     def applies_to(self, lang: str) -> bool:
         """As a rule pack's langs and skip_langs: for these locales, or all but those."""
@@ -37,7 +39,13 @@ class _Check:
 def _checks() -> tuple[_Check, ...]:
     """The locale checks of qa.yaml, compiled once per process."""
     return tuple(_Check(regex.compile(c["pattern"]), c["replace"], c["message"], frozenset(c.get("langs", ())),
-                        frozenset(c.get("skip_langs", ()))) for c in data()["punctuation_spacing"])
+                        frozenset(c.get("skip_langs", ())), requirement(c["pattern"], regex.V0))
+                 for c in data()["punctuation_spacing"])
+
+
+@lru_cache(maxsize=64)
+def _checks_for(lang: str) -> tuple[_Check, ...]:
+    return tuple(c for c in _checks() if c.applies_to(lang))
 
 
 @detector("qa.punctuation_spacing", "locale-convention", "minor",
@@ -48,12 +56,14 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
     if not view.lang:
         return
     text = view.text
-    checks = [c for c in _checks() if c.applies_to(view.lang)]
-    if not checks:
-        return
-    protected = [m.span() for pattern in (URL, EMAIL) for m in pattern.finditer(text)]
-    for check in checks:
+    probe = Probe(text)
+    protected = None  # found at the first match: most texts have none
+    for check in _checks_for(view.lang):
+        if check.needs is not None and not check.needs.holds(probe):
+            continue
         for m in check.pattern.finditer(text, timeout=1.0):
+            if protected is None:
+                protected = [u.span() for pattern in (URL, EMAIL) for u in pattern.finditer(text)]
             if any(s <= m.start() < e for s, e in protected):
                 continue
             suggestion = m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang))
