@@ -48,6 +48,40 @@ class _Unreadable(Exception):
     """The pattern uses syntax this reader does not follow: it gets no requirement."""
 
 
+class ClassSearch:
+    """One character class searched alone, compiled at its first search: the `regex` module
+    parses in Python, and compiling every class of every rule when the packs load doubled their
+    load time. One object per class and flags (`class_search`), so a text's answer for it is
+    shared by every rule that needs it."""
+
+    __slots__ = ("source", "flags", "_compiled")
+
+    def __init__(self, source: str, flags: int) -> None:
+        self.source, self.flags = source, flags
+        self._compiled: regex.Pattern | None = None
+
+    def search(self, text: str) -> regex.Match | None:
+        if self._compiled is None:
+            try:
+                self._compiled = regex.compile(self.source, self.flags)
+            except regex.error:  # not a pattern alone after all: it asks nothing of a text
+                self._compiled = regex.compile("")
+        return self._compiled.search(text)
+
+    def __repr__(self) -> str:
+        return f"ClassSearch({self.source!r})"
+
+
+_CLASS_SEARCHES: dict[tuple[str, int], ClassSearch] = {}
+
+
+def class_search(source: str, flags: int) -> ClassSearch:
+    found = _CLASS_SEARCHES.get((source, flags))
+    if found is None:
+        found = _CLASS_SEARCHES[(source, flags)] = ClassSearch(source, flags)
+    return found
+
+
 class Probe:
     """One text, asked about many requirements: its case-folded form is made once, and the
     answer for each class is kept (the rules of a pack share many: `[ \\t]`, `\\p{L}`)."""
@@ -57,9 +91,9 @@ class Probe:
     def __init__(self, text: str) -> None:
         self.text = text
         self.folded = text.casefold()
-        self._answers: dict[regex.Pattern, bool] = {}
+        self._answers: dict[ClassSearch, bool] = {}
 
-    def has_class(self, pattern: regex.Pattern) -> bool:
+    def has_class(self, pattern: ClassSearch) -> bool:
         answer = self._answers.get(pattern)
         if answer is None:
             answer = self._answers[pattern] = pattern.search(self.text) is not None
@@ -110,7 +144,7 @@ class EndsWith:
 class CharClass:
     """A character of a class every match contains (`\\p{Cyrillic}`, `[^\\s]`), searched alone."""
 
-    pattern: regex.Pattern
+    pattern: ClassSearch
 
     def holds(self, probe: Probe) -> bool:
         return probe.has_class(self.pattern)
@@ -142,7 +176,7 @@ class Requirement:
 
     def __init__(self, parts) -> None:
         self.parts = parts
-        classes: list[regex.Pattern] = []
+        classes: list[ClassSearch] = []
         self._test = eval(f"lambda folded, has_class: {_expression(parts, classes)}", {"CLASSES": tuple(classes)})  # noqa: S307 (an expression of literals made here)
 
     def holds(self, probe: Probe) -> bool:
@@ -157,13 +191,13 @@ def together(requirements: Sequence[Requirement | None]) -> Callable[[Probe], tu
     applicable rules of a pack are asked about a text in one call of one compiled expression."""
     if not requirements:
         return lambda probe: ()
-    classes: list[regex.Pattern] = []
+    classes: list[ClassSearch] = []
     expressions = ", ".join("True" if need is None else _expression(need.parts, classes) for need in requirements)
     test = eval(f"lambda folded, has_class: ({expressions},)", {"CLASSES": tuple(classes)})  # noqa: S307 (as above)
     return lambda probe: test(probe.folded, probe.has_class)
 
 
-def _expression(part, classes: list[regex.Pattern]) -> str:
+def _expression(part, classes: list[ClassSearch]) -> str:
     if isinstance(part, Literal):
         return f"{part.folded!r} in folded"
     if isinstance(part, AnyChar):
@@ -393,7 +427,7 @@ class _Reader:
         end = j + 1
         if plain and members and len(members) <= _MAX_RANGE:
             return AnyChar(tuple(sorted({m.casefold() for m in members}))), end, frozenset(members) if len(members) <= 8 else None
-        return CharClass(regex.compile(p[i:end], self.class_flags)), end, None
+        return CharClass(class_search(p[i:end], self.class_flags)), end, None
 
     def _class_escape(self, j: int) -> tuple[str | None, int]:
         """A character escaped inside a class (None for a class escape such as `\\p{L}`), and
@@ -428,9 +462,9 @@ class _Reader:
         letter = p[i + 1]
         if letter in "pP":
             end = p.index("}", i) + 1 if p.startswith("{", i + 2) else i + 3
-            return None, CharClass(regex.compile(p[i:end], self.class_flags)), end, "class"
+            return None, CharClass(class_search(p[i:end], self.class_flags)), end, "class"
         if letter in _CLASS_ESCAPES:
-            return None, CharClass(regex.compile(p[i:i + 2], self.class_flags)), i + 2, "class"
+            return None, CharClass(class_search(p[i:i + 2], self.class_flags)), i + 2, "class"
         if letter in "xuU":
             char, end = self._code_point(i)
             return char, None, end, "char"
