@@ -526,11 +526,21 @@ def _slug(pattern: str) -> str:
     return "_".join(words[:3])
 
 
-def _read(path: Path) -> tuple[bytes, object]:
+# The YAML of each file that `rules()` read at import to name the rules, kept for that file's
+# first load (parsing is most of what loading a lexicon costs, and every file was parsed twice):
+# taken once, and only while the file's bytes are the same.
+_PARSED: dict[Path, tuple[bytes, object]] = {}
+
+
+def _read(path: Path, keep: bool = False) -> tuple[bytes, object]:
     """A lexicon file's bytes and its YAML, or a LexiconError naming the file (and the line)."""
     try:
         raw_bytes = path.read_bytes()
-        return raw_bytes, yaml.load(raw_bytes.decode("utf-8"), Loader=_Loader)
+        parsed = _PARSED.pop(path, None)
+        data = parsed[1] if parsed is not None and parsed[0] == raw_bytes else yaml.load(raw_bytes.decode("utf-8"), Loader=_Loader)
+        if keep:
+            _PARSED[path] = (raw_bytes, data)
+        return raw_bytes, data
     except OSError as exc:
         raise LexiconError(f"{path}: cannot read the lexicon: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
@@ -684,7 +694,7 @@ def rules() -> tuple[tuple[str, str, str], ...]:
     """(rule id, class, pair) of every class each shipped lexicon uses."""
     found = []
     for pair, path in lexicon_files().items():
-        data = _read(path)[1]
+        data = _read(path, keep=True)[1]
         entries = data.get("entries") if isinstance(data, dict) else None
         for kind in sorted({raw.get("class") for raw in entries or [] if isinstance(raw, dict)} & set(CLASSES)):
             found.append((f"lexicon.{kind}.{pair}", kind, pair))
