@@ -182,6 +182,9 @@ class Requirement:
     def holds(self, probe: Probe) -> bool:
         return self._test(probe.folded, probe.has_class)
 
+    def __reduce__(self):  # a copy (pickle, a process runner's arguments) is made again from the parts
+        return Requirement, (self.parts,)
+
     def __repr__(self) -> str:
         return f"Requirement({self.parts!r})"
 

@@ -118,3 +118,14 @@ def test_no_punctuation_spacing_check_is_kept_from_a_text_it_matches():
                 matched += 1
                 assert check.needs.holds(probe), (check.pattern.pattern, text)
     assert matched
+
+
+def test_a_pack_with_its_requirements_survives_a_copy():
+    """A process runner or a cache may pickle what holds rules: a requirement is made again from
+    its parts, and answers as before."""
+    import pickle
+
+    rules = [rule for path in DEFAULT_PACKS for rule in load_pack(path).rules]
+    copies = pickle.loads(pickle.dumps(rules))
+    for text in _texts()[:100]:
+        assert [r.needs.holds(Probe(text)) for r in copies] == [r.needs.holds(Probe(text)) for r in rules]
