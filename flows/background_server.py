@@ -28,6 +28,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from mtqa.files import atomic_writer
 from mtqa.flows.temporary_server import TIMEOUT_SETTING, server_command
 
 REUSE_SETTING = "MTQA_REUSE_SERVER"
@@ -125,7 +126,8 @@ def start_background_server() -> tuple[BackgroundServer, bool]:
     with open(log_path, "ab") as log:
         process = subprocess.Popen(server_command(host, port), env={**os.environ, "PREFECT__SERVER_FINAL": "1"},
                                    start_new_session=True, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    _write_atomically(home / PID_FILE, f"{process.pid}")
+    with atomic_writer(home / PID_FILE) as record:
+        record.write(f"{process.pid}")
     api_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/api"
     deadline = time.monotonic() + float(os.environ.get(TIMEOUT_SETTING, 120))
     while not _healthy(api_url):
@@ -165,12 +167,6 @@ def _terminate(pid: int, grace: float = 10.0) -> None:
             except ProcessLookupError:
                 return
             time.sleep(0.05)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="ascii")
-    os.replace(partial, path)
 
 
 def _healthy(api_url: str) -> bool:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -27,6 +25,7 @@ import platformdirs
 import regex
 
 from mtqa.cleaners import hunspell
+from mtqa.files import atomic_writer
 from mtqa.cleaners.detectors import DocView, Hit, detector
 
 _NO_WORDFREQ = frozenset({"zh", "ja", "ko", "th"})
@@ -129,14 +128,8 @@ def _save(trie, path: Path) -> bool:
     """Write the trie to `path` atomically (a file of its own, then renamed: two processes may
     build the same list at once); False where the folder cannot be written."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as out:
-            temporary = Path(out.name)
-        try:
-            trie.save(str(temporary))
-            os.replace(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
+        with atomic_writer(path, "wb") as out:
+            trie.write(out)
     except OSError:
         return False
     return True
