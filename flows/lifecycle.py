@@ -31,6 +31,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from mtqa.files import stop_new_writes
+
 INTERRUPTS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 MESSAGE = "mtqa: interrupted; rerun the same command to resume\n"
 GRACE_SECONDS = 1.5  # how long descendants get to stop on SIGTERM before SIGKILL
@@ -85,6 +87,7 @@ def interrupt(signum: int) -> None:
     os.write(2, MESSAGE.encode())
     _silence_stderr()
     end_descendants()
+    stop_new_writes()  # a thread of this process (the thread runner's) may be starting a write
     for cleanup in _cleanups:
         try:
             cleanup()

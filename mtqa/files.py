@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,18 @@ _encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 _FILE_MODE = 0o666 & ~_UMASK
+
+# Once the process is ending (an interrupt, flows/lifecycle.py), no atomic write may start: its
+# temporary file could appear after the interrupt path has removed the partial files, and stay.
+_creating = threading.RLock()  # re-entrant: the interrupt may run in a thread that holds it
+_closed = threading.Event()
+
+
+def stop_new_writes() -> None:
+    """From now on, a thread that starts an atomic write waits for the process's exit instead;
+    returns once no temporary file is being created, so that removing them now is final."""
+    with _creating:
+        _closed.set()
 
 
 def dumps(obj: Any) -> str:
@@ -41,7 +54,10 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     file rewritten keeps its permissions; a new one gets the umask's."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with _creating:
+        if _closed.is_set():
+            threading.Event().wait()  # the process is exiting (os._exit ends this thread)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         try:
             os.fchmod(fd, path.stat().st_mode & 0o7777)

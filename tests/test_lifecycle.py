@@ -293,3 +293,34 @@ def test_a_run_under_cpu_load_starts_its_server(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == "", done.stderr  # no server shutdown errors on the user's terminal
     assert (tmp_path / "o" / "summary.json").exists()
+
+
+def test_no_partial_file_appears_after_the_interrupt_removed_them(tmp_path):
+    """The thread runner's shards are written by threads of the main process, which run on while
+    the interrupt path removes the partial files: a write started just after the removal left its
+    temporary file behind (seen once in CI). Here eight threads write without pause while the
+    interrupt's sequence runs; none may leave a temporary file (in a child process: the stop is
+    for the rest of a process's life)."""
+    script = f"""
+import os, threading, time
+from pathlib import Path
+from mtqa.files import atomic_writer, stop_new_writes
+from mtqa.flows.lifecycle import remove_partial_files
+folder = Path({str(tmp_path)!r})
+def write(n):
+    while True:
+        with atomic_writer(folder / f"part-{{n}}.jsonl") as out:
+            out.write("x" * 10000)
+for n in range(8):
+    threading.Thread(target=write, args=(n,), daemon=True).start()
+time.sleep(0.5)
+stop_new_writes()
+remove_partial_files(folder)
+time.sleep(0.5)  # the writers get every chance to start another file
+print(sorted(p.name for p in folder.glob(".*.tmp")))
+os._exit(0)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    assert len(list(tmp_path.glob("part-*.jsonl"))) == 8  # the finished writes are all there
