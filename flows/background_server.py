@@ -122,15 +122,18 @@ def start_background_server() -> tuple[BackgroundServer, bool]:
         raise BackgroundServerError(f"the server recorded in {home / PID_FILE} is running but does not answer: "
                                     "stop it with `mtqa server stop`, then start it again")
     host, port = api_address()
+    api_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/api"
+    if _healthy(api_url):  # someone else's server: ours could not bind, and its answers would be mistaken for ours
+        raise BackgroundServerError(f"a Prefect server not recorded in {home / PID_FILE} already answers at {api_url}: "
+                                    "set PREFECT_API_URL to report to it, or PREFECT_SERVER_API_PORT to start another")
     log_path = home / LOG_FILE
     with open(log_path, "ab") as log:
         process = subprocess.Popen(server_command(host, port), env={**os.environ, "PREFECT__SERVER_FINAL": "1"},
                                    start_new_session=True, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     with atomic_writer(home / PID_FILE) as record:
         record.write(f"{process.pid}")
-    api_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/api"
     deadline = time.monotonic() + float(os.environ.get(TIMEOUT_SETTING, 120))
-    while not _healthy(api_url):
+    while process.poll() is not None or not _healthy(api_url):
         if process.poll() is not None or time.monotonic() >= deadline:
             process.kill()
             process.wait()

@@ -113,3 +113,13 @@ def test_without_a_usable_background_server_a_run_starts_its_temporary_one(home,
     assert "Reporting to" not in result.stderr
     assert len(servers) == 1  # its own temporary server
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["documents_cleaned"] == 1
+
+
+def test_a_port_another_server_answers_on_is_refused_with_one_line(home, tmp_path):
+    assert command(home, "server", "start").returncode == 0
+    other = {**home, "PREFECT_HOME": str(tmp_path / "other-home")}
+    refused = command(other, "server", "start")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("mtqa: error: a Prefect server not recorded in") and refused.stderr.count("\n") == 1
+    assert "PREFECT_SERVER_API_PORT" in refused.stderr
+    assert not (tmp_path / "other-home" / "server.pid").exists()
