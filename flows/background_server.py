@@ -75,6 +75,11 @@ def api_address() -> tuple[str, int]:
     return host, port
 
 
+def _api_url(host: str, port: int) -> str:
+    """The API's address as a client reaches it: a server listening everywhere, on loopback."""
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/api"
+
+
 def _recorded_pid(home: Path) -> int | None:
     """The process the PID file names, if it is alive (a stale file stays behind a server that died)."""
     try:
@@ -98,7 +103,7 @@ def find_background_server(wait: float = WAIT_SECONDS) -> BackgroundServer | Non
         host, port = api_address()
     except BackgroundServerError:
         return None
-    api_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/api"  # everywhere: reached on loopback
+    api_url = _api_url(host, port)
     deadline = time.monotonic() + wait
     while not _healthy(api_url):
         if time.monotonic() >= deadline:
@@ -122,7 +127,7 @@ def start_background_server() -> tuple[BackgroundServer, bool]:
         raise BackgroundServerError(f"the server recorded in {home / PID_FILE} is running but does not answer: "
                                     "stop it with `mtqa server stop`, then start it again")
     host, port = api_address()
-    api_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/api"
+    api_url = _api_url(host, port)
     if _healthy(api_url):  # someone else's server: ours could not bind, and its answers would be mistaken for ours
         raise BackgroundServerError(f"a Prefect server not recorded in {home / PID_FILE} already answers at {api_url}: "
                                     "set PREFECT_API_URL to report to it, or PREFECT_SERVER_API_PORT to start another")
