@@ -43,22 +43,53 @@ class DocCache:
 
 def build_cache(path: Path, deltas: Iterable[Path]) -> int:
     """Write a new cache from the shards' delta files, atomically replacing the old one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
-    count = 0
-    try:
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("CREATE TABLE docs (key TEXT PRIMARY KEY, payload TEXT NOT NULL)")
+    with CacheBuilder(path) as builder:
         for delta in deltas:
-            with open(delta, encoding="utf-8") as stream:
-                rows = (line.rstrip("\n").split("\t", 1) for line in stream if line.strip())
-                before = db.total_changes
-                db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", rows)
-                count += db.total_changes - before
+            builder.add(delta)
+        return builder.commit()
+
+
+class CacheBuilder:
+    """A new cache, filled delta by delta while the run goes on (the main process is idle while
+    the workers clean, so the cache costs the run no time at its end), replacing the old one only
+    on `commit`; leaving the `with` block without it leaves the old cache as it was."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = path.with_name(f".{path.name}.tmp")
+        self._tmp.unlink(missing_ok=True)
+        self._db: sqlite3.Connection | None = sqlite3.connect(self._tmp, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("CREATE TABLE docs (key TEXT PRIMARY KEY, payload TEXT NOT NULL)")
+        self.count = 0
+
+    def add(self, delta: Path) -> None:
+        """Add one shard's delta file (in shard order, so the cache's bytes do not depend on the order
+        the shards finished in)."""
+        with open(delta, encoding="utf-8") as stream:
+            rows = (line.rstrip("\n").split("\t", 1) for line in stream if line.strip())
+            before = self._db.total_changes
+            self._db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", rows)
+            self.count += self._db.total_changes - before
+
+    def commit(self) -> int:
+        """Replace the old cache with the new one; returns the number of documents it holds."""
+        db, self._db = self._db, None
         db.commit()
-    finally:
         db.close()
-    os.replace(tmp, path)
-    return count
+        os.replace(self._tmp, self.path)
+        return self.count
+
+    def remove_temporary(self) -> None:
+        """Remove the unfinished cache file (for an interrupted run, which exits without `__exit__`)."""
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> CacheBuilder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._db is not None:  # not committed: the new cache is dropped
+            self._db.close()
+            self._db = None
+            self._tmp.unlink(missing_ok=True)

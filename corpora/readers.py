@@ -228,7 +228,7 @@ def read_jsonl(path: Path, limits: _Limits = _NO_LIMITS) -> Iterator[RawRecord |
         if b"\\u" in line and not _encodable(record):
             yield Rejected(name, number, "invalid_unicode", "a lone UTF-16 surrogate escape (\\udXXX) that no text can hold", raw=line)
             continue
-        yield RawRecord(name, number, record)
+        yield RawRecord(name, number, record, text)
 
 
 def read_tsv(path: Path, limits: _Limits = _NO_LIMITS) -> Iterator[RawRecord | Rejected]:

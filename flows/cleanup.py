@@ -24,12 +24,12 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.signature import run_signature
 from mtqa.flows.fingerprint import cache_fingerprint
-from mtqa.corpora.cache import build_cache
+from mtqa.corpora.cache import CacheBuilder
 from mtqa.corpora.lock import output_lock
 from mtqa.corpora.readers import TRANSLATION_FORMATS, detect_format
 from mtqa.corpora.writeback import write_back
 from mtqa.corpora.writers import write_json
-from mtqa.flows.lifecycle import remove_partial_files
+from mtqa.flows.lifecycle import on_interrupt, remove_partial_files
 from mtqa.flows.pool import PreforkedTaskRunner
 from mtqa.flows.progress import progress_bar
 from mtqa.flows.runners import DEFAULT_SHARD_SIZE, RUNNERS
@@ -90,8 +90,9 @@ def cleanup_flow(
     fmt = input_format or detect_format(Path(input_path))  # once: the reader and the write-back are told
     logger = get_run_logger()
     logger.info("Cleaning %s into %s (%s)", input_path, out, signature["text"])
-    with output_lock(out), progress_bar(show_progress) as bar:
+    with output_lock(out), progress_bar(show_progress) as bar, CacheBuilder(cache) as new_cache:
         remove_partial_files(out, work)  # a killed run's half-written files (finished ones are renamed into place)
+        on_interrupt(new_cache.remove_temporary)
         for shard in read_into_shards(input_path, work, shard_size, fmt, read, config):
             shards.append(shard)
             futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
@@ -99,11 +100,18 @@ def cleanup_flow(
         bar.update(total=read.documents)
         logger.info("Read %d records into %d shards", read.records, len(shards))
         done = 0
+        cached = 0  # the shards before this one are in the new cache
+        finished_shards = [False] * len(futures)
+        position = {id(future): i for i, future in enumerate(futures)}
         for finished, future in enumerate(as_completed(futures), 1):
             documents = future.result()["totals"].get("documents", 0)
             done += documents
             bar.advance(documents)
             logger.info("Shard %d of %d cleaned (%d of %d documents)", finished, len(futures), done, read.documents)
+            finished_shards[position[id(future)]] = True
+            while cached < len(shards) and finished_shards[cached]:
+                new_cache.add(shards[cached].with_suffix(".cache.jsonl"))
+                cached += 1
         counts = [f.result() for f in futures]
         summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, False, config)
         if fmt in TRANSLATION_FORMATS:  # the cleaned file for the CAT tool, beside the JSONL outputs
@@ -112,7 +120,7 @@ def cleanup_flow(
             logger.info(line)
         if write_summary:
             write_json(out / "summary.json", summary)  # last: the folder is complete
-        build_cache(cache, [s.with_suffix(".cache.jsonl") for s in shards])
+        new_cache.commit()
         shutil.rmtree(work, ignore_errors=True)
     return summary
 

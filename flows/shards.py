@@ -94,10 +94,7 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
                     doc.write_json(quarantine)
                     continue
                 stats.documents += 1
-                entry = {"file": item.file, "line": item.line, "record": item.record}
-                if found:
-                    entry["duplicates"] = [f.to_json() for f in found]
-                batch.append(dumps(entry))
+                batch.append(_shard_line(item, found))
                 if len(batch) >= shard_size:
                     yield _write_shard(work_dir, stats, batch)
                     batch = []
@@ -106,6 +103,19 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
     finally:
         ids.close()
         texts.close()
+
+
+def _shard_line(item: RawRecord, found: list[Finding]) -> str:
+    """A document's line in its shard: where it came from, its record and its duplicate findings.
+    A record read from JSON goes in as the text it was read from (the worker decodes the same
+    values from it), not encoded again."""
+    if item.json is None:
+        entry = {"file": item.file, "line": item.line, "record": item.record}
+        if found:
+            entry["duplicates"] = [f.to_json() for f in found]
+        return dumps(entry)
+    duplicates = f', "duplicates": {dumps([f.to_json() for f in found])}' if found else ""
+    return f'{{"file": {dumps(item.file)}, "line": {item.line}, "record": {item.json}{duplicates}}}'
 
 
 def _write_shard(work_dir: Path, stats: ReadStats, lines: list[str]) -> Path:

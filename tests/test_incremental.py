@@ -14,7 +14,7 @@ import mtqa.flows.shards
 from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.signature import run_signature
 from mtqa.flows.fingerprint import cache_fingerprint
-from mtqa.corpora.cache import build_cache
+from mtqa.corpora.cache import CacheBuilder, DocCache, build_cache
 from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
 from tests.conftest import MTQA, SAMPLES, commands_env
 
@@ -158,3 +158,24 @@ def test_full_flag_from_the_command_line(tmp_path):
     assert (tmp_path / "o" / ".mtqa-cache" / "documents.sqlite").exists()
     subprocess.run([MTQA, *base, "--full"], check=True, capture_output=True, timeout=300, env=commands_env())
     assert (tmp_path / "o" / "cleaned.jsonl").read_bytes() == first
+
+
+def test_a_cache_built_while_the_run_goes_on_replaces_the_old_one_only_when_committed(tmp_path):
+    path = tmp_path / "cache" / "documents.sqlite"
+    deltas = []
+    for i, rows in enumerate((["a\t{\"n\": 1}", "b\t{\"n\": 2}"], ["c\t{\"n\": 3}"])):
+        deltas.append(tmp_path / f"shard-{i}.cache.jsonl")
+        deltas[-1].write_text("".join(row + "\n" for row in rows), encoding="utf-8")
+    assert build_cache(path, deltas[:1]) == 2
+    old = path.read_bytes()
+    with CacheBuilder(path) as builder:  # an interrupted run: the deltas added so far are not kept
+        builder.add(deltas[0])
+        builder.add(deltas[1])
+    assert path.read_bytes() == old and not list(path.parent.glob(".*.tmp"))
+    with CacheBuilder(path) as builder:
+        builder.add(deltas[0])
+        builder.add(deltas[1])
+        assert builder.commit() == 3
+    assert DocCache(path).get("c") == {"n": 3} and not list(path.parent.glob(".*.tmp"))
+    assert build_cache(tmp_path / "again.sqlite", deltas) == 3
+    assert (tmp_path / "again.sqlite").read_bytes() == path.read_bytes()  # filled as it goes or at once: the same file

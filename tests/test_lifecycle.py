@@ -109,6 +109,7 @@ def test_ctrl_c_mid_cleaning_ends_at_once_and_resumes(corpus, whole, tmp_path, r
     assert seconds < 5
     assert children and not _gone(children)
     assert not list(out.glob(".*.tmp")) and not list((out / ".mtqa-work").glob(".*.tmp"))
+    assert not list((out / ".mtqa-cache").glob(".*.tmp"))  # the cache being filled as shards finish
     kept = _done(out)
     assert 2 <= kept < 56 and not (out / "summary.json").exists()
 
