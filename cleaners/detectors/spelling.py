@@ -153,7 +153,7 @@ def release_word_lists() -> None:
     """Forget every word list and what was remembered of words (they load again on next use)."""
     with _lists_lock:
         _FULL.clear()
-    for cache in (_case_fix, _accent_fix, _dictionary_fix):
+    for cache in (_case_fix, _accent_fix, _dictionary_fix, _common_as_written):
         cache.cache_clear()
 
 
@@ -192,6 +192,7 @@ MIN_LENGTH = 3
 # A word this common in wordfreq's counts is taken as known without asking Hunspell (most words
 # of a text are: a dictionary lookup instead of Hunspell's affix and compound search).
 COMMON_ZIPF = 3.0
+COMMON_CACHE_WORDS = 1 << 14  # words whose answer is remembered (a few MB a process)
 _NOUN_CAPITALS = frozenset({"de", "lb"})  # languages whose nouns take a capital: a lower-case noun is misspelled
 # A restored accent must give a word wordfreq has seen (Hunspell's compounding accepts
 # "Kindermodeöls"); a typo is corrected only in a word wordfreq has hardly seen (a rare real word
@@ -216,6 +217,13 @@ def _zipf(word: str, lang: str) -> float:
     return math.log10(freq) + 9 if freq else 0.0
 
 
+@lru_cache(maxsize=COMMON_CACHE_WORDS)
+def _common_as_written(word: str, lang: str) -> bool:
+    """Whether the word is at least COMMON_ZIPF common: asked of nearly every word of every text,
+    and a few thousand words make up most of any text, so the answers are remembered."""
+    return _zipf(word, lang) >= COMMON_ZIPF
+
+
 def _sentence_starts(view: DocView) -> set[int]:
     return {start + len(view.text[start:end]) - len(view.text[start:end].lstrip("\"'“„«‘¿¡([-–— ")) for start, end in view.sentences}
 
@@ -235,7 +243,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
         word = m.group()
         if len(word) < MIN_LENGTH or word[1:] != word[1:].lower():
             continue  # short, or an acronym or identifier (mRNA, COVID)
-        if _zipf(word, lang) >= COMMON_ZIPF and (word[0].isupper() or lang not in _NOUN_CAPITALS):
+        if _common_as_written(word, lang) and (word[0].isupper() or lang not in _NOUN_CAPITALS):
             continue  # a common word as written: no need to ask Hunspell (German nouns want their capital)
         if hunspell.knows(word, lang):
             continue
