@@ -1,56 +1,62 @@
-"""Prefect's temporary API server, started by mtqa: early, so that it lives and dies with the command.
+"""Prefect's temporary API server, started by mtqa: served by a thread of the command's own process.
 
 With no Prefect server configured, Prefect starts a temporary one on first use: a uvicorn
 subprocess serving `prefect.server.api.server:create_app` (Prefect's `SubprocessASGIServer`).
-Started as Prefect does it, the server is in the terminal's process group (Ctrl-C kills it
-before the run can stop in order), prints its own shutdown errors to the user's terminal
-("uvicorn.error - Application shutdown failed"), outlives a killed command, gives up after 20 s
-on a busy machine, and starts only once the flow needs it, after the command has spent seconds
-importing Prefect.
+That process imports Prefect again: Prefect and what it imports (pydantic, SQLAlchemy, FastAPI...)
+are held twice, once by the command and once by the server, and they are most of the server's
+memory (benchmarks/results/server_memory.md). Started as Prefect does it, the server is also in the
+terminal's process group (Ctrl-C kills it before the run can stop in order), prints its shutdown
+errors to the user's terminal, outlives a killed command and gives up after 20 s on a busy machine.
 
-Here `launch` runs the same command Prefect runs, with the same settings (`PREFECT_UI_ENABLED=0`,
-Prefect's ephemeral-server flags, the user's settings through the environment and profile the
-server reads itself) and mtqa's defaults (`SERVER_DEFAULTS`), before the command imports Prefect:
-the server's start-up (~5 s, mostly its own imports) overlaps the command's. It gets its own
-session (signals reach it only from us), dies with its parent (`die_with_parent`), logs to a file
-whose tail is shown only if it fails to start, and is stopped at exit after Prefect's log and
-event workers have flushed. `wait_until_up` waits for its health endpoint as long as
-`PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS` says (mtqa's default: 120 s). Nothing here
-imports Prefect; flows/cleanup.py (`report_to`) gives the server's address to Prefect's settings,
-so that its clients and the workers find it.
+Here the same application (`create_app`, as an ephemeral server: no UI, only the services such a
+server runs; mtqa switches the triggers off as well) is served by uvicorn in a thread of the
+command, so Prefect is imported once; only the server's own modules are added. `launch` binds its
+loopback port at once (so the address can be handed to the workers before they are forked, and no
+other process can take the port meanwhile) and `wait_until_up` starts the thread, after the pool's
+workers are forked (flows/pool.py: no thread may run before that fork), and waits for it as long as
+`PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS` says (mtqa's default: 120 s). The price: the
+server's imports now follow the command's instead of running beside them in another process.
+
+The server's log lines go to a temporary file whose tail is shown only if it fails to start. It
+dies with the command, whatever ends it. It is stopped when the interpreter begins to exit,
+after Prefect's log and event workers have flushed (they drain at the same point, registered after
+it) and before `concurrent.futures` refuses new work: after that, the server's task queue (docket
+on burner_redis, which waits through `asyncio.to_thread`) spins without yielding and the server
+can neither answer nor stop. Nothing here imports Prefect at import time; flows/cleanup.py
+(`report_to`) gives the server's address to Prefect's settings, so that its clients and the
+workers find it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import concurrent.futures.thread  # noqa: F401  (registers its exit hook before ours: see the module's docstring)
 import importlib.util
+import logging
 import os
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import IO
 
 import mtqa.flows.prefect_env  # noqa: F401  (mtqa's defaults, the start-up timeout among them)
-from mtqa.flows.lifecycle import die_with_parent
 
 TIMEOUT_SETTING = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
-PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind its port (Prefect retries on another, so do we)
-# what Prefect's SubprocessASGIServer sets for its temporary server (prefect/server/api/server.py)
-SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
-              # and one service fewer: automations (triggers and their actions) cannot be set up on a
-              # server that lives for one command, and loading them is a good part of its start-up
-              "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
+# one service fewer than Prefect's ephemeral server runs: automations (triggers and their actions)
+# cannot be set up on a server that lives for one command, and loading them is a good part of its start-up
+SERVER_ENV = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
 # mtqa's defaults for its server, which the user's environment overrides: no registration of block
 # types at start-up. mtqa uses no blocks, and registering them imports every installed Prefect
-# collection into the server (prefect-dask: Dask, distributed, tornado...), a sixth of its memory
-# (measured: 201 MB USS with, 170 MB without); a server started otherwise registers them as usual.
+# collection into the server (prefect-dask: Dask, distributed, tornado...), a sixth of its memory;
+# a server started otherwise registers them as usual.
 SERVER_DEFAULTS = {"PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false", "PREFECT_API_BLOCKS_REGISTER_ON_START": "false"}
+# the loggers of the server's side, whose lines go to the server's log instead of the terminal
+SERVER_LOGGERS = ("uvicorn", "prefect.server", "docket")
+STOP_SECONDS = 5.0  # for the server to finish its requests and stop its services
 
 
 class ServerStartError(RuntimeError):
@@ -58,69 +64,82 @@ class ServerStartError(RuntimeError):
 
 
 class TemporaryServer:
-    """One uvicorn process serving Prefect's API on a free loopback port, tied to this process."""
+    """Prefect's API served on a loopback port by a thread of this process."""
 
     def __init__(self) -> None:
         self.log: IO[bytes] = tempfile.TemporaryFile(prefix="mtqa-prefect-server-", suffix=".log")
-        self.process: subprocess.Popen[bytes] | None = None
-        self.port = 0
         self.launched = time.monotonic()  # the start-up time allowed counts from here
-        self._start()
-        atexit.register(self.stop)  # registered before Prefect's workers: runs after they flush (atexit is LIFO)
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))  # a port the kernel chose, held from now on
+        self._socket.listen(2048)  # connections wait in the backlog until the server is up
+        self.port = self._socket.getsockname()[1]
+        self._server = None  # the uvicorn.Server, once the thread has made it
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        for key, value in SERVER_DEFAULTS.items():  # read by the server's settings, here as in any process
+            os.environ.setdefault(key, value)
+        os.environ.update(SERVER_ENV)
+        threading._register_atexit(self.stop)  # type: ignore[attr-defined]  # the module's docstring says why
+        atexit.register(self.stop)  # a stop at exit that came too late for the above (idempotent)
 
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
-    def _start(self) -> None:
-        self.port = _free_port()
-        command = server_command("127.0.0.1", self.port)
-        tie = threading.current_thread() is threading.main_thread()  # die_with_parent is about the starting thread
-        self.process = subprocess.Popen(command, env={**SERVER_DEFAULTS, **os.environ, **SERVER_ENV}, start_new_session=True,
-                                        preexec_fn=die_with_parent if tie else None, stdin=subprocess.DEVNULL,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-
     def wait_until_up(self, timeout: float | None = None) -> None:
-        """Return once the server answers its health check, `timeout` seconds after its launch at
-        the latest (it starts while the command does other work); else stop it and raise
-        ServerStartError."""
+        """Start the server (once) and return when it answers, `timeout` seconds after its launch at
+        the latest (the command did other work meanwhile); else stop it and raise ServerStartError."""
         timeout = float(os.environ.get(TIMEOUT_SETTING, 120)) if timeout is None else timeout
         deadline = self.launched + timeout
-        while True:
-            if self.process.poll() == PORT_IN_USE and time.monotonic() < deadline:  # the port was taken before uvicorn bound it
-                self._start()
-                continue
-            if self.process.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(0.05)
+        if self._thread is None and time.monotonic() < deadline:
+            self._thread = threading.Thread(target=self._serve, name="mtqa-prefect-server", daemon=True)
+            self._thread.start()
+        while not (self._server is not None and self._server.started):
+            if self._thread is None or not self._thread.is_alive() or time.monotonic() >= deadline:
+                self.stop()
+                raise ServerStartError(self._failure_message(timeout))
+            time.sleep(0.02)
+
+    def _serve(self) -> None:
+        """The server thread: Prefect's application, served on the socket bound at launch."""
+        try:
+            import uvicorn
+            from prefect.server.api.server import create_app
+
+            app = create_app(ephemeral=True, final=True)  # what Prefect's temporary server serves
+            handler = logging.StreamHandler(open(self.log.fileno(), "w", encoding="utf-8", closefd=False))
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s - %(message)s"))
+            for name in SERVER_LOGGERS:
+                server_logger = logging.getLogger(name)
+                server_logger.handlers, server_logger.propagate = [handler], False
+            server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="error", lifespan="on"))
+            if self._socket.fileno() < 0:  # stopped while this thread was importing
+                return
+            self._server = server
+            asyncio.run(server.serve(sockets=[self._socket]))
+        except BaseException as exc:  # noqa: BLE001  (uvicorn ends a failed start with SystemExit)
+            self._failure = exc
+
+    def _failure_message(self, timeout: float) -> str:
         self.log.seek(0)
         tail = self.log.read()[-600:].decode("utf-8", "replace").strip().replace("\n", " | ")
-        exited = self.process.poll()
-        self.stop()
-        raise ServerStartError(
-            f"Prefect's temporary API server did not start within {timeout:g} s (a busy machine?): set {TIMEOUT_SETTING} "
-            f"higher, or run `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api"
-            + (f" (server log: {tail})" if tail else f" (it exited with status {exited})" if exited is not None else ""))
+        if not tail and self._failure is not None and not isinstance(self._failure, SystemExit):
+            tail = f"{type(self._failure).__name__}: {self._failure}"
+        return (f"Prefect's temporary API server did not start within {timeout:g} s (a busy machine?): set {TIMEOUT_SETTING} "
+                f"higher, or run `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+                + (f" (server log: {tail})" if tail else ""))
 
     def stop(self) -> None:
-        """End the server (SIGTERM, then SIGKILL after 5 s, as Prefect stops its own); idempotent."""
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        """Stop serving: the server finishes its requests and stops its services, for up to
+        STOP_SECONDS; then the port is closed. Idempotent."""
+        server, self._server = self._server, None
+        if server is not None and self._thread is not None and self._thread.is_alive():
+            server.should_exit = True
+            self._thread.join(STOP_SECONDS)
+            if self._thread.is_alive():
+                server.force_exit = True
+                self._thread.join(1)
+        self._socket.close()
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -132,13 +151,7 @@ def server_command(host: str, port: int) -> list[str]:
             "--host", host, "--port", str(port), "--log-level", "error", "--lifespan", "on"]
 
 
-def _free_port() -> int:
-    """A loopback port free now (the kernel's choice); uvicorn binds it a moment later."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def launch() -> TemporaryServer:
-    """Start the server now and return at once; `wait_until_up` before the first use of its API."""
+    """Take the server's port now and return at once; `wait_until_up` starts it, before the first
+    use of its API and after the workers are forked."""
     return TemporaryServer()

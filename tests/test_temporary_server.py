@@ -1,0 +1,75 @@
+"""Prefect's temporary API server, served by a thread of the command (flows/temporary_server.py):
+a run against it is recorded in full in Prefect's database, as a run against Prefect's own server
+is, and the server is gone with the command."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import MTQA, SAMPLES
+
+
+def _first_command_env(home: Path) -> dict[str, str]:
+    """A user's first command: no Prefect server configured or running, its own Prefect home."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return {**env, "PREFECT_HOME": str(home), "MTQA_REUSE_SERVER": "0"}
+
+
+def test_a_run_is_recorded_in_full_in_the_temporary_servers_database(tmp_path):
+    corpus = SAMPLES / "bio-mqm-sample.jsonl"
+    records = sum(1 for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip())
+    home = tmp_path / "home"
+    done = subprocess.run([MTQA, "clean", str(corpus), "--out", str(tmp_path / "out"), "--runner", "processes",
+                           "--workers", "2", "--shard-size", "20", "--no-progress"],
+                          capture_output=True, text=True, timeout=600, env=_first_command_env(home))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "", done.stderr  # nothing of the server's on the user's terminal
+
+    db = sqlite3.connect(home / "prefect.db")
+    flow_runs = db.execute("SELECT id, state_type FROM flow_run").fetchall()
+    assert [state for _, state in flow_runs] == ["COMPLETED"], flow_runs
+    flow_run = flow_runs[0][0]
+    tasks = db.execute("SELECT name, state_type FROM task_run WHERE flow_run_id = ?", (flow_run,)).fetchall()
+    logs = [m for (m,) in db.execute("SELECT message FROM log WHERE flow_run_id = ?", (flow_run,))]
+    read = next(m for m in logs if m.startswith("Read "))
+    shards = int(re.fullmatch(r"Read (\d+) records into (\d+) shards", read).group(2))
+    assert read == f"Read {records} records into {math.ceil(records / 20)} shards"
+    assert sorted(state for name, state in tasks if name.startswith("clean-shard")) == ["COMPLETED"] * shards, tasks
+    assert sum(m.startswith("Shard ") and " cleaned " in m for m in logs) == shards, logs  # every shard's log line
+    assert any(name.startswith("merge-outputs") and state == "COMPLETED" for name, state in tasks), tasks
+    events = db.execute("SELECT event FROM events WHERE resource_id = ?", (f"prefect.flow-run.{flow_run}",)).fetchall()
+    assert ("prefect.flow-run.Completed",) in events, events
+
+
+def test_the_server_holds_its_port_from_launch_and_frees_it_when_stopped():
+    """Run in a fresh interpreter, as the command runs it (the server sets its settings in the
+    environment of the process that serves it)."""
+    script = """
+import socket, sys, urllib.request
+from mtqa.flows.temporary_server import launch
+server = launch()
+taken = socket.socket()
+try:
+    taken.bind(("127.0.0.1", server.port))
+    sys.exit("the port was free before the server started")
+except OSError:
+    pass
+server.wait_until_up()
+with urllib.request.urlopen(server.api_url + "/health", timeout=10) as answer:
+    assert answer.status == 200 and answer.read() == b"true"
+server.stop()
+free = socket.socket()
+free.bind(("127.0.0.1", server.port))  # raises if the server still held it
+print("ok")
+"""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stdout + done.stderr
+    assert done.stderr == "", done.stderr
