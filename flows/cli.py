@@ -157,11 +157,10 @@ def _rule_ids(patterns: tuple[str, ...], known: dict, option: str) -> tuple[str,
 
 
 def _launch_server(opts: dict):
-    """Prefect's temporary server, launched first thing (when no server is configured and no Dask
-    cluster given), so that its start-up (~3-5 s, mostly its own imports) overlaps this command's
-    checks and imports instead of following them (flows/temporary_server.py). Ctrl-C is taken from
-    here on (flows/lifecycle.py): one line, and the server goes with the command. A command that
-    stops at its checks stops the server at exit."""
+    """Prefect's temporary server (when no server is configured and no Dask cluster given): its
+    port is taken first thing, so that its address can be handed to the workers, and it is served
+    by a thread of this command once the workers are forked (flows/temporary_server.py). Ctrl-C is
+    taken from here on (flows/lifecycle.py): one line, and the server goes with the command."""
     from mtqa.flows.lifecycle import exit_on_interrupt
 
     exit_on_interrupt()  # before any other thread starts; its own waits for signals, holding no lock
@@ -180,10 +179,10 @@ def _prefect_run(opts: dict, config: CleanConfig, server):
     The output folder is locked for the whole command, and Ctrl-C or SIGTERM ends it at once
     (flows/lifecycle.py): one line, no process left, the finished shards kept for a resume.
 
-    While the temporary server (`server`, from `_launch_server`) starts, this process loads the
-    models the input's languages need (flows/pool.py: `warm_up`), which the thread runner then
-    uses, and with the process runner forks the pool's workers from itself, before Prefect starts
-    a thread, so that they share those models (`prefork`)."""
+    This process loads the models the input's languages need (flows/pool.py: `warm_up`), which
+    the thread runner then uses, and with the process runner forks the pool's workers from itself,
+    before Prefect starts a thread, so that they share those models (`prefork`); then the
+    temporary server (`server`, from `_launch_server`) starts, in a thread of this process."""
     from mtqa.flows.lifecycle import on_interrupt, remove_partial_files
 
     out = Path(opts["out_dir"])

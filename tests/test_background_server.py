@@ -38,17 +38,17 @@ def recorded_pid(env) -> int:
     return int((Path(env["PREFECT_HOME"]) / "server.pid").read_text())
 
 
-def clean_watching_servers(env, out: Path) -> tuple[subprocess.CompletedProcess, set[str]]:
-    """`mtqa clean` on the seed article, and the API servers (uvicorn) among its processes meanwhile."""
+def clean_watching_servers(env, out: Path) -> tuple[subprocess.CompletedProcess, set[int]]:
+    """`mtqa clean` on the seed article, and the ports its processes listen on meanwhile: its
+    temporary API server's (a thread of the command, flows/temporary_server.py), if it has one."""
     args = [MTQA, "clean", str(SAMPLES / "ukraine-article.en.txt"), "--lang", "en", "--out", str(out)]
     run = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     servers = set()
     while run.poll() is None:
         try:
-            for child in psutil.Process(run.pid).children(recursive=True):
-                line = " ".join(child.cmdline())
-                if "uvicorn" in line:
-                    servers.add(line)
+            main = psutil.Process(run.pid)
+            for process in [main, *main.children(recursive=True)]:
+                servers |= {c.laddr.port for c in process.net_connections("tcp") if c.status == psutil.CONN_LISTEN}
         except psutil.NoSuchProcess:
             pass
         time.sleep(0.05)
@@ -111,7 +111,7 @@ def test_without_a_usable_background_server_a_run_starts_its_temporary_one(home,
     result, servers = clean_watching_servers(home, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert "Reporting to" not in result.stderr
-    assert len(servers) == 1  # its own temporary server
+    assert len(servers) == 1 and str(servers.pop()) != home["PREFECT_SERVER_API_PORT"]  # its own temporary server
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["documents_cleaned"] == 1
 
 
