@@ -51,8 +51,8 @@ TIMEOUT_SETTING = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 SERVER_ENV = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
 # mtqa's defaults for its server, which the user's environment overrides: no registration of block
 # types at start-up. mtqa uses no blocks, and registering them imports every installed Prefect
-# collection into the server (prefect-dask: Dask, distributed, tornado...), a sixth of its memory;
-# a server started otherwise registers them as usual.
+# collection into the server (prefect-dask: Dask, distributed, tornado...), a sixth of its memory
+# (measured: 201 MB USS with, 170 MB without); a server started otherwise registers them as usual.
 SERVER_DEFAULTS = {"PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false", "PREFECT_API_BLOCKS_REGISTER_ON_START": "false"}
 # the loggers of the server's side, whose lines go to the server's log instead of the terminal
 SERVER_LOGGERS = ("uvicorn", "prefect.server", "docket")
