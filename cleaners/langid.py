@@ -50,6 +50,7 @@ from langdetect.utils.lang_profile import LangProfile
 from langdetect.utils.ngram import NGram
 
 from mtqa.langtags import primary_subtag
+from mtqa.limits import WORD_CACHE
 
 SEED = 0
 _HAN = regex.compile(r"\p{Han}")
@@ -120,8 +121,9 @@ class _Normalized(dict):
 
 
 _NORMALIZE = _Normalized()
-_word_rows: dict[str, tuple[int, ...]] = {}  # a normalised word (and its following space) -> its n-gram rows
-_WORD_CACHE = 200_000
+# a normalised word (and its following space) -> its n-gram rows; forgotten all at once past
+# WORD_CACHE words (mtqa/limits.py)
+_word_rows: dict[str, tuple[int, ...]] = {}
 
 
 def _rows_of_word(word: str, rows: dict[str, int]) -> tuple[int, ...]:
@@ -175,8 +177,6 @@ class _Detector(Detector):
         (a space after a space adds nothing), so a word followed by its space always contributes the
         same n-grams, which are remembered. Returns rows of the profile matrix, not n-grams."""
         rows = self.word_lang_prob_map
-        if len(_word_rows) > _WORD_CACHE:
-            _word_rows.clear()
         result: list[int] = []
         words = self.text.translate(_NORMALIZE).split(" ")
         for i, word in enumerate(words):
@@ -185,6 +185,8 @@ class _Detector(Detector):
                     word += " "
                 found = _word_rows.get(word)
                 if found is None:
+                    if len(_word_rows) >= WORD_CACHE:
+                        _word_rows.clear()
                     found = _word_rows[word] = _rows_of_word(word, rows)
                 result += found
         return result

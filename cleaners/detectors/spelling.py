@@ -26,6 +26,7 @@ import regex
 
 from mtqa.cleaners import hunspell
 from mtqa.files import atomic_writer
+from mtqa.limits import WORD_CACHE
 from mtqa.cleaners.detectors import DocView, Hit, detector
 
 _NO_WORDFREQ = frozenset({"zh", "ja", "ko", "th"})
@@ -276,7 +277,7 @@ def _in_foreign_phrase(text: str, m: regex.Match, lang: str) -> bool:
                for w in neighbours)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)  # (mtqa/limits.py)
 def _case_fix(word: str, lang: str) -> str | None:
     """A word the dictionary knows with a capital only (a German noun written in lower case,
     "germany"): the capitalised form."""
@@ -292,7 +293,7 @@ ACCENTED = {
 }
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def _accent_fix(word: str, lang: str) -> str | None:
     """The one known word that the word becomes with one accented letter of the language put back."""
     found = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in ACCENTED.get(lang, "")
@@ -312,7 +313,7 @@ def _clear_winner(candidates: list[str], lang: str, min_zipf: float) -> str | No
     return ranked[0][1]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def _dictionary_fix(word: str, lang: str, min_zipf: float) -> str | None:
     """The known word one edit away (a letter dropped, added, changed, or two swapped) that is
     common and clearly the likeliest: else None. The candidates are generated here and checked
