@@ -5,7 +5,7 @@ repeated work, and the defaults were chosen by measurement (README, "Memory boun
 
 MTQA_WORD_CACHE       words each per-word memo of a process keeps: Hunspell's answers
                       (cleaners/hunspell.py), the spelling check's repairs
-                      (cleaners/detectors/spelling.py), language ID's n-grams of a word
+                      and common words (cleaners/detectors/spelling.py), language ID's n-grams of a word
                       (cleaners/langid.py); about 150-400 bytes a word
 MTQA_REPEAT_CACHE     documents whose cleaning a process remembers, to clean a repeat once
                       (cleaners/pipeline.py), and MTQA_REPEAT_CACHE_CHARS, their text at most
@@ -41,8 +41,8 @@ def positive_setting(name: str, default: int) -> int:
     return value
 
 
-# The benchmark corpus at 10x (259,760 segments) filled no memo past 8,000 words in a worker: 16,384
-# keeps all of them, and bounds the four memos to ~20 MB a process on any corpus (they were allowed
+# The benchmark corpus at 10x (259,760 segments) filled Hunspell's memo to ~7,000 words in a worker:
+# 16,384 keeps all of them, and bounds the memos to ~25 MB a process on any corpus (they were allowed
 # 65,536 to 262,144 words, ~150 MB at worst).
 WORD_CACHE = positive_setting("MTQA_WORD_CACHE", 16_384)
 # Repeats are side by side (one per rater in bio-MQM): a few hundred documents back is enough.

@@ -193,7 +193,7 @@ MIN_LENGTH = 3
 # A word this common in wordfreq's counts is taken as known without asking Hunspell (most words
 # of a text are: a dictionary lookup instead of Hunspell's affix and compound search).
 COMMON_ZIPF = 3.0
-COMMON_CACHE_WORDS = 1 << 14  # words whose answer is remembered (a few MB a process)
+COMMON_CACHE_WORDS = WORD_CACHE  # words whose answer is remembered (mtqa/limits.py: a few MB a process)
 _NOUN_CAPITALS = frozenset({"de", "lb"})  # languages whose nouns take a capital: a lower-case noun is misspelled
 # A restored accent must give a word wordfreq has seen (Hunspell's compounding accepts
 # "Kindermodeöls"); a typo is corrected only in a word wordfreq has hardly seen (a rare real word
