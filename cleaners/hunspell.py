@@ -20,6 +20,8 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 
+from mtqa.limits import WORD_CACHE
+
 # The dictionary used for a language: the variety whose conventions MT evaluation holds English
 # to (US spelling), and each language's main variety.
 DICTIONARY_FOR = {
@@ -82,7 +84,7 @@ def has_dictionary(lang: str | None) -> bool:
     return bool(lang) and lang in available()
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=WORD_CACHE)  # words, not the corpus: a bound (mtqa/limits.py)
 def knows(word: str, lang: str) -> bool:
     """Whether the language's dictionary accepts `word` as written (Hunspell also accepts a
     lower-case word written with a capital at the start of a sentence, and in capitals)."""

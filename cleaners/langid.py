@@ -15,7 +15,7 @@ mostly come out at 1.0), but a bar of 0.99 costs nothing and helps on Chinese vs
 
 langdetect is pure Python, and its inner loop (seven random walks over the text's n-grams, each
 step multiplying 55 probabilities one by one) was 70% of a cleaning run (profiled). `_Detector`
-runs the same walk on langdetect's own profiles held as one numpy matrix: the same random draws in
+runs the same walk on langdetect's own profiles held as numpy arrays: the same random draws in
 the same order, the same float operations in the same order (a step multiplies the 55 values at
 once, which is the same 55 IEEE products; the sum stays Python's `sum`), so its answers are
 langdetect's to the last bit (tests/test_segment_langid.py checks, and benchmarks/langid_speed.py
@@ -39,6 +39,7 @@ from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
+import marisa_trie
 import numpy as np
 import regex
 
@@ -50,6 +51,7 @@ from langdetect.utils.lang_profile import LangProfile
 from langdetect.utils.ngram import NGram
 
 from mtqa.langtags import primary_subtag
+from mtqa.limits import WORD_CACHE
 
 SEED = 0
 _HAN = regex.compile(r"\p{Han}")
@@ -67,13 +69,28 @@ class Detection:
 
 @dataclass(frozen=True, slots=True)
 class _Profiles:
-    """langdetect's profiles: its language list, and each n-gram's 55 probabilities as a matrix row."""
+    """langdetect's profiles: its language list, and each n-gram's 55 probabilities as a row of a
+    matrix held sparse (compressed rows: 96% of its values are 0; dense it took 37 MB of every
+    process, 2 MB so), whose rows a text needs are made dense for it (`dense`)."""
 
     langlist: list[str]
-    rows: dict[str, int]  # n-gram -> row of `matrix`
-    matrix: np.ndarray  # float64, one row per n-gram, one column per language of `langlist`
+    rows: marisa_trie.Trie  # n-gram -> its row (its key id): 1 MB, where a dict took ~12 MB
+    starts: np.ndarray  # row i's values are values[starts[i]:starts[i + 1]], in columns[...] (same slice)
+    columns: np.ndarray  # the language (column of `langlist`) of each value
+    values: np.ndarray  # float64
     supported: frozenset[str]
     seed: int = SEED
+
+    def dense(self, rows: np.ndarray) -> np.ndarray:
+        """The given rows of the matrix, dense (one column per language): the same float64 values,
+        0 elsewhere, as the dense matrix had."""
+        first = self.starts[rows]
+        counts = self.starts[rows + 1] - first
+        out = np.zeros((len(rows), len(self.langlist)))
+        # the k-th value of the result, in row i, is values[first[i] + k - (values before row i)]
+        at = np.arange(counts.sum()) + np.repeat(first - (np.cumsum(counts) - counts), counts)
+        out[np.repeat(np.arange(len(rows)), counts), self.columns[at]] = self.values[at]
+        return out
 
 
 _profiles: _Profiles | None = None
@@ -82,7 +99,7 @@ _profiles: _Profiles | None = None
 def _load() -> _Profiles:
     """Load langdetect's profiles once per process, as its DetectorFactory.load_profile does (same
     files in the same order, same probabilities: frequency / n-grams of that length), straight into
-    a matrix: 36 MB, where langdetect's dict of Python lists takes 63 MB."""
+    a sparse matrix (`_Profiles`), where langdetect's dict of Python lists takes 63 MB."""
     global _profiles
     if _profiles is None:
         with _lock:
@@ -104,9 +121,13 @@ def _load() -> _Profiles:
                             at.append(row)
                             col.append(index)
                             value.append(1.0 * freq / profile.n_words[len(word) - 1])
-                matrix = np.zeros((len(rows), len(langlist)))
-                matrix[np.frombuffer(at, dtype=np.int64), np.frombuffer(col, dtype=np.int64)] = np.frombuffer(value)
-                _profiles = _Profiles(langlist, rows, matrix, frozenset(primary_subtag(code) for code in langlist))
+                trie = marisa_trie.Trie(rows)
+                row_of = np.array([trie[word] for word in rows], dtype=np.int64)[np.frombuffer(at, dtype=np.int64)]
+                col_of = np.frombuffer(col, dtype=np.int64)
+                order = np.lexsort((col_of, row_of))  # by row, then language
+                starts = np.concatenate(([0], np.cumsum(np.bincount(row_of, minlength=len(trie)))))
+                _profiles = _Profiles(langlist, trie, starts, col_of[order].astype(np.intp), np.frombuffer(value)[order],
+                                      frozenset(primary_subtag(code) for code in langlist))
     return _profiles
 
 
@@ -120,11 +141,12 @@ class _Normalized(dict):
 
 
 _NORMALIZE = _Normalized()
-_word_rows: dict[str, tuple[int, ...]] = {}  # a normalised word (and its following space) -> its n-gram rows
-_WORD_CACHE = 200_000
+# a normalised word (and its following space) -> its n-gram rows; forgotten all at once past
+# WORD_CACHE words (mtqa/limits.py)
+_word_rows: dict[str, tuple[int, ...]] = {}
 
 
-def _rows_of_word(word: str, rows: dict[str, int]) -> tuple[int, ...]:
+def _rows_of_word(word: str, rows: marisa_trie.Trie) -> tuple[int, ...]:
     """NGram.add_char and Detector._extract_ngrams on one word, from the state a space leaves
     (grams " ", not a capital word): the rows of the known 1-, 2- and 3-grams it contributes."""
     result: list[int] = []
@@ -144,7 +166,10 @@ def _rows_of_word(word: str, rows: dict[str, int]) -> tuple[int, ...]:
         for n in range(1, len(grams) + 1):
             w = grams[-n:]
             if w != " ":
-                row = rows.get(w)
+                try:
+                    row = rows.get(w)
+                except UnicodeEncodeError:  # a lone surrogate (the trie holds UTF-8): in no profile
+                    continue
                 if row is not None:
                     result.append(row)
     return tuple(result)
@@ -160,7 +185,7 @@ class _Detector(Detector):
         self.word_lang_prob_map = profiles.rows
         self.langlist = profiles.langlist
         self.seed = profiles.seed
-        self._matrix = profiles.matrix
+        self._profiles = profiles
         self.random = random.Random()
         self.text = ""
         self.langprob = None
@@ -175,8 +200,6 @@ class _Detector(Detector):
         (a space after a space adds nothing), so a word followed by its space always contributes the
         same n-grams, which are remembered. Returns rows of the profile matrix, not n-grams."""
         rows = self.word_lang_prob_map
-        if len(_word_rows) > _WORD_CACHE:
-            _word_rows.clear()
         result: list[int] = []
         words = self.text.translate(_NORMALIZE).split(" ")
         for i, word in enumerate(words):
@@ -185,6 +208,8 @@ class _Detector(Detector):
                     word += " "
                 found = _word_rows.get(word)
                 if found is None:
+                    if len(_word_rows) >= WORD_CACHE:
+                        _word_rows.clear()
                     found = _word_rows[word] = _rows_of_word(word, rows)
                 result += found
         return result
@@ -202,9 +227,11 @@ class _Detector(Detector):
         ngrams = self._extract_ngrams()
         if not ngrams:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        matrix, nlang = self._matrix, len(self.langlist)
+        nlang = len(self.langlist)
         stream = _stream(self.seed)
-        table = np.array(ngrams, dtype=np.intp)
+        # the text's own rows of the profile matrix, dense; `table`: each n-gram's row among them
+        needed, table = np.unique(np.array(ngrams, dtype=np.intp), return_inverse=True)
+        matrix = self._profiles.dense(needed)
         n = len(ngrams)
         # random.choice(ngrams) is ngrams[_randbelow(n)]: getrandbits(n.bit_length()), the top bits
         # of one 32-bit output, until the draw is below n (CPython's Random, unchanged since 3.2)

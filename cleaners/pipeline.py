@@ -21,6 +21,7 @@ from mtqa.cleaners.glossary import load_glossary
 from mtqa.cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode, source_entities
 from mtqa.cleaners.rulepack import PatternRule, load_pack
 from mtqa.langtags import primary_subtag
+from mtqa.limits import REPEAT_CACHE, REPEAT_CACHE_CHARS
 from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import Document, Edit, Finding
 
@@ -60,17 +61,22 @@ def rules_for(packs: tuple[str, ...], disabled: tuple[str, ...] | frozenset[str]
     return tuple(rule for path in packs for rule in load_pack(path).rules if rule.id not in disabled)
 
 
-REPEATS = 256  # distinct documents a process remembers, to clean a repeat once
+# Distinct documents a process remembers, to clean a repeat once, and their characters at most
+# (text and source: a document may have a million), mtqa/limits.py.
+REPEATS, REPEAT_CHARS = REPEAT_CACHE, REPEAT_CACHE_CHARS
 
 
 _recent: OrderedDict[tuple, Cleaned] = OrderedDict()
+_recent_chars = 0
 _recent_lock = threading.Lock()
 
 
 def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     """Clean one document. Its id is only a label: a document with the same text, languages, source
-    and tags as one of the last REPEATS is not cleaned again, its result is relabelled. Corpora
-    repeat segments (in the bio-mqm MT records, a third are repeats, one per rater, side by side)."""
+    and tags as one of the last REPEATS (of at most REPEAT_CHARS characters in all) is not cleaned
+    again, its result is relabelled. Corpora repeat segments (in the bio-mqm MT records, a third
+    are repeats, one per rater, side by side)."""
+    global _recent_chars
     # an allow list entry may name a document: then its id is part of what it is, and nothing is shared
     named = any(entry.doc is not None for entry in allow_list(config.allow_lists).entries)
     key = (doc.text, doc.lang, doc.source, doc.source_lang, doc.tags, config, doc.id if named else None)
@@ -81,14 +87,22 @@ def clean_document(doc: Document, config: CleanConfig) -> Cleaned:
     if seen is None:
         seen = _clean(doc, config)
         with _recent_lock:  # the thread runner cleans several documents at once
-            _recent[key] = seen
-            if len(_recent) > REPEATS:
-                _recent.popitem(last=False)
+            if key not in _recent:
+                _recent[key] = seen
+                _recent_chars += _chars(key)
+            while _recent and (len(_recent) > REPEATS or _recent_chars > REPEAT_CHARS):
+                _recent_chars -= _chars(_recent.popitem(last=False)[0])
     # fresh lists, so that a caller changing its result does not change what is remembered
     return replace(seen, doc=doc, findings=[f if f.doc_id == doc.id else replace(f, doc_id=doc.id) for f in seen.findings],
                    edits=[e if e.doc_id == doc.id else replace(e, doc_id=doc.id) for e in seen.edits],
                    timed_out_rules=list(seen.timed_out_rules), corpus_facts=dict(seen.corpus_facts),
                    suppressed=[(f if f.doc_id == doc.id else replace(f, doc_id=doc.id), e) for f, e in seen.suppressed])
+
+
+def _chars(key: tuple) -> int:
+    """What a remembered document counts against REPEAT_CHARS: its text and source (the result
+    holds the text a few times over, in proportion)."""
+    return len(key[0]) + len(key[2] or "")
 
 
 # Detectors whose suggestions read the source as well as the translation (cleaners/detectors/lexicon.py).

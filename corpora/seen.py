@@ -18,7 +18,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-CACHE_KIB = 16 * 1024  # SQLite's page cache: the index's whole share of memory
+from mtqa.limits import SEEN_CACHE_MIB
 
 
 def digest(key: str) -> int:
@@ -28,10 +28,12 @@ def digest(key: str) -> int:
 class FirstSeen:
     """Keys with the place each was first seen; a fresh, private file per run."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cache_mib: int | None = None) -> None:
+        """`cache_mib`: SQLite's page cache, the index's whole share of memory (MiB; by default
+        MTQA_SEEN_CACHE_MIB, mtqa/limits.py)."""
         path.unlink(missing_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}"):
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{(cache_mib or SEEN_CACHE_MIB) * 1024}"):
             self._db.execute(f"PRAGMA {pragma}")
         self._db.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, place TEXT)")
         self._db.execute("BEGIN")

@@ -30,7 +30,7 @@ from mtqa.corpora.readers import TRANSLATION_FORMATS, detect_format
 from mtqa.corpora.writeback import write_back
 from mtqa.corpora.writers import write_json
 from mtqa.flows.lifecycle import on_interrupt, remove_partial_files
-from mtqa.flows.pool import PreforkedTaskRunner
+from mtqa.flows.pool import PreforkedTaskRunner, trim_heap
 from mtqa.flows.progress import progress_bar
 from mtqa.flows.runners import DEFAULT_SHARD_SIZE, RUNNERS
 from mtqa.flows.background_server import BackgroundServer
@@ -96,9 +96,11 @@ def cleanup_flow(
         for shard in read_into_shards(input_path, work, shard_size, fmt, read, config):
             shards.append(shard)
             futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
+            trim_heap()  # what reading the shard freed, back to the system: reading a large corpus takes a while
             bar.update(total=read.documents)
         bar.update(total=read.documents)
         logger.info("Read %d records into %d shards", read.records, len(shards))
+        trim_heap()  # and what the read stage's end freed (its indexes' page caches)
         done = 0
         cached = 0  # the shards before this one are in the new cache
         finished_shards = [False] * len(futures)

@@ -51,6 +51,10 @@ class _OneLineErrors(click.Group):
 @click.version_option(package_name="mtqa", prog_name="mtqa")
 def main() -> None:
     """mtqa: find and fix machine-translation artifacts in a corpus."""
+    from mtqa.limits import INVALID
+
+    if INVALID:  # a memory setting of the environment (mtqa/limits.py)
+        raise FatalError(INVALID[0])
 
 
 @contextmanager

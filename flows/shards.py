@@ -136,9 +136,9 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
     the bytes a fresh run would write.
     """
     shard = Path(shard)
-    data = shard.read_bytes()
     marker = shard.with_suffix(".done.json")
-    stamp = {"shard_sha256": hashlib.sha256(data).hexdigest(), "fingerprint": fingerprint}
+    with open(shard, "rb") as stream:
+        stamp = {"shard_sha256": hashlib.file_digest(stream, "sha256").hexdigest(), "fingerprint": fingerprint}
     paths = {name: shard.with_suffix(f".{name}.jsonl") for name in OUTPUTS + CHECK_ONLY_OUTPUTS + ("cache", "corpus_facts")}
     done = _read_marker(marker) if resume else None
     if done and {k: done.get(k) for k in stamp} == stamp and all(p.exists() for p in paths.values()):
@@ -152,9 +152,7 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
                 out["quarantine"].write(dumps(Rejected(entry["file"], entry["line"], reason, detail, entry["record"]).to_json()) + "\n")
                 counts["quarantined"][reason] += 1
 
-            # split on "\n" only: texts may hold U+2028, U+0085... that str.splitlines would also cut at
-            for line in data.decode("utf-8").split("\n")[:-1]:
-                entry = json.loads(line)
+            for entry in _shard_entries(shard):
                 # the record alone, not the file and line it came from: moving or renaming the
                 # input, or inserting records before it, leaves a document's outputs as they were
                 key = document_key(fingerprint, dumps(entry["record"]))
@@ -194,6 +192,16 @@ def clean_shard(shard: Path, config: CleanConfig, fingerprint: str = "", cache_p
     with atomic_writer(marker) as out:
         json.dump({**stamp, "counts": result}, out)
     return result
+
+
+def _shard_entries(shard: Path) -> Iterator[dict[str, Any]]:
+    """The shard's lines, one at a time: a worker holds one document, not the whole shard (whose
+    size grows with the corpus, flows/runners.py). Split on "\\n" only, as the bytes are: texts may
+    hold U+2028, U+0085... that str.splitlines would also cut at."""
+    with open(shard, "rb") as stream:
+        for line in stream:
+            if line.endswith(b"\n"):  # every line the read stage writes ends so
+                yield json.loads(line.decode("utf-8"))
 
 
 @contextmanager

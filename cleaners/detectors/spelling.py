@@ -26,6 +26,7 @@ import regex
 
 from mtqa.cleaners import hunspell
 from mtqa.files import atomic_writer
+from mtqa.limits import WORD_CACHE
 from mtqa.cleaners.detectors import DocView, Hit, detector
 
 _NO_WORDFREQ = frozenset({"zh", "ja", "ko", "th"})
@@ -192,7 +193,7 @@ MIN_LENGTH = 3
 # A word this common in wordfreq's counts is taken as known without asking Hunspell (most words
 # of a text are: a dictionary lookup instead of Hunspell's affix and compound search).
 COMMON_ZIPF = 3.0
-COMMON_CACHE_WORDS = 1 << 14  # words whose answer is remembered (a few MB a process)
+COMMON_CACHE_WORDS = WORD_CACHE  # words whose answer is remembered (mtqa/limits.py: a few MB a process)
 _NOUN_CAPITALS = frozenset({"de", "lb"})  # languages whose nouns take a capital: a lower-case noun is misspelled
 # A restored accent must give a word wordfreq has seen (Hunspell's compounding accepts
 # "Kindermodeöls"); a typo is corrected only in a word wordfreq has hardly seen (a rare real word
@@ -276,7 +277,7 @@ def _in_foreign_phrase(text: str, m: regex.Match, lang: str) -> bool:
                for w in neighbours)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)  # (mtqa/limits.py)
 def _case_fix(word: str, lang: str) -> str | None:
     """A word the dictionary knows with a capital only (a German noun written in lower case,
     "germany"): the capitalised form."""
@@ -292,7 +293,7 @@ ACCENTED = {
 }
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def _accent_fix(word: str, lang: str) -> str | None:
     """The one known word that the word becomes with one accented letter of the language put back."""
     found = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in ACCENTED.get(lang, "")
@@ -312,7 +313,7 @@ def _clear_winner(candidates: list[str], lang: str, min_zipf: float) -> str | No
     return ranked[0][1]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def _dictionary_fix(word: str, lang: str, min_zipf: float) -> str | None:
     """The known word one edit away (a letter dropped, added, changed, or two swapped) that is
     common and clearly the likeliest: else None. The candidates are generated here and checked

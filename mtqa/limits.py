@@ -1,0 +1,54 @@
+"""How much each process may remember, so that its memory is bounded by these settings and not by
+the corpus: environment settings, read once when a process imports this module (pool workers
+inherit the main process's values). None of them changes an output; they trade memory for
+repeated work, and the defaults were chosen by measurement (README, "Memory bounds").
+
+MTQA_WORD_CACHE       words each per-word memo of a process keeps: Hunspell's answers
+                      (cleaners/hunspell.py), the spelling check's repairs
+                      and common words (cleaners/detectors/spelling.py), language ID's n-grams of a word
+                      (cleaners/langid.py); about 150-400 bytes a word
+MTQA_REPEAT_CACHE     documents whose cleaning a process remembers, to clean a repeat once
+                      (cleaners/pipeline.py), and MTQA_REPEAT_CACHE_CHARS, their text at most
+MTQA_SEEN_CACHE_MIB   SQLite's page cache (MiB) of each index the read stage keeps on disk: the ids
+                      and the texts and sentences seen (corpora/seen.py)
+
+>>> positive_setting("MTQA_DOCTEST_UNSET", 7)
+7
+"""
+
+from __future__ import annotations
+
+import os
+
+
+INVALID: list[str] = []  # what is wrong with the settings: the command line stops on it, in one line
+
+
+def positive_setting(name: str, default: int) -> int:
+    """The environment's value of `name`, a whole number of at least 1, or `default` if unset. A
+    value that is not one is recorded in INVALID (the command line refuses to run with it: a
+    library caller gets the default)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        INVALID.append(f"{name}={raw!r} is not a whole number of at least 1: set it to one, or unset it for the default ({default})")
+        return default
+    return value
+
+
+# The benchmark corpus at 10x (259,760 segments) filled Hunspell's memo to ~7,000 words in a worker:
+# 16,384 keeps all of them, and bounds the memos to ~25 MB a process on any corpus (they were allowed
+# 65,536 to 262,144 words, ~150 MB at worst).
+WORD_CACHE = positive_setting("MTQA_WORD_CACHE", 16_384)
+# Repeats are side by side (one per rater in bio-MQM): a few hundred documents back is enough.
+REPEAT_CACHE = positive_setting("MTQA_REPEAT_CACHE", 256)
+REPEAT_CACHE_CHARS = positive_setting("MTQA_REPEAT_CACHE_CHARS", 2_000_000)
+# Reading the benchmark corpus at 10x (two indexes of ~60 MB on disk): 16 MiB each peaked at 162 MB
+# and 27-29 CPU-s, 8 MiB at 148 MB and 27 CPU-s, 4 MiB at 140 MB and 30-31 CPU-s (~1% of the run's
+# CPU), 2 MiB at 135 MB.
+SEEN_CACHE_MIB = positive_setting("MTQA_SEEN_CACHE_MIB", 4)
