@@ -70,6 +70,9 @@ class TemporaryServer:
         self.log: IO[bytes] = tempfile.TemporaryFile(prefix="mtqa-prefect-server-", suffix=".log")
         self.launched = time.monotonic()  # the start-up time allowed counts from here
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # as uvicorn binds its own: the connections it closed (TIME_WAIT) do not keep the port from
+        # a new server once this one has stopped
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))  # a port the kernel chose, held from now on
         self._socket.listen(2048)  # connections wait in the backlog until the server is up
         self.port = self._socket.getsockname()[1]

@@ -66,7 +66,11 @@ with urllib.request.urlopen(server.api_url + "/health", timeout=10) as answer:
     assert answer.status == 200 and answer.read() == b"true"
 server.stop()
 free = socket.socket()
+# as a server binds (uvicorn does): a connection the server closed may wait out TIME_WAIT on the
+# port, which this allows; a socket still listening there makes the bind fail
+free.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 free.bind(("127.0.0.1", server.port))  # raises if the server still held it
+free.listen()
 print("ok")
 """
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
