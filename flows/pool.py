@@ -30,7 +30,6 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
-from multiprocessing import resource_tracker
 import os
 import signal
 import threading
@@ -44,7 +43,7 @@ from typing import Any
 
 from typing_extensions import Self
 
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect.task_runners import _initialize_process_pool_worker  # the set-up Prefect runs in each of its workers
 
 from mtqa.cleaners.config import CleanConfig
@@ -52,7 +51,11 @@ from mtqa.flows.lifecycle import INTERRUPTS, worker_init
 from mtqa.records import Document
 
 WARM_UP_RECORDS = 200  # the input's first records give the language pairs whose models the workers will need
-PROBES = 64  # and so do the records at as many places through a JSONL file
+# ... and so do the records at as many places through a JSONL file: a pair holding at least 1/PROBES of
+# the file in one stretch is found. A pair missed is not wrong, only dearer: each worker then loads
+# its dictionary and word list for itself (a corpus of ten copies, sorted by pair in each, hid a
+# pair of 2% of each copy from 64 probes). A probe is a seek and one line read.
+PROBES = 1024
 SAMPLE_CHARS = 20_000  # the longest sample cleaned for a pair (its result is kept: cleaning it again is free)
 
 
@@ -66,6 +69,12 @@ class Prefork:
 
 
 _prefork: Prefork | None = None
+_in_worker = False  # set in each worker that `prefork` forked
+
+
+def _became_worker() -> None:
+    global _in_worker
+    _in_worker = True
 
 
 def prefork(workers: int, config: CleanConfig, samples: list[Document]) -> Prefork:
@@ -84,9 +93,6 @@ def prefork(workers: int, config: CleanConfig, samples: list[Document]) -> Prefo
     # that imports every installed Prefect collection (prefect-dask: Dask, distributed, tornado,
     # jinja2..., ~290 modules) in each worker; here they are imported once, and shared
     load_prefect_collections()
-    # one resource tracker, this process's, for the semaphores Prefect's runner creates in each task
-    # (it enters a copy of the flow's task runner there); a worker's own would outlive it, and warn
-    resource_tracker.ensure_running()
     gc.collect()
     # what loading left free (building the word lists alone frees ~80 MB of small blocks, measured)
     # would be part of the image the workers share, and their own allocations would write to it
@@ -95,7 +101,7 @@ def prefork(workers: int, config: CleanConfig, samples: list[Document]) -> Prefo
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_initialize_process_pool_worker,
-                                   initargs=(queue, worker_init, ()))
+                                   initargs=(queue, worker_init, (_became_worker,)))
     # with `fork`, the executor forks all its workers at its first submit, before its own thread starts
     executor.submit(os.getpid).result()
     _prefork = Prefork(executor, queue, workers)
@@ -184,6 +190,16 @@ class PreforkedTaskRunner(ProcessPoolTaskRunner):
 
     def __init__(self, max_workers: int | None = None, **kwargs: Any) -> None:
         super().__init__(max_workers=max_workers, initializer=worker_init, **kwargs)
+
+    def duplicate(self) -> TaskRunner:
+        """The runner for a task run's context. Prefect enters a copy of the flow's runner in each
+        task run, in the worker that runs it; Prefect's own copy would build a spawn pool there, with
+        its queue, semaphores (which need multiprocessing's resource tracker, one more process) and
+        a message thread, for every task, to run the subtasks no mtqa task submits. A worker gets a
+        one-thread runner instead: a subtask would run in the worker, which is where it belongs."""
+        if _in_worker:
+            return ThreadPoolTaskRunner(max_workers=1)
+        return super().duplicate()
 
     def __enter__(self) -> Self:
         pool = take_prefork(self._max_workers)

@@ -72,7 +72,7 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
     def may_drop(finding: Finding) -> bool:  # a dry run drops nothing, and neither does a silenced rule
         return not config.check_only and allow.match(finding.rule, finding.doc_id, finding.text) is None
 
-    batch: list[str] = []
+    shard: _ShardFile | None = None
     try:
         with atomic_writer(work_dir / "read.quarantine.jsonl") as quarantine:
             for item in read_corpus(input_path, fmt, config.lang, config.max_text_chars):
@@ -94,12 +94,18 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
                     doc.write_json(quarantine)
                     continue
                 stats.documents += 1
-                batch.append(_shard_line(item, found))
-                if len(batch) >= shard_size:
-                    yield _write_shard(work_dir, stats, batch)
-                    batch = []
-            if batch:
-                yield _write_shard(work_dir, stats, batch)
+                shard = shard or _ShardFile(work_dir / f"shard-{stats.shards:05d}.jsonl")
+                shard.write(_shard_line(item, found))
+                if shard.lines >= shard_size:
+                    yield _commit(shard, stats)
+                    shard = None
+            if shard is not None:
+                yield _commit(shard, stats)
+                shard = None
+    except BaseException as exc:  # GeneratorExit too: the consumer stopped reading
+        if shard is not None:
+            shard.discard(exc)
+        raise
     finally:
         ids.close()
         texts.close()
@@ -118,10 +124,33 @@ def _shard_line(item: RawRecord, found: list[Finding]) -> str:
     return f'{{"file": {dumps(item.file)}, "line": {item.line}, "record": {item.json}{duplicates}}}'
 
 
-def _write_shard(work_dir: Path, stats: ReadStats, lines: list[str]) -> Path:
-    path = work_dir / f"shard-{stats.shards:05d}.jsonl"
-    with atomic_writer(path) as out:
-        out.write("\n".join(lines) + "\n")
+class _ShardFile:
+    """A shard being written a line at a time (atomically: it appears only once committed), so
+    that the read stage never holds a shard's lines: with thousands of lines a shard, holding them
+    and joining them made the main process's memory rise and fall by tens of MB a shard."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines = 0
+        self._writing = atomic_writer(path)
+        self._stream = self._writing.__enter__()
+
+    def write(self, line: str) -> None:
+        self._stream.write(line)
+        self._stream.write("\n")
+        self.lines += 1
+
+    def commit(self) -> Path:
+        self._writing.__exit__(None, None, None)
+        return self.path
+
+    def discard(self, exc: BaseException) -> None:
+        """Remove the unfinished file (`exc` ended the writing; it is not swallowed)."""
+        self._writing.__exit__(type(exc), exc, exc.__traceback__)
+
+
+def _commit(shard: _ShardFile, stats: ReadStats) -> Path:
+    path = shard.commit()
     stats.shards += 1
     return path
 

@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.signature import run_signature
 from mtqa.flows.shards import ReadStats, clean_shard, merge_shards, read_into_shards
@@ -119,3 +121,29 @@ def test_shard_size_follows_the_input_size(tmp_path):
     assert shard_size_for(corpus(48_000), "jsonl", 1) == 48_000 // SHARDS_PER_WORKER
     assert shard_size_for(corpus(400_000), "jsonl", 2) == MAX_SHARD_SIZE
     assert shard_size_for(str(SAMPLES / "ukraine-article.en.txt"), "txt", 2) == DEFAULT_SHARD_SIZE
+
+
+def test_a_read_stopped_midway_leaves_whole_shards_and_no_partial_file(tmp_path, monkeypatch):
+    """Each shard is written a line at a time: the shards handed out are complete, and the one being
+    written when reading fails (or is interrupted) is removed, not left half-written."""
+    import mtqa.flows.shards as shards
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Sentence number {i} of the corpus.", "lang": "en"}) + "\n"
+                              for i in range(25)), encoding="utf-8")
+    work = tmp_path / "work"
+    real_line = shards._shard_line
+
+    def failing_line(item, found):
+        if item.record["id"] == "d14":
+            raise KeyboardInterrupt
+        return real_line(item, found)
+
+    monkeypatch.setattr(shards, "_shard_line", failing_line)
+    stats = ReadStats()
+    reading = read_into_shards(str(corpus), work, 10, None, stats, CleanConfig(lang="en"))
+    first = next(reading)
+    assert [json.loads(line)["record"]["id"] for line in first.read_text(encoding="utf-8").splitlines()] == [f"d{i}" for i in range(10)]
+    with pytest.raises(KeyboardInterrupt):
+        next(reading)  # fails with four lines of the second shard written
+    assert sorted(p.name for p in work.iterdir() if "shard" in p.name) == [first.name] and stats.shards == 1

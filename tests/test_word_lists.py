@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 
 import pytest
@@ -74,3 +75,22 @@ def test_models_released_after_the_pool_load_again_with_the_same_answers():
     release_models()
     assert langid._profiles is None and langid._fasttext is None and not spelling._FULL and not hunspell._loaded
     assert answers() == before
+
+
+def test_the_warm_up_finds_a_small_pair_in_every_copy_of_a_repeated_corpus(tmp_path):
+    """A corpus of ten copies, each sorted by language pair, one pair a fiftieth of each copy and
+    never among the first records: the probes through the file still find it, so that the workers
+    share its word list and dictionary instead of loading one each (64 probes missed it)."""
+    from mtqa.flows.pool import language_samples
+
+    block = [{"id": "", "text": f"Der Ausschuss hat den Haushalt {i} nach langer Debatte gebilligt.", "lang": "en", "source_lang": "de"}
+             for i in range(490)]
+    block += [{"id": "", "text": f"Il comitato ha approvato il bilancio {i} dopo un lungo dibattito.", "lang": "en", "source_lang": "it"}
+              for i in range(10)]
+    corpus = tmp_path / "ten-copies.jsonl"
+    with open(corpus, "w", encoding="utf-8") as out:
+        for copy in range(10):
+            for n, record in enumerate(block):
+                out.write(json.dumps({**record, "id": f"c{copy}-{n}"}) + "\n")
+    pairs = {(doc.lang, doc.source_lang) for doc in language_samples(str(corpus), "jsonl", CleanConfig())}
+    assert pairs == {("en", "de"), ("en", "it")}
