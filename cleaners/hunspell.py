@@ -40,13 +40,30 @@ _lock = threading.RLock()
 
 
 @lru_cache(maxsize=1)
-def available() -> dict[str, str]:
-    """Language -> dictionary tag, for the dictionaries installed on this machine."""
+def _broker():
+    """libenchant's broker, asked for Hunspell alone. Left to its defaults, libenchant takes each
+    language's provider from the system's ordering file, and Debian's puts aspell first for English:
+    where aspell-en happens to be installed, English would be checked against aspell's word list
+    (no affix rules, other words), elsewhere against Hunspell's, and the same run would flag
+    different words on two machines. None if libenchant is missing (no spelling check, said in the
+    signature)."""
     try:
         import enchant
-    except ImportError:  # libenchant missing: no spelling check, said in the signature
+    except ImportError:
+        return None
+    broker = enchant.Broker()
+    for tag in DICTIONARY_FOR.values():
+        broker.set_ordering(tag, "hunspell")
+    return broker
+
+
+@lru_cache(maxsize=1)
+def available() -> dict[str, str]:
+    """Language -> dictionary tag, for the Hunspell dictionaries installed on this machine."""
+    broker = _broker()
+    if broker is None:
         return {}
-    installed = set(enchant.list_languages())
+    installed = {tag for tag, provider in broker.list_dicts() if provider.name == "hunspell"}
     return {lang: tag for lang, tag in DICTIONARY_FOR.items() if tag in installed}
 
 
@@ -57,9 +74,9 @@ def _dictionary(lang: str):
     with _lock:
         found = _loaded.get(tag)
         if found is None:
-            import enchant
-
-            found = _loaded[tag] = enchant.Dict(tag)
+            found = _loaded[tag] = _broker().request_dict(tag)
+            if found.provider.name != "hunspell":  # cannot happen for a tag of available(); never check against another
+                raise RuntimeError(f"libenchant gave {found.provider.name} for {tag}, not Hunspell")
             while len(_loaded) > MAX_LOADED:
                 _loaded.popitem(last=False)
         else:

@@ -238,7 +238,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
     lang = view.lang
     if not hunspell.has_dictionary(lang) or not view.in_expected_language:
         return
-    source_words = {w.casefold() for w in _WORD.findall(view.doc.source or "")}
+    source_words = _source_words(view.doc.source or "")
     starts = None
     for m in _WORD.finditer(view.text):
         word = m.group()
@@ -265,6 +265,17 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
+
+
+# A run of Latin letters in a source written without spaces between words (Chinese, Japanese):
+# "STAT3、BAX以及", "p.Ser1781Arg突变" hold the terms BAX, Ser and Arg, which _WORD cannot cut out.
+_LATIN_RUN = regex.compile(r"\p{Latin}+")
+
+
+def _source_words(source: str) -> set[str]:
+    """The source's words, case-folded: its words as a space-separated language writes them, and
+    its runs of Latin letters, the terms a Chinese or Japanese source embeds in its text."""
+    return {w.casefold() for w in _WORD.findall(source)} | {w.casefold() for w in _LATIN_RUN.findall(source)}
 
 
 def _in_foreign_phrase(text: str, m: regex.Match, lang: str) -> bool:
