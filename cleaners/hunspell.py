@@ -74,9 +74,10 @@ def _dictionary(lang: str):
     with _lock:
         found = _loaded.get(tag)
         if found is None:
-            found = _loaded[tag] = _broker().request_dict(tag)
+            found = _broker().request_dict(tag)
             if found.provider.name != "hunspell":  # cannot happen for a tag of available(); never check against another
                 raise RuntimeError(f"libenchant gave {found.provider.name} for {tag}, not Hunspell")
+            _loaded[tag] = found
             while len(_loaded) > MAX_LOADED:
                 _loaded.popitem(last=False)
         else:

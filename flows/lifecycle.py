@@ -1,10 +1,10 @@
 """How long mtqa's processes live: an interrupted run ends at once, and no child outlives the run.
 
-A run has children: Prefect's temporary API server (a uvicorn process), the workers of a process
-pool and multiprocessing's resource tracker. Ctrl-C reaches the whole process group, so left to
-themselves the server dies first, each worker prints a traceback, and the main process waits on a
-pool that cannot finish; a main process killed outright leaves them all running. Three pieces
-stop that, usable by any pool:
+A run has children: the workers of a process pool (or a local Dask cluster's processes); Prefect's
+temporary API server is a thread of the command (flows/temporary_server.py). Ctrl-C reaches the
+whole process group, so left to themselves each worker prints a traceback and the main process
+waits on a pool that cannot finish; a main process killed outright leaves them all running. Two
+pieces stop that, usable by any pool:
 
 - `exit_on_interrupt` (main process): SIGINT, SIGTERM and SIGHUP are blocked in every thread and
   taken by one thread of ours (`sigwait`), whatever handler Prefect installs during a flow run.
@@ -13,19 +13,15 @@ stop that, usable by any pool:
   Finished shards stay on disk, so the same command resumes (their writes are atomic).
 - `worker_init` (first thing in every pool worker): Ctrl-C is the main process's business, and
   the worker ends by itself once its parent is gone, however the parent died.
-- `die_with_parent` (in a child started from the main thread, e.g. as `preexec_fn`): the kernel
-  sends a signal when the parent dies (Linux `PR_SET_PDEATHSIG`).
 
 The signal numbers and exit codes are the shell's convention: 130 for Ctrl-C, 143 for SIGTERM.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -36,7 +32,6 @@ from mtqa.files import stop_new_writes
 INTERRUPTS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 MESSAGE = "mtqa: interrupted; rerun the same command to resume\n"
 GRACE_SECONDS = 1.5  # how long descendants get to stop on SIGTERM before SIGKILL
-_PR_SET_PDEATHSIG = 1
 _PARENT_POLL_SECONDS = 0.5
 _PARTIAL = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # tempfile.mkstemp(prefix='.NAME.', suffix='.tmp')
 
@@ -154,15 +149,6 @@ def _signal_all(pids: Iterable[int], signum: int) -> None:
             os.kill(pid, signum)
         except OSError:
             pass
-
-
-def die_with_parent(signum: int = signal.SIGTERM) -> None:
-    """In a child: have the kernel send `signum` when the parent dies (Linux). The parent here is the
-    *thread* that started the child, so only use it for children started from the main thread; the
-    interrupts the parent blocked are unblocked, since the child handles its own."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signum)
 
 
 def worker_init(*then: Callable[[], None]) -> None:
