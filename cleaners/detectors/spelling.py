@@ -190,6 +190,10 @@ def known_word(word: str, lang: str | None, common: bool = False, min_zipf: floa
 
 # A word is checked when it is at least this long: shorter ones are mostly abbreviations.
 MIN_LENGTH = 3
+# ... and at most this long: longer than any word a dictionary holds (German compounds included), a
+# run of letters is debris (a storm of combining marks), not a misspelling, and correcting it by
+# single edits would try its length times the alphabet in candidates.
+MAX_LENGTH = 64
 # A word this common in wordfreq's counts is taken as known without asking Hunspell (most words
 # of a text are: a dictionary lookup instead of Hunspell's affix and compound search).
 COMMON_ZIPF = 3.0
@@ -242,8 +246,8 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
     starts = None
     for m in _WORD.finditer(view.text):
         word = m.group()
-        if len(word) < MIN_LENGTH or word[1:] != word[1:].lower():
-            continue  # short, or an acronym or identifier (mRNA, COVID)
+        if not MIN_LENGTH <= len(word) <= MAX_LENGTH or word[1:] != word[1:].lower():
+            continue  # short, debris, or an acronym or identifier (mRNA, COVID)
         if _common_as_written(word, lang) and (word[0].isupper() or lang not in _NOUN_CAPITALS):
             continue  # a common word as written: no need to ask Hunspell (German nouns want their capital)
         if hunspell.knows(word, lang):
