@@ -30,7 +30,7 @@ from mtqa.corpora.readers import TRANSLATION_FORMATS, detect_format
 from mtqa.corpora.writeback import write_back
 from mtqa.corpora.writers import write_json
 from mtqa.flows.lifecycle import on_interrupt, remove_partial_files
-from mtqa.flows.pool import PreforkedTaskRunner, trim_heap
+from mtqa.flows.pool import PreforkedTaskRunner, retire_workers, trim_heap
 from mtqa.flows.progress import progress_bar
 from mtqa.flows.runners import DEFAULT_SHARD_SIZE, RUNNERS
 from mtqa.flows.background_server import BackgroundServer
@@ -115,6 +115,7 @@ def cleanup_flow(
                 new_cache.add(shards[cached].with_suffix(".cache.jsonl"))
                 cached += 1
         counts = [f.result() for f in futures]
+        retire_workers()  # every shard is cleaned: the merge runs here, without the idle workers beside it
         summary = merge_shards_task(work, out, shards, counts, read, signature, input_path, False, config)
         if fmt in TRANSLATION_FORMATS:  # the cleaned file for the CAT tool, beside the JSONL outputs
             summary["translation_file"] = write_back_task(input_path, fmt, config.lang, out).name

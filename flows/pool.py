@@ -216,11 +216,33 @@ class PreforkedTaskRunner(ProcessPoolTaskRunner):
         self._preforked = True
         return self
 
+    def retire(self) -> None:
+        """End the workers now: the flow calls it once its last shard is cleaned, so that the
+        merge of the outputs, which runs in this process, does not have the idle workers' memory
+        beside it (its peak fell on that moment). Prefect still stops the runner at the flow's end
+        (`__exit__`), which finds no pool left to stop; a task submitted after this is refused."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)  # the workers end their current task first: none is left
+            self._executor = None
+        if getattr(self, "_preforked", False):
+            self._preforked = False
+            release_models()
+
     def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
         super().__exit__(exc_type, exc_value, traceback)  # waits for the workers to end
         if getattr(self, "_preforked", False):
             self._preforked = False
             release_models()
+
+
+def retire_workers() -> None:
+    """End the current flow run's process pool, if it runs on one (`PreforkedTaskRunner.retire`);
+    other runners keep theirs until the flow ends."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    if context is not None and isinstance(context.task_runner, PreforkedTaskRunner):
+        context.task_runner.retire()
 
 
 def release_models() -> None:

@@ -17,6 +17,15 @@ workers are forked (flows/pool.py: no thread may run before that fork), and wait
 `PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS` says (mtqa's default: 120 s). The price: the
 server's imports now follow the command's instead of running beside them in another process.
 
+Prefect's server brings its database up to date at every start: it imports Alembic (with Mako and
+Pygments) and reads every migration script, which costs the command ~10 MB and most of a second
+even when there is nothing to migrate. After a start that did migrate, mtqa notes beside the
+database (`<database>.mtqa-schema`) the revision it reached and the Prefect version that reached
+it; a later start with the same Prefect finding the database still at that revision skips the
+migrations (PREFECT_API_DATABASE_MIGRATE_ON_START, for this server only). Anything else (another
+Prefect, another revision, a database that is not a SQLite file, the setting given by the user)
+migrates as Prefect does.
+
 The server's log lines go to a temporary file whose tail is shown only if it fails to start. It
 dies with the command, whatever ends it. It is stopped when the interpreter begins to exit,
 after Prefect's log and event workers have flushed (they drain at the same point, registered after
@@ -32,10 +41,13 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures.thread  # noqa: F401  (registers its exit hook before ours: see the module's docstring)
+import contextlib
 import importlib.util
+import json
 import logging
 import os
 import socket
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -56,6 +68,8 @@ SERVER_ENV = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
 SERVER_DEFAULTS = {"PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false", "PREFECT_API_BLOCKS_REGISTER_ON_START": "false"}
 # the loggers of the server's side, whose lines go to the server's log instead of the terminal
 SERVER_LOGGERS = ("uvicorn", "prefect.server", "docket")
+MIGRATE_SETTING = "PREFECT_API_DATABASE_MIGRATE_ON_START"
+SCHEMA_NOTE_SUFFIX = ".mtqa-schema"  # beside the database: the revision a start migrated it to, and by which Prefect
 STOP_SECONDS = 5.0  # for the server to finish its requests and stop its services
 
 
@@ -79,6 +93,7 @@ class TemporaryServer:
         self._server = None  # the uvicorn.Server, once the thread has made it
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
+        self._database: Path | None = None  # the SQLite file the server migrates at its start, noted once it is up
         for key, value in SERVER_DEFAULTS.items():  # read by the server's settings, here as in any process
             os.environ.setdefault(key, value)
         os.environ.update(SERVER_ENV)
@@ -102,26 +117,40 @@ class TemporaryServer:
                 self.stop()
                 raise ServerStartError(self._failure_message(timeout))
             time.sleep(0.02)
+        if self._database is not None:
+            note_schema(self._database)
+            self._database = None
 
     def _serve(self) -> None:
         """The server thread: Prefect's application, served on the socket bound at launch."""
         try:
             import uvicorn
             from prefect.server.api.server import create_app
+            from prefect.settings import PREFECT_API_DATABASE_MIGRATE_ON_START, temporary_settings
 
-            app = create_app(ephemeral=True, final=True)  # what Prefect's temporary server serves
-            handler = logging.StreamHandler(open(self.log.fileno(), "w", encoding="utf-8", closefd=False))
-            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s - %(message)s"))
-            for name in SERVER_LOGGERS:
-                server_logger = logging.getLogger(name)
-                server_logger.handlers, server_logger.propagate = [handler], False
-            server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="error", lifespan="on"))
-            if self._socket.fileno() < 0:  # stopped while this thread was importing
-                return
-            self._server = server
-            asyncio.run(server.serve(sockets=[self._socket]))
+            database = sqlite_database()
+            skip_migrations = (MIGRATE_SETTING not in os.environ and database is not None and schema_is_noted(database))
+            if database is not None and not skip_migrations and PREFECT_API_DATABASE_MIGRATE_ON_START.value():
+                self._database = database
+            settings = temporary_settings({PREFECT_API_DATABASE_MIGRATE_ON_START: False}) if skip_migrations else contextlib.nullcontext()
+            with settings:  # this thread's settings: what the server reads at its start
+                self._serve_app(uvicorn, create_app)
         except BaseException as exc:  # noqa: BLE001  (uvicorn ends a failed start with SystemExit)
             self._failure = exc
+
+    def _serve_app(self, uvicorn, create_app) -> None:
+        """Serve Prefect's application on the socket bound at launch, until `stop`."""
+        app = create_app(ephemeral=True, final=True)  # what Prefect's temporary server serves
+        handler = logging.StreamHandler(open(self.log.fileno(), "w", encoding="utf-8", closefd=False))
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s - %(message)s"))
+        for name in SERVER_LOGGERS:
+            server_logger = logging.getLogger(name)
+            server_logger.handlers, server_logger.propagate = [handler], False
+        server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="error", lifespan="on"))
+        if self._socket.fileno() < 0:  # stopped while this thread was importing
+            return
+        self._server = server
+        asyncio.run(server.serve(sockets=[self._socket]))
 
     def _failure_message(self, timeout: float) -> str:
         self.log.seek(0)
@@ -143,6 +172,65 @@ class TemporaryServer:
                 server.force_exit = True
                 self._thread.join(1)
         self._socket.close()
+
+
+def sqlite_database() -> Path | None:
+    """The SQLite file Prefect's server would use (PREFECT_API_DATABASE_CONNECTION_URL), or None
+    for any other database (PostgreSQL, SQLite in memory)."""
+    from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL
+
+    url = str(PREFECT_API_DATABASE_CONNECTION_URL.value() or "")
+    scheme, _, path = url.partition(":///")
+    if not scheme.startswith("sqlite") or not path or path.startswith(":memory:") or "mode=memory" in path:
+        return None
+    return Path(path.split("?", 1)[0]).resolve()
+
+
+def schema_revision(database: Path) -> str | None:
+    """The Alembic revision the database is at (its `alembic_version` table), read-only; None if
+    there is no such file or table."""
+    if not database.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True, timeout=5)) as db:
+            rows = db.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.Error:
+        return None
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def _schema_note(database: Path) -> Path:
+    return database.with_name(database.name + SCHEMA_NOTE_SUFFIX)
+
+
+def _prefect_version() -> str:
+    import prefect
+
+    return prefect.__version__
+
+
+def note_schema(database: Path) -> None:
+    """After a start that migrated `database`: note the revision it is at, for this Prefect."""
+    revision = schema_revision(database)
+    if revision is None:
+        return
+    note = _schema_note(database)
+    temporary = note.with_name(f"{note.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(json.dumps({"prefect": _prefect_version(), "revision": revision}), encoding="utf-8")
+        os.replace(temporary, note)  # whole or not at all: another command may read it meanwhile
+    except OSError:
+        temporary.unlink(missing_ok=True)  # no note: the next start migrates, as Prefect always does
+
+
+def schema_is_noted(database: Path) -> bool:
+    """Whether a start with this Prefect migrated `database` to the revision it is still at."""
+    try:
+        noted = json.loads(_schema_note(database).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(noted, dict) and noted.get("prefect") == _prefect_version()
+            and noted.get("revision") is not None and noted.get("revision") == schema_revision(database))
 
 
 def server_command(host: str, port: int) -> list[str]:

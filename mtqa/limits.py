@@ -41,10 +41,10 @@ def positive_setting(name: str, default: int) -> int:
     return value
 
 
-# The benchmark corpus at 10x (259,760 segments) filled Hunspell's memo to ~7,000 words in a worker:
-# 16,384 keeps all of them, and bounds the memos to ~25 MB a process on any corpus (they were allowed
-# 65,536 to 262,144 words, ~150 MB at worst).
-WORD_CACHE = positive_setting("MTQA_WORD_CACHE", 16_384)
+# On the benchmark corpus at 10x (259,760 segments), 4,096 words a memo held each worker ~4 MB below
+# 16,384 (which kept all of the ~7,000 words Hunspell's memo met there), for no CPU time measurably
+# lost: the words a corpus repeats most stay remembered, and a word forgotten is one look-up again.
+WORD_CACHE = positive_setting("MTQA_WORD_CACHE", 4_096)
 # Repeats are side by side (one per rater in bio-MQM): a few hundred documents back is enough.
 REPEAT_CACHE = positive_setting("MTQA_REPEAT_CACHE", 256)
 REPEAT_CACHE_CHARS = positive_setting("MTQA_REPEAT_CACHE_CHARS", 2_000_000)

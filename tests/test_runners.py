@@ -52,6 +52,30 @@ def test_a_record_that_always_fails_is_quarantined_not_retried(prefect_harness, 
     assert summary["documents_cleaned"] + summary["records_quarantined"] == 56 == calls["n"]
 
 
+def test_the_process_pool_ends_before_the_merge(prefect_harness, tmp_path, monkeypatch):
+    """The merge runs in the main process once every shard is cleaned; the pool's workers, idle by
+    then, are gone before it starts instead of holding their memory beside it to the flow's end."""
+    import psutil
+    from prefect import task
+
+    from mtqa.cleaners.config import CleanConfig
+    from mtqa.flows import cleanup
+    from mtqa.flows.pool import PreforkedTaskRunner
+
+    workers_at_merge = []
+
+    def merge_and_look(*args, **kwargs):
+        workers_at_merge.extend(child.pid for child in psutil.Process().children(recursive=True)
+                                if "spawn_main" in " ".join(child.cmdline()))  # the pool's (no prefork here: spawned)
+        return mtqa.flows.shards.merge_shards(*args, **kwargs)
+
+    monkeypatch.setattr(cleanup, "merge_shards_task", task(merge_and_look, name="merge-outputs"))
+    flow = cleanup.cleanup_flow.with_options(task_runner=PreforkedTaskRunner(max_workers=2))
+    summary = flow(str(SAMPLES / "bio-mqm-sample.jsonl"), str(tmp_path / "o"), CleanConfig(), shard_size=20)
+    assert summary["documents_cleaned"] == 56
+    assert workers_at_merge == []
+
+
 def test_dask_runner_gives_byte_identical_outputs(tmp_path):
     pytest.importorskip("prefect_dask")
     corpus = corpus_of(tmp_path / "c.jsonl", 3)

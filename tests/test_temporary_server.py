@@ -4,6 +4,7 @@ is, and the server is gone with the command."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -77,3 +78,47 @@ print("ok")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0 and done.stdout == "ok\n", done.stdout + done.stderr
     assert done.stderr == "", done.stderr
+
+
+def test_a_database_already_migrated_by_this_prefect_is_not_migrated_again(tmp_path):
+    """The first start migrates the new database and notes its revision beside it; the next starts
+    skip the migrations (Alembic is not even imported) and serve as well; a note left by another
+    Prefect version, or a database at another revision, is migrated as Prefect does."""
+    script = """
+import sys, urllib.request
+from mtqa.flows.temporary_server import launch
+server = launch()
+server.wait_until_up()
+request = urllib.request.Request(server.api_url + "/flows/filter", data=b"{}", headers={"Content-Type": "application/json"})
+with urllib.request.urlopen(request, timeout=10) as answer:
+    assert answer.status == 200, answer.status  # the tables are there
+server.stop()
+print("migrated" if "alembic" in sys.modules else "skipped")
+"""
+    home = tmp_path / "home"
+    env = {**_first_command_env(home), "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}"}
+
+    def start() -> str:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout.strip()
+
+    note = home / "prefect.db.mtqa-schema"
+    assert start() == "migrated"
+    revision = sqlite3.connect(home / "prefect.db").execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    noted = json.loads(note.read_text(encoding="utf-8"))
+    assert noted["revision"] == revision and noted["prefect"]
+    assert start() == "skipped"
+    note.write_text(json.dumps({**noted, "prefect": "0.0.1"}), encoding="utf-8")  # left by another Prefect
+    assert start() == "migrated"
+    assert json.loads(note.read_text(encoding="utf-8")) == noted  # noted again by this one
+    assert start() == "skipped"
+    with sqlite3.connect(home / "prefect.db") as db:  # another revision than the one noted
+        db.execute("UPDATE alembic_version SET version_num = 'elsewhere'")
+    assert not _schema_current(home)
+
+
+def _schema_current(home: Path) -> bool:
+    from mtqa.flows.temporary_server import schema_is_noted
+
+    return schema_is_noted(home / "prefect.db")
