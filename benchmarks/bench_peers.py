@@ -8,7 +8,12 @@ because OpusFilter filters sentence pairs.
 
 - **mtqa**: `mtqa clean` with its default settings (every rule pack and default detector, language ID
   of each document and sentence, process runner on every core) on a JSONL file of the records (id,
-  text, lang, source, source_lang), into a fresh output folder (no incremental cache).
+  text, lang, source, source_lang), into a fresh output folder (no incremental cache), installed as
+  users install it: `pip install .` of this tree (no extras) into a venv of its own
+  (`benchmarks/.venv-mtqa`, made on first use, the tree reinstalled into it at every run).
+  `mtqa-dask` is the same command from the development venv, which has the `dask` and `test`
+  extras: Prefect imports every installed Prefect collection (prefect-dask, and with it Dask and
+  distributed) into each process that runs a task, which costs memory even when Dask is not used.
 - **OpusFilter**: installed from PyPI into a venv of its own (`benchmarks/.venv-opusfilter`, made on
   first use), its CLI `opusfilter config.yaml` on one source and one target file per language pair:
   a `preprocess` step (WhitespaceNormalizer) and a `filter` step with LangidFilter (its default
@@ -73,7 +78,8 @@ RESULTS = ROOT / "benchmarks" / "results"
 OPUS_VENV = ROOT / "benchmarks" / ".venv-opusfilter"
 # py3langid 0.4 dropped the `from_pickled_model` that OpusFilter 3.3.1 calls: pin the last release with it
 OPUS_SPEC = ["opusfilter==3.3.1", "py3langid<0.4", "lingua-language-detector"]
-MTQA = str(Path(sys.executable).with_name("mtqa"))
+MTQA_VENV = ROOT / "benchmarks" / ".venv-mtqa"
+MTQA_DEV = str(Path(sys.executable).with_name("mtqa"))  # the development venv's: editable, with the extras
 SCRIPTS = {"zh": "Han", "ru": "Cyrillic"}  # CharacterScoreFilter's script per language; Latin otherwise
 CHAR_UNIT = {"zh"}  # LengthRatioFilter counts characters, not words, in these
 
@@ -182,6 +188,18 @@ def opus_venv() -> Path:
     return python
 
 
+def mtqa_install() -> str:
+    """`mtqa` as `pip install .` installs this tree, with no extras, in a venv of its own; the tree
+    is installed again each time (its version does not change with the code)."""
+    python = MTQA_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(MTQA_VENV)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(ROOT)], check=True, cwd=WORK)  # its dependencies
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(ROOT)],
+                   check=True, cwd=WORK, capture_output=True)  # the tree as it is now
+    return str(MTQA_VENV / "bin" / "mtqa")
+
+
 def opus_versions(python: Path) -> dict[str, str]:
     code = ("import json, importlib.metadata as m; "
             "print(json.dumps({p: m.version(p) for p in ('opusfilter', 'py3langid', 'lingua-language-detector', 'regex', 'numpy')}))")
@@ -275,14 +293,15 @@ def run_opus(python: Path, langs: list[str], n_jobs: int, mode: str, documents: 
     return result
 
 
-def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None, api_url: str | None = None) -> dict:
+def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None, api_url: str | None = None,
+             mtqa: str = MTQA_DEV) -> dict:
     """`mtqa clean` with its defaults; with `commit`, the code of that commit (its packages first on
     the path, in this venv), to measure the same run before and after a change; with `api_url`,
     reporting to that Prefect server (PREFECT_API_URL) instead of starting a temporary one."""
-    name = f"{workers or 'default'}{'-' + commit if commit else ''}{'-server' if api_url else ''}{'-' + corpus.stem if corpus.stem != 'into-en' else ''}"
+    name = f"{workers or 'default'}{'-dev' if mtqa == MTQA_DEV and not commit else ''}{'-' + commit if commit else ''}{'-server' if api_url else ''}{'-' + corpus.stem if corpus.stem != 'into-en' else ''}"
     out = WORK / f"mtqa-out-{name}"
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [MTQA, "clean", str(corpus), "--out", str(out), "--no-progress"]
+    cmd = [mtqa, "clean", str(corpus), "--out", str(out), "--no-progress"]
     if workers:
         cmd += ["--workers", str(workers)]
     env = dict(ONE_THREAD)
@@ -305,18 +324,21 @@ def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None, api_u
     return result
 
 
-def one_run(key: str, corpus: Path, langs: list[str], documents: int, python: Path, scale: int = 1) -> dict:
-    """One measured run of `key` (a RUNS or FLOORS name) on the corpus at `scale`."""
+def one_run(key: str, corpus: Path, langs: list[str], documents: int, python: Path, scale: int = 1,
+            mtqa: str = MTQA_DEV) -> dict:
+    """One measured run of `key` (a RUNS or FLOORS name) on the corpus at `scale`; `mtqa` is the
+    regular install's command."""
     if key in FLOORS:
         return run_floor(key, -(-documents // DEFAULT_SHARD_SIZE))
     if key == "mtqa-server":
         with running_server() as (url, server):
-            run = run_mtqa(corpus, None, api_url=url)
+            run = run_mtqa(corpus, None, api_url=url, mtqa=mtqa)
             run["prefect_server_memory"] = server_memory(server)
         return run
     if key.startswith("mtqa"):
         commit = {"mtqa-before": BEFORE, "mtqa-speed1": SPEED1}.get(key)
-        run = run_mtqa(corpus, 1 if key == "mtqa-1" else None, commit)
+        run = run_mtqa(corpus, 1 if key == "mtqa-1" else None, commit,
+                       mtqa=MTQA_DEV if commit or key == "mtqa-dask" else mtqa)
         if commit:
             run["commit"] = commit
         return run
@@ -356,6 +378,7 @@ def server_memory(server: psutil.Process) -> dict:
 
 RUNS = {
     "mtqa": "mtqa clean, defaults (process runner, 2 workers)",
+    "mtqa-dask": "mtqa clean, defaults, with the dask extra installed (development venv)",
     "mtqa-1": "mtqa clean, defaults but 1 worker",
     "mtqa-before": "mtqa clean, defaults, before the speed work",
     "mtqa-speed1": "mtqa clean, defaults, after the first speed work",
@@ -390,6 +413,7 @@ def main() -> None:
         raise SystemExit(f"unknown runs: {sorted(unknown)}; choose from {sorted([*RUNS, *FLOORS])}")
     corpora = {scale: build_corpus(scale) for scale in scales}
     python = opus_venv()
+    mtqa = mtqa_install() if any(key.startswith("mtqa") for key in runs) else MTQA_DEV
     previous = RESULTS / "peers.json"
     results: dict = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {"runs": {}}
     results.update({
@@ -407,7 +431,7 @@ def main() -> None:
     for round_ in range(args.repeat):  # round after round, so that a busy minute of the shared machine hits every tool
         for scale, (corpus, langs, documents, _) in corpora.items():
             for key in runs:
-                run = one_run(key, corpus, langs, documents, python, scale)
+                run = one_run(key, corpus, langs, documents, python, scale, mtqa)
                 run["date"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
                 done[(scale, key)].append(run)
                 print(f"{scale}x", key, f"round {round_ + 1}", run, flush=True)
@@ -429,7 +453,7 @@ def main() -> None:
 def ratios(r: dict) -> dict:
     """mtqa's figures over its peer's, for each pair of runs measured."""
     found = {}
-    for mine, theirs in (("mtqa", "opusfilter"), ("mtqa", "opusfilter-lingua"), ("mtqa-server", "opusfilter"),
+    for mine, theirs in (("mtqa", "opusfilter"), ("mtqa-dask", "opusfilter"), ("mtqa", "opusfilter-lingua"), ("mtqa-server", "opusfilter"),
                          ("mtqa-1", "opusfilter-1"), ("mtqa", "opusfilter-score"), ("mtqa-before", "opusfilter"),
                          ("mtqa-speed1", "opusfilter"), ("mtqa", "mtqa-speed1"), ("mtqa", "mtqa-before")):
         if mine in r and theirs in r:
@@ -533,14 +557,15 @@ def scales_markdown(results: dict) -> list[str]:
     if any("mtqa / opusfilter" in section.get("ratios", {}) for section in every.values()):
         lines += ["", "## mtqa against OpusFilter at each scale (2 jobs each, BLAS threads pinned to 1)", "",
                   "| scale | mtqa / OpusFilter (py3langid): throughput | per CPU second | mtqa / OpusFilter (lingua): throughput "
-                  "| mtqa peak PSS (MB) |", "|---|---|---|---|---|"]
+                  "| mtqa peak PSS (MB) | the same with the dask extra installed |", "|---|---|---|---|---|---|"]
         for name, section in every.items():
             ratio = section.get("ratios", {})
             if "mtqa / opusfilter" not in ratio:
                 continue
             lingua = ratio.get("mtqa / opusfilter-lingua", {}).get("throughput")
             lines.append(f"| {name} | {ratio['mtqa / opusfilter']['throughput']}x | {ratio['mtqa / opusfilter']['per_cpu_second']}x "
-                         f"| {f'{lingua}x' if lingua else ''} | {section['runs']['mtqa']['peak_pss_mb']} |")
+                         f"| {f'{lingua}x' if lingua else ''} | {section['runs']['mtqa']['peak_pss_mb']} "
+                         f"| {section['runs'].get('mtqa-dask', {}).get('peak_pss_mb', '')} |")
     return lines
 
 
