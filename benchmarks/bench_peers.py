@@ -32,7 +32,8 @@ in each rather than n times), both sampled every 0.1 s, with the load average be
 running `prefect server start` (PREFECT_API_URL), as scheduled deployments do, instead of
 starting Prefect's temporary API server: the server is a long-running service, so its memory is
 recorded beside the run, not in it. `mtqa-before` and `mtqa-speed1` run the code of earlier
-commits (before the speed work; after its first round) in this venv.
+commits (before the speed work; after its first round) in the development venv, and so are compared
+with `mtqa-dask`.
 
 `prefect-floor`, `prefect-floor-threads` and `prefect-floor-server` run benchmarks/prefect_floor.py,
 a Prefect flow of one no-op task per shard, in the three ways above: what Prefect alone costs,
@@ -61,7 +62,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from importlib.metadata import version
 from pathlib import Path
 
 import psutil
@@ -194,10 +194,19 @@ def mtqa_install() -> str:
     python = MTQA_VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(MTQA_VENV)], check=True)
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools' build folder keeps files the tree no longer has
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(ROOT)], check=True, cwd=WORK)  # its dependencies
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(ROOT)],
-                   check=True, cwd=WORK, capture_output=True)  # the tree as it is now
+                   check=True, cwd=WORK)  # the tree as it is now
     return str(MTQA_VENV / "bin" / "mtqa")
+
+
+def mtqa_versions(mtqa: str) -> dict[str, str]:
+    """The versions in the environment of the `mtqa` command measured."""
+    code = ("import json, importlib.metadata as m; "
+            "print(json.dumps({p: m.version(p) for p in ('mtqa', 'prefect', 'ftfy', 'langdetect', 'numpy')}))")
+    python = str(Path(mtqa).with_name("python"))
+    return json.loads(subprocess.run([python, "-c", code], check=True, capture_output=True, text=True).stdout)
 
 
 def opus_versions(python: Path) -> dict[str, str]:
@@ -419,7 +428,7 @@ def main() -> None:
     results.update({
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "memory_gb": round(psutil.virtual_memory().total / 2**30, 1)},
-        "versions": {"mtqa": {p: version(p) for p in ("mtqa", "prefect", "ftfy", "langdetect", "numpy")},
+        "versions": {"mtqa": mtqa_versions(mtqa),
                      "opusfilter": opus_versions(python)},
         "blas_threads": ONE_THREAD,
     })
@@ -455,7 +464,7 @@ def ratios(r: dict) -> dict:
     found = {}
     for mine, theirs in (("mtqa", "opusfilter"), ("mtqa-dask", "opusfilter"), ("mtqa", "opusfilter-lingua"), ("mtqa-server", "opusfilter"),
                          ("mtqa-1", "opusfilter-1"), ("mtqa", "opusfilter-score"), ("mtqa-before", "opusfilter"),
-                         ("mtqa-speed1", "opusfilter"), ("mtqa", "mtqa-speed1"), ("mtqa", "mtqa-before")):
+                         ("mtqa-speed1", "opusfilter"), ("mtqa-dask", "mtqa-speed1"), ("mtqa-dask", "mtqa-before")):
         if mine in r and theirs in r:
             found[f"{mine} / {theirs}"] = {
                 "throughput": round(r[mine]["docs_per_s"] / r[theirs]["docs_per_s"], 2),
@@ -472,7 +481,7 @@ def markdown(results: dict) -> str:
         "# mtqa against OpusFilter: throughput and peak memory",
         "",
         f"- Machine: {m['cpus']} CPUs, {m['memory_gb']} GB, {m['platform']}, Python {m['python']}",
-        f"- mtqa: {', '.join(f'{k} {x}' for k, x in v['mtqa'].items())}",
+        f"- mtqa (`pip install .`, no extras, own venv): {', '.join(f'{k} {x}' for k, x in v['mtqa'].items())}",
         f"- OpusFilter (own venv): {', '.join(f'{k} {x}' for k, x in v['opusfilter'].items())}",
         f"- Corpus: the MT output of every into-English record of ../shared/data/bio-mqm with its source, "
         f"{c['documents']} segments ({', '.join(c['pairs'])}), {c['mb']} MB as mtqa's JSONL",

@@ -18,13 +18,13 @@ workers are forked (flows/pool.py: no thread may run before that fork), and wait
 server's imports now follow the command's instead of running beside them in another process.
 
 Prefect's server brings its database up to date at every start: it imports Alembic (with Mako and
-Pygments) and reads every migration script, which costs the command ~10 MB and most of a second
+Pygments) and reads every migration script, which costs the command memory and most of a second
 even when there is nothing to migrate. After a start that did migrate, mtqa notes beside the
-database (`<database>.mtqa-schema`) the revision it reached and the Prefect version that reached
-it; a later start with the same Prefect finding the database still at that revision skips the
-migrations (PREFECT_API_DATABASE_MIGRATE_ON_START, for this server only). Anything else (another
-Prefect, another revision, a database that is not a SQLite file, the setting given by the user)
-migrates as Prefect does.
+database (`<database>.mtqa-schema`) the revision it is at once the server is up and the Prefect
+version that started it; a later start with the same Prefect finding the database still at that
+revision skips the migrations (the migrate-on-start setting off, for this server only). Anything
+else migrates as Prefect does: another Prefect, another revision, a database that is not a SQLite
+file, the setting given by the user in any of Prefect's places, or any error while deciding.
 
 The server's log lines go to a temporary file whose tail is shown only if it fails to start. It
 dies with the command, whatever ends it. It is stopped when the interpreter begins to exit,
@@ -68,7 +68,6 @@ SERVER_ENV = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
 SERVER_DEFAULTS = {"PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false", "PREFECT_API_BLOCKS_REGISTER_ON_START": "false"}
 # the loggers of the server's side, whose lines go to the server's log instead of the terminal
 SERVER_LOGGERS = ("uvicorn", "prefect.server", "docket")
-MIGRATE_SETTING = "PREFECT_API_DATABASE_MIGRATE_ON_START"
 SCHEMA_NOTE_SUFFIX = ".mtqa-schema"  # beside the database: the revision a start migrated it to, and by which Prefect
 STOP_SECONDS = 5.0  # for the server to finish its requests and stop its services
 
@@ -93,7 +92,7 @@ class TemporaryServer:
         self._server = None  # the uvicorn.Server, once the thread has made it
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
-        self._database: Path | None = None  # the SQLite file the server migrates at its start, noted once it is up
+        self._database_to_note: Path | None = None  # the SQLite file this server migrates at its start
         for key, value in SERVER_DEFAULTS.items():  # read by the server's settings, here as in any process
             os.environ.setdefault(key, value)
         os.environ.update(SERVER_ENV)
@@ -117,29 +116,46 @@ class TemporaryServer:
                 self.stop()
                 raise ServerStartError(self._failure_message(timeout))
             time.sleep(0.02)
-        if self._database is not None:
-            note_schema(self._database)
-            self._database = None
+        if self._database_to_note is not None:
+            note_schema(self._database_to_note)
+            self._database_to_note = None
 
     def _serve(self) -> None:
         """The server thread: Prefect's application, served on the socket bound at launch."""
         try:
-            import uvicorn
-            from prefect.server.api.server import create_app
             from prefect.settings import PREFECT_API_DATABASE_MIGRATE_ON_START, temporary_settings
 
-            database = sqlite_database()
-            skip_migrations = (MIGRATE_SETTING not in os.environ and database is not None and schema_is_noted(database))
-            if database is not None and not skip_migrations and PREFECT_API_DATABASE_MIGRATE_ON_START.value():
-                self._database = database
-            settings = temporary_settings({PREFECT_API_DATABASE_MIGRATE_ON_START: False}) if skip_migrations else contextlib.nullcontext()
-            with settings:  # this thread's settings: what the server reads at its start
-                self._serve_app(uvicorn, create_app)
+            skip = self._migrations_skippable()
+            migrations_off = temporary_settings({PREFECT_API_DATABASE_MIGRATE_ON_START: False}) if skip else contextlib.nullcontext()
+            with migrations_off:  # this thread's settings: what the server reads at its start
+                self._serve_app()
         except BaseException as exc:  # noqa: BLE001  (uvicorn ends a failed start with SystemExit)
             self._failure = exc
 
-    def _serve_app(self, uvicorn, create_app) -> None:
+    def _migrations_skippable(self) -> bool:
+        """Whether this start may skip Prefect's migrations (the module's docstring); if not, and it
+        migrates a SQLite file, that file is noted once the server is up."""
+        from prefect.settings import get_current_settings
+
+        try:
+            settings = get_current_settings().server.database
+            if not settings.migrate_on_start:
+                return False  # the user's choice: nothing to skip, nothing to note
+            database = sqlite_database(settings.connection_url)
+            if database is None:
+                return False
+            if "migrate_on_start" not in settings.model_fields_set and schema_is_noted(database):
+                return True
+        except Exception:  # noqa: BLE001  (deciding is an optimisation: when in doubt, migrate)
+            return False
+        self._database_to_note = database
+        return False
+
+    def _serve_app(self) -> None:
         """Serve Prefect's application on the socket bound at launch, until `stop`."""
+        import uvicorn
+        from prefect.server.api.server import create_app
+
         app = create_app(ephemeral=True, final=True)  # what Prefect's temporary server serves
         handler = logging.StreamHandler(open(self.log.fileno(), "w", encoding="utf-8", closefd=False))
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s - %(message)s"))
@@ -174,27 +190,30 @@ class TemporaryServer:
         self._socket.close()
 
 
-def sqlite_database() -> Path | None:
-    """The SQLite file Prefect's server would use (PREFECT_API_DATABASE_CONNECTION_URL), or None
-    for any other database (PostgreSQL, SQLite in memory)."""
-    from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL
+def sqlite_database(connection_url: object) -> Path | None:
+    """The SQLite file of a database URL (Prefect's connection URL setting), read as SQLAlchemy
+    reads it, or None for any other database (PostgreSQL, SQLite in memory)."""
+    from sqlalchemy.engine.url import make_url
 
-    url = str(PREFECT_API_DATABASE_CONNECTION_URL.value() or "")
-    scheme, _, path = url.partition(":///")
-    if not scheme.startswith("sqlite") or not path or path.startswith(":memory:") or "mode=memory" in path:
+    url = connection_url.get_secret_value() if hasattr(connection_url, "get_secret_value") else connection_url
+    if not url:
         return None
-    return Path(path.split("?", 1)[0]).resolve()
+    parsed = make_url(str(url))
+    if not parsed.drivername.startswith("sqlite") or not parsed.database or ":memory:" in parsed.database \
+            or parsed.database.startswith("file:") or parsed.query.get("mode") == "memory":
+        return None
+    return Path(parsed.database).resolve()
 
 
 def schema_revision(database: Path) -> str | None:
     """The Alembic revision the database is at (its `alembic_version` table), read-only; None if
     there is no such file or table."""
-    if not database.is_file():
-        return None
     try:
+        if not database.is_file():
+            return None
         with contextlib.closing(sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True, timeout=5)) as db:
             rows = db.execute("SELECT version_num FROM alembic_version").fetchall()
-    except sqlite3.Error:
+    except (OSError, sqlite3.Error):
         return None
     return rows[0][0] if len(rows) == 1 else None
 
@@ -216,11 +235,12 @@ def note_schema(database: Path) -> None:
         return
     note = _schema_note(database)
     temporary = note.with_name(f"{note.name}.{os.getpid()}.tmp")
-    try:
+    try:  # a note not written is only a migration not skipped next time
         temporary.write_text(json.dumps({"prefect": _prefect_version(), "revision": revision}), encoding="utf-8")
         os.replace(temporary, note)  # whole or not at all: another command may read it meanwhile
     except OSError:
-        temporary.unlink(missing_ok=True)  # no note: the next start migrates, as Prefect always does
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def schema_is_noted(database: Path) -> bool:

@@ -43,7 +43,8 @@ def positive_setting(name: str, default: int) -> int:
 
 # On the benchmark corpus at 10x (259,760 segments), 4,096 words a memo held each worker ~4 MB below
 # 16,384 (which kept all of the ~7,000 words Hunspell's memo met there), for no CPU time measurably
-# lost: the words a corpus repeats most stay remembered, and a word forgotten is one look-up again.
+# lost: the least recently used words go first (language ID's memo is emptied whole when full), and
+# a word forgotten is one look-up again.
 WORD_CACHE = positive_setting("MTQA_WORD_CACHE", 4_096)
 # Repeats are side by side (one per rater in bio-MQM): a few hundred documents back is enough.
 REPEAT_CACHE = positive_setting("MTQA_REPEAT_CACHE", 256)

@@ -64,9 +64,15 @@ def test_the_process_pool_ends_before_the_merge(prefect_harness, tmp_path, monke
 
     workers_at_merge = []
 
+    def command_line(process: psutil.Process) -> str:
+        try:
+            return " ".join(process.cmdline())
+        except psutil.Error:  # gone meanwhile
+            return ""
+
     def merge_and_look(*args, **kwargs):
         workers_at_merge.extend(child.pid for child in psutil.Process().children(recursive=True)
-                                if "spawn_main" in " ".join(child.cmdline()))  # the pool's (no prefork here: spawned)
+                                if "spawn_main" in command_line(child))  # the pool's (no prefork here: spawned)
         return mtqa.flows.shards.merge_shards(*args, **kwargs)
 
     monkeypatch.setattr(cleanup, "merge_shards_task", task(merge_and_look, name="merge-outputs"))

@@ -82,8 +82,9 @@ print("ok")
 
 def test_a_database_already_migrated_by_this_prefect_is_not_migrated_again(tmp_path):
     """The first start migrates the new database and notes its revision beside it; the next starts
-    skip the migrations (Alembic is not even imported) and serve as well; a note left by another
-    Prefect version, or a database at another revision, is migrated as Prefect does."""
+    skip the migrations (Alembic is not even imported) and serve as well; a start where the user
+    set migrations on, a note left by another Prefect version, or a database at another revision
+    migrates as Prefect does."""
     script = """
 import sys, urllib.request
 from mtqa.flows.temporary_server import launch
@@ -98,8 +99,8 @@ print("migrated" if "alembic" in sys.modules else "skipped")
     home = tmp_path / "home"
     env = {**_first_command_env(home), "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}"}
 
-    def start() -> str:
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env)
+    def start(**settings: str) -> str:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env={**env, **settings})
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout.strip()
 
@@ -109,6 +110,7 @@ print("migrated" if "alembic" in sys.modules else "skipped")
     noted = json.loads(note.read_text(encoding="utf-8"))
     assert noted["revision"] == revision and noted["prefect"]
     assert start() == "skipped"
+    assert start(PREFECT_SERVER_DATABASE_MIGRATE_ON_START="true") == "migrated"  # the user's setting, by its current name
     note.write_text(json.dumps({**noted, "prefect": "0.0.1"}), encoding="utf-8")  # left by another Prefect
     assert start() == "migrated"
     assert json.loads(note.read_text(encoding="utf-8")) == noted  # noted again by this one
