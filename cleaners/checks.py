@@ -25,11 +25,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from mtqa.cleaners.config import DEFAULT_PACKS
 from mtqa.cleaners.consistency import NameConsistency
 from mtqa.cleaners.corpus import CorpusCheck
+from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import REGISTRY, load_all
 from mtqa.cleaners.detectors.acronyms import UntranslatedAcronyms
 from mtqa.cleaners.duplicates import RULES as DUPLICATE_RULES
@@ -65,7 +64,7 @@ def measured() -> dict:
     """What the detection benchmark measured, if it wrote data/measured.yaml: {"measured_on": str,
     "rules": {rule id: {"precision", "segment_precision", "findings", "refs_per_1000_words"}}}."""
     text = _data_file("measured.yaml")
-    data = yaml.safe_load(text) if text else None
+    data = safe_load(text) if text else None
     if not isinstance(data, dict):
         return {"measured_on": None, "rules": {}}
     return {"measured_on": data.get("measured_on"), "rules": dict(data.get("rules") or {})}

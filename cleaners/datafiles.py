@@ -6,9 +6,14 @@ error naming the file (and the line, for YAML), raised as the caller's own error
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import yaml
 
 
@@ -36,3 +41,34 @@ def parse_yaml(text: str, path: str | Path, error: type[Exception]) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""
         raise error(f"{path}: {where}invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+
+
+def safe_load(text: str) -> Any:
+    """`yaml.safe_load` of a file shipped with mtqa, through libyaml when PyYAML has it (several
+    are read at every start; PyYAML's pure-Python parser takes several times as long)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
+
+
+def parsed_once(raw: bytes, parse: Any) -> Any:
+    """`parse(raw)`, remembered across runs in the user's cache folder: the lexicons are read at
+    every start, and building their objects from YAML, even parsed in C, costs a one-file check
+    a good part of a second, where reading back the same data takes milliseconds. The saved copy
+    is named after the bytes, PyYAML's version and this Python's, so that a changed file or
+    library never reads an old one; data marshal cannot hold, or a folder that cannot be written,
+    is simply parsed each time."""
+    key = hashlib.sha256(raw + f"|{yaml.__version__}|{sys.implementation.cache_tag}".encode()).hexdigest()[:32]
+    try:
+        path = Path(platformdirs.user_cache_dir("mtqa", appauthor=False)) / "parsed" / f"{key}.marshal"
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    data = parse(raw)
+    try:
+        blob = marshal.dumps(data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(blob)
+        os.replace(temporary, path)  # whole or not at all: another process may read it meanwhile
+    except (OSError, ValueError):
+        pass
+    return data

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from mtqa.cleaners.datafiles import safe_load
 
 
 def _data_file(name: str) -> str | None:
@@ -21,7 +21,7 @@ def _data_file(name: str) -> str | None:
 @lru_cache(maxsize=1)
 def default_off() -> dict[str, str]:
     """Checks that run only when enabled, each with the measured reason (data/detectors.yaml)."""
-    return dict(yaml.safe_load(_data_file("detectors.yaml"))["default_off"] or {})
+    return dict(safe_load(_data_file("detectors.yaml"))["default_off"] or {})
 
 
 @lru_cache(maxsize=64)

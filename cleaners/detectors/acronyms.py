@@ -25,9 +25,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import regex
-import yaml
 
 from mtqa.cleaners.corpus import CorpusCheck
+from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.source import is_translation
 from mtqa.records import Finding
@@ -47,7 +47,7 @@ def _data() -> dict:
     """data/acronyms.yaml, with its word lists casefolded: per target language, the words that
     mark an acronym kept on purpose (`kept_on_purpose`) and the words an acronym skips
     (`skipped_words`); the languages whose writers keep the source's acronyms."""
-    data = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    data = safe_load(_DATA.read_text(encoding="utf-8"))
     return {"kept_on_purpose": {lang: tuple(_plain(w) for w in words) for lang, words in data["kept_on_purpose"].items()},
             "skipped_words": {lang: frozenset(w.casefold() for w in words) for lang, words in data["skipped_words"].items()},
             "keeps_source_acronyms": frozenset(data["keeps_source_acronyms"])}

@@ -45,6 +45,7 @@ import ahocorasick
 import regex
 import yaml
 
+from mtqa.cleaners.datafiles import parsed_once
 from mtqa.cleaners.detectors import DocView, Hit, detector
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicons"
@@ -423,6 +424,10 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
+def _parse(raw_bytes: bytes) -> object:
+    return yaml.load(raw_bytes.decode("utf-8"), Loader=_Loader)
+
+
 def _compile(pattern: str, where: str, flags: int = 0) -> regex.Pattern:
     try:
         return regex.compile(pattern, flags)
@@ -537,7 +542,7 @@ def _read(path: Path, keep: bool = False) -> tuple[bytes, object]:
     try:
         raw_bytes = path.read_bytes()
         parsed = _PARSED.pop(path, None)
-        data = parsed[1] if parsed is not None and parsed[0] == raw_bytes else yaml.load(raw_bytes.decode("utf-8"), Loader=_Loader)
+        data = parsed[1] if parsed is not None and parsed[0] == raw_bytes else parsed_once(raw_bytes, _parse)
         if keep:
             _PARSED[path] = (raw_bytes, data)
         return raw_bytes, data

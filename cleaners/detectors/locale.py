@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import regex
-import yaml
 
+from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "locale.yaml"
@@ -22,7 +22,7 @@ _DATA = Path(__file__).resolve().parents[1] / "data" / "locale.yaml"
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    return yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    return safe_load(_DATA.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=64)

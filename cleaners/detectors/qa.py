@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import regex
-import yaml
 
+from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.structure import LIST_MARKER, cased, mixed_case
 
@@ -28,7 +28,7 @@ _CONTENT = regex.compile(r"[\p{L}\p{N}]")  # a text without any is punctuation o
 @lru_cache(maxsize=1)
 def data() -> dict:
     """The QA checks' data (cleaners/data/qa.yaml), read once per process."""
-    return yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    return safe_load(_DATA.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,44 @@
+"""The parsed copy of a data file kept across runs (cleaners/datafiles.py: `parsed_once`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from mtqa.cleaners.datafiles import parsed_once
+
+
+def _counting(parse):
+    calls = []
+
+    def counted(raw: bytes):
+        calls.append(raw)
+        return parse(raw)
+    return counted, calls
+
+
+def test_a_file_is_parsed_once_and_read_back_the_same_after(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parse, calls = _counting(lambda raw: {"entries": [{"bad": raw.decode(), "n": 3, "ok": True, "x": None}]})
+    first = parsed_once(b"bilan", parse)
+    again = parsed_once(b"bilan", parse)
+    assert again == first == {"entries": [{"bad": "bilan", "n": 3, "ok": True, "x": None}]}
+    assert calls == [b"bilan"]  # the second came from the saved copy
+    assert parsed_once(b"bilan!", parse)["entries"][0]["bad"] == "bilan!"  # other bytes: parsed
+    assert calls == [b"bilan", b"bilan!"]
+    assert list((tmp_path / "mtqa" / "parsed").glob("*.tmp")) == []  # written whole, renamed into place
+
+
+def test_data_marshal_cannot_hold_is_parsed_every_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parse, calls = _counting(lambda raw: {"date": datetime.date(2026, 12, 6)})
+    assert parsed_once(b"when", parse) == parsed_once(b"when", parse) == {"date": datetime.date(2026, 12, 6)}
+    assert len(calls) == 2
+
+
+def test_a_damaged_saved_copy_is_parsed_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parse, calls = _counting(lambda raw: [raw.decode()])
+    parsed_once(b"retrait", parse)
+    for saved in (tmp_path / "mtqa" / "parsed").iterdir():
+        saved.write_bytes(b"\x00 not marshal")
+    assert parsed_once(b"retrait", parse) == ["retrait"] and len(calls) == 2
