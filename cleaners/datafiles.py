@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 import yaml
+
+from mtqa.files import atomic_writer
 
 
 def read_data_file(path: str | Path, what: str, error: type[Exception], encoding: str = "utf-8") -> tuple[str, bytes]:
@@ -65,10 +66,8 @@ def parsed_once(raw: bytes, parse: Any) -> Any:
     data = parse(raw)
     try:
         blob = marshal.dumps(data)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(blob)
-        os.replace(temporary, path)  # whole or not at all: another process may read it meanwhile
+        with atomic_writer(path, "wb") as stream:  # whole or not at all: another process may read it meanwhile
+            stream.write(blob)
     except (OSError, ValueError):
         pass
     return data

@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import IO
 
 import mtqa.flows.prefect_env  # noqa: F401  (mtqa's defaults, the start-up timeout among them)
+from mtqa.files import atomic_writer
 
 TIMEOUT_SETTING = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 # one service fewer than Prefect's ephemeral server runs: automations (triggers and their actions)
@@ -233,14 +234,11 @@ def note_schema(database: Path) -> None:
     revision = schema_revision(database)
     if revision is None:
         return
-    note = _schema_note(database)
-    temporary = note.with_name(f"{note.name}.{os.getpid()}.tmp")
     try:  # a note not written is only a migration not skipped next time
-        temporary.write_text(json.dumps({"prefect": _prefect_version(), "revision": revision}), encoding="utf-8")
-        os.replace(temporary, note)  # whole or not at all: another command may read it meanwhile
+        with atomic_writer(_schema_note(database)) as stream:  # whole or not at all: another command may read it meanwhile
+            stream.write(json.dumps({"prefect": _prefect_version(), "revision": revision}))
     except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+        pass
 
 
 def schema_is_noted(database: Path) -> bool:
