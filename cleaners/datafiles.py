@@ -58,8 +58,8 @@ def parsed_once(raw: bytes, parse: Any) -> Any:
     library never reads an old one; data marshal cannot hold, or a folder that cannot be written,
     is simply parsed each time."""
     key = hashlib.sha256(raw + f"|{yaml.__version__}|{sys.implementation.cache_tag}".encode()).hexdigest()[:32]
+    path = Path(platformdirs.user_cache_dir("mtqa", appauthor=False)) / "parsed" / f"{key}.marshal"
     try:
-        path = Path(platformdirs.user_cache_dir("mtqa", appauthor=False)) / "parsed" / f"{key}.marshal"
         return marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         pass
