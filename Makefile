@@ -5,7 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup sample test wheel-check browser dictionaries bench clean
+.PHONY: setup bytecode sample test wheel-check browser dictionaries bench clean
+
+# The folders that install as mtqa's packages (pyproject.toml), compiled to bytecode up front: an
+# editable install reads them from this tree, and where PYTHONDONTWRITEBYTECODE is set (or the tree
+# is read-only) every command, and every subprocess a test starts, would compile them again, a
+# second of each one-file check. `compileall` rewrites only what changed, so each target refreshes it.
+PACKAGES := mtqa flows cleaners corpora reports revision scoring
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +19,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP) dictionaries
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q $(PACKAGES)
+
+setup: $(STAMP) bytecode dictionaries
 
 # Hunspell dictionaries for the spelling check (Debian's, through libenchant): installed as root;
 # without them the spelling check is off and the run signature says so ("spell:none").
@@ -28,7 +37,7 @@ dictionaries:
 
 # Prefect's server stays up in the background for its UI and the next runs (`mtqa server stop` stops it);
 # if it cannot start (its port taken), the run starts a temporary server of its own.
-sample: $(STAMP) dictionaries
+sample: $(STAMP) bytecode dictionaries
 	-$(BIN)/mtqa server start
 	$(BIN)/mtqa run corpora/samples/ukraine-article.en.txt --lang en --source-lang fr --out out/sample
 
@@ -43,7 +52,7 @@ browser:
 
 # `make test` tests what users install as well as the tree: the wheel, in a fresh virtual
 # environment (tests/wheel_check.py, ~2 min, mostly installing the dependencies), then the suite.
-test: $(STAMP) dictionaries browser wheel-check
+test: $(STAMP) bytecode dictionaries browser wheel-check
 	$(BIN)/python -m pytest
 
 wheel-check: $(STAMP)

@@ -215,6 +215,8 @@ def _dates(lang: str) -> tuple[regex.Pattern, regex.Pattern, bool, str] | None:
 def date_format(view: DocView) -> Iterator[Hit]:
     """English writes both orders (US and British): there only a text that mixes them is flagged,
     in the order it used second (or less often)."""
+    if not any(digit in view.text for digit in "123456789"):
+        return  # every date either pattern reads has a day of month, and every day a digit 1-9: most texts end here
     found = _dates(view.lang) if view.lang else None
     if found is None:
         return

@@ -3,6 +3,7 @@ quotes, repeated words, sentences and loops, list items run together. Typical of
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -233,8 +234,10 @@ def repeated_sentence(view: DocView) -> Iterator[Hit]:
 @detector("structure.repetition_loop", "accuracy/mistranslation", "major",
           "A word or phrase repeated three times or more in a row: a neural MT loop (\"of the of the of the\").")
 def repetition_loop(view: DocView) -> Iterator[Hit]:
+    tokens = [w.casefold() for w in _WORD.findall(view.text)]
+    if len(tokens) - len(set(tokens)) < 2 or max(Counter(tokens).values()) < 3:
+        return  # a loop repeats its first word three times: most texts hold no word thrice, and are done here
     words = list(_WORD.finditer(view.text))
-    tokens = [w.group().casefold() for w in words]
     i = 0
     while i < len(tokens):
         if tokens[i] not in tokens[i + 1 : i + 5]:  # a unit of n words repeats only if word i comes back n words on
