@@ -154,7 +154,7 @@ def release_word_lists() -> None:
     """Forget every word list and what was remembered of words (they load again on next use)."""
     with _lists_lock:
         _FULL.clear()
-    for cache in (_case_fix, _accent_fix, _dictionary_fix, _common_as_written):
+    for cache in (_case_fix, _accent_fix, _dictionary_fix, _common_as_written, _passed_over):
         cache.cache_clear()
 
 
@@ -229,6 +229,17 @@ def _common_as_written(word: str, lang: str) -> bool:
     return _zipf(word, lang) >= COMMON_ZIPF
 
 
+@lru_cache(maxsize=WORD_CACHE)  # (mtqa/limits.py)
+def _passed_over(word: str, lang: str) -> bool:
+    """Whether the word is fine wherever it stands: what decides it is the word alone, and the
+    same few thousand words make up most texts, so the answer is remembered."""
+    if not MIN_LENGTH <= len(word) <= MAX_LENGTH or word[1:] != word[1:].lower():
+        return True  # short, debris, or an acronym or identifier (mRNA, COVID)
+    if _common_as_written(word, lang) and (word[0].isupper() or lang not in _NOUN_CAPITALS):
+        return True  # a common word as written: no need to ask Hunspell (German nouns want their capital)
+    return hunspell.knows(word, lang)
+
+
 def _sentence_starts(view: DocView) -> set[int]:
     return {start + len(view.text[start:end]) - len(view.text[start:end].lstrip("\"'“„«‘¿¡([-–— ")) for start, end in view.sentences}
 
@@ -242,15 +253,13 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
     lang = view.lang
     if not hunspell.has_dictionary(lang) or not view.in_expected_language:
         return
+    if all(_passed_over(word, lang) for word in _WORD.findall(view.text)):
+        return  # most texts: every word known, without a look at where each one stands
     source_words = _source_words(view.doc.source or "")
     starts = None
     for m in _WORD.finditer(view.text):
         word = m.group()
-        if not MIN_LENGTH <= len(word) <= MAX_LENGTH or word[1:] != word[1:].lower():
-            continue  # short, debris, or an acronym or identifier (mRNA, COVID)
-        if _common_as_written(word, lang) and (word[0].isupper() or lang not in _NOUN_CAPITALS):
-            continue  # a common word as written: no need to ask Hunspell (German nouns want their capital)
-        if hunspell.knows(word, lang):
+        if _passed_over(word, lang):
             continue
         low = word.casefold()
         if low in source_words or any(part in source_words for part in _APOSTROPHE.split(low)):

@@ -3,7 +3,6 @@ quotes, repeated words, sentences and loops, list items run together. Typical of
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -235,9 +234,7 @@ def repeated_sentence(view: DocView) -> Iterator[Hit]:
           "A word or phrase repeated three times or more in a row: a neural MT loop (\"of the of the of the\").")
 def repetition_loop(view: DocView) -> Iterator[Hit]:
     tokens = [w.casefold() for w in _WORD.findall(view.text)]
-    if len(tokens) - len(set(tokens)) < 2 or max(Counter(tokens).values()) < 3:
-        return  # a loop repeats its first word three times: most texts hold no word thrice, and are done here
-    words = list(_WORD.finditer(view.text))
+    words: list[regex.Match] | None = None  # where each word stands: found only for a text with a loop
     i = 0
     while i < len(tokens):
         if tokens[i] not in tokens[i + 1 : i + 5]:  # a unit of n words repeats only if word i comes back n words on
@@ -250,8 +247,11 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
             reps = 1
             while tokens[i + reps * n : i + (reps + 1) * n] == unit:
                 reps += 1
+            if reps < 3 or (n == 1 and len(unit[0]) <= 2 and reps < 4):
+                continue
+            words = words or list(_WORD.finditer(view.text))
             start, end = words[i].start(), words[i + reps * n - 1].end()
-            if reps >= 3 and not (n == 1 and len(unit[0]) <= 2 and reps < 4) and not _DIGIT.search(view.text, start, end):
+            if not _DIGIT.search(view.text, start, end):
                 keep = view.text[start : words[i + n - 1].end()]
                 yield start, end, f"'{keep}' is repeated {reps} times in a row.", keep
                 i += reps * n - 1
