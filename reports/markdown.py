@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from mtqa.scoring.metrics import METRICS
+from mtqa.scoring.names import METRICS
 
 
 def pvalue(p: float | None) -> str:

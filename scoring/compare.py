@@ -17,7 +17,8 @@ from typing import Any
 from sacrebleu.metrics import CHRF
 from sacrebleu.metrics.base import Metric
 
-from mtqa.scoring.metrics import LOWER_IS_BETTER, METRICS, metrics_for
+from mtqa.scoring.metrics import metrics_for
+from mtqa.scoring.names import LOWER_IS_BETTER, METRICS
 from mtqa.scoring.significance import approximate_randomization, paired_bootstrap, paired_test_signature
 
 ALPHA = 0.05

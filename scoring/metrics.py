@@ -18,8 +18,6 @@ from typing import Any
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric
 
-METRICS = ("bleu", "chrf", "chrf++", "ter")
-LOWER_IS_BETTER = frozenset({"ter"})
 _CHAR_TOKENIZED = {"th": "char"}  # languages sacrebleu has no word tokenizer for, offline
 _TER_ASIAN = frozenset({"zh", "ja"})
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from mtqa.langtags import primary_subtag
-from mtqa.scoring.compare import compare, segment_chrf
 
 TOP_SEGMENTS = 10  # most improved / most worsened segments listed by chrF
 
@@ -52,6 +51,8 @@ def score_cleaned(path: str | Path, default_lang: str | None = None, progress: A
         progress.update(total=sum(len(g["before"]) + sum(a != b for a, b in zip(g["before"], g["after"]))
                                   for g in groups.values()))
     by_language = {}
+    if groups:  # sacrebleu loads only for a corpus with references: a one-file check has none
+        from mtqa.scoring.compare import compare
     for lang in sorted(groups):
         g = groups[lang]
         result = compare(g["before"], g["after"], g["refs"], None if lang == "und" else lang,
@@ -63,6 +64,8 @@ def score_cleaned(path: str | Path, default_lang: str | None = None, progress: A
 
 def _segment_changes(group: dict[str, list], lang: str | None) -> dict[str, list[dict[str, Any]]]:
     """The segments whose chrF moved most, each way (only changed segments can move)."""
+    from mtqa.scoring.compare import segment_chrf  # (loaded already: only scored groups get here)
+
     moved = []
     for doc_id, before, after, refs in zip(group["ids"], group["before"], group["after"], group["refs"]):
         if before == after:
