@@ -58,7 +58,7 @@ def parsed_once(raw: bytes, parse: Any) -> Any:
     library never reads an old one; data marshal cannot hold, or a folder that cannot be written,
     is simply parsed each time."""
     key = hashlib.sha256(raw + f"|{yaml.__version__}|{sys.implementation.cache_tag}".encode()).hexdigest()[:32]
-    path = Path(platformdirs.user_cache_dir("mtqa", appauthor=False)) / "parsed" / f"{key}.marshal"
+    path = _cache_folder() / f"{key}.marshal"
     try:
         return marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
@@ -71,3 +71,29 @@ def parsed_once(raw: bytes, parse: Any) -> Any:
     except (OSError, ValueError):
         pass
     return data
+
+
+def passed_before(raw: bytes, check: str) -> bool:
+    """Whether these bytes passed `check` in an earlier run (`note_passed`): a rule pack whose
+    patterns all compiled once need not compile every one of them at each start, only those the
+    run uses. `check` names what the check was made with (library versions, the checking code),
+    so that any change there checks again."""
+    return _passed_path(raw, check).exists()
+
+
+def note_passed(raw: bytes, check: str) -> None:
+    """Remember that `raw` passed `check`; a folder that cannot be written only means checking again."""
+    try:
+        with atomic_writer(_passed_path(raw, check), "wb"):
+            pass
+    except OSError:
+        pass
+
+
+def _passed_path(raw: bytes, check: str) -> Path:
+    key = hashlib.sha256(raw + f"|{check}|{sys.implementation.cache_tag}".encode()).hexdigest()[:32]
+    return _cache_folder() / f"{key}.passed"
+
+
+def _cache_folder() -> Path:
+    return Path(platformdirs.user_cache_dir("mtqa", appauthor=False)) / "parsed"

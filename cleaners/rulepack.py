@@ -10,8 +10,8 @@ can name `requires`: a cheap pattern that matches somewhere in every text where 
 (the words it looks for, without its lookarounds). It is searched first, and the costly pattern
 runs only on the texts where it was found (the four `en.untranslated_*` rules took half of all
 rule-pack time before they had one). `requires` is always a pattern, even for a `literal` rule.
-Every rule also gets `needs`, read from its pattern at load time (cleaners/prefilter.py): what
-each of its matches contains, tested on a text before the pattern is run on it.
+Every rule also gets `needs`, read from its pattern when it is compiled (cleaners/prefilter.py):
+what each of its matches contains, tested on a text before the pattern is run on it.
 
 Packs are user input: they are read with `yaml.safe_load`, every field is checked with an error
 naming the file and the rule, and every match runs under a time limit (the `regex` module's
@@ -29,8 +29,8 @@ from pathlib import Path
 
 import regex
 
-from mtqa.cleaners.datafiles import parse_yaml, read_data_file
-from mtqa.cleaners.prefilter import Probe, requirement
+from mtqa.cleaners.datafiles import note_passed, parse_yaml, passed_before, read_data_file
+from mtqa.cleaners.prefilter import Probe, Requirement, requirement
 from mtqa.langtags import primary_subtag  # noqa: F401  (imported from here by older code)
 from mtqa.records import CATEGORIES, FIX_MODES, SEVERITIES
 
@@ -47,8 +47,14 @@ class RulePackError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class PatternRule:
+    """One rule of a pack. Its patterns are compiled, and what its matches need read, at first use:
+    a run uses the rules of its languages only, and the `regex` module compiles in Python (all the
+    packs' patterns took a good part of a one-file check's start). A pack is checked whole, every
+    pattern compiled, the first time its bytes are seen (`_load_pack`)."""
+
     id: str
-    pattern: regex.Pattern
+    source: str  # the pattern, as the `regex` module reads it (escaped for a literal rule)
+    flags: int
     replace: str | None
     category: str
     severity: str
@@ -57,10 +63,30 @@ class PatternRule:
     langs: frozenset[str]
     skip_langs: frozenset[str]
     source_langs: frozenset[str] = frozenset()
-    requires: regex.Pattern | None = None  # must match somewhere for `pattern` to be tried at all
-    # what every match contains, read from the pattern at load time (cleaners/prefilter.py): a text
-    # without it is not searched
-    needs: object = field(default=None, compare=False)
+    requires_source: str | None = None  # must match somewhere for `pattern` to be tried at all
+    _compiled: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def pattern(self) -> regex.Pattern:
+        return self._compile()[0]
+
+    @property
+    def requires(self) -> regex.Pattern | None:
+        return self._compile()[1]
+
+    @property
+    def needs(self) -> Requirement | None:
+        """What every match contains (cleaners/prefilter.py): a text without it is not searched."""
+        return self._compile()[2]
+
+    def _compile(self) -> tuple[regex.Pattern, regex.Pattern | None, Requirement | None]:
+        compiled = self._compiled
+        if compiled is None:  # two threads may both compile: the same result, either is kept
+            compiled = (regex.compile(self.source, self.flags),
+                        None if self.requires_source is None else regex.compile(self.requires_source, self.flags),
+                        requirement(self.source, self.flags))
+            object.__setattr__(self, "_compiled", compiled)
+        return compiled
 
     def applies_to(self, lang: str | None, source_lang: str | None = None) -> bool:
         """Whether the rule runs on text in `lang` translated from `source_lang` (primary subtags such
@@ -139,18 +165,27 @@ def _load_pack(path: Path) -> RulePack:
     data = parse_yaml(text, path, RulePackError)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulePackError(f"{path}: a rule pack is a mapping with a 'rules' list")
+    # every pattern compiled now, unless these very bytes compiled whole before (same `regex`, same
+    # checks): a bad pattern is an error before the run starts, never a failure half-way through it
+    compile_now = not passed_before(raw, _CHECK)
     rules, seen = [], set()
     for index, spec in enumerate(data["rules"], 1):
-        rule = _parse_rule(spec, f"{path}: rule {index}")
+        rule = _parse_rule(spec, f"{path}: rule {index}", compile_now)
         if rule.id in seen:
             raise RulePackError(f"{path}: rule {index}: duplicate rule id {rule.id!r}")
         seen.add(rule.id)
         rules.append(rule)
+    if compile_now:
+        note_passed(raw, _CHECK)
     name = str(data.get("pack") or path.stem)
     return RulePack(name, str(path), hashlib.sha256(raw).hexdigest(), tuple(rules))
 
 
-def _parse_rule(spec: object, where: str) -> PatternRule:
+# What a pack that compiled whole was checked with: the `regex` module and this module's checks.
+_CHECK = f"rule pack|regex {regex.__version__}|{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
+
+
+def _parse_rule(spec: object, where: str, compile_now: bool = True) -> PatternRule:
     if not isinstance(spec, dict):
         raise RulePackError(f"{where}: a rule is a mapping, got {type(spec).__name__}")
     where = f"{where} ({spec.get('id', '?')})"
@@ -177,16 +212,10 @@ def _parse_rule(spec: object, where: str) -> PatternRule:
     requires = spec.get("requires")
     if requires is not None and (not isinstance(requires, str) or not requires):
         raise RulePackError(f"{where}: requires must be a non-empty pattern")
-    try:
-        pattern = regex.compile(source, flags)
-        if replace is not None:
-            _check_template(pattern, replace)
-        prefilter = None if requires is None else regex.compile(requires, flags)
-    except regex.error as exc:
-        raise RulePackError(f"{where}: bad pattern, requires or replace template: {exc}") from exc
-    return PatternRule(
+    rule = PatternRule(
         id=spec["id"],
-        pattern=pattern,
+        source=source,
+        flags=flags,
         replace=replace,
         category=spec["category"],
         severity=spec["severity"],
@@ -195,9 +224,16 @@ def _parse_rule(spec: object, where: str) -> PatternRule:
         langs=_lang_set(spec.get("langs"), where),
         skip_langs=_lang_set(spec.get("skip_langs"), where),
         source_langs=_lang_set(spec.get("source_langs"), where),
-        requires=prefilter,
-        needs=requirement(source, flags),
+        requires_source=requires,
     )
+    if compile_now:
+        try:
+            if replace is not None:
+                _check_template(rule.pattern, replace)
+            rule.requires  # noqa: B018  (compiled now, to be checked)
+        except regex.error as exc:
+            raise RulePackError(f"{where}: bad pattern, requires or replace template: {exc}") from exc
+    return rule
 
 
 def _check_template(pattern: regex.Pattern, replace: str) -> None:

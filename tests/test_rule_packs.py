@@ -110,3 +110,47 @@ def test_a_catastrophic_requires_is_bounded_by_the_rules_time_limit(tmp_path):
     with pytest.raises(TimeoutError):
         list(rule.matches("a" * 60 + "c", 0.05))
     assert time.monotonic() - start < 2
+
+
+def test_a_pack_compiles_whole_when_first_seen_and_then_only_the_rules_a_run_uses(tmp_path, monkeypatch):
+    """Every pattern of a pack compiles at its first load (an error before the run, not during it);
+    once those bytes compiled whole, a later process compiles a rule at its first use only."""
+    import pickle
+
+    from mtqa.cleaners import rulepack
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    pack = tmp_path / "p.yaml"
+    pack.write_text("rules:\n"
+                    "  - {id: x.kiev, pattern: '\\bKiev\\b', replace: Kyiv, fix: auto, langs: [en], category: style, severity: minor, message: m}\n"
+                    "  - {id: x.space, pattern: ' +(?=[;:])', requires: ' [;:]', langs: [fr], category: style, severity: minor, message: m}\n",
+                    encoding="utf-8")
+    first = rulepack._load_pack(pack)
+    assert all(rule._compiled is not None for rule in first.rules)  # checked whole
+    again = rulepack._load_pack(pack)  # as a later run loads it
+    assert all(rule._compiled is None for rule in again.rules)
+    kiev, space = again.rules
+    assert [m.group() for m in kiev.matches("in Kiev, not Kievan")] == ["Kiev"] and kiev.replacement(kiev.pattern.search("Kiev")) == "Kyiv"
+    assert space._compiled is None  # the French rule is not compiled by the English one's use
+    assert [m.span() for m in space.matches("un mot ; deux")] == [(6, 7)] and space.needs is not None
+    assert again.rules == first.rules and pickle.loads(pickle.dumps(space)).pattern.pattern == space.pattern.pattern
+    # other bytes (a bad pattern added) are checked whole again: the error comes at load
+    pack.write_text(pack.read_text(encoding="utf-8") + "  - {id: x.bad, pattern: 'a(', category: style, severity: minor, message: m}\n",
+                    encoding="utf-8")
+    with pytest.raises(rulepack.RulePackError, match="rule 3 \\(x.bad\\): bad pattern"):
+        rulepack._load_pack(pack)
+    with pytest.raises(rulepack.RulePackError, match="rule 3 \\(x.bad\\): bad pattern"):
+        rulepack._load_pack(pack)  # and again: a pack that failed is never taken as checked
+
+
+def test_a_pack_loads_where_nothing_can_be_remembered(tmp_path, monkeypatch):
+    from mtqa.cleaners import rulepack
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # the cache folder cannot be made
+    pack = tmp_path / "p.yaml"
+    pack.write_text("rules:\n  - {id: x.a, pattern: 'a+', category: style, severity: minor, message: m}\n", encoding="utf-8")
+    for _ in range(2):  # compiled whole each time
+        (rule,) = rulepack._load_pack(pack).rules
+        assert rule._compiled is not None and [m.group() for m in rule.matches("baa")] == ["aa"]
