@@ -228,9 +228,9 @@ def _parse_rule(spec: object, where: str, compile_now: bool = True) -> PatternRu
     )
     if compile_now:
         try:
+            rule._compile()
             if replace is not None:
                 _check_template(rule.pattern, replace)
-            rule.requires  # noqa: B018  (compiled now, to be checked)
         except regex.error as exc:
             raise RulePackError(f"{where}: bad pattern, requires or replace template: {exc}") from exc
     return rule
