@@ -10,8 +10,10 @@ STAMP := $(VENV)/.installed
 # The folders that install as mtqa's packages (pyproject.toml), compiled to bytecode up front: an
 # editable install reads them from this tree, and where PYTHONDONTWRITEBYTECODE is set (or the tree
 # is read-only) every command, and every subprocess a test starts, would compile them again, a
-# second of each one-file check. `compileall` rewrites only what changed, so each target refreshes it.
+# second of each one-file check. Compiled again only when a source file changed.
 PACKAGES := mtqa flows cleaners corpora reports revision scoring
+SOURCES := $(shell find $(PACKAGES) -name '*.py')
+BYTECODE := $(VENV)/.bytecode
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +21,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-bytecode: $(STAMP)
+$(BYTECODE): $(STAMP) $(SOURCES)
 	@$(BIN)/python -m compileall -q $(PACKAGES)
+	@touch $(BYTECODE)
+
+bytecode: $(BYTECODE)
 
 setup: $(STAMP) bytecode dictionaries
 
