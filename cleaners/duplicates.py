@@ -76,10 +76,13 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text.casefold()).translate(_FOLD_TABLE).split())
 
 
+Place = tuple[str, int, int]  # where a key was seen: the document's id and the span's start and end
+
+
 class Seen(Protocol):
-    def get(self, key: str) -> str | None: ...
-    def add(self, key: str, place: str) -> None: ...
-    def first(self, key: str, place: str) -> str | None: ...
+    def get(self, key: str) -> Place | None: ...
+    def add(self, key: str, place: Place) -> None: ...
+    def first(self, key: str, place: Place) -> Place | None: ...
 
 
 class DuplicateFinder:
@@ -114,7 +117,7 @@ class DuplicateFinder:
             return [], False
         exact, folded = "d\n" + text, fold(text)
         keys = [exact] + (["n\n" + folded] if folded else [])
-        where = _place(doc.id, 0, len(text))
+        where = (doc.id, 0, len(text))
         if not self.drop:  # nothing is dropped, so each key is remembered either way: ask and add at once
             for key, rule in zip(keys, (DOCUMENT, NEAR_DOCUMENT)):
                 if (place := self.seen.first(key, where)) is not None:
@@ -144,27 +147,19 @@ class DuplicateFinder:
             folded = fold(sentence)
             if len(folded) - folded.count(" ") < self.min_sentence_chars:
                 continue
-            where = _place(doc.id, start, end)
+            where = (doc.id, start, end)
             for key, rule in (("s\n" + sentence, SENTENCE), ("t\n" + folded, NEAR_SENTENCE)):
                 place = self.seen.first(key, where)
                 if place is not None:
-                    if _doc_of(place) != doc.id:
+                    if place[0] != doc.id:
                         findings.append(_finding(doc, start, end, rule, place, "none"))
                     break
         return findings
 
 
-def _place(doc_id: str, start: int, end: int) -> str:
-    return f"{start}:{end}:{doc_id}"
-
-
-def _doc_of(place: str) -> str:
-    return place.split(":", 2)[2]
-
-
-def _finding(doc: Document, start: int, end: int, rule: str, place: str, fix: str) -> Finding:
-    first_start, first_end, first_doc = place.split(":", 2)
+def _finding(doc: Document, start: int, end: int, rule: str, place: Place, fix: str) -> Finding:
+    first_doc, first_start, first_end = place
     severity, _, message, _ = RULES[rule]
-    first = {"doc_id": first_doc, "start": int(first_start), "end": int(first_end)}
+    first = {"doc_id": first_doc, "start": first_start, "end": first_end}
     return Finding(doc.id, start, end, doc.text[start:end], rule, "duplicate", severity,
                    message.format(doc=first_doc, start=first_start, end=first_end), None, fix, first)

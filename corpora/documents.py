@@ -89,4 +89,5 @@ class IdIndex(FirstSeen):
 
     def first_seen(self, doc_id: str, file: str, line: int) -> str | None:
         """None if the id is new (and remember it), else 'file:line' where it was first seen."""
-        return self.first(doc_id, f"{file}:{line}")
+        first = self.first(doc_id, (file, line, 0))
+        return None if first is None else f"{first[0]}:{first[1]}"

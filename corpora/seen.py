@@ -5,10 +5,16 @@ A set or dict in memory would grow with the corpus; this index keeps a 64-bit BL
 each key with the place it was first seen, in a table SQLite pages through a bounded cache.
 Two different keys colliding has a probability of about n²/2⁶⁵ (1e-8 at 600,000 keys).
 
+A place is who holds the key (a document id, a file) and two numbers (a span, a line). The name
+is stored once, in a table of its own, and each key's row holds its number: a row of a few
+integers instead of a row with the name in it. The keys are hashes, so each insert lands on a
+random page of the table; the smaller the rows, the more of the table the bounded cache holds,
+and the fewer of those pages SQLite must read back from the file.
+
 >>> import tempfile, pathlib
 >>> seen = FirstSeen(pathlib.Path(tempfile.mkdtemp()) / "seen.sqlite")
->>> seen.first("a", "doc1"), seen.first("a", "doc2"), seen.get("b")
-(None, 'doc1', None)
+>>> seen.first("a", ("doc1", 0, 5)), seen.first("a", ("doc2", 0, 5)), seen.get("b")
+(None, ('doc1', 0, 5), None)
 >>> seen.close()
 """
 
@@ -19,6 +25,8 @@ import sqlite3
 from pathlib import Path
 
 from mtqa.limits import SEEN_CACHE_MIB
+
+Place = tuple[str, int, int]  # who holds the key (a document id, a file) and two numbers (a span, a line)
 
 
 def digest(key: str) -> int:
@@ -35,24 +43,37 @@ class FirstSeen:
         self._db = sqlite3.connect(path, isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{(cache_mib or SEEN_CACHE_MIB) * 1024}"):
             self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, place TEXT)")
+        self._db.execute("CREATE TABLE holder (number INTEGER PRIMARY KEY, name TEXT)")
+        self._db.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, holder INTEGER, a INTEGER, b INTEGER)")
         self._db.execute("BEGIN")
+        # the holder named last: a document's keys come one after another, so its name is stored once
+        self._holder: tuple[str, int] | None = None
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> Place | None:
         """Where `key` was first seen, or None."""
-        row = self._db.execute("SELECT place FROM seen WHERE digest = ?", (digest(key),)).fetchone()
-        return row[0] if row else None
+        return self._place(digest(key))
 
-    def add(self, key: str, place: str) -> None:
+    def add(self, key: str, place: Place) -> None:
         """Remember `key` at `place` unless it is already known."""
-        self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (digest(key), place))
+        self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", (digest(key), self._number(place[0]), place[1], place[2]))
 
-    def first(self, key: str, place: str) -> str | None:
+    def first(self, key: str, place: Place) -> Place | None:
         """None if `key` is new (and remember it at `place`), else where it was first seen."""
         number = digest(key)
-        if self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (number, place)).rowcount:
+        if self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)",
+                            (number, self._number(place[0]), place[1], place[2])).rowcount:
             return None
-        return self._db.execute("SELECT place FROM seen WHERE digest = ?", (number,)).fetchone()[0]
+        return self._place(number)
+
+    def _number(self, name: str) -> int:
+        if self._holder is None or self._holder[0] != name:
+            self._holder = (name, self._db.execute("INSERT INTO holder (name) VALUES (?)", (name,)).lastrowid)
+        return self._holder[1]
+
+    def _place(self, number: int) -> Place | None:
+        row = self._db.execute("SELECT holder.name, seen.a, seen.b FROM seen JOIN holder ON holder.number = seen.holder "
+                               "WHERE seen.digest = ?", (number,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
 
     def close(self) -> None:
         self._db.execute("COMMIT")

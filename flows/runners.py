@@ -30,17 +30,44 @@ def shard_size_for(input_path: str, fmt: str | None, workers: int) -> int:
     """Documents per shard for this input: about SHARDS_PER_WORKER shards per worker, from
     DEFAULT_SHARD_SIZE to MAX_SHARD_SIZE documents. Each shard is a Prefect task run, which costs
     the main process, the worker and the API server a fixed share of CPU (its states, its logs):
-    on a corpus of 200,000 segments, shards of 1,000 would be 200 task runs. The document count is
-    estimated from the line density of the first MiB of a JSONL or TSV file; other inputs get
-    DEFAULT_SHARD_SIZE. Outputs do not depend on the shard size."""
+    on a corpus of 200,000 segments, shards of 1,000 would be 200 task runs. Inputs whose document
+    count cannot be estimated (`estimated_documents`) get DEFAULT_SHARD_SIZE. Outputs do not
+    depend on the shard size."""
+    documents = estimated_documents(input_path, fmt)
+    if documents is None:
+        return DEFAULT_SHARD_SIZE
+    return max(DEFAULT_SHARD_SIZE, min(MAX_SHARD_SIZE, round(documents / (workers * SHARDS_PER_WORKER))))
+
+
+def estimated_documents(input_path: str, fmt: str | None) -> int | None:
+    """About how many documents the input holds, from the line density of the first MiB of a JSONL
+    or TSV file; None for other inputs (and for a file that cannot be read: the read stage says
+    what is wrong)."""
     path = Path(input_path)
     if fmt not in ("jsonl", "tsv") or not path.is_file() or path.suffix == ".gz":
-        return DEFAULT_SHARD_SIZE
+        return None
     try:
         size = path.stat().st_size
         with open(path, "rb") as stream:
             head = stream.read(2**20)
     except OSError:
-        return DEFAULT_SHARD_SIZE  # the read stage says what is wrong
-    documents = size * max(head.count(b"\n"), 1) / max(len(head), 1)
-    return max(DEFAULT_SHARD_SIZE, min(MAX_SHARD_SIZE, round(documents / (workers * SHARDS_PER_WORKER))))
+        return None
+    return round(size * max(head.count(b"\n"), 1) / max(len(head), 1))
+
+
+def next_shard_size(largest: int, index: int, documents_read: int, expected: int | None, workers: int) -> int:
+    """The size of shard `index` (from 0), `documents_read` documents into an input of about
+    `expected` (None: not known): `largest` (the run's shard size), but smaller at both ends of
+    the run, where whole shards would keep workers waiting. The first shards grow from
+    DEFAULT_SHARD_SIZE, fourfold, so that the first worker starts once a thousand documents are
+    read, not ten thousand. Near the end of an input whose size is estimated, a shard is at most
+    a share of what remains (two shares a worker: guided self-scheduling), down to a quarter of
+    `largest`, so that the workers finish close together instead of one waiting for the other's
+    last large shard, and a few more task runs pay for it (each costs Prefect's share). Never
+    below DEFAULT_SHARD_SIZE, or `largest` if that is smaller: a run of small shards is as it was;
+    past the estimate (it was low) shards are `largest` again, not a long run of small ones.
+    Deterministic for an input, so a resumed run cuts the same shards; outputs never depend on it."""
+    size = min(largest, DEFAULT_SHARD_SIZE << min(2 * index, 16))
+    if expected is not None and documents_read < expected:  # past the estimate, where the end is is not known
+        size = min(size, max(largest // 4, (expected - documents_read) // (2 * max(workers, 1))))
+    return max(size, min(largest, DEFAULT_SHARD_SIZE))

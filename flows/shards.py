@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import traceback
 from collections import Counter
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ from mtqa.corpora.documents import IdIndex, document_of, to_document
 from mtqa.corpora.readers import RawRecord, Rejected, read_corpus
 from mtqa.corpora.seen import FirstSeen
 from mtqa.corpora.writers import atomic_writer, concatenate, dumps, write_json
+from mtqa.flows.runners import estimated_documents, next_shard_size
 from mtqa.flows.summary import build_summary, count_document, count_findings, new_counts
 from mtqa.records import Document, Finding
 from mtqa.reports.markdown import rule_table_markdown
@@ -56,8 +58,10 @@ class ReadStats:
 
 
 def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str | None, stats: ReadStats,
-                     config: CleanConfig | None = None) -> Iterator[Path]:
+                     config: CleanConfig | None = None, workers: int | None = None) -> Iterator[Path]:
     """Yield each shard file as soon as it is written, so cleaning starts before reading ends.
+    Shards hold `shard_size` documents, fewer at the start and the end of the input for `workers`
+    workers (flows/runners.py: `next_shard_size`; by default a worker per core).
 
     A document's duplicate findings travel in its shard line (`duplicates`), not through the
     document cache: they depend on the rest of the corpus, not on the document alone.
@@ -68,6 +72,9 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
     finder = DuplicateFinder(texts, config.duplicate_sentence_min_chars, config.lang, config.drop_duplicates,
                              skipped(config.enable_rules, config.disable_rules))
     allow = allow_list(config.allow_lists)
+    expected = estimated_documents(input_path, fmt)
+    workers = workers or os.cpu_count() or 1
+    size = next_shard_size(shard_size, 0, 0, expected, workers)
 
     def may_drop(finding: Finding) -> bool:  # a dry run drops nothing, and neither does a silenced rule
         return not config.check_only and allow.match(finding.rule, finding.doc_id, finding.text) is None
@@ -96,9 +103,10 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
                 stats.documents += 1
                 shard = shard or _ShardFile(work_dir / f"shard-{stats.shards:05d}.jsonl")
                 shard.write(_shard_line(item, found))
-                if shard.lines >= shard_size:
+                if shard.lines >= size:
                     yield _commit(shard, stats)
                     shard = None
+                    size = next_shard_size(shard_size, stats.shards, stats.documents, expected, workers)
             if shard is not None:
                 yield _commit(shard, stats)
                 shard = None

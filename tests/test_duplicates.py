@@ -125,3 +125,17 @@ def test_first_occurrence_does_not_depend_on_the_shard_size(tmp_path):
     for name in ("cleaned", "findings", "quarantine", "suppressed"):
         assert (tmp_path / "a" / f"{name}.jsonl").read_bytes() == (tmp_path / "b" / f"{name}.jsonl").read_bytes()
     assert [c["id"] for c in load(tmp_path / "a" / "cleaned.jsonl")] == ["a0", "d0", "e0"]
+
+
+def test_the_seen_index_stores_a_holders_name_once_and_answers_with_it(tmp_path):
+    """A key's row holds numbers only; the name of the document (or file) that holds it is stored
+    once for that holder's keys in a row, and every answer gives it back whole, whatever it holds."""
+    seen = FirstSeen(tmp_path / "seen.sqlite")
+    name = "ünïcode: id with 'quotes', colons: and\ta tab"
+    assert [seen.first(f"key {i}", (name, i, i + 3)) for i in range(5)] == [None] * 5
+    assert seen.first("key 2", ("later", 0, 1)) == (name, 2, 5)
+    seen.add("key 9", ("other", 7, 8))
+    seen.add("key 9", ("third", 0, 0))  # known: the first place stays
+    assert seen.get("key 9") == ("other", 7, 8) and seen.get("never") is None
+    assert seen._db.execute("SELECT name FROM holder ORDER BY number").fetchall() == [(name,), ("later",), ("other",), ("third",)]
+    seen.close()

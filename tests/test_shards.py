@@ -123,6 +123,44 @@ def test_shard_size_follows_the_input_size(tmp_path):
     assert shard_size_for(str(SAMPLES / "ukraine-article.en.txt"), "txt", 2) == DEFAULT_SHARD_SIZE
 
 
+def test_shards_are_smaller_at_both_ends_of_a_run(tmp_path):
+    """The first shards grow from DEFAULT_SHARD_SIZE (the workers start as soon as a thousand
+    documents are read), the last shrink to two a worker of what remains, down to a quarter of the
+    run's size (they finish together); a run of small shards, or an input past its estimate, is cut
+    as before; and the cut changes no output."""
+    from mtqa.flows.runners import DEFAULT_SHARD_SIZE, next_shard_size
+
+    def cut(documents: int, largest: int, expected: int | None, workers: int = 2) -> list[int]:
+        sizes: list[int] = []
+        while sum(sizes) < documents:
+            sizes.append(min(next_shard_size(largest, len(sizes), sum(sizes), expected, workers), documents - sum(sizes)))
+        return sizes
+
+    sizes = cut(100_000, 10_000, 100_000)
+    assert sizes[:3] == [DEFAULT_SHARD_SIZE, 4 * DEFAULT_SHARD_SIZE, 10_000]
+    # two a worker of what remains, down to a quarter of 10,000, then what is left
+    assert sizes[8:] == [8_750, 6_562, 4_922, 3_691, 2_768, 2_500, 2_500, 2_500, 807]
+    assert cut(105_000, 10_000, None)[2:] == [10_000] * 10  # no estimate: no shrinking
+    late = cut(135_000, 10_000, 100_000)  # past a low estimate: shards as before, not a run of small ones
+    after = [size for k, size in enumerate(late) if sum(late[:k]) >= 100_000]
+    assert len(after) >= 2 and after[:-1] == [10_000] * (len(after) - 1)
+    assert set(cut(50, 7, 50)) <= {7, 1}  # small shards as they were
+    assert cut(10_000, 10_000, 10_000, workers=8)[:2] == [DEFAULT_SHARD_SIZE, 2_500]
+
+    corpus = tmp_path / "c.jsonl"
+    records = load(SAMPLES / "bio-mqm-sample.jsonl")
+    corpus.write_text("".join(json.dumps({**records[i % len(records)], "id": f"d{i}"}, ensure_ascii=False) + "\n"
+                              for i in range(2_600)), encoding="utf-8")
+    read = ReadStats()
+    shards = list(read_into_shards(str(corpus), tmp_path / "w", 2_000, "jsonl", read, CleanConfig(lang="en"), workers=2))
+    assert [len(s.read_text(encoding="utf-8").splitlines()) for s in shards] == [1_000, 1_000, 600]
+    a = run_plain(corpus, tmp_path / "a", shard_size=2_000)
+    b = run_plain(corpus, tmp_path / "b", shard_size=3_000)
+    for name in ("cleaned", "findings", "edits", "quarantine"):
+        assert (tmp_path / "a" / f"{name}.jsonl").read_bytes() == (tmp_path / "b" / f"{name}.jsonl").read_bytes(), name
+    assert a["documents_cleaned"] == b["documents_cleaned"] == 2_600
+
+
 def test_a_read_stopped_midway_leaves_whole_shards_and_no_partial_file(tmp_path, monkeypatch):
     """Each shard is written a line at a time: the shards handed out are complete, and the one being
     written when reading fails (or is interrupted) is removed, not left half-written."""
