@@ -76,7 +76,8 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text.casefold()).translate(_FOLD_TABLE).split())
 
 
-Place = tuple[str, int, int]  # where a key was seen: the document's id and the span's start and end
+# where a key was seen: the document's id and the span's start and end (corpora/seen.py stores it)
+Place = tuple[str, int, int]
 
 
 class Seen(Protocol):

@@ -5,11 +5,14 @@ A set or dict in memory would grow with the corpus; this index keeps a 64-bit BL
 each key with the place it was first seen, in a table SQLite pages through a bounded cache.
 Two different keys colliding has a probability of about n²/2⁶⁵ (1e-8 at 600,000 keys).
 
-A place is who holds the key (a document id, a file) and two numbers (a span, a line). The name
-is stored once, in a table of its own, and each key's row holds its number: a row of a few
-integers instead of a row with the name in it. The keys are hashes, so each insert lands on a
-random page of the table; the smaller the rows, the more of the table the bounded cache holds,
-and the fewer of those pages SQLite must read back from the file.
+A place is who holds the key (a document id, a file) and two numbers (a span, a line). The
+holder's name goes into a table of its own and each key's row holds the name's row number: a row
+of a few integers instead of a row with the name in it. The keys are hashes, so each insert lands
+on a random page of the table; the smaller the rows, the more of the table the bounded cache
+holds, and the fewer of those pages SQLite must read back from the file. The read stage asks about
+one document's keys (one file's ids) one after another, so a name is stored once for all of them;
+a name that comes back after another is stored again, and one is stored for a key that turns out
+to be known already: a few rows more, never a wrong answer.
 
 >>> import tempfile, pathlib
 >>> seen = FirstSeen(pathlib.Path(tempfile.mkdtemp()) / "seen.sqlite")
@@ -26,7 +29,8 @@ from pathlib import Path
 
 from mtqa.limits import SEEN_CACHE_MIB
 
-Place = tuple[str, int, int]  # who holds the key (a document id, a file) and two numbers (a span, a line)
+# who holds the key (a document id, a file) and two numbers (a span, a line); cleaners/duplicates.py's too
+Place = tuple[str, int, int]
 
 
 def digest(key: str) -> int:
@@ -66,6 +70,7 @@ class FirstSeen:
         return self._place(number)
 
     def _number(self, name: str) -> int:
+        """The row number of `name`: the last one stored, or a new row."""
         if self._holder is None or self._holder[0] != name:
             self._holder = (name, self._db.execute("INSERT INTO holder (name) VALUES (?)", (name,)).lastrowid)
         return self._holder[1]

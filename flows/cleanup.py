@@ -72,6 +72,7 @@ def cleanup_flow(
     show_progress: bool = False,
     full: bool = False,
     write_summary: bool = True,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """Clean a corpus into `out_dir` (cleaned, findings, edits, quarantine, summary); return the summary.
 
@@ -93,7 +94,8 @@ def cleanup_flow(
     with output_lock(out), progress_bar(show_progress) as bar, CacheBuilder(cache) as new_cache:
         remove_partial_files(out, work)  # a killed run's half-written files (finished ones are renamed into place)
         on_interrupt(new_cache.remove_temporary)
-        for shard in read_into_shards(input_path, work, shard_size, fmt, read, config):
+        # the first and last shards are smaller, for the workers the task runner has (a worker per core unless told)
+        for shard in read_into_shards(input_path, work, shard_size, fmt, read, config, workers):
             shards.append(shard)
             futures.append(clean_shard_task.submit(shard, config, fingerprint, None if full else cache, not full))
             trim_heap()  # what reading the shard freed, back to the system: reading a large corpus takes a while

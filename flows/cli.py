@@ -105,8 +105,9 @@ def cleaning_options(command):
         click.option("--langdetect-only", is_flag=True, help="Ask langdetect about every text, as mtqa did before fastText "
                                                              "(--langid-confirm-prob none)."),
         click.option("--shard-size", type=click.IntRange(1), default=None,
-                     help="Documents per shard, the unit of parallel work [default: about 8 shards per worker, "
-                          "1,000 to 10,000 documents each]."),
+                     help="Documents per shard, the unit of parallel work; the first and last shards of a run are "
+                          "smaller, so that the workers start sooner and finish together [default: about 8 shards per "
+                          "worker, 1,000 to 10,000 documents each]."),
         click.option("--runner", type=click.Choice(RUNNERS), default="auto", show_default=True,
                      help="Where shards run: a process pool using every core (the work is CPU-bound), a thread pool "
                           "(quicker to start), or a Dask cluster; 'auto' takes processes for inputs of 2 MB or more."),
@@ -272,7 +273,7 @@ def clean(**opts) -> None:
         flow = cleanup_flow.with_options(task_runner=make_task_runner(opts["runner"], opts["workers"], opts["dask_address"]))
         summary = flow(input_path=opts["input_path"], out_dir=opts["out_dir"], config=config, input_format=opts["input_format"],
                        shard_size=_shard_size(opts), show_progress=_show_progress(opts["progress"]),
-                       full=opts["full"])
+                       full=opts["full"], workers=opts["workers"])
     _print_summary(summary, opts["out_dir"], time.perf_counter() - started, config.check_only)
 
 

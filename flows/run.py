@@ -61,13 +61,14 @@ def run_flow(
     runner = resolve_runner(runner, input_path)
     cleanup = cleanup_flow.with_options(task_runner=make_task_runner(runner, workers, dask_address))
     with output_lock(out):  # the whole run: no other command writes here between cleaning and the report
-        return _clean_score_report(cleanup, input_path, out, config, input_format, shard_size, history_path, show_progress, full)
+        return _clean_score_report(cleanup, input_path, out, config, input_format, shard_size, history_path, show_progress, full,
+                                   workers)
 
 
 def _clean_score_report(cleanup, input_path: str, out: Path, config: CleanConfig, input_format: str | None, shard_size: int,
-                        history_path: str | None, show_progress: bool, full: bool) -> dict[str, Any]:
+                        history_path: str | None, show_progress: bool, full: bool, workers: int | None = None) -> dict[str, Any]:
     summary = cleanup(input_path=input_path, out_dir=str(out), config=config, input_format=input_format, shard_size=shard_size,
-                      show_progress=show_progress, full=full, write_summary=False)
+                      show_progress=show_progress, full=full, write_summary=False, workers=workers)
     scores = score_task(out / "cleaned.jsonl", config.lang, show_progress)
     summary = {**summary, "scores": scores}
     trend: list[dict[str, Any]] = []

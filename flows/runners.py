@@ -31,18 +31,18 @@ def shard_size_for(input_path: str, fmt: str | None, workers: int) -> int:
     DEFAULT_SHARD_SIZE to MAX_SHARD_SIZE documents. Each shard is a Prefect task run, which costs
     the main process, the worker and the API server a fixed share of CPU (its states, its logs):
     on a corpus of 200,000 segments, shards of 1,000 would be 200 task runs. Inputs whose document
-    count cannot be estimated (`estimated_documents`) get DEFAULT_SHARD_SIZE. Outputs do not
+    count cannot be estimated (`estimated_records`) get DEFAULT_SHARD_SIZE. Outputs do not
     depend on the shard size."""
-    documents = estimated_documents(input_path, fmt)
+    documents = estimated_records(input_path, fmt)
     if documents is None:
         return DEFAULT_SHARD_SIZE
     return max(DEFAULT_SHARD_SIZE, min(MAX_SHARD_SIZE, round(documents / (workers * SHARDS_PER_WORKER))))
 
 
-def estimated_documents(input_path: str, fmt: str | None) -> int | None:
-    """About how many documents the input holds, from the line density of the first MiB of a JSONL
-    or TSV file; None for other inputs (and for a file that cannot be read: the read stage says
-    what is wrong)."""
+def estimated_records(input_path: str, fmt: str | None) -> int | None:
+    """About how many records (lines) the input holds, from the line density of the first MiB of a
+    JSONL or TSV file; None for other inputs (and for a file that cannot be read: the read stage
+    says what is wrong)."""
     path = Path(input_path)
     if fmt not in ("jsonl", "tsv") or not path.is_file() or path.suffix == ".gz":
         return None
@@ -55,9 +55,9 @@ def estimated_documents(input_path: str, fmt: str | None) -> int | None:
     return round(size * max(head.count(b"\n"), 1) / max(len(head), 1))
 
 
-def next_shard_size(largest: int, index: int, documents_read: int, expected: int | None, workers: int) -> int:
-    """The size of shard `index` (from 0), `documents_read` documents into an input of about
-    `expected` (None: not known): `largest` (the run's shard size), but smaller at both ends of
+def next_shard_size(largest: int, index: int, records_read: int, expected: int | None, workers: int) -> int:
+    """The size of shard `index` (from 0), `records_read` records into an input of about
+    `expected` records (None: not known): `largest` (the run's shard size), but smaller at both ends of
     the run, where whole shards would keep workers waiting. The first shards grow from
     DEFAULT_SHARD_SIZE, fourfold, so that the first worker starts once a thousand documents are
     read, not ten thousand. Near the end of an input whose size is estimated, a shard is at most
@@ -66,8 +66,10 @@ def next_shard_size(largest: int, index: int, documents_read: int, expected: int
     last large shard, and a few more task runs pay for it (each costs Prefect's share). Never
     below DEFAULT_SHARD_SIZE, or `largest` if that is smaller: a run of small shards is as it was;
     past the estimate (it was low) shards are `largest` again, not a long run of small ones.
-    Deterministic for an input, so a resumed run cuts the same shards; outputs never depend on it."""
+    Deterministic for an input, its configuration and the number of workers, so a resumed run cuts
+    the same shards (a shard cut otherwise is cleaned again, never wrongly: shards are recognised
+    by their content); outputs never depend on it."""
     size = min(largest, DEFAULT_SHARD_SIZE << min(2 * index, 16))
-    if expected is not None and documents_read < expected:  # past the estimate, where the end is is not known
-        size = min(size, max(largest // 4, (expected - documents_read) // (2 * max(workers, 1))))
+    if expected is not None and records_read < expected:  # past a low estimate, nobody knows where the end is
+        size = min(size, max(largest // 4, (expected - records_read) // (2 * max(workers, 1))))
     return max(size, min(largest, DEFAULT_SHARD_SIZE))

@@ -37,7 +37,7 @@ from mtqa.corpora.documents import IdIndex, document_of, to_document
 from mtqa.corpora.readers import RawRecord, Rejected, read_corpus
 from mtqa.corpora.seen import FirstSeen
 from mtqa.corpora.writers import atomic_writer, concatenate, dumps, write_json
-from mtqa.flows.runners import estimated_documents, next_shard_size
+from mtqa.flows.runners import estimated_records, next_shard_size
 from mtqa.flows.summary import build_summary, count_document, count_findings, new_counts
 from mtqa.records import Document, Finding
 from mtqa.reports.markdown import rule_table_markdown
@@ -72,7 +72,7 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
     finder = DuplicateFinder(texts, config.duplicate_sentence_min_chars, config.lang, config.drop_duplicates,
                              skipped(config.enable_rules, config.disable_rules))
     allow = allow_list(config.allow_lists)
-    expected = estimated_documents(input_path, fmt)
+    expected = estimated_records(input_path, fmt)
     workers = workers or os.cpu_count() or 1
     size = next_shard_size(shard_size, 0, 0, expected, workers)
 
@@ -106,7 +106,7 @@ def read_into_shards(input_path: str, work_dir: Path, shard_size: int, fmt: str 
                 if shard.lines >= size:
                     yield _commit(shard, stats)
                     shard = None
-                    size = next_shard_size(shard_size, stats.shards, stats.documents, expected, workers)
+                    size = next_shard_size(shard_size, stats.shards, stats.records, expected, workers)
             if shard is not None:
                 yield _commit(shard, stats)
                 shard = None

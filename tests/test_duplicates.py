@@ -129,13 +129,27 @@ def test_first_occurrence_does_not_depend_on_the_shard_size(tmp_path):
 
 def test_the_seen_index_stores_a_holders_name_once_and_answers_with_it(tmp_path):
     """A key's row holds numbers only; the name of the document (or file) that holds it is stored
-    once for that holder's keys in a row, and every answer gives it back whole, whatever it holds."""
+    once for that holder's keys in a row, and every answer gives it back whole, whatever it holds,
+    also for a name that comes back after another."""
     seen = FirstSeen(tmp_path / "seen.sqlite")
     name = "ünïcode: id with 'quotes', colons: and\ta tab"
     assert [seen.first(f"key {i}", (name, i, i + 3)) for i in range(5)] == [None] * 5
+    (rows,) = seen._db.execute("SELECT count(*) FROM holder").fetchone()
+    assert rows == 1  # five keys of one holder in a row: its name once
     assert seen.first("key 2", ("later", 0, 1)) == (name, 2, 5)
     seen.add("key 9", ("other", 7, 8))
     seen.add("key 9", ("third", 0, 0))  # known: the first place stays
     assert seen.get("key 9") == ("other", 7, 8) and seen.get("never") is None
-    assert seen._db.execute("SELECT name FROM holder ORDER BY number").fetchall() == [(name,), ("later",), ("other",), ("third",)]
+    for i, holder in enumerate(["A", "B", "A", "B", "A"]):  # names coming back
+        assert seen.first(f"again {i}", (holder, i, i)) is None
+    assert [seen.get(f"again {i}") for i in range(5)] == [("A", 0, 0), ("B", 1, 1), ("A", 2, 2), ("B", 3, 3), ("A", 4, 4)]
+    assert seen.get("key 4") == (name, 4, 7)
     seen.close()
+
+
+def test_a_duplicate_names_its_first_occurrence_in_full(tmp_path):
+    check = finder(tmp_path)
+    check.check(Document("doc:1", "A first sentence that is long enough. Another one follows here.", "en"))
+    (dup,) = check.check(Document("doc:2", "Something else entirely. Another one follows here.", "en"))[0]
+    assert dup.message == "This sentence first occurs in document 'doc:1' (characters 38-63)"
+    assert dup.first == {"doc_id": "doc:1", "start": 38, "end": 63}

@@ -33,6 +33,24 @@ def test_a_transient_io_failure_is_retried_and_loses_nothing(prefect_harness, tm
     assert calls["n"] == 57  # the first document twice: once failing, once on the retry
 
 
+def test_the_read_stage_cuts_its_shards_for_the_workers_the_run_has(prefect_harness, tmp_path, monkeypatch):
+    """`--workers` reaches the read stage, whose last shards are shares of what remains per worker."""
+    import mtqa.flows.cleanup as cleanup
+    from mtqa.cleaners.config import CleanConfig
+
+    told = []
+    real = cleanup.read_into_shards
+
+    def read(*args):
+        told.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(cleanup, "read_into_shards", read)
+    cleanup.cleanup_flow(str(SAMPLES / "bio-mqm-sample.jsonl"), str(tmp_path / "a"), CleanConfig(), shard_size=100, workers=3)
+    cleanup.cleanup_flow(str(SAMPLES / "bio-mqm-sample.jsonl"), str(tmp_path / "b"), CleanConfig(), shard_size=100)
+    assert told == [3, None]  # None: a worker per core
+
+
 def test_a_record_that_always_fails_is_quarantined_not_retried(prefect_harness, tmp_path, monkeypatch):
     from mtqa.cleaners.config import CleanConfig
     from mtqa.flows.cleanup import cleanup_flow
