@@ -53,8 +53,24 @@ class BackgroundServer:
 
     @property
     def note(self) -> str:
-        return (f"Reporting to Prefect's background server at {self.api_url.removesuffix('/api')} (process {self.pid}); "
+        return (f"Reporting to Prefect's background server at {self.api_url.removesuffix('/api')} ({self.process}); "
                 "its UI keeps the run; `mtqa server stop` stops it.")
+
+    @property
+    def process(self) -> str:
+        """'process N', with the Python that runs it where the system says (Linux): the server is
+        one per Prefect home, so a second checkout or venv finds the first one's, and its user
+        should see whose it is before `mtqa server stop` stops it for both."""
+        return f"process {self.pid}" + (f", run by {python}" if (python := _interpreter(self.pid)) else "")
+
+
+def _interpreter(pid: int) -> str | None:
+    """The program a process runs (its command line's first word), or None where /proc cannot tell."""
+    try:
+        first = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0]
+    except OSError:
+        return None
+    return os.fsdecode(first) or None
 
 
 class BackgroundServerError(RuntimeError):

@@ -34,7 +34,7 @@ def server_start() -> None:
         raise FatalError(str(exc)) from None
     ui = running.api_url.removesuffix("/api")
     state = "started" if started else "already running"
-    click.echo(f"Prefect's server {state} in the background (process {running.pid}): UI {ui}; "
+    click.echo(f"Prefect's server {state} in the background ({running.process}): UI {ui}; "
                "mtqa commands report to it; `mtqa server stop` stops it.")
 
 

@@ -72,6 +72,8 @@ def test_a_run_reports_to_the_background_server_which_outlives_it_until_stopped(
 
     again = command(home, "server", "start")
     assert again.returncode == 0 and "already running" in again.stdout and recorded_pid(home) == pid
+    # whose server it is: the Python that runs it (one server per Prefect home, whatever the checkout)
+    assert f"(process {pid}, run by {psutil.Process(pid).cmdline()[0]})" in again.stdout
 
     result, servers = clean_watching_servers(home, tmp_path / "out")
     assert result.returncode == 0, result.stderr
