@@ -79,7 +79,8 @@ def cleanup_flow(
     Incremental: documents unchanged since the last run into `out_dir` (same content, same code
     and configuration) come from its cache (`.mtqa-cache/`); `full=True` recleans everything.
     Resumable: an interrupted run leaves its finished shards in `.mtqa-work/`, and the next run
-    with the same input and configuration takes them as they are.
+    with the same input and configuration takes them as they are. `workers`: how many the task
+    runner has (a worker per core unless told), for which the first and last shards are cut smaller.
     """
     config = config or CleanConfig()
     signature = run_signature(config)  # loads every rule pack first: a bad pack fails before any work

@@ -33,10 +33,10 @@ def shard_size_for(input_path: str, fmt: str | None, workers: int) -> int:
     on a corpus of 200,000 segments, shards of 1,000 would be 200 task runs. Inputs whose document
     count cannot be estimated (`estimated_records`) get DEFAULT_SHARD_SIZE. Outputs do not
     depend on the shard size."""
-    documents = estimated_records(input_path, fmt)
-    if documents is None:
+    records = estimated_records(input_path, fmt)
+    if records is None:
         return DEFAULT_SHARD_SIZE
-    return max(DEFAULT_SHARD_SIZE, min(MAX_SHARD_SIZE, round(documents / (workers * SHARDS_PER_WORKER))))
+    return max(DEFAULT_SHARD_SIZE, min(MAX_SHARD_SIZE, round(records / (workers * SHARDS_PER_WORKER))))
 
 
 def estimated_records(input_path: str, fmt: str | None) -> int | None:
