@@ -26,7 +26,7 @@ import regex
 
 from mtqa.langtags import primary_subtag
 from mtqa.cleaners.segment import sentence_spans
-from mtqa.records import Document, Finding
+from mtqa.records import Document, Finding, Place
 
 DOCUMENT, NEAR_DOCUMENT = "duplicate.document", "duplicate.near_document"
 SENTENCE, NEAR_SENTENCE = "duplicate.sentence", "duplicate.near_sentence"
@@ -74,10 +74,6 @@ _FOLD_TABLE = _FoldTable()
 def fold(text: str) -> str:
     """The text as the near-duplicate check compares it (see the module's docstring)."""
     return " ".join(unicodedata.normalize("NFKC", text.casefold()).translate(_FOLD_TABLE).split())
-
-
-# where a key was seen: the document's id and the span's start and end (corpora/seen.py stores it)
-Place = tuple[str, int, int]
 
 
 class Seen(Protocol):

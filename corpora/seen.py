@@ -28,9 +28,7 @@ import sqlite3
 from pathlib import Path
 
 from mtqa.limits import SEEN_CACHE_MIB
-
-# who holds the key (a document id, a file) and two numbers (a span, a line); cleaners/duplicates.py's too
-Place = tuple[str, int, int]
+from mtqa.records import Place
 
 
 def digest(key: str) -> int:

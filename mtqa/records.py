@@ -13,6 +13,9 @@ from typing import Any, Literal
 
 Severity = Literal["minor", "major", "critical"]
 FixMode = Literal["auto", "review", "none"]
+# Where a key was first seen (corpora/seen.py stores it, cleaners/duplicates.py asks): who holds it
+# (a document id, a file) and two numbers (a span's start and end, a line)
+Place = tuple[str, int, int]
 
 SEVERITIES: tuple[str, ...] = ("minor", "major", "critical")
 FIX_MODES: tuple[str, ...] = ("auto", "review", "none")
