@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from mtqa.cleaners.config import CleanConfig
-from mtqa.cleaners.detectors import REGISTRY, _load_all, default_off
+from mtqa.cleaners.detectors import REGISTRY, DocView, _load_all, default_off
+from mtqa.cleaners.edits import EditLog
 from mtqa.cleaners.pipeline import clean_document
 from mtqa.records import CATEGORIES, Document
 
@@ -166,3 +167,45 @@ def test_word_lists_are_bounded_per_process(monkeypatch):
                (("fi", "talo"), ("sv", "huset"), ("nb", "huset"), ("fi", "talo"), ("fi", "qzxqzx"))]
     assert answers == [("fi", True), ("sv", True), ("nb", True), ("fi", True), ("fi", False)]
     assert list(spelling._FULL) == ["nb", "fi"]  # sv, the least recently used, was dropped; fi came back
+
+
+# Texts where the standard library's engine and `regex` could read letters, cases or word edges
+# apart: the fast paths below must answer exactly as the slow ones.
+TRICKY_TEXTS = ["It was the the best of times.", "The the start.", "Wei Wei and Bora Bora", "ΣΑΣ σας", "ſ s", "ı I",
+                "Straße STRASSE", "K k", "word\u00a0word", "a 1 1 b", "under_score under_score", "naïve naïve",
+                "x\u2028x", "Die die Katze", "l'l'", "", "   ", "no repeats at all here", "done. Done."]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_the_repeated_word_gate_never_hides_a_match(text):
+    """The standard-library search that lets most texts skip the `regex` one is used on ASCII text
+    only, where both engines agree: every text gets the findings of the `regex` search alone."""
+    from mtqa.cleaners.detectors import structure
+
+    if text.isascii() and structure._REPEAT.search(text):
+        assert structure._REPEAT_GATE.search(text)
+    for lang in ("en", "de"):
+        view = DocView(Document("t", text, lang), EditLog(text), lang, None)
+        ok = set(structure._data()["repeated_word_ok"].get(lang, []))
+        expected = [m.span() for m in structure._REPEAT.finditer(text)
+                    if m.group(1).casefold() not in ok and (m.group(1) == m.group(3) or m.group(1).lower() == m.group(3).lower())
+                    and not (m.group(1)[0].isupper() and m.group(3)[0].isupper() and lang != "de")]
+        assert [(s, e) for s, e, _, _ in structure.repeated_word(view)] == expected
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS + ["Ǆemal", "中文abc", "١٢٣ abc", "ⅫⅫ", "e\u0301te\u0301"])
+def test_letters_are_counted_as_str_isalpha_counts_them(text):
+    from mtqa.cleaners import langid
+
+    assert langid.count_letters(text) == sum(map(str.isalpha, text))
+    assert langid.count_han(text) == len(langid._HAN.findall(text))
+
+
+def test_the_sentence_memory_answers_as_a_fresh_split_and_hands_out_copies():
+    from mtqa.cleaners import segment
+
+    text = "Biden spoke. Russia denied it.\nMilitary exercises in Belarus"
+    first = segment.sentence_spans(text, "en")
+    first.append((0, 0))  # a caller's change stays its own
+    segment._spans.cache_clear()
+    assert segment.sentence_spans(text, "en") == segment.sentence_spans(text, "en") == first[:-1]
