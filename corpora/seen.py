@@ -5,14 +5,24 @@ A set or dict in memory would grow with the corpus; this index keeps a 64-bit BL
 each key with the place it was first seen, in a table SQLite pages through a bounded cache.
 Two different keys colliding has a probability of about n²/2⁶⁵ (1e-8 at 600,000 keys).
 
+Most keys are new, and asking SQLite about each one (a statement a key, and a page of the table
+read back for most, since the keys are hashes) was most of the read stage's time. So the index
+keeps two bounded things in memory as well:
+
+- a Bloom filter of the digests (MTQA_SEEN_FILTER_MIB): where it says a key was never added, that
+  is certain, and SQLite is not asked; where it says "maybe" (a key added, or a false alarm, more
+  frequent as the filter fills), the pending keys and then SQLite answer, as before;
+- the new keys not yet written (at most PENDING_KEYS), written together in digest order, one
+  statement for all of them, which walks the table's pages in order instead of at random.
+
+Answers are exactly those of asking SQLite each time: the filter only decides when it need not be asked.
+
 A place is who holds the key (a document id, a file) and two numbers (a span, a line). The
 holder's name goes into a table of its own and each key's row holds the name's row number: a row
-of a few integers instead of a row with the name in it. The keys are hashes, so each insert lands
-on a random page of the table; the smaller the rows, the more of the table the bounded cache
-holds, and the fewer of those pages SQLite must read back from the file. The read stage asks about
-one document's keys (one file's ids) one after another, so a name is stored once for all of them;
-a name that comes back after another is stored again, and one is stored for a key that turns out
-to be known already: a few rows more, never a wrong answer.
+of a few integers instead of a row with the name in it, so more of the table fits the page cache.
+The read stage asks about one document's keys (one file's ids) one after another, so a name is
+stored once for all of them; a name that comes back after another is stored again: a few rows
+more, never a wrong answer.
 
 >>> import tempfile, pathlib
 >>> seen = FirstSeen(pathlib.Path(tempfile.mkdtemp()) / "seen.sqlite")
@@ -27,8 +37,11 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from mtqa.limits import SEEN_CACHE_MIB
+from mtqa.limits import SEEN_CACHE_MIB, SEEN_FILTER_MIB
 from mtqa.records import Place
+
+# New keys held in memory before they are written (a dict entry and a place each: ~200 bytes).
+PENDING_KEYS = 8_192
 
 
 def digest(key: str) -> int:
@@ -38,9 +51,11 @@ def digest(key: str) -> int:
 class FirstSeen:
     """Keys with the place each was first seen; a fresh, private file per run."""
 
-    def __init__(self, path: Path, cache_mib: int | None = None) -> None:
-        """`cache_mib`: SQLite's page cache, the index's whole share of memory (MiB; by default
-        MTQA_SEEN_CACHE_MIB, mtqa/limits.py)."""
+    def __init__(self, path: Path, cache_mib: int | None = None, filter_mib: float | None = None,
+                 pending_keys: int = PENDING_KEYS) -> None:
+        """`cache_mib`: SQLite's page cache (MiB; by default MTQA_SEEN_CACHE_MIB, mtqa/limits.py);
+        `filter_mib`: the Bloom filter (MiB; by default MTQA_SEEN_FILTER_MIB). The two and the
+        pending keys are the index's whole share of memory."""
         path.unlink(missing_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{(cache_mib or SEEN_CACHE_MIB) * 1024}"):
@@ -48,30 +63,67 @@ class FirstSeen:
         self._db.execute("CREATE TABLE holder (number INTEGER PRIMARY KEY, name TEXT)")
         self._db.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, holder INTEGER, a INTEGER, b INTEGER)")
         self._db.execute("BEGIN")
-        # the holder named last: a document's keys come one after another, so its name is stored once
+        self._bits = bytearray(max(1, int((filter_mib or SEEN_FILTER_MIB) * 2**20)))
+        self._nbits = len(self._bits) * 8
+        self._pending: dict[int, Place] = {}  # digest -> place, in the order the keys came
+        self._pending_max = pending_keys
+        self._holders = 0  # holder rows written
+        # the holder written last: a document's keys come one after another, so its name is stored once
         self._holder: tuple[str, int] | None = None
 
     def get(self, key: str) -> Place | None:
         """Where `key` was first seen, or None."""
-        return self._place(digest(key))
+        return self._find(digest(key))
 
     def add(self, key: str, place: Place) -> None:
         """Remember `key` at `place` unless it is already known."""
-        self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", (digest(key), self._number(place[0]), place[1], place[2]))
+        number = digest(key)
+        if self._find(number) is None:
+            self._remember(number, place)
 
     def first(self, key: str, place: Place) -> Place | None:
         """None if `key` is new (and remember it at `place`), else where it was first seen."""
         number = digest(key)
-        if self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)",
-                            (number, self._number(place[0]), place[1], place[2])).rowcount:
-            return None
-        return self._place(number)
+        found = self._find(number)
+        if found is None:
+            self._remember(number, place)
+        return found
 
-    def _number(self, name: str) -> int:
-        """The row number of `name`: the last one stored, or a new row."""
-        if self._holder is None or self._holder[0] != name:
-            self._holder = (name, self._db.execute("INSERT INTO holder (name) VALUES (?)", (name,)).lastrowid)
-        return self._holder[1]
+    def _bit_numbers(self, number: int) -> tuple[int, int]:
+        """The filter's two bits for a digest: its two halves, each a hash of the key already."""
+        unsigned = number & 0xFFFF_FFFF_FFFF_FFFF
+        return (unsigned & 0xFFFF_FFFF) % self._nbits, (unsigned >> 32) % self._nbits
+
+    def _find(self, number: int) -> Place | None:
+        p, q = self._bit_numbers(number)
+        bits = self._bits
+        if not (bits[p >> 3] >> (p & 7) & 1 and bits[q >> 3] >> (q & 7) & 1):
+            return None  # never added: certain
+        found = self._pending.get(number)
+        return found if found is not None else self._place(number)
+
+    def _remember(self, number: int, place: Place) -> None:
+        p, q = self._bit_numbers(number)
+        self._bits[p >> 3] |= 1 << (p & 7)
+        self._bits[q >> 3] |= 1 << (q & 7)
+        self._pending[number] = place
+        if len(self._pending) >= self._pending_max:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        """Write the pending keys (in digest order) and the names of their holders."""
+        holders: list[tuple[int, str]] = []
+        rows = []
+        for number, (name, a, b) in self._pending.items():
+            if self._holder is None or self._holder[0] != name:
+                self._holders += 1
+                self._holder = (name, self._holders)
+                holders.append(self._holder[::-1])
+            rows.append((number, self._holder[1], a, b))
+        rows.sort()
+        self._db.executemany("INSERT INTO holder VALUES (?, ?)", holders)
+        self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", rows)
+        self._pending.clear()
 
     def _place(self, number: int) -> Place | None:
         row = self._db.execute("SELECT holder.name, seen.a, seen.b FROM seen JOIN holder ON holder.number = seen.holder "
@@ -79,5 +131,8 @@ class FirstSeen:
         return None if row is None else (row[0], row[1], row[2])
 
     def close(self) -> None:
+        """Close the file. Pending keys are not written: the index is private to its run, and
+        closed when nothing will be asked of it again."""
+        self._pending.clear()
         self._db.execute("COMMIT")
         self._db.close()

@@ -2,6 +2,7 @@
 to the quarantine with the reason, the same whatever the shard size."""
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,7 @@ def test_the_seen_index_stores_a_holders_name_once_and_answers_with_it(tmp_path)
     """A key's row holds numbers only; the name of the document (or file) that holds it is stored
     once for that holder's keys in a row, and every answer gives it back whole, whatever it holds,
     also for a name that comes back after another."""
-    seen = FirstSeen(tmp_path / "seen.sqlite")
+    seen = FirstSeen(tmp_path / "seen.sqlite", pending_keys=1)  # each key written at once, to count the rows
     name = "ünïcode: id with 'quotes', colons: and\ta tab"
     assert [seen.first(f"key {i}", (name, i, i + 3)) for i in range(5)] == [None] * 5
     (rows,) = seen._db.execute("SELECT count(*) FROM holder").fetchone()
@@ -144,6 +145,30 @@ def test_the_seen_index_stores_a_holders_name_once_and_answers_with_it(tmp_path)
         assert seen.first(f"again {i}", (holder, i, i)) is None
     assert [seen.get(f"again {i}") for i in range(5)] == [("A", 0, 0), ("B", 1, 1), ("A", 2, 2), ("B", 3, 3), ("A", 4, 4)]
     assert seen.get("key 4") == (name, 4, 7)
+    seen.close()
+
+
+@pytest.mark.parametrize("filter_mib, pending", [(None, 16_384), (16 / 2**20, 7), (1 / 2**20, 1)])
+def test_the_seen_index_answers_as_a_dict_would_whatever_its_filter_and_pending_keys(tmp_path, filter_mib, pending):
+    """The Bloom filter only spares SQLite questions, and pending keys are answered before they are
+    written: with a filter so small it is nearly always wrong, and keys written every few, the
+    answers are those of a plain dict of first places."""
+    rng = random.Random(7)
+    seen = FirstSeen(tmp_path / "seen.sqlite", filter_mib=filter_mib, pending_keys=pending)
+    truth: dict[str, tuple] = {}
+    holders = [f"doc {i}" for i in range(40)]
+    for step in range(3_000):
+        key, place = f"k{rng.randrange(600)}", (holders[step // 75], step, step + 1)
+        action = rng.choice(("first", "first", "get", "add"))
+        if action == "first":
+            assert seen.first(key, place) == truth.get(key)
+            truth.setdefault(key, place)
+        elif action == "get":
+            assert seen.get(key) == truth.get(key)
+        else:
+            seen.add(key, place)
+            truth.setdefault(key, place)
+    assert all(seen.get(key) == place for key, place in truth.items())
     seen.close()
 
 

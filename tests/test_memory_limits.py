@@ -143,6 +143,22 @@ def test_the_seen_indexes_page_cache_is_MTQA_SEEN_CACHE_MIB(tmp_path):
     assert done.stdout.strip() == str(-5 * 1024)
 
 
+def test_the_seen_indexes_filter_is_MTQA_SEEN_FILTER_MIB_and_its_pending_keys_are_bounded(tmp_path):
+    from mtqa.corpora.seen import FirstSeen
+
+    seen = FirstSeen(tmp_path / "a.sqlite", filter_mib=1, pending_keys=100)
+    assert len(seen._bits) == 2**20
+    for i in range(1_000):
+        seen.first(f"key {i}", ("doc", i, i))
+        assert len(seen._pending) < 100
+    assert seen._db.execute("SELECT count(*) FROM seen").fetchone()[0] >= 901  # the rest pending
+    seen.close()
+    code = "import pathlib, sys; from mtqa.corpora.seen import FirstSeen; print(len(FirstSeen(pathlib.Path(sys.argv[1]))._bits))"
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b.sqlite")], capture_output=True, text=True,
+                          check=True, env={**__import__("os").environ, "MTQA_SEEN_FILTER_MIB": "3"})
+    assert done.stdout.strip() == str(3 * 2**20)
+
+
 def test_a_bad_memory_setting_is_one_line(tmp_path):
     import os
 
