@@ -26,7 +26,8 @@ because OpusFilter filters sentence pairs.
 Each run is a fresh process tree, measured for wall time (start-up included: Prefect's for mtqa,
 pandas and scikit-learn imports for OpusFilter), CPU time, and the peaks of its summed resident
 memory (RSS) and summed proportional set size (PSS, which counts a page shared by n processes 1/n
-in each rather than n times), both sampled every 0.1 s, with the load average before and after it.
+in each rather than n times), both sampled every half second (SAMPLE_SECONDS says why), with the
+load average before and after it.
 `mtqa` and `opusfilter` use both cores (mtqa's default; OpusFilter's `default_n_jobs: 2`);
 `mtqa-1` and `opusfilter-1` one (OpusFilter's default). `mtqa-server` is `mtqa` reporting to a
 running `prefect server start` (PREFECT_API_URL), as scheduled deployments do, instead of
@@ -215,6 +216,15 @@ def opus_versions(python: Path) -> dict[str, str]:
     return json.loads(subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True).stdout)
 
 
+# How often a run's process tree is sampled. The sampler shares the machine's two cores with the
+# tool it measures, and its cost grows with the tool's resident memory (the kernel walks each
+# process's page tables for PSS): at every 0.1 s it took 14% of a core beside mtqa at 10x (2.8 of
+# 20 s; 21 ms a round for three processes of 230-340 MB) and 7% beside OpusFilter (8 ms a round),
+# time taken from the tools' wall clock, twice as much from mtqa's. Every 0.5 s both are under 3%
+# of a core, and memory that stays flat for seconds (both tools' does) still shows its peak.
+SAMPLE_SECONDS = 0.5
+
+
 def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
     """Wall time and the peaks of the process tree's summed RSS and PSS; output to `log`
     (OpusFilter's progress bars would fill a pipe nobody reads and stall it).
@@ -222,7 +232,7 @@ def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
     Summed RSS counts a page shared by several processes (the interpreter and libraries mapped
     from the same files, pages a forked child has not written to) once per process; PSS (the
     kernel's proportional set size) divides each shared page among the processes sharing it, so
-    the summed PSS of a tree is the memory it actually occupies. Both are sampled every 0.1 s,
+    the summed PSS of a tree is the memory it actually occupies. Both are sampled every SAMPLE_SECONDS,
     the same way for every tool."""
     load_before = os.getloadavg()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -251,7 +261,7 @@ def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
                     each[pid] = (role, max(rss, top_rss), max(pss, top_pss))
             except psutil.Error:
                 pass
-            time.sleep(0.1)
+            time.sleep(SAMPLE_SECONDS)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -262,7 +272,7 @@ def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
               "peak_pss_mb": round(peak_pss / 2**20, 1),
               "peak_rss_mb_by_process": sorted(([role, round(rss / 2**20, 1)] for role, rss, _ in big), key=lambda x: -x[1]),
               "peak_pss_mb_by_process": sorted(([role, round(pss / 2**20, 1)] for role, _, pss in big), key=lambda x: -x[1]),
-              # as last sampled: a process's last 0.1 s before it ended is missing
+              # as last sampled: a process's last moments before it ended are missing
               "cpu_seconds_by_process": sorted(([role, round(c, 1)] for role, c in cpu_of.values() if c >= 0.5), key=lambda x: -x[1])}
     result["load_before"] = [round(x, 2) for x in load_before]
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -486,7 +496,7 @@ def markdown(results: dict) -> str:
         f"- Corpus: the MT output of every into-English record of ../shared/data/bio-mqm with its source, "
         f"{c['documents']} segments ({', '.join(c['pairs'])}), {c['mb']} MB as mtqa's JSONL",
         "- Wall time of the whole command, start-up included; peak memory: summed resident memory (RSS) of the "
-        "process tree, sampled every 0.1 s (mtqa's includes Prefect's temporary API server, ~220 MB), and",
+        f"process tree, sampled every {SAMPLE_SECONDS} s (mtqa's includes Prefect's temporary API server, ~220 MB), and",
         "  summed proportional set size (PSS: a page shared by n processes counts 1/n in each), which does not",
         "  count shared pages several times as summed RSS does; the same sampling for both tools.",
         "- CPU seconds: user + system time of the whole process tree (from the kernel's accounting of the",
