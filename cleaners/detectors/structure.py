@@ -203,7 +203,7 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
 _REPEAT = regex.compile(r"\b(\p{L}+)(\s+)(\1)\b", regex.IGNORECASE)
 # What every match of _REPEAT in an ASCII text holds, in the standard library's faster engine (where
 # both engines read letters and their cases alike): most texts have no word twice in a row
-_REPEAT_GATE = re.compile(r"(\w+)\s+\1\b", re.IGNORECASE)
+_REPEAT_GATE = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 
 
 @detector("structure.repeated_word", "fluency/grammar", "minor",
