@@ -220,7 +220,7 @@ def opus_versions(python: Path) -> dict[str, str]:
 # tool it measures, and its cost grows with the tool's resident memory (the kernel walks each
 # process's page tables for PSS): at every 0.1 s it took 14% of a core beside mtqa at 10x (2.8 of
 # 20 s; 21 ms a round for three processes of 230-340 MB) and 7% beside OpusFilter (8 ms a round),
-# time taken from the tools' wall clock, twice as much from mtqa's. Every 0.5 s both are under 3%
+# time taken from the tools' wall clock, twice as much from mtqa's. Every 0.5 s both are under 5%
 # of a core, and memory that stays flat for seconds (both tools' does) still shows its peak.
 SAMPLE_SECONDS = 0.5
 
@@ -261,7 +261,10 @@ def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
                     each[pid] = (role, max(rss, top_rss), max(pss, top_pss))
             except psutil.Error:
                 pass
-            time.sleep(SAMPLE_SECONDS)
+            try:  # the next sample, or the end of the process at once: the wall time is not rounded up to a period
+                proc.wait(timeout=SAMPLE_SECONDS)
+            except psutil.TimeoutExpired:
+                pass
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:

@@ -10,7 +10,7 @@ its output is the input of both), then:
 
 - **mtqa**: `mtqa score RUN_DIR` (every metric, BLEU, chrF, chrF++ and TER, both paired tests,
   per target language), one fresh process, measured for wall and CPU seconds and the peak of its
-  process tree's summed RSS and PSS (sampled every 0.1 s, as benchmarks/bench_peers.py does).
+  process tree's summed RSS and PSS (sampled as benchmarks/bench_peers.py samples, SAMPLE_SECONDS).
 - **sacrebleu**: for each target language, the files `original.txt` (the baseline), `revised.txt`
   and `ref0.txt`, `ref1.txt`, and the command `sacrebleu ref0.txt ref1.txt -i original.txt
   revised.txt -m bleu chrf ter --paired-bs` (then `--paired-ar`), plus `-m chrf

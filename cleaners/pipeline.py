@@ -22,7 +22,6 @@ from mtqa.cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unico
 from mtqa.cleaners.rulepack import PatternRule, load_pack
 from mtqa.langtags import primary_subtag
 from mtqa.limits import REPEAT_CACHE, REPEAT_CACHE_CHARS
-from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import Document, Edit, Finding
 
 
@@ -147,11 +146,11 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     findings += reported
     timed_out += late
 
-    checkable = expected is None or expected in langid.supported_languages()
-    if checkable:
-        findings += [f for f in _language_findings(doc, log, expected, detection, locale, config) if f.rule not in skip]
     view = DocView(doc, log, locale, source, load_glossary(config.terms) if config.terms and config.detectors else None,
                    detected_lang=detection.lang)
+    checkable = expected is None or expected in langid.supported_languages()
+    if checkable:
+        findings += [f for f in _language_findings(view, expected, detection, config) if f.rule not in skip]
     if config.detectors:
         said = {(f.start, f.end, f.suggestion) for f in findings}
         flagged = {(f.start, f.end) for f in findings}
@@ -219,10 +218,11 @@ def _script_speaks_for(text: str, expected: str, found: str) -> bool:
     return expected in _HAN_SCRIPT_LANGS and found not in _HAN_SCRIPT_LANGS and langid.count_han(text) >= MIN_HAN_FOR_SCRIPT
 
 
-def _language_findings(doc: Document, log: EditLog, expected: str | None, detection: langid.Detection,
-                       locale: str | None, config: CleanConfig) -> list[Finding]:
-    """A document in the wrong language, or sentences in another language than their document."""
-    text = log.text
+def _language_findings(view: DocView, expected: str | None, detection: langid.Detection,
+                       config: CleanConfig) -> list[Finding]:
+    """A document in the wrong language, or sentences in another language than their document
+    (the view's sentences, which the detectors then read too: the text is split once)."""
+    doc, log, text = view.doc, view.log, view.text
     if expected and detection.lang and detection.lang != expected and not _script_speaks_for(text, expected, detection.lang):
         start, end = log.orig_span(*trimmed_span(text))
         message = f"The text is in {detection.lang} (p={detection.prob:.2f}), expected {expected}"
@@ -231,7 +231,7 @@ def _language_findings(doc: Document, log: EditLog, expected: str | None, detect
     reference = expected or detection.lang
     if not (config.langid_sentences and reference):
         return []
-    spans = sentence_spans(text, locale)
+    spans = view.sentences
     if len(spans) < 2:
         return []
     findings = []

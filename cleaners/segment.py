@@ -12,20 +12,11 @@ Spans are trimmed of surrounding white space, so `text[start:end]` is the senten
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import sentencex
 
 
 def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
     """(start, end) of each sentence, in order, trimmed; empty lines give none."""
-    return list(_spans(text, lang))
-
-
-@lru_cache(maxsize=4)
-def _spans(text: str, lang: str | None) -> tuple[tuple[int, int], ...]:
-    """The spans, remembered for the last few texts: the pipeline's sentence language check and the
-    detectors split the same cleaned text one after the other."""
     spans: list[tuple[int, int]] = []
     pos = 0
     language = lang or "en"
@@ -36,7 +27,7 @@ def _spans(text: str, lang: str | None) -> tuple[tuple[int, int], ...]:
                 if start < end:
                     spans.append((pos + start, pos + end))
         pos += len(line)
-    return tuple(spans)
+    return spans
 
 
 def _trim(line: str, start: int, end: int) -> tuple[int, int]:

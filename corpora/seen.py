@@ -67,9 +67,9 @@ class FirstSeen:
         self._nbits = len(self._bits) * 8
         self._pending: dict[int, Place] = {}  # digest -> place, in the order the keys came
         self._pending_max = pending_keys
-        self._holders = 0  # holder rows written
+        self._holder_rows = 0  # rows of the holder table
         # the holder written last: a document's keys come one after another, so its name is stored once
-        self._holder: tuple[str, int] | None = None
+        self._last_holder: tuple[str, int] | None = None
 
     def get(self, key: str) -> Place | None:
         """Where `key` was first seen, or None."""
@@ -77,62 +77,66 @@ class FirstSeen:
 
     def add(self, key: str, place: Place) -> None:
         """Remember `key` at `place` unless it is already known."""
-        number = digest(key)
-        if self._find(number) is None:
-            self._remember(number, place)
+        key_digest = digest(key)
+        if self._find(key_digest) is None:
+            self._remember(key_digest, place)
 
     def first(self, key: str, place: Place) -> Place | None:
         """None if `key` is new (and remember it at `place`), else where it was first seen."""
-        number = digest(key)
-        found = self._find(number)
+        key_digest = digest(key)
+        found = self._find(key_digest)
         if found is None:
-            self._remember(number, place)
+            self._remember(key_digest, place)
         return found
 
-    def _bit_numbers(self, number: int) -> tuple[int, int]:
-        """The filter's two bits for a digest: its two halves, each a hash of the key already."""
-        unsigned = number & 0xFFFF_FFFF_FFFF_FFFF
+    def _bit_numbers(self, key_digest: int) -> tuple[int, int]:
+        """The filter's two bits for a digest: its two 32-bit halves, each a hash of the key already
+        (so a filter of more than 2**32 bits, 512 MiB, would leave the rest unused)."""
+        unsigned = key_digest & 0xFFFF_FFFF_FFFF_FFFF
         return (unsigned & 0xFFFF_FFFF) % self._nbits, (unsigned >> 32) % self._nbits
 
-    def _find(self, number: int) -> Place | None:
-        p, q = self._bit_numbers(number)
+    def _find(self, key_digest: int) -> Place | None:
+        p, q = self._bit_numbers(key_digest)
         bits = self._bits
         if not (bits[p >> 3] >> (p & 7) & 1 and bits[q >> 3] >> (q & 7) & 1):
             return None  # never added: certain
-        found = self._pending.get(number)
-        return found if found is not None else self._place(number)
+        found = self._pending.get(key_digest)
+        return found if found is not None else self._place(key_digest)
 
-    def _remember(self, number: int, place: Place) -> None:
-        p, q = self._bit_numbers(number)
+    def _remember(self, key_digest: int, place: Place) -> None:
+        place[0].encode("utf-8")  # a name SQLite cannot store fails here, with the key that brought it
+        p, q = self._bit_numbers(key_digest)
         self._bits[p >> 3] |= 1 << (p & 7)
         self._bits[q >> 3] |= 1 << (q & 7)
-        self._pending[number] = place
+        self._pending[key_digest] = place
         if len(self._pending) >= self._pending_max:
             self._write_pending()
 
     def _write_pending(self) -> None:
-        """Write the pending keys (in digest order) and the names of their holders."""
+        """Write the pending keys (in digest order) and the names of their holders; the holder
+        numbering moves on only once both are written."""
+        last, rows_before = self._last_holder, self._holder_rows
         holders: list[tuple[int, str]] = []
         rows = []
-        for number, (name, a, b) in self._pending.items():
-            if self._holder is None or self._holder[0] != name:
-                self._holders += 1
-                self._holder = (name, self._holders)
-                holders.append(self._holder[::-1])
-            rows.append((number, self._holder[1], a, b))
+        for key_digest, (name, a, b) in self._pending.items():
+            if last is None or last[0] != name:
+                last = (name, rows_before + len(holders) + 1)
+                holders.append((last[1], name))
+            rows.append((key_digest, last[1], a, b))
         rows.sort()
-        self._db.executemany("INSERT INTO holder VALUES (?, ?)", holders)
+        self._db.executemany("INSERT OR REPLACE INTO holder VALUES (?, ?)", holders)
         self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", rows)
+        self._last_holder, self._holder_rows = last, rows_before + len(holders)
         self._pending.clear()
 
-    def _place(self, number: int) -> Place | None:
+    def _place(self, key_digest: int) -> Place | None:
         row = self._db.execute("SELECT holder.name, seen.a, seen.b FROM seen JOIN holder ON holder.number = seen.holder "
-                               "WHERE seen.digest = ?", (number,)).fetchone()
+                               "WHERE seen.digest = ?", (key_digest,)).fetchone()
         return None if row is None else (row[0], row[1], row[2])
 
     def close(self) -> None:
-        """Close the file. Pending keys are not written: the index is private to its run, and
-        closed when nothing will be asked of it again."""
-        self._pending.clear()
+        """Write what is pending and close the file, which then holds every key asked about."""
+        if self._pending:
+            self._write_pending()
         self._db.execute("COMMIT")
         self._db.close()

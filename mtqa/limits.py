@@ -55,8 +55,8 @@ REPEAT_CACHE_CHARS = positive_setting("MTQA_REPEAT_CACHE_CHARS", 2_000_000)
 # and 27-29 CPU-s, 8 MiB at 148 MB and 27 CPU-s, 4 MiB at 140 MB and 30-31 CPU-s (~1% of the run's
 # CPU), 2 MiB at 135 MB.
 SEEN_CACHE_MIB = positive_setting("MTQA_SEEN_CACHE_MIB", 4)
-# 2 MiB is 16.8 million bits, two a key: at the 10x benchmark corpus's ~1.3 million texts and
-# sentences, about one new key in 50 is a false alarm (SQLite is asked, as it was for every key),
-# and reading it took 11.6-11.9 CPU-s against 13.8-14.3 without the filter (4 MiB: no faster);
-# at ten times that corpus, most keys would be false alarms: raise it for such corpora.
+# 2 MiB is 16.8 million bits, two a key: at the 10x benchmark corpus's 682,760 keys in the texts'
+# index, about one new key in 160 is a false alarm (SQLite is asked, as it was for every key), and
+# reading it took 11.6-11.9 CPU-s against 13.8-14.3 without the filter (4 MiB: no faster); at ten
+# times that corpus, one in three: raise it for such corpora.
 SEEN_FILTER_MIB = positive_setting("MTQA_SEEN_FILTER_MIB", 2)

@@ -193,19 +193,23 @@ def test_the_repeated_word_gate_never_hides_a_match(text):
         assert [(s, e) for s, e, _, _ in structure.repeated_word(view)] == expected
 
 
+@pytest.mark.parametrize("text", ["a" * 200_000, ("ab" * 50_000 + " ") * 4, "x_1" * 70_000, "the " * 50_000])
+def test_the_repeated_word_gate_takes_linear_time(text):
+    """The standard library's engine has no time limit: the gate must stay linear on long runs of
+    word characters (without its leading \\b, 200,000 letters took minutes)."""
+    import time
+
+    from mtqa.cleaners.detectors import structure
+
+    view = DocView(Document("t", text, "en"), EditLog(text), "en", None)
+    started = time.process_time()
+    list(structure.repeated_word(view))
+    assert time.process_time() - started < 2.0
+
+
 @pytest.mark.parametrize("text", TRICKY_TEXTS + ["Ǆemal", "中文abc", "١٢٣ abc", "ⅫⅫ", "e\u0301te\u0301"])
 def test_letters_are_counted_as_str_isalpha_counts_them(text):
     from mtqa.cleaners import langid
 
     assert langid.count_letters(text) == sum(map(str.isalpha, text))
     assert langid.count_han(text) == len(langid._HAN.findall(text))
-
-
-def test_the_sentence_memory_answers_as_a_fresh_split_and_hands_out_copies():
-    from mtqa.cleaners import segment
-
-    text = "Biden spoke. Russia denied it.\nMilitary exercises in Belarus"
-    first = segment.sentence_spans(text, "en")
-    first.append((0, 0))  # a caller's change stays its own
-    segment._spans.cache_clear()
-    assert segment.sentence_spans(text, "en") == segment.sentence_spans(text, "en") == first[:-1]

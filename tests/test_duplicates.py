@@ -172,6 +172,19 @@ def test_the_seen_index_answers_as_a_dict_would_whatever_its_filter_and_pending_
     seen.close()
 
 
+def test_a_name_the_index_cannot_store_fails_with_its_own_key_and_harms_no_other(tmp_path):
+    """A holder name SQLite cannot store (a file name the OS decoded with surrogate escapes) fails at
+    the key that brought it, as when each key was written at once; the keys before and after it
+    are answered as ever, across writes of the pending keys."""
+    seen = FirstSeen(tmp_path / "seen.sqlite", pending_keys=2)
+    assert seen.first("a", ("doc 1", 0, 1)) is None
+    with pytest.raises(UnicodeEncodeError):
+        seen.first("b", ("caf\udce9.jsonl", 0, 1))
+    assert [seen.first(k, ("doc 2", i, i)) for i, k in enumerate("cde")] == [None] * 3
+    assert [seen.get(k) for k in "abcde"] == [("doc 1", 0, 1), None, ("doc 2", 0, 0), ("doc 2", 1, 1), ("doc 2", 2, 2)]
+    seen.close()
+
+
 def test_a_duplicate_names_its_first_occurrence_in_full(tmp_path):
     check = finder(tmp_path)
     check.check(Document("doc:1", "A first sentence that is long enough. Another one follows here.", "en"))
