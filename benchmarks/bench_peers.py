@@ -225,15 +225,15 @@ def opus_versions(python: Path) -> dict[str, str]:
 SAMPLE_SECONDS = 0.5
 
 
-def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
+def timed(cmd: list[str], log: Path, env: dict | None = None, sample_seconds: float = SAMPLE_SECONDS) -> dict:
     """Wall time and the peaks of the process tree's summed RSS and PSS; output to `log`
     (OpusFilter's progress bars would fill a pipe nobody reads and stall it).
 
     Summed RSS counts a page shared by several processes (the interpreter and libraries mapped
     from the same files, pages a forked child has not written to) once per process; PSS (the
     kernel's proportional set size) divides each shared page among the processes sharing it, so
-    the summed PSS of a tree is the memory it actually occupies. Both are sampled every SAMPLE_SECONDS,
-    the same way for every tool."""
+    the summed PSS of a tree is the memory it actually occupies. Both are sampled every
+    `sample_seconds` (SAMPLE_SECONDS by default: why there), the same way for every tool."""
     load_before = os.getloadavg()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -262,7 +262,7 @@ def timed(cmd: list[str], log: Path, env: dict | None = None) -> dict:
             except psutil.Error:
                 pass
             try:  # the next sample, or the end of the process at once: the wall time is not rounded up to a period
-                proc.wait(timeout=SAMPLE_SECONDS)
+                proc.wait(timeout=sample_seconds)
             except psutil.TimeoutExpired:
                 pass
     seconds = time.perf_counter() - start

@@ -10,7 +10,7 @@ its output is the input of both), then:
 
 - **mtqa**: `mtqa score RUN_DIR` (every metric, BLEU, chrF, chrF++ and TER, both paired tests,
   per target language), one fresh process, measured for wall and CPU seconds and the peak of its
-  process tree's summed RSS and PSS (sampled as benchmarks/bench_peers.py samples, SAMPLE_SECONDS).
+  process tree's summed RSS and PSS, sampled every 0.1 s (MEMORY_SAMPLE_SECONDS).
 - **sacrebleu**: for each target language, the files `original.txt` (the baseline), `revised.txt`
   and `ref0.txt`, `ref1.txt`, and the command `sacrebleu ref0.txt ref1.txt -i original.txt
   revised.txt -m bleu chrf ter --paired-bs` (then `--paired-ar`), plus `-m chrf
@@ -47,6 +47,9 @@ from mtqa.scoring.compare import AR_TRIALS, BOOTSTRAP_SAMPLES, MIN_SAMPLES, SAMP
 
 WORK = ROOT / "benchmarks" / "work" / "scoring-corpus"
 RESULTS = ROOT / "benchmarks" / "results"
+# One process whose memory may peak for a moment: sampled finely (what that costs a two-core
+# machine matters less here than in bench_peers.py, whose ratios it would bias).
+MEMORY_SAMPLE_SECONDS = 0.1
 BIN = Path(sys.executable).parent
 REFERENCES = 2
 SACREBLEU_NAMES = {"BLEU": "bleu", "chrF2": "chrf", "chrF2++": "chrf++", "TER": "ter"}
@@ -184,7 +187,8 @@ def main() -> None:
     scores_file = WORK / "scores.json"
     # a first call compiles the TER search once per installation (Numba's cache): not what a user waits for each run
     subprocess.run([str(BIN / "python"), "-c", "from mtqa.scoring.ter import translation_edit_rate as t; t(['a'], ['b'])"], check=True)
-    mtqa = timed([str(BIN / "mtqa"), "score", str(run), "--out", str(scores_file), "--no-progress"], WORK / "mtqa-score.log")
+    mtqa = timed([str(BIN / "mtqa"), "score", str(run), "--out", str(scores_file), "--no-progress"], WORK / "mtqa-score.log",
+                 sample_seconds=MEMORY_SAMPLE_SECONDS)
     scores = json.loads(scores_file.read_text(encoding="utf-8"))
     result = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
               "sacrebleu": version("sacrebleu"), "numba": version("numba"), "cpus": os.cpu_count(),
