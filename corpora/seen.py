@@ -73,20 +73,20 @@ class FirstSeen:
 
     def get(self, key: str) -> Place | None:
         """Where `key` was first seen, or None."""
-        return self._find(digest(key))
+        key_digest = digest(key)
+        return self._find(key_digest, self._bit_numbers(key_digest))
 
     def add(self, key: str, place: Place) -> None:
         """Remember `key` at `place` unless it is already known."""
-        key_digest = digest(key)
-        if self._find(key_digest) is None:
-            self._remember(key_digest, place)
+        self.first(key, place)
 
     def first(self, key: str, place: Place) -> Place | None:
         """None if `key` is new (and remember it at `place`), else where it was first seen."""
         key_digest = digest(key)
-        found = self._find(key_digest)
+        bits = self._bit_numbers(key_digest)
+        found = self._find(key_digest, bits)
         if found is None:
-            self._remember(key_digest, place)
+            self._remember(key_digest, place, bits)
         return found
 
     def _bit_numbers(self, key_digest: int) -> tuple[int, int]:
@@ -95,17 +95,17 @@ class FirstSeen:
         unsigned = key_digest & 0xFFFF_FFFF_FFFF_FFFF
         return (unsigned & 0xFFFF_FFFF) % self._nbits, (unsigned >> 32) % self._nbits
 
-    def _find(self, key_digest: int) -> Place | None:
-        p, q = self._bit_numbers(key_digest)
+    def _find(self, key_digest: int, bit_numbers: tuple[int, int]) -> Place | None:
+        p, q = bit_numbers
         bits = self._bits
         if not (bits[p >> 3] >> (p & 7) & 1 and bits[q >> 3] >> (q & 7) & 1):
             return None  # never added: certain
         found = self._pending.get(key_digest)
         return found if found is not None else self._place(key_digest)
 
-    def _remember(self, key_digest: int, place: Place) -> None:
+    def _remember(self, key_digest: int, place: Place, bit_numbers: tuple[int, int]) -> None:
         place[0].encode("utf-8")  # a name SQLite cannot store fails here, with the key that brought it
-        p, q = self._bit_numbers(key_digest)
+        p, q = bit_numbers
         self._bits[p >> 3] |= 1 << (p & 7)
         self._bits[q >> 3] |= 1 << (q & 7)
         self._pending[key_digest] = place
