@@ -578,7 +578,7 @@ def main(argv: list[str] | None = None) -> None:
                               f"{report['machine']['mtqa_commit']}, {report['machine']['date']}, benchmarks/bench_detect.py")
         print(f"wrote {MEASURED.relative_to(ROOT)}", file=sys.stderr)
     if args.propose_defaults or args.write_defaults:
-        print("\n".join(rules_markdown(report)[-5:]), file=sys.stderr)
+        print("\n".join(rules_markdown(report)[-6:]), file=sys.stderr)
         for rule in prop["turn_off"] + prop["turn_on"]:
             print(f"  {rule}: {reason(rules[rule])}", file=sys.stderr)
     if args.write_defaults:

@@ -172,6 +172,7 @@ def rules_markdown(report: dict) -> list[str]:
     out += ["", "Proposed by the criterion on the tuning halves (`--propose-defaults`; `--write-defaults` writes the "
             "detectors' part to cleaners/data/detectors.yaml):", ""]
     for key, what in (("turn_off", "detectors to turn off"), ("turn_on", "detectors to turn on"),
+                      ("held_off", "detectors that pass it but stay off: they fire more on wmt12's references than on its systems"),
                       ("pattern_rules_failing", "pattern rules that fail it (edit or remove them in their packs)"),
                       ("too_few_findings", f"detectors with fewer than {GATE_MIN_FINDINGS} findings, left as they are")):
         out.append(f"- {what}: " + (", ".join(f"`{r}`" for r in prop[key]) or "none"))

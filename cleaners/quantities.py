@@ -14,6 +14,8 @@ more often part of a word (一些 "some", 统一 "unify") than a quantity.
 ['35000', '200000000']
 >>> [v for v, _, _ in values("一百万个基因")]
 ['1000000']
+>>> [v for v, _, _ in values("相对分子质量在14 000~230 000的")]
+['14000', '230000']
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ _WORD_SCALES = {
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 _DIGIT_NUMBER = regex.compile(
-    r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])"
+    r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\d.,])(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d|,\d)|\d+)"
+    r"(?:\.(\d+))?(?![\d])"
     r"(?:\s*(万|萬|亿|億|千|百)|\s+(" + "|".join(sorted(map(regex.escape, _WORD_SCALES), key=len, reverse=True)) + r")\b)?",
     regex.IGNORECASE)
+_GROUPING = regex.compile(r"[, \u00a0\u2009\u202f]")
 _CJK_NUMBER = regex.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]*[百千万萬亿億][零〇一二两兩三四五六七八九十百千万萬亿億]*")
 
 
@@ -45,7 +49,7 @@ def values(text: str) -> list[tuple[str, int, int]]:
     found = []
     for m in _DIGIT_NUMBER.finditer(text):
         try:
-            number = Decimal(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
+            number = Decimal(_GROUPING.sub("", m.group(1)) + ("." + m.group(2) if m.group(2) else ""))
         except InvalidOperation:
             continue
         scale = m.group(3) or (m.group(4) or "").lower()

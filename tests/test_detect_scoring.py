@@ -120,3 +120,17 @@ def test_words_and_halves():
     assert half_of("bio-mqm:fr-en:doc1") == half_of("bio-mqm:fr-en:doc1")
     halves = [half_of(f"set:lp:doc{i}") for i in range(400)]
     assert 150 < halves.count("tune") < 250  # about half each
+
+
+def test_a_check_that_passes_but_fires_more_on_wmt12_references_is_held_off():
+    from benchmarks.detect_criteria import proposals
+
+    def row(default, tune_passes, mt, ref):
+        return {"kind": "detector", "default": default, "tune_passes": tune_passes, "tune": {"findings": 80},
+                "wmt12_mt_per_1000_words": mt, "wmt12_reference_per_1000_words": ref}
+
+    prop = proposals({"a.more_on_refs": row("off", True, 0.07, 0.21), "b.more_on_systems": row("off", True, 0.3, 0.1),
+                      "c.no_wmt12": row("off", True, None, None), "d.on_and_failing": row("on", False, 0.07, 0.21)})
+    assert prop["held_off"] == ["a.more_on_refs"]
+    assert prop["turn_on"] == ["b.more_on_systems", "c.no_wmt12"]
+    assert prop["turn_off"] == ["d.on_and_failing"]  # held against turning on only

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import regex
 
-from mtqa.cleaners import hunspell, quantities
+from mtqa.cleaners import hunspell, quantities, spelled
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import has_word_list, known_word
 
@@ -18,6 +18,13 @@ from mtqa.cleaners.detectors.spelling import has_word_list, known_word
 # percentage is a quantity even glued to its label ("IC95%").
 _NUMBER = regex.compile(r"(?:(?<![\p{L}\d])(?<!\p{L}[-‐])|(?<=\p{L})(?=\d+(?:[.,]\d+)?\s?%))"
                         r"\d+(?:[.,·\u00a0\u202f ]\d+)*(?!\d)")
+# The source's numbers are read more widely: one glued to a name there ("Brasil-2016", "COVID-19")
+# may stand alone in the translation ("Brazil, 2016"). Reading more of them only silences findings.
+_SOURCE_NUMBER = regex.compile(r"(?<!\d)\d+(?:[.,·\u00a0\u202f ]\d+)*(?!\d)")
+# An afternoon hour on the 24-hour clock ("15:05", "14 Uhr", "19h30", "17.30 heures"), which a
+# translation into a 12-hour locale writes as "3:05 pm".
+_CLOCK_HOUR = regex.compile(r"(?<![\d.,:])(?:1[3-9]|2[0-3])(?=[:h][0-5]\d(?!\d)|(?:[.:][0-5]\d)?\s?(?:uhr|heures?|horas?|hrs|h)\b)",
+                            regex.IGNORECASE)
 # Chinese, Japanese and Korean group large numbers by 10,000 (万, 億): their digits differ from a
 # translation's by design, so numbers are not compared when either side is one of them.
 _MYRIAD_LANGS = frozenset({"zh", "ja", "ko"})
@@ -42,10 +49,40 @@ def number_mismatch(view: DocView) -> Iterator[Hit]:
         if view.source_lang in _MYRIAD_LANGS and view.lang not in _MYRIAD_LANGS:
             yield from _scaled_number_mismatch(view, source)
         return
-    available = Counter(_digits(m.group()) for m in _NUMBER.finditer(source))
-    if not available:
+    unmatched, left = _numbers_not_in(view.text, source, view.source_lang)
+    missing = sorted(d for d, n in left.items() if n > 0 and len(d) >= 2)
+    hint = f" (the source has {', '.join(missing[:5])})" if missing else ""
+    for m in unmatched:
+        yield m.start(), m.end(), f"{m.group()!r} is not a number of the source{hint}.", None
+
+
+@detector("source.number_dropped", "accuracy/mistranslation", "major",
+          "A number of the source that the translation does not have: dropped with the words around it, "
+          "or changed.")
+def number_dropped(view: DocView) -> Iterator[Hit]:
+    """The mirror of source.number_mismatch, read from the source: its numbers of two digits or more
+    that the translation has neither in digits nor in words. Nothing in the translation marks where
+    a dropped number belonged, so the finding spans the translation and names the numbers."""
+    source = view.doc.source
+    if not source or view.lang in _MYRIAD_LANGS or view.source_lang in _MYRIAD_LANGS:
         return
-    for m in _NUMBER.finditer(view.text):
+    unmatched, _ = _numbers_not_in(source, view.text, view.lang)
+    numbers = list(dict.fromkeys(m.group() for m in unmatched))
+    if numbers:
+        what = f"number {numbers[0]} is" if len(numbers) == 1 else f"numbers {', '.join(numbers)} are"
+        yield *view.trimmed, f"The source's {what} not in the translation.", None
+
+
+def _numbers_not_in(text: str, other: str, other_lang: str | None) -> tuple[list[regex.Match], Counter]:
+    """The numbers of two digits or more of `text` that `other` has neither in digits nor spelt out,
+    each counted (two 12s need two), and what is left of `other`'s numbers. Nothing is compared
+    where `other` has no number at all: a text that spells out every number has nothing to match."""
+    available = Counter(_digits(m.group()) for m in _SOURCE_NUMBER.finditer(other))
+    if not available:
+        return [], available
+    unmatched = []
+    hours = {m.start() for m in _CLOCK_HOUR.finditer(text)}
+    for m in _NUMBER.finditer(text):
         digits = _digits(m.group())
         if len(digits) < 2:
             continue  # one-digit numbers are often spelt out on one side
@@ -54,9 +91,20 @@ def number_mismatch(view: DocView) -> Iterator[Hit]:
             continue
         if any(digits in d or d in digits for d in available if d and available[d] > 0 and len(d) >= 2):
             continue  # split or joined differently ("1 000" read as "1" and "000"): not a changed value
-        missing = sorted(d for d, n in available.items() if n > 0 and len(d) >= 2)
-        hint = f" (the source has {', '.join(missing[:5])})" if missing else ""
-        yield m.start(), m.end(), f"{m.group()!r} is not a number of the source{hint}.", None
+        if _spelled_out(m.group(), other, other_lang):
+            continue  # written in words there ("Ninety-nine patients", "quince trabajadores")
+        if m.start() in hours and available[str(int(m.group()[:2]) - 12)] > 0:
+            continue  # a time on the 24-hour clock, on the 12-hour one there ("15:05 Uhr", "3:05 pm")
+        unmatched.append(m)
+    return unmatched, available
+
+
+def _spelled_out(number: str, text: str, lang: str | None) -> bool:
+    """Whether the text spells out this whole number (not a decimal: "1.5" and "1,5" are never
+    spelt out in running text, and "1,000" is a thousand only in some locales)."""
+    if not number.isdigit() or number.startswith("0"):
+        return False
+    return spelled.spells(text, int(number), lang)
 
 
 LARGE_NUMBER = 10_000
