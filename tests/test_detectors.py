@@ -213,3 +213,11 @@ def test_letters_are_counted_as_str_isalpha_counts_them(text):
 
     assert langid.count_letters(text) == sum(map(str.isalpha, text))
     assert langid.count_han(text) == len(langid._HAN.findall(text))
+
+
+def test_a_common_word_is_not_the_source_acronym_lowered():
+    """'us' is the pronoun, not US lowered; 'ct' is CT lowered (the source's spelling suggested)."""
+    doc = Document("d", "The test helped us. The ct scan was normal.", "en",
+                   source="Der Test half den US-Ärzten. Die CT war unauffällig.", source_lang="de")
+    found = [(f.rule, f.text, f.suggestion) for f in clean_document(doc, CleanConfig()).findings if f.rule.startswith("qa.acronym")]
+    assert found == [("qa.acronym_case", "ct", "CT")]

@@ -16,6 +16,7 @@ import regex
 
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.qa import data, upper_share
+from mtqa.cleaners.detectors.spelling import known_word
 from mtqa.cleaners.detectors.structure import cased
 from mtqa.records import INLINE_CODE
 
@@ -121,28 +122,61 @@ def xml_tags(view: DocView) -> Iterator[Hit]:
 def acronyms(view: DocView) -> Iterator[Hit]:
     """A translation may translate an acronym (HIV is VIH in Spanish, ВИЧ in Russian): an acronym
     of the translation that the source lacks stands for one of the source's, in order. Only those
-    left over are reported; a source written in capitals (a heading) has none. An acronym in
-    another case ('Covid' for 'COVID', 'ct' for 'CT') is reported where it stands."""
-    source = view.doc.source
-    if not source or upper_share(source)[1] >= 0.5:
+    left over are reported; a source written in capitals (a heading) has none. An acronym with a
+    capital but not in capitals ('Covid' for 'COVID', house style in much of the press) is reported
+    where it stands; one in lower case is qa.acronym_case's."""
+    found = _acronym_forms(view)
+    if found is None:
         return
-    ignore = set(data()["acronym_ignore"])
-    wanted = list(dict.fromkeys(m.group() for m in _ACRONYM.finditer(source) if m.group() not in ignore))
-    text = view.text
-    missing = [a for a in wanted if not _find(a, text, rf"(?=s?(?!{_EDGE}))")]
-    own = {m.group() for m in _ACRONYM.finditer(text) if m.group() not in ignore and m.group() not in wanted}
-    left = []
-    for acronym in missing:
-        near = _find(acronym, text, rf"(?!{_EDGE})", regex.IGNORECASE)
-        if near:
+    other_case, left, own = found
+    for acronym, near in other_case:
+        if not near.group().islower():
             yield near.start(), near.end(), f"The source's acronym {acronym!r} is written {near.group()!r} here.", acronym
-        else:
-            left.append(acronym)
     if not cased(view.lang):
         return  # Chinese and Japanese write most acronyms out in their own characters
     end = view.trimmed[1]
     for acronym in left[len(own):]:
         yield end, end, f"The source's acronym {acronym!r} is not in the translation.", None
+
+
+@detector("qa.acronym_case", "fluency/spelling", "minor",
+          "An acronym of the source written in lower case in the translation ('ct' for 'CT', 'hiv' for 'HIV'), "
+          "as MT that lowercases its output leaves it.")
+def acronym_case(view: DocView) -> Iterator[Hit]:
+    """The source's spelling is the suggestion: the letters are the same, only the case differs.
+    Split from qa.acronyms, whose other half (an acronym missing, which translators often spell
+    out) is right far less often."""
+    found = _acronym_forms(view)
+    for acronym, near in found[0] if found else ():
+        if near.group().islower():
+            yield near.start(), near.end(), f"The source's acronym {acronym!r} is written {near.group()!r} here.", acronym
+
+
+# A lower-case form this common in the translation's language is one of its words ("us", "or",
+# "it"), not the source's acronym (US, OR, IT) lowered.
+COMMON_WORD_ZIPF = 5.0
+
+
+def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[str], set[str]] | None:
+    """The source's acronyms that the translation has only in another case (each with where it
+    first stands), those it lacks, and the translation's own acronyms; None where the source has
+    no acronyms to compare (none, or written in capitals throughout: a heading)."""
+    source = view.doc.source
+    if not source or upper_share(source)[1] >= 0.5:
+        return None
+    ignore = set(data()["acronym_ignore"])
+    wanted = list(dict.fromkeys(m.group() for m in _ACRONYM.finditer(source) if m.group() not in ignore))
+    text = view.text
+    missing = [a for a in wanted if not _find(a, text, rf"(?=s?(?!{_EDGE}))")]
+    own = {m.group() for m in _ACRONYM.finditer(text) if m.group() not in ignore and m.group() not in wanted}
+    other_case, left = [], []
+    for acronym in missing:
+        near = _find(acronym, text, rf"(?!{_EDGE})", regex.IGNORECASE)
+        if near and not (near.group().islower() and known_word(near.group(), view.lang, min_zipf=COMMON_WORD_ZIPF)):
+            other_case.append((acronym, near))
+        else:
+            left.append(acronym)
+    return other_case, left, own
 
 
 def _find(acronym: str, text: str, after: str, flags: int = 0) -> regex.Match | None:

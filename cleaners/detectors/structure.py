@@ -81,8 +81,26 @@ def lowercase_start(view: DocView) -> Iterator[Hit]:
             continue  # an ordinal, not the end of a sentence ("2019. urtean", "am 3. januar")
         if len(_WORD.findall(text[s:e])) <= 3 and _same_line(text, pe, s):
             continue  # a split sentence: structure.broken_sentence reports it
+        if _abbreviation_before(text, pe - 1):
+            continue  # "Bartonella sp. in", "E. tenella": the splitter took an abbreviation for an end
         word = m.group()
         yield m.start(), m.end(), "The sentence starts with a lower-case letter.", word[0].upper() + word[1:]
+
+
+_BEFORE_STOP = regex.compile(r"(?:\p{L}\.)*\p{L}*$")
+
+
+def _abbreviation_before(text: str, stop: int) -> bool:
+    """Whether the full stop at `stop` ends an abbreviation or a single letter (an initial)."""
+    if text[stop] != ".":
+        return False
+    word = _BEFORE_STOP.search(text, max(0, stop - 20), stop).group()
+    return len(word) == 1 or word.casefold() in _abbreviations()
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    return frozenset(a.casefold() for a in _data()["abbreviations"])
 
 
 @detector("structure.fragment", "fluency/grammar", "major",
