@@ -31,7 +31,7 @@ setup: $(STAMP) bytecode dictionaries
 
 # Hunspell dictionaries for the spelling check (Debian's, through libenchant): installed as root;
 # without them the spelling check is off and the run signature says so ("spell:none").
-DICTIONARIES := hunspell-en-us hunspell-de-de hunspell-fr hunspell-es hunspell-pt-pt hunspell-it hunspell-ru libenchant-2-2
+DICTIONARIES := hunspell-en-us hunspell-en-gb hunspell-de-de hunspell-fr hunspell-es hunspell-pt-pt hunspell-it hunspell-ru libenchant-2-2
 dictionaries:
 	@if ! dpkg -s $(DICTIONARIES) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

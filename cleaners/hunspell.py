@@ -8,8 +8,8 @@ installed dictionary has no spelling check, and the run signature names the dict
 two runs that differ only by the dictionaries installed are told apart.
 
 Dictionaries are loaded on first use and at most MAX_LOADED at a time (least recently used
-dropped). The bound holds every dictionary of DICTIONARY_FOR (all seven take 62 MB, measured):
-the pool's warm-up loads the input's dictionaries before forking the workers (`load`), which share
+dropped). The bound holds every dictionary of DICTIONARY_FOR and OTHER_VARIETY at once: the
+pool's warm-up loads the input's dictionaries before forking the workers (`load`), which share
 them as long as none is dropped; a dropped one would be loaded again by each worker, in its own
 memory.
 """
@@ -33,7 +33,11 @@ DICTIONARY_FOR = {
     "it": "it_IT",
     "ru": "ru_RU",
 }
-MAX_LOADED = len(DICTIONARY_FOR)
+# Another variety of a language, asked one thing only: whether it knows in lower case a word the
+# main dictionary has with a capital only. US English has "Grey" (a surname) but not "grey": the
+# British word is no capital lost.
+OTHER_VARIETY = {"en": "en_GB"}
+MAX_LOADED = len(DICTIONARY_FOR) + len(OTHER_VARIETY)
 
 _loaded: OrderedDict[str, object] = OrderedDict()
 _lock = threading.RLock()
@@ -52,23 +56,35 @@ def _broker():
     except ImportError:
         return None
     broker = enchant.Broker()
-    for tag in DICTIONARY_FOR.values():
+    for tag in [*DICTIONARY_FOR.values(), *OTHER_VARIETY.values()]:
         broker.set_ordering(tag, "hunspell")
     return broker
 
 
 @lru_cache(maxsize=1)
+def _installed() -> frozenset[str]:
+    broker = _broker()
+    return frozenset() if broker is None else frozenset(tag for tag, provider in broker.list_dicts()
+                                                       if provider.name == "hunspell")
+
+
+@lru_cache(maxsize=1)
 def available() -> dict[str, str]:
     """Language -> dictionary tag, for the Hunspell dictionaries installed on this machine."""
-    broker = _broker()
-    if broker is None:
-        return {}
-    installed = {tag for tag, provider in broker.list_dicts() if provider.name == "hunspell"}
-    return {lang: tag for lang, tag in DICTIONARY_FOR.items() if tag in installed}
+    return {lang: tag for lang, tag in DICTIONARY_FOR.items() if tag in _installed()}
+
+
+def _variety(lang: str) -> str | None:
+    """The other variety's tag, if the language's own dictionary and it are both installed."""
+    tag = OTHER_VARIETY.get(lang)
+    return tag if tag in _installed() and lang in available() else None
 
 
 def _dictionary(lang: str):
-    tag = available().get(lang)
+    return _by_tag(available().get(lang))
+
+
+def _by_tag(tag: str | None):
     if tag is None:
         return None
     with _lock:
@@ -86,9 +102,10 @@ def _dictionary(lang: str):
 
 
 def load(lang: str | None) -> None:
-    """Load the language's dictionary now, if one is installed (the pool's warm-up calls this)."""
+    """Load the language's dictionaries now, if installed (the pool's warm-up calls this)."""
     if has_dictionary(lang):
         _dictionary(lang)
+        _by_tag(_variety(lang))
 
 
 def release() -> None:
@@ -96,6 +113,7 @@ def release() -> None:
     with _lock:
         _loaded.clear()
     knows.cache_clear()
+    known_in_lower_case_elsewhere.cache_clear()
 
 
 def has_dictionary(lang: str | None) -> bool:
@@ -113,6 +131,17 @@ def knows(word: str, lang: str) -> bool:
         return dictionary.check(word)
 
 
+@lru_cache(maxsize=WORD_CACHE)
+def known_in_lower_case_elsewhere(word: str, lang: str) -> bool:
+    """Whether the language's other variety, if installed, accepts this lower-case word."""
+    dictionary = _by_tag(_variety(lang))
+    if dictionary is None:
+        return False
+    with _lock:
+        return dictionary.check(word)
+
+
 def signature() -> str:
-    """The dictionaries a run uses, for the run signature: 'de_DE,en_US,...' or 'none'."""
-    return ",".join(sorted(available().values())) or "none"
+    """The dictionaries a run uses, for the run signature: 'de_DE,en_GB,en_US,...' or 'none'."""
+    varieties = [tag for lang in available() if (tag := _variety(lang))]
+    return ",".join(sorted([*available().values(), *varieties])) or "none"

@@ -236,8 +236,22 @@ def _passed_over(word: str, lang: str) -> bool:
     if not MIN_LENGTH <= len(word) <= MAX_LENGTH or word[1:] != word[1:].lower():
         return True  # short, debris, or an acronym or identifier (mRNA, COVID)
     if _common_as_written(word, lang) and (word[0].isupper() or lang not in _NOUN_CAPITALS):
-        return True  # a common word as written: no need to ask Hunspell (German nouns want their capital)
+        # a common word as written: no need to ask Hunspell (German nouns want their capital), unless
+        # it is in lower case and the dictionary has it with a capital only ("june", "germany")
+        return word[0].isupper() or not _capital_only(word, lang)
     return hunspell.knows(word, lang)
+
+
+def _capital_only(word: str, lang: str) -> bool:
+    """A lower-case word the dictionary knows with a capital only, in every variety of the language
+    installed: a month, a country or a people written in lower case by MT that lowercases. wordfreq
+    folds case, so "june" is as common there as "June"; only the dictionary tells them apart."""
+    return (len(word) >= CAPITAL_ONLY_MIN_LENGTH and not hunspell.knows(word, lang) and _case_fix(word, lang) is not None
+            and not hunspell.known_in_lower_case_elsewhere(word, lang))
+
+
+# Shorter lower-case words are prefixes and abbreviations as often as names lowered ("eco", "mai").
+CAPITAL_ONLY_MIN_LENGTH = 4
 
 
 def _sentence_starts(view: DocView) -> set[int]:
