@@ -221,3 +221,12 @@ def test_a_common_word_is_not_the_source_acronym_lowered():
                    source="Der Test half den US-Ärzten. Die CT war unauffällig.", source_lang="de")
     found = [(f.rule, f.text, f.suggestion) for f in clean_document(doc, CleanConfig()).findings if f.rule.startswith("qa.acronym")]
     assert found == [("qa.acronym_case", "ct", "CT")]
+
+
+def test_a_term_a_chinese_source_embeds_is_not_spelled_as_a_name_but_its_acronym_case_is_restored():
+    """bio-MQM zh-en: spelling must not turn 'bax' into the name 'Bax'; the lower-cased acronyms
+    are qa.acronym_case's, with the source's spelling."""
+    doc = Document("d", "The expression of stat3, bax and nkg2 d ligand in k562 cells was measured.", "en",
+                   source="检测K562细胞中STAT3、BAX以及NKG2D配体的表达。", source_lang="zh")
+    found = [(f.rule, f.text, f.suggestion) for f in clean_document(doc, CleanConfig()).findings]
+    assert found == [("qa.acronym_case", "stat3", "STAT3"), ("qa.acronym_case", "bax", "BAX")]

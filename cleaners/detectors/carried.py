@@ -160,10 +160,11 @@ COMMON_WORD_ZIPF = 5.0
 def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[str], set[str]] | None:
     """The source's acronyms that the translation has only in another case (each with where it
     first stands), those it lacks, and the translation's own acronyms; None where the source has
-    no acronyms to compare (none, or written in capitals throughout: a heading)."""
+    no acronyms to compare (none, or a source in a cased script written in capitals throughout: a
+    heading)."""
     source = view.doc.source
-    if not source or upper_share(source)[1] >= 0.5:
-        return None
+    if not source or (cased(view.source_lang) and upper_share(source)[1] >= 0.5):
+        return None  # (a Chinese source's only cased letters are its acronyms: no heading in capitals)
     ignore = set(data()["acronym_ignore"])
     wanted = list(dict.fromkeys(m.group() for m in _ACRONYM.finditer(source) if m.group() not in ignore))
     text = view.text
