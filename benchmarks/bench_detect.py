@@ -57,7 +57,7 @@ from benchmarks import detect_scoring as scoring  # noqa: E402
 from benchmarks.detect_criteria import (GATE_MIN_FINDINGS, GATE_PRECISION, GATE_REFS_PER_1000, GROUPS,  # noqa: E402
                                         POFILTER_CHECKS, POFILTER_PROSE, TARGET_REFS_PER_1000, TARGET_SEGMENT_PRECISION, proposals, reason,
                                         rule_rows, targets)
-from benchmarks.detect_report import markdown, rules_markdown  # noqa: E402
+from benchmarks.detect_report import markdown, proposal_lines  # noqa: E402
 from benchmarks.detect_data import DATA, MQM_SETS, SETS, WMT12_BLOCK, load, won_shares  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -526,10 +526,13 @@ def main(argv: list[str] | None = None) -> None:
     mqm = {name: mqm_figures(records, findings, groups, name, args.half) for name in mqm_sets}
     shown = GROUPS if args.peers_wmt12 else tuple(g for g in GROUPS if g.startswith("mtqa"))
     wmt12 = wmt12_figures(records, findings, groups, args.half, won_shares(args.data), shown) if "wmt12-news" in sets else {}
+    # the default-on choice reads wmt12's tuning half, as it reads the MQM sets'
+    wmt12_tune = (wmt12 if args.half == "tune" else wmt12_figures(records, findings, groups, "tune", won_shares(args.data), ())
+                  ) if "wmt12-news" in sets else {}
     pooled_recs, pooled_found = select(records, findings, mqm_sets, args.half)
     pooled = {k: _no_categories(v) for k, v in scoring.score(pooled_recs, pooled_found, groups).items()}
     tune = {k: _no_categories(v) for k, v in scoring.score(tune_recs, tune_found, groups).items()}
-    rules = rule_rows(pooled, wmt12, tune, config)
+    rules = rule_rows(pooled, wmt12, tune, config, wmt12_tune)
     prop = proposals(rules)
     dup: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: {"mt": 0, "ref": 0}))
     for rec, found in zip(records, duplicates):
@@ -578,12 +581,12 @@ def main(argv: list[str] | None = None) -> None:
                               f"{report['machine']['mtqa_commit']}, {report['machine']['date']}, benchmarks/bench_detect.py")
         print(f"wrote {MEASURED.relative_to(ROOT)}", file=sys.stderr)
     if args.propose_defaults or args.write_defaults:
-        print("\n".join(rules_markdown(report)[-6:]), file=sys.stderr)
+        print("\n".join(proposal_lines(report["proposals"])), file=sys.stderr)
         for rule in prop["turn_off"] + prop["turn_on"]:
             print(f"  {rule}: {reason(rules[rule])}", file=sys.stderr)
     if args.write_defaults:
-        if args.limit is not None or not set(MQM_SETS) <= set(sets):
-            raise SystemExit("mtqa: error: --write-defaults needs a full run (every MQM set, no --limit)")
+        if args.limit is not None or not set(SETS) <= set(sets):
+            raise SystemExit("mtqa: error: --write-defaults needs a full run (every set, wmt12-news too, no --limit)")
         write_defaults(rules, prop)
         print(f"wrote {DETECTORS_YAML.relative_to(ROOT)}", file=sys.stderr)
 

@@ -44,9 +44,10 @@ def gate(row: dict | None) -> bool | None:
     return row["span_precision"] >= GATE_PRECISION and (row["refs_per_1000_words"] or 0.0) <= GATE_REFS_PER_1000
 
 
-def rule_rows(pooled: dict, wmt12: dict, tune: dict, config: dict) -> dict:
+def rule_rows(pooled: dict, wmt12: dict, tune: dict, config: dict, wmt12_tune: dict | None = None) -> dict:
     """Per rule: its measured figures (check halves of the MQM sets pooled), its wmt12 rates, its
-    state by default, the criterion on the check halves and what the tuning halves propose."""
+    state by default, the criterion on the check halves and what the tuning halves propose (the
+    MQM sets' and wmt12's tuning halves)."""
     fired = set(pooled) | {k for lp in wmt12.values() for k in lp["labels"]}
     rules = sorted(set(config["pattern_rules"]) | set(config["detectors"]) | {"consistency.name_variant"}
                    | {k for k in fired if ":" not in k and k not in GROUPS})
@@ -64,11 +65,20 @@ def rule_rows(pooled: dict, wmt12: dict, tune: dict, config: dict) -> dict:
             "wmt12_mt_per_1000_words": _mean([m["systems_mean_per_1000_words"] for m in mt12]),
             "wmt12_reference_per_1000_words": _mean([(m["reference"] or {}).get("per_1000_words") for m in mt12]),
             "passes": gate(pooled.get(rule)),
-            "tune": {k: (tune.get(rule) or _empty(tune))[k] for k in ("findings", "span_precision", "segment_precision",
-                                                                      "refs_per_1000_words")},
+            "tune": {**{k: (tune.get(rule) or _empty(tune))[k] for k in ("findings", "span_precision", "segment_precision",
+                                                                         "refs_per_1000_words")},
+                     **_wmt12_rates(wmt12_tune or {}, rule)},
             "tune_passes": gate(tune.get(rule)),
         }
     return rows
+
+
+def _wmt12_rates(wmt12: dict, rule: str) -> dict:
+    """A rule's wmt12 rates (mean over the language pairs) and its findings on the references."""
+    rows = [lp["labels"][rule] for lp in wmt12.values() if rule in lp["labels"]]
+    return {"wmt12_mt_per_1000_words": _mean([m["systems_mean_per_1000_words"] for m in rows]),
+            "wmt12_reference_per_1000_words": _mean([(m["reference"] or {}).get("per_1000_words") for m in rows]),
+            "wmt12_reference_findings": sum((m["reference"] or {}).get("findings", 0) for m in rows)}
 
 
 def _empty(pool: dict) -> dict:
@@ -102,11 +112,17 @@ def proposals(rules: dict) -> dict[str, list]:
 
 
 def fires_more_on_references(row: dict) -> bool:
-    """Whether a rule fires more often on wmt12's human references than on its systems: turned on,
+    """Whether a rule fires more often on wmt12's human references than on its systems, on wmt12's
+    tuning half, with at least HOLD_MIN_REFERENCE_FINDINGS findings on the references: turned on,
     it would work against the wmt12 target (the references' rate well under the systems'), whatever
     its precision on the MQM sets. Held against turning a check on, not used to turn one off."""
-    ref, mt = row["wmt12_reference_per_1000_words"], row["wmt12_mt_per_1000_words"]
-    return ref is not None and mt is not None and ref > mt
+    t = row["tune"]
+    ref, mt = t.get("wmt12_reference_per_1000_words"), t.get("wmt12_mt_per_1000_words")
+    return (ref is not None and mt is not None and ref > mt
+            and t.get("wmt12_reference_findings", 0) >= HOLD_MIN_REFERENCE_FINDINGS)
+
+
+HOLD_MIN_REFERENCE_FINDINGS = 10  # fewer on wmt12's references: chance, not a reason to hold a check off
 
 
 def reason(row: dict) -> str:

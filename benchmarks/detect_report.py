@@ -171,12 +171,16 @@ def rules_markdown(report: dict) -> list[str]:
         out += ["", f"No finding at all ({len(silent)}): " + ", ".join(f"`{r}`" for r in silent) + "."]
     out += ["", "Proposed by the criterion on the tuning halves (`--propose-defaults`; `--write-defaults` writes the "
             "detectors' part to cleaners/data/detectors.yaml):", ""]
-    for key, what in (("turn_off", "detectors to turn off"), ("turn_on", "detectors to turn on"),
-                      ("held_off", "detectors that pass it but stay off: they fire more on wmt12's references than on its systems"),
-                      ("pattern_rules_failing", "pattern rules that fail it (edit or remove them in their packs)"),
-                      ("too_few_findings", f"detectors with fewer than {GATE_MIN_FINDINGS} findings, left as they are")):
-        out.append(f"- {what}: " + (", ".join(f"`{r}`" for r in prop[key]) or "none"))
-    return out
+    return out + proposal_lines(prop)
+
+
+def proposal_lines(prop: dict) -> list[str]:
+    """What the criterion proposes, one line per kind of change (the report's and --propose-defaults')."""
+    return [f"- {what}: " + (", ".join(f"`{r}`" for r in prop[key]) or "none") for key, what in (
+        ("turn_off", "detectors to turn off"), ("turn_on", "detectors to turn on"),
+        ("held_off", "detectors that pass it but stay off: on wmt12's tuning half they fire more on the references than on the systems"),
+        ("pattern_rules_failing", "pattern rules that fail it (edit or remove them in their packs)"),
+        ("too_few_findings", f"detectors with fewer than {GATE_MIN_FINDINGS} findings, left as they are"))]
 
 
 def peers_markdown(report: dict) -> list[str]:

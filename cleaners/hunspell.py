@@ -80,6 +80,12 @@ def _variety(lang: str) -> str | None:
     return tag if tag in _installed() and lang in available() else None
 
 
+def variety_installed(lang: str) -> bool:
+    """Whether the language has no other variety listed, or has it installed: without it, what
+    the other variety knows cannot be told."""
+    return lang not in OTHER_VARIETY or _variety(lang) is not None
+
+
 def _dictionary(lang: str):
     return _by_tag(available().get(lang))
 

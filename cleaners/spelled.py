@@ -12,13 +12,13 @@ A spelling matches as whole words, except where a language joins numbers to the 
 start would be too loose: "nine" starts "ninety". A match only ever silences a finding, so a loose
 one costs a missed flag, never a wrong one.
 
->>> spells("Ninety-nine patients were included.", 99, "en")
+>>> spells(words_of("Ninety-nine patients were included."), 99, "en")
 True
->>> spells("Während der zwanzigjährigen Studie", 20, "de")
+>>> spells(words_of("Während der zwanzigjährigen Studie"), 20, "de")
 True
->>> spells("Cuarenta y ocho residentes y quince trabajadores", 15, "es")
+>>> spells(words_of("Cuarenta y ocho residentes y quince trabajadores"), 15, "es")
 True
->>> spells("Ninety-nine patients were included.", 98, "en")
+>>> spells(words_of("Ninety-nine patients were included."), 98, "en")
 False
 """
 
@@ -40,18 +40,24 @@ _SEPARATORS = regex.compile(r"[\s\-‐‑–]+")
 
 
 def spells(text: str, number: int, lang: str | None) -> bool:
-    """Whether the text holds the number written as words in `lang` (cardinal or ordinal)."""
+    """Whether the text holds the number written as words in `lang` (cardinal or ordinal).
+    `text` is as `words_of` gives it: a caller asking about several numbers of one text folds it once."""
     if not lang or not 0 <= number <= LARGEST:
         return False
     pattern = _pattern(primary_subtag(lang), number)
-    return bool(pattern and pattern.search(_words(text)))
+    return bool(pattern and pattern.search(text))
 
 
-def _words(text: str) -> str:
+def words_of(text: str) -> str:
+    """The text case-folded, its words separated by single spaces (hyphens too): what `spells` reads."""
     return _SEPARATORS.sub(" ", text.casefold())
 
 
-@lru_cache(maxsize=4096)
+# Compiled patterns kept: a text asks about a few numbers, and a pattern takes a few kB.
+PATTERN_CACHE = 512
+
+
+@lru_cache(maxsize=PATTERN_CACHE)
 def _pattern(lang: str, number: int) -> regex.Pattern | None:
     """A word-start pattern for the number's spellings in the language, or None if num2words does
     not speak it."""
@@ -62,21 +68,33 @@ def _pattern(lang: str, number: int) -> regex.Pattern | None:
     spellings = set()
     for kind in ("cardinal", "ordinal"):
         try:
-            spellings.add(_words(num2words(number, lang=lang, to=kind)).strip())
+            spellings.add(words_of(num2words(number, lang=lang, to=kind)).strip())
         except (NotImplementedError, TypeError, ValueError, OverflowError, KeyError, AttributeError):
             continue  # a language without ordinals, or without this number
     spellings.discard("")
     if not spellings:
         return None
-    alternatives = [_loose(s) if lang in _INFLECTING else regex.escape(s) for s in sorted(spellings)]
-    end = "" if lang in _INFLECTING or lang in _COMPOUNDING else r"(?!\p{L})"
-    return regex.compile(r"(?<!\p{L})(?:" + "|".join(alternatives) + ")" + end)
+    alternatives = [_inflected(s) if lang in _INFLECTING else _joined(s) if lang in _COMPOUNDING else
+                    regex.escape(s) + _WORD_END for s in sorted(spellings)]
+    return regex.compile(r"(?<!\p{L})(?:" + "|".join(alternatives) + ")")
 
 
-def _loose(spelling: str) -> str:
-    """Each word of a spelling with its last letters free (at least three kept): an inflected form."""
+_WORD_END = r"(?!\p{L})"
+# Letters a spelling keeps before other letters may follow it: fewer would match other words
+# ("сто", 100, starts "стоимость"; Danish "ti", 10, starts "til").
+OPEN_END_MIN = 4
+
+
+def _inflected(spelling: str) -> str:
+    """Each word of a spelling with its last two letters free (an inflected form), if it keeps
+    OPEN_END_MIN letters; a shorter word as it is."""
     parts = []
     for word in spelling.split(" "):
-        keep = max(3, len(word) - 2)
-        parts.append(regex.escape(word[:keep]) + r"\p{L}*" if len(word) > keep else regex.escape(word))
+        keep = len(word) - 2
+        parts.append(regex.escape(word[:keep]) + r"\p{L}*" if keep >= OPEN_END_MIN else regex.escape(word) + _WORD_END)
     return " ".join(parts)
+
+
+def _joined(spelling: str) -> str:
+    """A spelling another word may be joined to ("zwanzigjährig"), if it is OPEN_END_MIN letters long."""
+    return regex.escape(spelling) + ("" if len(spelling) >= OPEN_END_MIN else _WORD_END)

@@ -125,12 +125,16 @@ def test_words_and_halves():
 def test_a_check_that_passes_but_fires_more_on_wmt12_references_is_held_off():
     from benchmarks.detect_criteria import proposals
 
-    def row(default, tune_passes, mt, ref):
-        return {"kind": "detector", "default": default, "tune_passes": tune_passes, "tune": {"findings": 80},
-                "wmt12_mt_per_1000_words": mt, "wmt12_reference_per_1000_words": ref}
+    def row(default, tune_passes, mt, ref, ref_findings=30):
+        return {"kind": "detector", "default": default, "tune_passes": tune_passes,
+                "tune": {"findings": 80, "wmt12_mt_per_1000_words": mt, "wmt12_reference_per_1000_words": ref,
+                         "wmt12_reference_findings": ref_findings},
+                # the check half's rates, which must not decide
+                "wmt12_mt_per_1000_words": 0.0, "wmt12_reference_per_1000_words": 9.9}
 
     prop = proposals({"a.more_on_refs": row("off", True, 0.07, 0.21), "b.more_on_systems": row("off", True, 0.3, 0.1),
-                      "c.no_wmt12": row("off", True, None, None), "d.on_and_failing": row("on", False, 0.07, 0.21)})
+                      "c.never_on_wmt12": row("off", True, None, None, 0), "d.on_and_failing": row("on", False, 0.07, 0.21),
+                      "e.few_on_refs": row("off", True, 0.01, 0.05, 3)})
     assert prop["held_off"] == ["a.more_on_refs"]
-    assert prop["turn_on"] == ["b.more_on_systems", "c.no_wmt12"]
+    assert prop["turn_on"] == ["b.more_on_systems", "c.never_on_wmt12", "e.few_on_refs"]
     assert prop["turn_off"] == ["d.on_and_failing"]  # held against turning on only

@@ -230,3 +230,13 @@ def test_a_term_a_chinese_source_embeds_is_not_spelled_as_a_name_but_its_acronym
                    source="检测K562细胞中STAT3、BAX以及NKG2D配体的表达。", source_lang="zh")
     found = [(f.rule, f.text, f.suggestion) for f in clean_document(doc, CleanConfig()).findings]
     assert found == [("qa.acronym_case", "stat3", "STAT3"), ("qa.acronym_case", "bax", "BAX")]
+
+
+@pytest.mark.parametrize("source, text", [
+    ("Patients with MM had lesions larger than 5 mm.", "Los pacientes con mieloma múltiple tenían lesiones de más de 5 mm."),
+    ("Write to EMA at the address below.", "Escriba a la Agencia: info@ema.europa.eu."),
+    ("Run it on a GPU.", "Ejecútelo con la opción --gpu."),
+])
+def test_a_unit_an_address_or_an_option_is_not_the_source_acronym_lowered(source, text):
+    doc = Document("d", text, "es", source=source, source_lang="en")
+    assert [f for f in clean_document(doc, CleanConfig()).findings if f.rule == "qa.acronym_case"] == []

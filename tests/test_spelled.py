@@ -2,7 +2,7 @@
 
 import pytest
 
-from mtqa.cleaners.spelled import spells
+from mtqa.cleaners.spelled import spells, words_of
 
 
 @pytest.mark.parametrize("text, number, lang", [
@@ -15,7 +15,7 @@ from mtqa.cleaners.spelled import spells
     ("seize articles et une thèse", 16, "fr-CA"),  # a regional tag reads as its language
 ])
 def test_a_spelt_out_number_is_found(text, number, lang):
-    assert spells(text, number, lang)
+    assert spells(words_of(text), number, lang)
 
 
 @pytest.mark.parametrize("text, number, lang", [
@@ -27,4 +27,4 @@ def test_a_spelt_out_number_is_found(text, number, lang):
     ("twenty patients", 20, None),
 ])
 def test_what_is_not_spelt_out_is_not_found(text, number, lang):
-    assert not spells(text, number, lang)
+    assert not spells(words_of(text), number, lang)

@@ -171,13 +171,32 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
     missing = [a for a in wanted if not _find(a, text, rf"(?=s?(?!{_EDGE}))")]
     own = {m.group() for m in _ACRONYM.finditer(text) if m.group() not in ignore and m.group() not in wanted}
     other_case, left = [], []
+    lower_by_norm = set(data()["acronyms_lower_case_by_norm"].get(view.lang or "", []))
     for acronym in missing:
         near = _find(acronym, text, rf"(?!{_EDGE})", regex.IGNORECASE)
-        if near and not (near.group().islower() and known_word(near.group(), view.lang, min_zipf=COMMON_WORD_ZIPF)):
+        if near and near.group() in lower_by_norm:
+            continue  # kept, as the language's norm writes it ("covid" in Spanish)
+        if near and near.group().islower() and (known_word(near.group(), view.lang, min_zipf=COMMON_WORD_ZIPF)
+                                                or _not_a_word_of_the_text(text, near)):
+            near = None
+        if near:
             other_case.append((acronym, near))
         else:
             left.append(acronym)
     return other_case, left, own
+
+
+# Before a lower-case form: a number (a unit symbol: "5 mm" is no MM lowered) or the marks of an
+# address, a handle or an option; after it, the rest of an address ("who.int", "ema@").
+_UNIT_OR_ADDRESS_BEFORE = regex.compile(r"(?:\d\s?|[.@#/\\_-])$")
+_ADDRESS_AFTER = regex.compile(r"^[.@/\\_]\w")
+
+
+def _not_a_word_of_the_text(text: str, m: regex.Match) -> bool:
+    """Whether a lower-case match is a unit after a number, or part of a URL, an address or a code."""
+    return bool(_UNIT_OR_ADDRESS_BEFORE.search(text, max(0, m.start() - 2), m.start())
+                or _ADDRESS_AFTER.match(text, m.end(), m.end() + 2)
+                or any(u.start() <= m.start() < u.end() for u in [*URL.finditer(text), *EMAIL.finditer(text)]))
 
 
 def _find(acronym: str, text: str, after: str, flags: int = 0) -> regex.Match | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 
 import regex
 
@@ -18,9 +19,10 @@ from mtqa.cleaners.detectors.spelling import has_word_list, known_word
 # percentage is a quantity even glued to its label ("IC95%").
 _NUMBER = regex.compile(r"(?:(?<![\p{L}\d])(?<!\p{L}[-‐])|(?<=\p{L})(?=\d+(?:[.,]\d+)?\s?%))"
                         r"\d+(?:[.,·\u00a0\u202f ]\d+)*(?!\d)")
-# The source's numbers are read more widely: one glued to a name there ("Brasil-2016", "COVID-19")
-# may stand alone in the translation ("Brazil, 2016"). Reading more of them only silences findings.
-_SOURCE_NUMBER = regex.compile(r"(?<!\d)\d+(?:[.,·\u00a0\u202f ]\d+)*(?!\d)")
+# The numbers of the side a number is looked for in are read more widely: one glued to a name
+# there ("Brasil-2016", "COVID-19") may stand alone on the other side ("Brazil, 2016"). Reading more
+# of them only silences findings.
+_WIDE_NUMBER = regex.compile(r"(?<!\d)\d+(?:[.,·\u00a0\u202f ]\d+)*(?!\d)")
 # An afternoon hour on the 24-hour clock ("15:05", "14 Uhr", "19h30", "17.30 heures"), which a
 # translation into a 12-hour locale writes as "3:05 pm".
 _CLOCK_HOUR = regex.compile(r"(?<![\d.,:])(?:1[3-9]|2[0-3])(?=[:h][0-5]\d(?!\d)|(?:[.:][0-5]\d)?\s?(?:uhr|heures?|horas?|hrs|h)\b)",
@@ -35,8 +37,9 @@ _TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")
 def _digits(number: str) -> str:
     """A number with its separators and leading zeros removed: '1,000', '1.000' and '1 000' all
     read '1000', '0.05' and '.05' both '5'. Locales disagree on separators and on a leading zero,
-    not on the other digits, so those are what must carry over."""
-    return regex.sub(r"\D", "", number).lstrip("0")
+    not on the other digits, so those are what must carry over. Digits of other scripts read as
+    theirs ('٢٠' and '２０' are '20')."""
+    return "".join(str(unicodedata.decimal(c)) for c in number if c.isdecimal()).lstrip("0")
 
 
 @detector("source.number_mismatch", "accuracy/mistranslation", "major",
@@ -49,7 +52,7 @@ def number_mismatch(view: DocView) -> Iterator[Hit]:
         if view.source_lang in _MYRIAD_LANGS and view.lang not in _MYRIAD_LANGS:
             yield from _scaled_number_mismatch(view, source)
         return
-    unmatched, left = _numbers_not_in(view.text, source, view.source_lang)
+    unmatched, left = _numbers_not_in(view.text, source, view.source_lang, only_if_numbers=True)
     missing = sorted(d for d, n in left.items() if n > 0 and len(d) >= 2)
     hint = f" (the source has {', '.join(missing[:5])})" if missing else ""
     for m in unmatched:
@@ -73,14 +76,16 @@ def number_dropped(view: DocView) -> Iterator[Hit]:
         yield *view.trimmed, f"The source's {what} not in the translation.", None
 
 
-def _numbers_not_in(text: str, other: str, other_lang: str | None) -> tuple[list[regex.Match], Counter]:
+def _numbers_not_in(text: str, other: str, other_lang: str | None,
+                    only_if_numbers: bool = False) -> tuple[list[regex.Match], Counter]:
     """The numbers of two digits or more of `text` that `other` has neither in digits nor spelt out,
-    each counted (two 12s need two), and what is left of `other`'s numbers. Nothing is compared
-    where `other` has no number at all: a text that spells out every number has nothing to match."""
-    available = Counter(_digits(m.group()) for m in _SOURCE_NUMBER.finditer(other))
-    if not available:
+    each counted (two 12s need two), and what is left of `other`'s numbers. With `only_if_numbers`,
+    nothing is compared where `other` has no number in digits: a source that spells out every
+    number may write them in ways num2words does not ("zwölf davon", "a dozen")."""
+    available = Counter(_digits(m.group()) for m in _WIDE_NUMBER.finditer(other))
+    if only_if_numbers and not available:
         return [], available
-    unmatched = []
+    unmatched, other_words = [], None
     hours = {m.start() for m in _CLOCK_HOUR.finditer(text)}
     for m in _NUMBER.finditer(text):
         digits = _digits(m.group())
@@ -91,7 +96,8 @@ def _numbers_not_in(text: str, other: str, other_lang: str | None) -> tuple[list
             continue
         if any(digits in d or d in digits for d in available if d and available[d] > 0 and len(d) >= 2):
             continue  # split or joined differently ("1 000" read as "1" and "000"): not a changed value
-        if _spelled_out(m.group(), other, other_lang):
+        other_words = spelled.words_of(other) if other_words is None else other_words
+        if _spelled_out(m.group(), other_words, other_lang):
             continue  # written in words there ("Ninety-nine patients", "quince trabajadores")
         if m.start() in hours and available[str(int(m.group()[:2]) - 12)] > 0:
             continue  # a time on the 24-hour clock, on the 12-hour one there ("15:05 Uhr", "3:05 pm")
@@ -99,12 +105,13 @@ def _numbers_not_in(text: str, other: str, other_lang: str | None) -> tuple[list
     return unmatched, available
 
 
-def _spelled_out(number: str, text: str, lang: str | None) -> bool:
-    """Whether the text spells out this whole number (not a decimal: "1.5" and "1,5" are never
-    spelt out in running text, and "1,000" is a thousand only in some locales)."""
-    if not number.isdigit() or number.startswith("0"):
+def _spelled_out(number: str, words: str, lang: str | None) -> bool:
+    """Whether the text (as spelled.words_of gives it) spells out this whole number; not a decimal:
+    "1.5" and "1,5" are never spelt out in running text, and "1,000" is a thousand only in some
+    locales."""
+    if not number.isdecimal() or number.startswith("0") or len(number) > len(str(spelled.LARGEST)):
         return False
-    return spelled.spells(text, int(number), lang)
+    return spelled.spells(words, int(number), lang)
 
 
 LARGE_NUMBER = 10_000

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterator
 from functools import lru_cache
@@ -243,11 +244,29 @@ def _passed_over(word: str, lang: str) -> bool:
 
 
 def _capital_only(word: str, lang: str) -> bool:
-    """A lower-case word the dictionary knows with a capital only, in every variety of the language
-    installed: a month, a country or a people written in lower case by MT that lowercases. wordfreq
-    folds case, so "june" is as common there as "June"; only the dictionary tells them apart."""
+    """A lower-case word the dictionary knows with a capital only: a month, a country or a people
+    written in lower case by MT that lowercases. wordfreq folds case, so "june" is as common there
+    as "June"; only the dictionary tells them apart. Not a word that is also:
+    - a word of the language's other variety (British "grey"; US English has the surname "Grey"),
+      and not at all where that variety's dictionary is missing;
+    - an English word, in another language (loanwords a dictionary may lack: "bacon", "campus");
+    - a common word with an accent put back (Spanish "dificil" is "difícil", not the place
+      "Dificil" the dictionary lists)."""
     return (len(word) >= CAPITAL_ONLY_MIN_LENGTH and not hunspell.knows(word, lang) and _case_fix(word, lang) is not None
-            and not hunspell.known_in_lower_case_elsewhere(word, lang))
+            and hunspell.variety_installed(lang) and not hunspell.known_in_lower_case_elsewhere(word, lang)
+            and not (lang != "en" and hunspell.has_dictionary("en") and hunspell.knows(word, "en"))
+            and _accent_fix(word, lang) is None and not _accent_lost(word, lang))
+
+
+def _accent_lost(word: str, lang: str) -> bool:
+    """Whether putting an accent on one of its letters makes the word a known, seen word
+    ("dificil" -> "difícil", "corazon" -> "corazón")."""
+    for i, letter in enumerate(word):
+        for accented in _ACCENTED_FORMS.get(lang, {}).get(letter, ()):
+            candidate = word[:i] + accented + word[i + 1:]
+            if _zipf(candidate, lang) >= SEEN_ZIPF and hunspell.knows(candidate, lang):
+                return True
+    return False
 
 
 # Shorter lower-case words are prefixes and abbreviations as often as names lowered ("eco", "mai").
@@ -329,6 +348,12 @@ ACCENTED = {
     "de": "äöüßÄÖÜ", "fr": "éèêàâçîïôûùëœ", "es": "áéíóúñü", "pt": "ãõáéíóúâêôçà",
     "it": "àèéìòù", "en": "", "ru": "ё",
 }
+
+
+# Each language's accented letters by the letter they are written on ("e": "éèêë" in French).
+_ACCENTED_FORMS = {lang: {base: tuple(c for c in letters if c != base and unicodedata.normalize("NFD", c)[0] == base)
+                          for base in {unicodedata.normalize("NFD", c)[0] for c in letters}}
+                   for lang, letters in ACCENTED.items()}
 
 
 @lru_cache(maxsize=WORD_CACHE)
