@@ -45,7 +45,7 @@ def test_the_rule_table_counts_shares_and_examples(tmp_path):
         assert row["examples"] == [{"doc_id": f["doc_id"], "text": f["text"][:120] + ("…" if len(f["text"]) > 120 else ""),
                                     "suggestion": f["suggestion"], "fix": f["fix"]} for f in mine[:3]]
     table = (tmp_path / "dry" / "rules.md").read_text(encoding="utf-8")
-    assert "| spelling.unknown_word | review | 61 | 11 | 19.6% | en-de:doc56:9:Huawei_AGI_run2: `behandlungstage` → `Behandlungstage`<br>" in table
+    assert "| spelling.unknown_word | review | 65 | 14 | 25.0% | de-en:doc3:1:Huawei_AGI_run1: `germany` → `Germany`<br>" in table
 
     run_plain(SAMPLE, tmp_path / "dry")  # a real run into the same folder leaves no stale proposals
     assert not (tmp_path / "dry" / "proposed_edits.jsonl").exists() and not (tmp_path / "dry" / "rules.md").exists()
