@@ -163,17 +163,21 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
     no acronyms to compare (none, or a source in a cased script written in capitals throughout: a
     heading)."""
     source = view.doc.source
-    if not source or (cased(view.source_lang) and upper_share(source)[1] >= 0.5):
-        return None  # (a Chinese source's only cased letters are its acronyms: no heading in capitals)
+    if not source:
+        return None
     ignore = set(data()["acronym_ignore"])
     wanted = list(dict.fromkeys(m.group() for m in _ACRONYM.finditer(source) if m.group() not in ignore))
+    if not wanted or (cased(view.source_lang) and upper_share(source)[1] >= 0.5):
+        return None  # (a Chinese source's only cased letters are its acronyms: no heading in capitals)
     text = view.text
-    missing = [a for a in wanted if not _find(a, text, rf"(?=s?(?!{_EDGE}))")]
+    # a plain substring test first: most acronyms are kept as they are, or absent in every case
+    missing = [a for a in wanted if a not in text or not _find(a, text, rf"(?=s?(?!{_EDGE}))")]
     own = {m.group() for m in _ACRONYM.finditer(text) if m.group() not in ignore and m.group() not in wanted}
     other_case, left = [], []
     lower_by_norm = set(data()["acronyms_lower_case_by_norm"].get(view.lang or "", []))
+    folded = text.casefold() if missing else ""
     for acronym in missing:
-        near = _find(acronym, text, rf"(?!{_EDGE})", regex.IGNORECASE)
+        near = _find(acronym, text, rf"(?!{_EDGE})", regex.IGNORECASE) if acronym.casefold() in folded else None
         if near and near.group() in lower_by_norm:
             continue  # kept, as the language's norm writes it ("covid" in Spanish)
         if near and near.group().islower() and (known_word(near.group(), view.lang, min_zipf=COMMON_WORD_ZIPF)
