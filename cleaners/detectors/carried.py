@@ -15,7 +15,7 @@ from itertools import zip_longest
 import regex
 
 from mtqa.cleaners.detectors import DocView, Hit, detector
-from mtqa.cleaners.detectors.qa import data, upper_share
+from mtqa.cleaners.detectors.qa import data
 from mtqa.cleaners.detectors.spelling import known_word
 from mtqa.cleaners.detectors.structure import cased
 from mtqa.records import INLINE_CODE
@@ -152,6 +152,17 @@ def acronym_case(view: DocView) -> Iterator[Hit]:
             yield near.start(), near.end(), f"The source's acronym {acronym!r} is written {near.group()!r} here.", acronym
 
 
+_UPPER = regex.compile(r"\p{Uppercase}")
+_LOWER = regex.compile(r"\p{Lowercase}")
+
+
+def _mostly_capitals(text: str) -> bool:
+    """Whether at least half the text's cased letters are capitals (qa.upper_share's test, counted
+    in C: it is asked of every source with an acronym)."""
+    upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
+    return upper > 0 and upper >= lower
+
+
 # A lower-case form this common in the translation's language is one of its words ("us", "or",
 # "it"), not the source's acronym (US, OR, IT) lowered.
 COMMON_WORD_ZIPF = 5.0
@@ -167,7 +178,7 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
         return None
     ignore = set(data()["acronym_ignore"])
     wanted = list(dict.fromkeys(m.group() for m in _ACRONYM.finditer(source) if m.group() not in ignore))
-    if not wanted or (cased(view.source_lang) and upper_share(source)[1] >= 0.5):
+    if not wanted or (cased(view.source_lang) and _mostly_capitals(source)):
         return None  # (a Chinese source's only cased letters are its acronyms: no heading in capitals)
     text = view.text
     # a plain substring test first: most acronyms are kept as they are, or absent in every case
