@@ -240,3 +240,10 @@ def test_a_term_a_chinese_source_embeds_is_not_spelled_as_a_name_but_its_acronym
 def test_a_unit_an_address_or_an_option_is_not_the_source_acronym_lowered(source, text):
     doc = Document("d", text, "es", source=source, source_lang="en")
     assert [f for f in clean_document(doc, CleanConfig()).findings if f.rule == "qa.acronym_case"] == []
+
+
+def test_an_acronym_lowered_across_turkish_i_is_found():
+    """The substring test before the regex folds as widely as the regex: 'tika' is TİKA lowered."""
+    doc = Document("d", "tika and akp made a statement.", "en", source="TİKA ve AKP açıklama yaptı.", source_lang="tr")
+    found = [(f.rule, f.text, f.suggestion) for f in clean_document(doc, CleanConfig()).findings if f.rule == "qa.acronym_case"]
+    assert found == [("qa.acronym_case", "tika", "TİKA"), ("qa.acronym_case", "akp", "AKP")]

@@ -152,6 +152,15 @@ def acronym_case(view: DocView) -> Iterator[Hit]:
             yield near.start(), near.end(), f"The source's acronym {acronym!r} is written {near.group()!r} here.", acronym
 
 
+# Case folding as wide as the regex's IGNORECASE, one character at a time: it also matches I with
+# Turkish dotless ı and İ with i, which casefold() keeps apart ("ı", "i̇").
+_TURKISH_I = str.maketrans({"ı": "i", "\u0307": None})
+
+
+def _folded(text: str) -> str:
+    return text.casefold().translate(_TURKISH_I)
+
+
 _UPPER = regex.compile(r"\p{Uppercase}")
 _LOWER = regex.compile(r"\p{Lowercase}")
 
@@ -186,9 +195,9 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
     own = {m.group() for m in _ACRONYM.finditer(text) if m.group() not in ignore and m.group() not in wanted}
     other_case, left = [], []
     lower_by_norm = set(data()["acronyms_lower_case_by_norm"].get(view.lang or "", []))
-    folded = text.casefold() if missing else ""
+    folded = _folded(text) if missing else ""
     for acronym in missing:
-        near = _find(acronym, text, rf"(?!{_EDGE})", regex.IGNORECASE) if acronym.casefold() in folded else None
+        near = _find(acronym, text, rf"(?!{_EDGE})", regex.IGNORECASE) if _folded(acronym) in folded else None
         if near and near.group() in lower_by_norm:
             continue  # kept, as the language's norm writes it ("covid" in Spanish)
         if near and near.group().islower() and (known_word(near.group(), view.lang, min_zipf=COMMON_WORD_ZIPF)
