@@ -247,3 +247,17 @@ def test_an_acronym_lowered_across_turkish_i_is_found():
     doc = Document("d", "tika and akp made a statement.", "en", source="TİKA ve AKP açıklama yaptı.", source_lang="tr")
     found = [(f.rule, f.text, f.suggestion) for f in clean_document(doc, CleanConfig()).findings if f.rule == "qa.acronym_case"]
     assert found == [("qa.acronym_case", "tika", "TİKA"), ("qa.acronym_case", "akp", "AKP")]
+
+
+def test_an_acronym_is_matched_letter_for_letter_in_another_case():
+    """The look-up among the text's words by case folding keeps a case-insensitive search's
+    answer: the first whole word in another case; never a word whose folding only happens to be
+    the same ('ß' folds to 'ss' but is no SS), never part of a longer word."""
+    def lowered(source: str, text: str) -> list[tuple[str, str]]:
+        doc = Document("d", text, "en", source=source, source_lang="de")
+        return [(f.text, f.suggestion) for f in clean_document(doc, CleanConfig()).findings if f.rule == "qa.acronym_case"]
+
+    assert lowered("Die Akten der SS wurden geöffnet.", "The files of the ß were opened.") == []
+    assert lowered("Ein CTG und ein EKG wurden geschrieben.", "A ctg-trace and an ekg were recorded.") == [("ctg", "CTG"), ("ekg", "EKG")]
+    assert lowered("Das CTG wurde geschrieben.", "The ctgs and the ctg were recorded.") == [("ctg", "CTG")]
+    assert lowered("Das CTG wurde geschrieben.", "The actg was recorded.") == []

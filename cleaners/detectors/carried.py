@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from itertools import zip_longest
 
 import regex
@@ -128,12 +129,15 @@ def acronyms(view: DocView) -> Iterator[Hit]:
     found = _acronym_forms(view)
     if found is None:
         return
-    other_case, left, own = found
+    other_case, left = found
     for acronym, near in other_case:
         if not near.group().islower():
             yield near.start(), near.end(), f"The source's acronym {acronym!r} is written {near.group()!r} here.", acronym
     if not cased(view.lang):
         return  # Chinese and Japanese write most acronyms out in their own characters
+    ignore = _ignored()
+    wanted = {m.group() for m in _ACRONYM.finditer(view.doc.source)}
+    own = {m.group() for m in _ACRONYM.finditer(view.text) if m.group() not in ignore and m.group() not in wanted}
     end = view.trimmed[1]
     for acronym in left[len(own):]:
         yield end, end, f"The source's acronym {acronym!r} is not in the translation.", None
@@ -161,15 +165,27 @@ def _folded(text: str) -> str:
     return text.casefold().translate(_TURKISH_I)
 
 
-_UPPER = regex.compile(r"\p{Uppercase}")
-_LOWER = regex.compile(r"\p{Lowercase}")
+_NOT_UPPER = regex.compile(r"[^\p{Uppercase}]+")
+_NOT_LOWER = regex.compile(r"[^\p{Lowercase}]+")
 
 
 def _mostly_capitals(text: str) -> bool:
     """Whether at least half the text's cased letters are capitals (qa.upper_share's test, counted
-    in C: it is asked of every source with an acronym)."""
-    upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
-    return upper > 0 and upper >= lower
+    in C by deleting the other characters: it is asked of every source with an acronym)."""
+    upper = len(_NOT_UPPER.sub("", text))
+    return upper > 0 and upper >= len(_NOT_LOWER.sub("", text))
+
+
+@lru_cache(maxsize=1)
+def _ignored() -> frozenset[str]:
+    """Capitals that are no acronym to carry over (data/qa.yaml `acronym_ignore`)."""
+    return frozenset(data()["acronym_ignore"])
+
+
+@lru_cache(maxsize=None)  # one entry per target language
+def _lower_case_by_norm(lang: str) -> frozenset[str]:
+    """Acronyms the language's norm writes in lower case (data/qa.yaml)."""
+    return frozenset(data()["acronyms_lower_case_by_norm"].get(lang, []))
 
 
 # A lower-case form this common in the translation's language is one of its words ("us", "or",
@@ -177,27 +193,33 @@ def _mostly_capitals(text: str) -> bool:
 COMMON_WORD_ZIPF = 5.0
 
 
-def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[str], set[str]] | None:
+def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[str]] | None:
     """The source's acronyms that the translation has only in another case (each with where it
-    first stands), those it lacks, and the translation's own acronyms; None where the source has
-    no acronyms to compare (none, or a source in a cased script written in capitals throughout: a
-    heading)."""
+    first stands), and those it lacks; None where the source has no acronyms to compare (none, or
+    a source in a cased script written in capitals throughout: a heading)."""
     source = view.doc.source
     if not source:
         return None
-    ignore = set(data()["acronym_ignore"])
+    ignore = _ignored()
     wanted = list(dict.fromkeys(m.group() for m in _ACRONYM.finditer(source) if m.group() not in ignore))
     if not wanted or (cased(view.source_lang) and _mostly_capitals(source)):
         return None  # (a Chinese source's only cased letters are its acronyms: no heading in capitals)
     text = view.text
     # a plain substring test first: most acronyms are kept as they are, or absent in every case
-    missing = [a for a in wanted if a not in text or not _find(a, text, rf"(?=s?(?!{_EDGE}))")]
-    own = {m.group() for m in _ACRONYM.finditer(text) if m.group() not in ignore and m.group() not in wanted}
+    runs = set(_CASED_RUN.findall(text)) if any(a in text for a in wanted) else set()
+    missing = [a for a in wanted if a not in runs and a + "s" not in runs]
     other_case, left = [], []
-    lower_by_norm = set(data()["acronyms_lower_case_by_norm"].get(view.lang or "", []))
+    lower_by_norm = _lower_case_by_norm(view.lang or "")
     folded = _folded(text) if missing else ""
+    first_by_fold: dict[str, regex.Match] | None = None
     for acronym in missing:
-        near = _find(acronym, text, rf"(?!{_EDGE})", regex.IGNORECASE) if _folded(acronym) in folded else None
+        near = None
+        if _folded(acronym) in folded:
+            if first_by_fold is None:
+                first_by_fold = _first_by_fold(text)
+            near = first_by_fold.get(_folded(acronym))
+            if near and len(near.group()) != len(acronym):
+                near = None  # the same letter for letter, as a case-insensitive search matches ("ß" is no SS)
         if near and near.group() in lower_by_norm:
             continue  # kept, as the language's norm writes it ("covid" in Spanish)
         if near and near.group().islower() and (known_word(near.group(), view.lang, min_zipf=COMMON_WORD_ZIPF)
@@ -207,7 +229,7 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
             other_case.append((acronym, near))
         else:
             left.append(acronym)
-    return other_case, left, own
+    return other_case, left
 
 
 # Before a lower-case form: a number (a unit symbol: "5 mm" is no MM lowered) or the marks of an
@@ -223,6 +245,18 @@ def _not_a_word_of_the_text(text: str, m: regex.Match) -> bool:
                 or any(u.start() <= m.start() < u.end() for u in [*URL.finditer(text), *EMAIL.finditer(text)]))
 
 
-def _find(acronym: str, text: str, after: str, flags: int = 0) -> regex.Match | None:
-    """The acronym in `text`, not inside a longer word: nothing cased before it, `after` after it."""
-    return regex.search(rf"(?<!{_EDGE}){regex.escape(acronym)}{after}", text, flags)
+# A run of cased letters and digits: an acronym stands in a text as one whole run (nothing cased
+# on either side), or as a run with a plural 's' (NSAIDs); the source's acronyms are found among
+# the translation's runs.
+_CASED_RUN = regex.compile(rf"{_EDGE}+")
+
+
+def _first_by_fold(text: str) -> dict[str, regex.Match]:
+    """The text's runs of cased letters and digits by their case folding, each where it first
+    stands: where an acronym stands in another case. Looked up, not searched for with a pattern of
+    the acronym's own: a corpus has thousands of acronyms, and compiling a pattern for each cost
+    more than the rest of the check."""
+    runs: dict[str, regex.Match] = {}
+    for m in _CASED_RUN.finditer(text):
+        runs.setdefault(_folded(m.group()), m)
+    return runs
