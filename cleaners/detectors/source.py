@@ -12,6 +12,7 @@ import regex
 from mtqa.cleaners import hunspell, quantities, spelled
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import has_word_list, known_word
+from mtqa.cleaners.scripts import written_in
 
 # Not glued to a letter before it, nor after a letter and a hyphen: "COVID-19", "IL-18", "Cry2" are
 # names, not quantities. A unit glued after it is the number's ("2.8cm", "12y"), and so is a range
@@ -250,8 +251,9 @@ def untranslated_word(view: DocView) -> Iterator[Hit]:
     for m in _TOKEN.finditer(view.text):
         word = m.group()
         low = word.casefold()
-        if len(word) < 4 or low not in source_words:
-            continue
+        if len(word) < 4 or low not in source_words or not written_in(word, view.lang, latin=word[0].isupper()):
+            continue  # (a word in a script the translation does not write is source.untranslated_fragment's;
+            # a capitalised Latin one stays here, where names are told from words)
         if word[0].islower():
             if not known_word(low, view.lang) and known_word(low, view.source_lang, common=True):
                 yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
