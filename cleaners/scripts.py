@@ -1,19 +1,24 @@
 """Which scripts a language writes its words in, and what is written in which script.
 
-A language's script is CLDR's likely script, read through Babel's likely subtags (zh is Hans, he
-is Hebr, ja is Jpan); the ISO 15924 writing systems of several scripts are split into them by
-data/scripts.yaml (Jpan is Han, Hiragana and Katakana). The letters of a script are the Unicode
-script property's, through the regex module.
+A language's scripts are CLDR's, through Babel: its likely script (zh is Hans, he is Hebr, ja is
+Jpan) and the script of every locale CLDR has for it (sr_Latn beside Cyrillic sr, uz_Cyrl, pa_Arab),
+since a text in either is written in that language. A script subtag of the tag names the one
+meant ('sr-Latn'). ISO 15924 writing systems of several scripts are split into them, and variants
+of a script named apart are named as theirs, by data/scripts.yaml (Jpan is Han, Hiragana and
+Katakana; Latf, Fraktur, is Latin). The letters of a script are the Unicode Script_Extensions
+property's, through the regex module (the prolonged sound mark 'ー' is both kana's).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
 import regex
 from babel import Locale
 from babel.core import get_global
+from babel.localedata import locale_identifiers
 
 from mtqa.cleaners.datafiles import safe_load
 
@@ -26,27 +31,63 @@ def _data() -> dict:
     return safe_load(_DATA.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)  # one entry per language
-def scripts_of(lang: str | None) -> frozenset[str]:
-    """The ISO 15924 scripts a language writes its words in; empty where CLDR does not know it."""
-    if not lang:
-        return frozenset()
-    tag = get_global("likely_subtags").get(lang.replace("-", "_"))
+@lru_cache(maxsize=None)  # one entry per script
+def _unicode_scripts(script: str) -> frozenset[str]:
+    """The Unicode scripts of an ISO 15924 code; none where Unicode has no such script."""
+    parts = _data()["writing_systems"].get(script, [script])
+    known = set()
+    for part in parts:
+        try:
+            regex.compile(rf"\p{{scx={part}}}")
+            known.add(part)
+        except regex.error:
+            pass  # a code Unicode's script property lacks: no letters to look for
+    return frozenset(known)
+
+
+@lru_cache(maxsize=1)
+def _locale_scripts() -> dict[str, frozenset[str]]:
+    """The script subtags of CLDR's locales, by language: {'sr': {'Latn'}, 'uz': {'Arab', 'Cyrl'}}."""
+    found = defaultdict(set)
+    for identifier in locale_identifiers():
+        parts = identifier.split("_")
+        if len(parts) > 1 and len(parts[1]) == 4:
+            found[parts[0]].add(parts[1])
+    return {lang: frozenset(scripts) for lang, scripts in found.items()}
+
+
+@lru_cache(maxsize=None)  # one entry per tag
+def scripts_of(tag: str | None) -> frozenset[str]:
+    """The Unicode scripts a language writes its words in: the script its tag names ('sr-Latn'), or
+    else every script CLDR knows it in; empty where CLDR does not know the language."""
     if not tag:
         return frozenset()
-    script = tag.split("_")[1]
-    return frozenset(_data()["writing_systems"].get(script, [script]))
+    parts = regex.split(r"[-_]", tag)
+    lang, named = parts[0].lower(), [p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()]
+    likely = get_global("likely_subtags").get(lang)
+    if named:
+        codes = {named[0]}
+    elif likely:
+        codes = {likely.split("_")[1], *_locale_scripts().get(lang, ())}
+    else:
+        return frozenset()
+    return frozenset(s for code in codes for s in _unicode_scripts(code))
+
+
+def syllabic(scripts: frozenset[str]) -> bool:
+    """Whether one letter of these scripts is a syllable or a word (Han, kana, Hangul)."""
+    return scripts <= set(_data()["syllable_scripts"])
 
 
 @lru_cache(maxsize=None)  # one entry per set of scripts
-def letters(scripts: frozenset[str]) -> regex.Pattern:
-    """A run of letters of these scripts, with their combining marks: one letter or more where a
-    letter is a syllable or a word (Han, kana, Hangul), two or more in an alphabet. A letter shared
-    by scripts counts for each (Unicode's Script_Extensions: the prolonged sound mark 'ー' of
-    katakana is hiragana's too); punctuation shared with them does not ('。')."""
-    least = 1 if scripts <= set(_data()["syllable_scripts"]) else 2
-    alternatives = "".join(rf"\p{{scx={s}}}" for s in sorted(scripts))
-    return regex.compile(rf"(?:(?=\p{{L}})[{alternatives}]\p{{M}}*){{{least},}}")
+def letters(scripts: frozenset[str], least: int) -> regex.Pattern:
+    """A run of at least `least` letters of these scripts, with their combining marks (a letter
+    shared by scripts counts for each; punctuation shared with them does not: '。')."""
+    return regex.compile(rf"(?:(?=[\p{{L}}\p{{Nl}}]){_class(scripts)}\p{{M}}*){{{least},}}")
+
+
+def _class(scripts: frozenset[str]) -> str:
+    return "[" + "".join(rf"\p{{scx={s}}}" for s in sorted(scripts)) + "]"
 
 
 @lru_cache(maxsize=None)
@@ -55,10 +96,16 @@ def script_name(script: str) -> str:
     return Locale("en").scripts.get(script, script)
 
 
+@lru_cache(maxsize=None)
+def language_name(lang: str | None) -> str:
+    """The language's English name from CLDR ('et' -> 'Estonian'), or its tag."""
+    return Locale("en").languages.get(lang or "", lang or "?")
+
+
 @lru_cache(maxsize=None)  # a few entries per language
 def _foreign_letter(lang: str, latin: bool) -> regex.Pattern:
-    allowed = "".join(rf"\p{{sc={s}}}" for s in sorted(scripts_of(lang) | ({LATIN} if latin else set())))
-    return regex.compile(rf"(?=\p{{L}})[^{allowed}]")
+    allowed = scripts_of(lang) | ({LATIN} if latin else set())
+    return regex.compile(rf"(?=\p{{L}})(?!{_class(allowed)})")
 
 
 def written_in(word: str, lang: str | None, latin: bool = True) -> bool:

@@ -261,3 +261,13 @@ def test_an_acronym_is_matched_letter_for_letter_in_another_case():
     assert lowered("Ein CTG und ein EKG wurden geschrieben.", "A ctg-trace and an ekg were recorded.") == [("ctg", "CTG"), ("ekg", "EKG")]
     assert lowered("Das CTG wurde geschrieben.", "The ctgs and the ctg were recorded.") == [("ctg", "CTG")]
     assert lowered("Das CTG wurde geschrieben.", "The actg was recorded.") == []
+    # a word that folds alike but is not the acronym letter for letter does not hide a later one
+    assert lowered("Results of the MASS trial were published.", "The Maß of the mass trial was published.") == [("mass", "MASS")]
+
+
+def test_turkish_dotted_capital_i_is_no_dotless_i():
+    """A case-insensitive search matches I with ı and İ with i, not I with İ: 'MIT' in English is
+    not the Turkish MİT (the intelligence agency) in another case, and 'MİT' would be a wrong fix."""
+    doc = Document("d", "MIT and IBB made a new statement.", "en", source="MİT ve İBB yeni bir açıklama yaptı.", source_lang="tr")
+    assert [f for f in clean_document(doc, CleanConfig(enable_rules=("qa.acronyms",))).findings if f.rule.startswith("qa.acronym")
+            and f.suggestion] == []

@@ -12,9 +12,14 @@ def fragments(text: str, lang: str, source: str, source_lang: str) -> list[str]:
 
 
 def test_a_languages_scripts_come_from_cldr_with_writing_systems_split():
-    assert scripts_of("en") == {"Latn"} and scripts_of("ru") == {"Cyrl"} and scripts_of("he") == {"Hebr"}
-    assert scripts_of("zh") == {"Hani"} and scripts_of("ja") == {"Hani", "Hira", "Kana"} and scripts_of("ko") == {"Hang", "Hani"}
-    assert scripts_of("zh-Hant") == {"Hani"} and scripts_of("xx") == frozenset() and scripts_of(None) == frozenset()
+    assert scripts_of("ru") == {"Cyrl"} and scripts_of("he") == {"Hebr"}
+    assert "Latn" in scripts_of("en") and not scripts_of("en") & {"Cyrl", "Hani"}  # (CLDR has Deseret English too)
+    assert scripts_of("ja") == {"Hani", "Hira", "Kana"} and scripts_of("ko") == {"Hang", "Hani"}
+    # every script CLDR has a locale of the language in (Pinyin for Chinese), or the one the tag names
+    assert scripts_of("zh") == {"Hani", "Latn"} and scripts_of("sr") == {"Cyrl", "Latn"} and scripts_of("uz") == {"Arab", "Cyrl", "Latn"}
+    assert scripts_of("zh-Hant") == {"Hani"} and scripts_of("sr-Latn") == {"Latn"} and scripts_of("pt-BR") == {"Latn"}
+    # variants Unicode names as their script, or does not know
+    assert scripts_of("gml") == {"Latn"} and scripts_of("xx") == frozenset() and scripts_of(None) == frozenset()
 
 
 def test_written_in_allows_latin_only_when_asked():
@@ -26,14 +31,45 @@ def test_a_fragment_is_reported_whole_and_once():
     assert fragments("他买了一部新的スマートフォン。", "zh", "彼は新しいスマートフォンを買った。", "ja") == ["スマートフォン"]
     assert fragments("东京の会议已经结束。", "zh", "東京の会議は終わった。", "ja") == ["の"]
     assert fragments("He said the 政府 would publish the 预算.", "en", "他说政府将公布预算。", "zh") == ["政府", "预算"]
+    assert fragments("In 二〇二〇年 he came.", "en", "他二〇二〇年来了。", "zh") == ["二〇二〇年"]  # 〇 is a letter number
 
 
-def test_an_english_word_in_russian_is_reported_by_one_rule_only():
+def test_english_words_in_russian_are_one_finding_of_one_rule():
     doc = Document("d", "Был рассчитан real amount of expenses для инвентаря.", "ru",
                    source="The real amount of expenses for the inventory was calculated.", source_lang="en")
     found = [(f.rule, f.text) for f in clean_document(doc, CleanConfig()).findings if f.rule.startswith("source.untranslated")]
-    assert found == [("source.untranslated_fragment", "real"), ("source.untranslated_fragment", "amount"),
-                     ("source.untranslated_fragment", "expenses")]
+    assert found == [("source.untranslated_fragment", "real amount of expenses")]
+
+
+def test_what_is_not_a_fragment():
+    """Each of these was a false finding of the first version (a review of it)."""
+    silent = [
+        ("en", "sr", "This is a big problem for the program.", "Ovo je veliki problem za program."),  # Serbian in Latin
+        ("ru", "uz", "Правительство приняло новый закон.", "Ҳукумат янги қонунни қабул қилди."),  # Uzbek in Cyrillic
+        ("en", "zh", "Visit https://example.com/download/latest now.", "立即访问 https://example.com/download/latest 。"),
+        ("en", "ru", "You have {count} new messages.", "У вас {count} новых сообщений."),
+        ("en", "ru", 'Click <span class="button">here</span> now.', 'Нажмите <span class="button">здесь</span> сейчас.'),
+        ("en", "ru", "Run `npm install` first.", "Сначала выполните `npm install`."),
+        ("et", "ru", "Uuring tehti in vitro ja zoom abil.", "Исследование проведено in vitro с помощью zoom."),  # no Estonian word list
+        ("en", "ru", "Download the app and the pdf.", "Скачайте app и pdf."),  # loanwords Russian uses too
+        ("en", "zh", "Download the app.", "下载app。"),  # Chinese: no word list, Latin words left alone
+        ("el", "en", "Τα γδ Τ κύτταρα και η μέθοδος ΔΔCt.", "The γδ T cells and the ΔΔCt method."),  # symbols
+        ("zh", "en", "口号“为人民服务”。", 'The slogan "为人民服务" ("Serve the People").'),  # the original, glossed
+        ("en", "zh", "We studied adipose stem cells (ASC) and more.", "我们研究了脂肪干细胞（adipose stem cells (ASC) and more）。"),
+        ("ru", "en", "Он сказал, что правительство работает.", "Он сказал, что правительство работает."),  # whole: other checks'
+        ("gml", "en", "Dat is gud.", "That is good."),  # a script variant Unicode has no property for
+    ]
+    for source_lang, lang, source, text in silent:
+        assert fragments(text, lang, source, source_lang) == [], (source_lang, lang, text)
+
+
+def test_a_phrase_is_one_finding_named_in_words():
+    doc = Document("d", "The ממשלת ישראל approved it.", "en", source="ממשלת ישראל אישרה את זה.", source_lang="he")
+    found = [(f.text, f.message) for f in clean_document(doc, CleanConfig()).findings if f.rule == "source.untranslated_fragment"]
+    assert found == [("ממשלת ישראל", "'ממשלת ישראל' is in the source's Hebrew script, left untranslated.")]
+    doc = Document("d", "Скачайте by email.", "ru", source="Download by email.", source_lang="en")
+    assert [f.message for f in clean_document(doc, CleanConfig()).findings if f.rule == "source.untranslated_fragment"] == [
+        "'email' is English, left untranslated."]
 
 
 def test_list_markers_units_glosses_and_rare_words_are_not_fragments():

@@ -211,15 +211,14 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
     other_case, left = [], []
     lower_by_norm = _lower_case_by_norm(view.lang or "")
     folded = _folded(text) if missing else ""
-    first_by_fold: dict[str, regex.Match] | None = None
+    folded_runs: set[str] | None = None
     for acronym in missing:
         near = None
         if _folded(acronym) in folded:
-            if first_by_fold is None:
-                first_by_fold = _first_by_fold(text)
-            near = first_by_fold.get(_folded(acronym))
-            if near and len(near.group()) != len(acronym):
-                near = None  # the same letter for letter, as a case-insensitive search matches ("ß" is no SS)
+            if folded_runs is None:
+                folded_runs = {_folded(run) for run in _CASED_RUN.findall(text)}
+            if _folded(acronym) in folded_runs:
+                near = _other_case(acronym, text)
         if near and near.group() in lower_by_norm:
             continue  # kept, as the language's norm writes it ("covid" in Spanish)
         if near and near.group().islower() and (known_word(near.group(), view.lang, min_zipf=COMMON_WORD_ZIPF)
@@ -246,17 +245,14 @@ def _not_a_word_of_the_text(text: str, m: regex.Match) -> bool:
 
 
 # A run of cased letters and digits: an acronym stands in a text as one whole run (nothing cased
-# on either side), or as a run with a plural 's' (NSAIDs); the source's acronyms are found among
-# the translation's runs.
+# on either side), or as a run with a plural 's' (NSAIDs); the source's acronyms are looked up
+# among the translation's runs, and searched for only where a run folds to one.
 _CASED_RUN = regex.compile(rf"{_EDGE}+")
 
 
-def _first_by_fold(text: str) -> dict[str, regex.Match]:
-    """The text's runs of cased letters and digits by their case folding, each where it first
-    stands: where an acronym stands in another case. Looked up, not searched for with a pattern of
-    the acronym's own: a corpus has thousands of acronyms, and compiling a pattern for each cost
-    more than the rest of the check."""
-    runs: dict[str, regex.Match] = {}
-    for m in _CASED_RUN.finditer(text):
-        runs.setdefault(_folded(m.group()), m)
-    return runs
+def _other_case(acronym: str, text: str) -> regex.Match | None:
+    """Where the acronym first stands in the text in another case, as a whole word. Asked only
+    where one of the text's words folds to it: compiling a pattern for each acronym of a corpus
+    (thousands) cost more than the rest of the check, and the search itself decides what matches
+    (Turkish I and ı, not I and İ; "ß" is no SS)."""
+    return regex.search(rf"(?<!{_EDGE}){regex.escape(acronym)}(?!{_EDGE})", text, regex.IGNORECASE)

@@ -1,13 +1,20 @@
 """Fragments of the source left in a script the translation does not write its words in: Chinese
 characters in English, kana in Chinese, Hebrew in English; and, where the translation is written in
-another script than Latin, a word of a Latin-script source copied as it is ("在会议上meeting").
+another script than Latin, words of a Latin-script source copied as they are ("real amount of
+expenses" in Russian).
 
-The translation's language is known, so its script is too, and a letter of the source's script in
-it needs no language identification, however short the fragment: langdetect cannot tell one word,
-a script can. Which script a language writes is CLDR's answer, through Babel (cleaners/scripts.py). Latin letters are in every language's texts (names, brands, units, acronyms),
-so a Latin word counts only in lower case, copied from the source, and common in the source
-language. A fragment in brackets is left alone: a translator glosses a term with the original
-("脂肪干细胞 (adipose-derived stem cells)", "the Huoshenshan hospital (火神山医院)").
+The translation's language is known, so its scripts are too (CLDR's, through Babel:
+cleaners/scripts.py), and a letter of the source's script in it needs no language identification:
+langdetect cannot tell one word, a script can. One Chinese character or kana is a fragment; in an
+alphabet a fragment is three letters or more, standing on its own: shorter runs, or runs glued to
+the text's letters, are symbols of the text's own ("γδ T cells", "ΔΔCt"). Latin letters are in
+every language's texts (names, brands, units, acronyms, loanwords), so a Latin word counts only in
+lower case, copied from the source, far more common in the source language than in the target's
+(both word lists known: "pdf" and "app" are Russian too; Chinese and Japanese have no word list
+here, so their Latin words are left alone). Left alone too: a fragment in brackets or followed by
+one (a translator glosses a term with the original, or the original with a translation), a URL, an
+address, markup, a placeholder or code, and a text hardly in the target's script at all (the
+language and untranslated checks report that whole).
 """
 
 from __future__ import annotations
@@ -17,58 +24,129 @@ from collections.abc import Callable, Iterator
 import regex
 
 from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors.carried import EMAIL, URL
 from mtqa.cleaners.detectors.source import is_translation
-from mtqa.cleaners.detectors.spelling import known_word
-from mtqa.cleaners.scripts import LATIN, letters, script_name, scripts_of
+from mtqa.cleaners.detectors.spelling import has_word_list, known_word, zipf
+from mtqa.cleaners.scripts import LATIN, language_name, letters, script_name, scripts_of, syllabic
 
+# Letters of an alphabet in a run, at least, for the run to be a fragment.
+MIN_ALPHABET_LETTERS = 3
+# A text with fewer of its letters in the target's scripts is not in the target language at all
+# (a Russian sentence left as it is, with an English name): source.untranslated and the language
+# checks report it whole, and a finding a word would only repeat them.
+TARGET_SCRIPT_SHARE = 0.2
 # A Latin word of the source is untranslated when it is at least this common in the source
-# language (Zipf 3: once per million words), so that a term or a name in lower case is not.
+# language (Zipf 3: once per million words), so that a term or a name in lower case is not ...
 LATIN_WORD_ZIPF = 3.0
+# ... and this much more common there than in the target language (Zipf, a factor of 30), which
+# uses its loanwords ("app", "pdf", "zoom", "in vivo") nearly as often.
+LOANWORD_MARGIN = 1.5
 # A lower-case Latin word: not part of an address, a file name, a code or a hyphenated term.
 _LATIN_WORD = regex.compile(r"(?<![\p{sc=Latn}\p{M}\d'’._/@#-])\p{Ll}{3,}(?![\p{sc=Latn}\p{M}\d'’_/@-])(?![.]\w)")
-_ROMAN_NUMERAL = regex.compile(r"[ivxlcdm]+")
+# A Roman numeral before ")" or "." is a list marker ("iii)"), whatever word it spells ("mix").
+_ROMAN_NUMERAL = regex.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 _AFTER_NUMBER = regex.compile(r"\d\s?$")
 _SOURCE_WORD = regex.compile(r"\p{L}+")
-# The innermost brackets, whose content is a gloss or a list marker ("(iii)").
-_OPENING = regex.compile(r"[(\[（【]")
-_BRACKETED = regex.compile(r"[(\[（【][^()\[\]（）【】]*[)\]）】]")
+_LETTER = regex.compile(r"\p{L}")
+_GLUED = regex.compile(r"[\p{L}\p{N}]")
+# Markup, placeholders and code, whose words are not the text's: <span class=...>, {count},
+# %(name)s, `npm install`.
+_NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|%\(\w+\)[a-z]|`[^`]*`")
+_OPENERS, _CLOSERS = "([{（［【〔", ")]}）］】〕"
+_GLOSS_FOLLOWS = regex.compile(r"[\s\"'”’»」』]*[(（［【]")
+# Between two fragments, what joins them into one: punctuation and spaces (a name in parts,
+# "阿卜杜勒·卡迪尔"); between two Latin words, Latin words and spaces ("amount of expenses").
+_SCRIPT_GAP = regex.compile(r"[\s\p{P}]*")
+_LATIN_GAP = regex.compile(r"[\s\p{sc=Latn}'’-]*")
 
 
 @detector("source.untranslated_fragment", "accuracy/untranslated", "major",
           "A fragment left in the source's script, which the translation does not write its words in "
-          "(Chinese characters in English, kana in Chinese), or a common word of a Latin-script source "
+          "(Chinese characters in English, kana in Chinese), or common words of a Latin-script source "
           "copied into a translation in another script.")
 def untranslated_fragment(view: DocView) -> Iterator[Hit]:
     """No suggestion: what the fragment should be is a translator's call."""
     if not is_translation(view):
         return
     target, source = scripts_of(view.lang), scripts_of(view.source_lang)
-    foreign, latin = source - target - {LATIN}, LATIN in source and LATIN not in target
+    foreign = source - target - {LATIN}
+    latin = (LATIN in source and LATIN not in target and has_word_list(view.lang) and has_word_list(view.source_lang))
     if not target or not (foreign or latin):
         return  # (most pairs: both languages in Latin script)
     text = view.text
-    bracketed = [m.span() for m in _BRACKETED.finditer(text)] if _OPENING.search(text) else []
+    aside: list[tuple[int, int]] | None = None
 
-    def glossed(start: int, end: int) -> bool:
-        return any(s < start and end < e for s, e in bracketed)
+    def left_alone(start: int, end: int) -> bool:
+        nonlocal aside
+        if aside is None:
+            aside = _aside(text)  # (found once, and only for a text with a candidate)
+        return any(s <= start and end <= e for s, e in aside) or _GLOSS_FOLLOWS.match(text, end) is not None
 
+    found = []
     if foreign:
-        names = " and ".join(script_name(s) for s in sorted(foreign))
-        for m in letters(foreign).finditer(text):
-            if not glossed(*m.span()):
-                yield m.start(), m.end(), f"'{m.group()}' is in the source's script ({names}): left untranslated.", None
+        found += [(m.start(), m.end(), "script") for m in _script_fragments(text, foreign) if not left_alone(*m.span())]
     if latin:
-        yield from _latin_words(view, glossed)
+        found += [(m.start(), m.end(), "latin") for m in _latin_words(view, left_alone)]
+    if not found or TARGET_SCRIPT_SHARE * len(_LETTER.findall(text)) > sum(map(len, letters(target, 1).findall(text))):
+        return  # hardly in the target's script: the language and untranslated checks report the whole
+    for start, end, kind in _joined(text, sorted(found)):
+        fragment = text[start:end]
+        if kind == "latin":
+            yield start, end, f"'{fragment}' is {language_name(view.source_lang)}, left untranslated.", None
+        else:
+            names = " and ".join(script_name(s) for s in sorted(foreign) if regex.search(rf"\p{{scx={s}}}", fragment))
+            yield start, end, f"'{fragment}' is in the source's {names} script, left untranslated.", None
 
 
-def _latin_words(view: DocView, glossed: Callable[[int, int], bool]) -> Iterator[Hit]:
+def _script_fragments(text: str, foreign: frozenset[str]) -> Iterator[regex.Match]:
+    """Runs of the foreign scripts' letters: any run of a syllabic script; in an alphabet, a run of
+    MIN_ALPHABET_LETTERS or more that no other letter or digit touches."""
+    if syllabic(foreign):
+        yield from letters(foreign, 1).finditer(text)
+        return
+    for m in letters(foreign, MIN_ALPHABET_LETTERS).finditer(text):
+        if not (_GLUED.match(text, m.start() - 1) if m.start() else False) and not _GLUED.match(text, m.end()):
+            yield m
+
+
+def _latin_words(view: DocView, left_alone: Callable[[int, int], bool]) -> Iterator[regex.Match]:
     """Lower-case words of a Latin-script source copied into a translation in another script."""
     text, source_words = view.text, None
     for m in _LATIN_WORD.finditer(text):
         word = m.group()
-        if _ROMAN_NUMERAL.fullmatch(word) or glossed(*m.span()) or _AFTER_NUMBER.search(text, max(0, m.start() - 2), m.start()):
-            continue  # a list marker, a gloss, a unit ("15 min")
+        if ((_ROMAN_NUMERAL.fullmatch(word) and text[m.end():m.end() + 1] in (")", "."))
+                or left_alone(*m.span()) or _AFTER_NUMBER.search(text, max(0, m.start() - 2), m.start())):
+            continue  # a list marker, a gloss or what glosses, a unit ("15 min")
         if source_words is None:
             source_words = {w.casefold() for w in _SOURCE_WORD.findall(view.doc.source or "")}
-        if word in source_words and known_word(word, view.source_lang, min_zipf=LATIN_WORD_ZIPF):
-            yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
+        if (word in source_words and known_word(word, view.source_lang, min_zipf=LATIN_WORD_ZIPF)
+                and not known_word(word, view.lang, min_zipf=zipf(word, view.source_lang) - LOANWORD_MARGIN)):
+            yield m
+
+
+def _aside(text: str) -> list[tuple[int, int]]:
+    """Where the text's words are not its prose: inside brackets (nested ones too), URLs, e-mail
+    addresses, markup, placeholders and code."""
+    spans, open_at = [], []
+    if any(c in text for c in _OPENERS):
+        for i, c in enumerate(text):
+            if c in _OPENERS:
+                open_at.append(i)
+            elif c in _CLOSERS and open_at:
+                spans.append((open_at.pop(), i + 1))
+    for pattern in (URL, EMAIL, _NOT_PROSE):
+        spans += [m.span() for m in pattern.finditer(text)]
+    return spans
+
+
+def _joined(text: str, found: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, str]]:
+    """Fragments next to each other as one (a phrase left untranslated is one finding)."""
+    start, end, kind = found[0]
+    for s, e, k in found[1:]:
+        gap = _SCRIPT_GAP if kind == "script" else _LATIN_GAP
+        if k == kind and gap.fullmatch(text, end, s):
+            end = e
+        else:
+            yield start, end, kind
+            start, end, kind = s, e, k
+    yield start, end, kind

@@ -217,6 +217,12 @@ _WORD = regex.compile(r"(?<![\p{L}\p{M}\d_'’@#/.-])\p{L}[\p{L}\p{M}]*(?:['’]
 _APOSTROPHE = regex.compile(r"['’]")
 
 
+def zipf(word: str, lang: str | None) -> float:
+    """wordfreq's Zipf frequency of the word in the language; 0 for a word it has not seen, or a
+    language without a word list."""
+    return _zipf(word, lang) if has_word_list(lang) else 0.0
+
+
 def _zipf(word: str, lang: str) -> float:
     """wordfreq's Zipf frequency of the word in the language (0 for a word it has not seen)."""
     freq = _word_list(lang).frequency(word.casefold())
