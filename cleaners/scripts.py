@@ -23,18 +23,21 @@ from babel.localedata import locale_identifiers
 from mtqa.cleaners.datafiles import safe_load
 
 LATIN = "Latn"
+# Letters of no one script ('µ', the micro sign) belong to every language's texts.
+COMMON = frozenset({"Zyyy", "Zinh"})
 _DATA = Path(__file__).resolve().parent / "data" / "scripts.yaml"
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict:
+def scripts_data() -> dict:
+    """data/scripts.yaml, read once per process."""
     return safe_load(_DATA.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)  # one entry per script
 def _unicode_scripts(script: str) -> frozenset[str]:
     """The Unicode scripts of an ISO 15924 code; none where Unicode has no such script."""
-    parts = _data()["writing_systems"].get(script, [script])
+    parts = scripts_data()["writing_systems"].get(script, [script])
     known = set()
     for part in parts:
         try:
@@ -59,31 +62,32 @@ def _locale_scripts() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=None)  # one entry per tag
 def scripts_of(tag: str | None) -> frozenset[str]:
     """The Unicode scripts a language writes its words in: the script its tag names ('sr-Latn'), or
-    else every script CLDR knows it in; empty where CLDR does not know the language."""
+    else every script CLDR has a locale of it in; empty for an undetermined language ('und') or
+    one CLDR does not know. Subtags after a singleton ('ar-u-nu-latn') are extensions, not a script."""
     if not tag:
         return frozenset()
     parts = regex.split(r"[-_]", tag)
-    lang, named = parts[0].lower(), [p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()]
-    likely = get_global("likely_subtags").get(lang)
-    if named:
-        codes = {named[0]}
-    elif likely:
-        codes = {likely.split("_")[1], *_locale_scripts().get(lang, ())}
-    else:
+    lang = parts[0].lower()
+    main = parts[:next((i for i, p in enumerate(parts) if len(p) == 1), len(parts))]
+    named = [p.title() for p in main[1:] if len(p) == 4 and p.isalpha()]
+    likely = get_global("likely_subtags").get(lang) if lang != "und" else None
+    if not likely:
         return frozenset()
+    codes = {named[0]} if named else {likely.split("_")[1], *_locale_scripts().get(lang, ())}
     return frozenset(s for code in codes for s in _unicode_scripts(code))
 
 
 def syllabic(scripts: frozenset[str]) -> bool:
     """Whether one letter of these scripts is a syllable or a word (Han, kana, Hangul)."""
-    return scripts <= set(_data()["syllable_scripts"])
+    return scripts <= set(scripts_data()["syllable_scripts"])
 
 
 @lru_cache(maxsize=None)  # one entry per set of scripts
 def letters(scripts: frozenset[str], least: int) -> regex.Pattern:
-    """A run of at least `least` letters of these scripts, with their combining marks (a letter
-    shared by scripts counts for each; punctuation shared with them does not: '。')."""
-    return regex.compile(rf"(?:(?=[\p{{L}}\p{{Nl}}]){_class(scripts)}\p{{M}}*){{{least},}}")
+    """A run of at least `least` letters (and letter numbers: '〇') of these scripts, with their
+    combining marks and the joiners inside a word (Persian's zero-width non-joiner). A letter
+    shared by scripts counts for each; punctuation shared with them does not ('。')."""
+    return regex.compile(rf"(?:(?=[\p{{L}}\p{{Nl}}]){_class(scripts)}\p{{M}}*[\u200c\u200d]?){{{least},}}(?<![\u200c\u200d])")
 
 
 def _class(scripts: frozenset[str]) -> str:
@@ -104,7 +108,7 @@ def language_name(lang: str | None) -> str:
 
 @lru_cache(maxsize=None)  # a few entries per language
 def _foreign_letter(lang: str, latin: bool) -> regex.Pattern:
-    allowed = scripts_of(lang) | ({LATIN} if latin else set())
+    allowed = scripts_of(lang) | COMMON | ({LATIN} if latin else set())
     return regex.compile(rf"(?=\p{{L}})(?!{_class(allowed)})")
 
 

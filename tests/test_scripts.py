@@ -20,11 +20,13 @@ def test_a_languages_scripts_come_from_cldr_with_writing_systems_split():
     assert scripts_of("zh-Hant") == {"Hani"} and scripts_of("sr-Latn") == {"Latn"} and scripts_of("pt-BR") == {"Latn"}
     # variants Unicode names as their script, or does not know
     assert scripts_of("gml") == {"Latn"} and scripts_of("xx") == frozenset() and scripts_of(None) == frozenset()
+    assert scripts_of("ar-u-nu-latn") == {"Arab"} and scripts_of("und") == frozenset()  # an extension is no script
 
 
 def test_written_in_allows_latin_only_when_asked():
     assert written_in("правительство", "ru") and written_in("COVID", "ru") and not written_in("COVID", "ru", latin=False)
     assert not written_in("政府", "en") and written_in("naïve", "en", latin=False) and written_in("anything", "xx")
+    assert written_in("µmol", "en") and written_in("スーパー", "ja")
 
 
 def test_a_fragment_is_reported_whole_and_once():
@@ -58,6 +60,11 @@ def test_what_is_not_a_fragment():
         ("en", "zh", "We studied adipose stem cells (ASC) and more.", "我们研究了脂肪干细胞（adipose stem cells (ASC) and more）。"),
         ("ru", "en", "Он сказал, что правительство работает.", "Он сказал, что правительство работает."),  # whole: other checks'
         ("gml", "en", "Dat is gud.", "That is good."),  # a script variant Unicode has no property for
+        ("en", "ru", "You have $count messages.", "У вас $count / :count / %count% новых сообщений."),  # placeholders
+        ("en", "bg", "Send an email from your laptop.", "Изпратете email от вашия laptop."),  # a small word list
+        ("en", "ru", "The effect per se and the status quo, vice versa.", "Эффект per se и status quo, и vice versa."),
+        ("ha", "en", "Gwamnati ta ce.", "The government said."),  # Hausa in Latin, though CLDR has it in Arabic too
+        ("zh", "und", "政府", "政府 something"),  # an undetermined language has no script
     ]
     for source_lang, lang, source, text in silent:
         assert fragments(text, lang, source, source_lang) == [], (source_lang, lang, text)
@@ -67,9 +74,18 @@ def test_a_phrase_is_one_finding_named_in_words():
     doc = Document("d", "The ממשלת ישראל approved it.", "en", source="ממשלת ישראל אישרה את זה.", source_lang="he")
     found = [(f.text, f.message) for f in clean_document(doc, CleanConfig()).findings if f.rule == "source.untranslated_fragment"]
     assert found == [("ממשלת ישראל", "'ממשלת ישראל' is in the source's Hebrew script, left untranslated.")]
-    doc = Document("d", "Скачайте by email.", "ru", source="Download by email.", source_lang="en")
+    doc = Document("d", "Началась meeting.", "ru", source="The meeting started.", source_lang="en")
     assert [f.message for f in clean_document(doc, CleanConfig()).findings if f.rule == "source.untranslated_fragment"] == [
-        "'email' is English, left untranslated."]
+        "'meeting' is English, left untranslated."]
+    # short words inside the phrase join it; a Persian word with its zero-width non-joiner is whole
+    assert fragments("Yesterday he said: Он сказал, что я не знаю, где он живёт, and left the room quickly after that.",
+                     "en", "Он сказал, что я не знаю, где он живёт.", "ru") == ["сказал, что я не знаю, где он живёт"]
+    assert fragments("He said می‌خواهم to the reporters.", "en", "من می‌خواهم بروم", "fa") == ["می\u200cخواهم"]
+    # not across a sentence's end; a kana word named by its own script
+    assert fragments("The 政府. 预算 was passed.", "en", "政府。预算。", "zh") == ["政府", "预算"]
+    doc = Document("d", "去了スーパー。", "zh", source="スーパーに行った。", source_lang="ja")
+    assert [f.message for f in clean_document(doc, CleanConfig()).findings if f.rule == "source.untranslated_fragment"] == [
+        "'スーパー' is in the source's Katakana script, left untranslated."]
 
 
 def test_list_markers_units_glosses_and_rare_words_are_not_fragments():

@@ -7,27 +7,30 @@ The translation's language is known, so its scripts are too (CLDR's, through Bab
 cleaners/scripts.py), and a letter of the source's script in it needs no language identification:
 langdetect cannot tell one word, a script can. One Chinese character or kana is a fragment; in an
 alphabet a fragment is three letters or more, standing on its own: shorter runs, or runs glued to
-the text's letters, are symbols of the text's own ("γδ T cells", "ΔΔCt"). Latin letters are in
-every language's texts (names, brands, units, acronyms, loanwords), so a Latin word counts only in
-lower case, copied from the source, far more common in the source language than in the target's
-(both word lists known: "pdf" and "app" are Russian too; Chinese and Japanese have no word list
-here, so their Latin words are left alone). Left alone too: a fragment in brackets or followed by
-one (a translator glosses a term with the original, or the original with a translation), a URL, an
-address, markup, a placeholder or code, and a text hardly in the target's script at all (the
-language and untranslated checks report that whole).
+the text's letters, are symbols of the text's own ("γδ T cells", "ΔΔCt"). A phrase is one finding.
+Latin letters are in every language's texts (names, brands, units, acronyms, loanwords), so a Latin
+word counts only in lower case, copied from the source, far more common in the source language
+than in the target's, where the target has a large word list ("pdf" and "app" are Russian too;
+Chinese and Japanese have no word list here, so their Latin words are left alone). Left alone too:
+a fragment in brackets or followed by one (a translator glosses a term with the original, or the
+original with a translation), a URL, an address, markup, a placeholder, code, a Latin phrase
+("per se"), and a sentence hardly in the target's script at all (the language and untranslated
+checks report it whole).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 import regex
+from wordfreq import available_languages
 
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.carried import EMAIL, URL
 from mtqa.cleaners.detectors.source import is_translation
 from mtqa.cleaners.detectors.spelling import has_word_list, known_word, zipf
-from mtqa.cleaners.scripts import LATIN, language_name, letters, script_name, scripts_of, syllabic
+from mtqa.cleaners.scripts import COMMON, LATIN, language_name, letters, script_name, scripts_data, scripts_of, syllabic
 
 # Letters of an alphabet in a run, at least, for the run to be a fragment.
 MIN_ALPHABET_LETTERS = 3
@@ -35,6 +38,9 @@ MIN_ALPHABET_LETTERS = 3
 # (a Russian sentence left as it is, with an English name): source.untranslated and the language
 # checks report it whole, and a finding a word would only repeat them.
 TARGET_SCRIPT_SHARE = 0.2
+# Target languages whose word list is wordfreq's large one: in a small one a loanword may be
+# missing ("email" in Bulgarian), and a word's absence tells nothing.
+_LARGE_WORD_LISTS = frozenset(available_languages("large"))
 # A Latin word of the source is untranslated when it is at least this common in the source
 # language (Zipf 3: once per million words), so that a term or a name in lower case is not ...
 LATIN_WORD_ZIPF = 3.0
@@ -50,13 +56,11 @@ _SOURCE_WORD = regex.compile(r"\p{L}+")
 _LETTER = regex.compile(r"\p{L}")
 _GLUED = regex.compile(r"[\p{L}\p{N}]")
 # Markup, placeholders and code, whose words are not the text's: <span class=...>, {count},
-# %(name)s, `npm install`.
-_NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|%\(\w+\)[a-z]|`[^`]*`")
+# %(name)s, $count, %count%, :count, `npm install`.
+_NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|%\(\w+\)[a-z]|\$\{?\w+\}?|%\w+%|(?<![\w:]):[a-z_]\w*|`[^`]*`")
 _OPENERS, _CLOSERS = "([{（［【〔", ")]}）］】〕"
 _GLOSS_FOLLOWS = regex.compile(r"[\s\"'”’»」』]*[(（［【]")
-# Between two fragments, what joins them into one: punctuation and spaces (a name in parts,
-# "阿卜杜勒·卡迪尔"); between two Latin words, Latin words and spaces ("amount of expenses").
-_SCRIPT_GAP = regex.compile(r"[\s\p{P}]*")
+# Between two Latin words of one phrase: Latin words and spaces ("amount of expenses").
 _LATIN_GAP = regex.compile(r"[\s\p{sc=Latn}'’-]*")
 
 
@@ -70,7 +74,9 @@ def untranslated_fragment(view: DocView) -> Iterator[Hit]:
         return
     target, source = scripts_of(view.lang), scripts_of(view.source_lang)
     foreign = source - target - {LATIN}
-    latin = (LATIN in source and LATIN not in target and has_word_list(view.lang) and has_word_list(view.source_lang))
+    if foreign:  # only the scripts the source is written in (CLDR has Deseret English, Arabic Hausa)
+        foreign = _used(foreign, view.doc.source or "")
+    latin = (LATIN in source and LATIN not in target and view.lang in _LARGE_WORD_LISTS and has_word_list(view.source_lang))
     if not target or not (foreign or latin):
         return  # (most pairs: both languages in Latin script)
     text = view.text
@@ -87,15 +93,37 @@ def untranslated_fragment(view: DocView) -> Iterator[Hit]:
         found += [(m.start(), m.end(), "script") for m in _script_fragments(text, foreign) if not left_alone(*m.span())]
     if latin:
         found += [(m.start(), m.end(), "latin") for m in _latin_words(view, left_alone)]
-    if not found or TARGET_SCRIPT_SHARE * len(_LETTER.findall(text)) > sum(map(len, letters(target, 1).findall(text))):
-        return  # hardly in the target's script: the language and untranslated checks report the whole
-    for start, end, kind in _joined(text, sorted(found)):
+    if not found:
+        return
+    in_target = letters(target | COMMON, 1)
+    for start, end, kind in _joined(text, sorted(found), foreign):
+        if _hardly_in(text, _sentence_of(view, start), in_target):
+            continue  # a sentence in another language: the language and untranslated checks report it whole
         fragment = text[start:end]
         if kind == "latin":
             yield start, end, f"'{fragment}' is {language_name(view.source_lang)}, left untranslated.", None
         else:
-            names = " and ".join(script_name(s) for s in sorted(foreign) if regex.search(rf"\p{{scx={s}}}", fragment))
-            yield start, end, f"'{fragment}' is in the source's {names} script, left untranslated.", None
+            names = [script_name(s) for s in sorted(foreign) if regex.search(rf"\p{{sc={s}}}", fragment)] or [
+                script_name(s) for s in sorted(foreign) if regex.search(rf"\p{{scx={s}}}", fragment)]
+            script = f"{' and '.join(names)} script{'s' if len(names) > 1 else ''}"
+            yield start, end, f"'{fragment}' is in the source's {script}, left untranslated.", None
+
+
+def _used(scripts: frozenset[str], source: str) -> frozenset[str]:
+    """Those of the scripts the source has letters of."""
+    if not letters(scripts, 1).search(source):
+        return frozenset()
+    return frozenset(s for s in scripts if letters(frozenset({s}), 1).search(source))
+
+
+def _sentence_of(view: DocView, at: int) -> tuple[int, int]:
+    return next(((s, e) for s, e in view.sentences if s <= at < e), view.trimmed)
+
+
+def _hardly_in(text: str, span: tuple[int, int], in_target: regex.Pattern) -> bool:
+    """Whether fewer than TARGET_SCRIPT_SHARE of the span's letters are of the target's scripts."""
+    part = text[span[0]:span[1]]
+    return TARGET_SCRIPT_SHARE * len(_LETTER.findall(part)) > sum(map(len, in_target.findall(part)))
 
 
 def _script_fragments(text: str, foreign: frozenset[str]) -> Iterator[regex.Match]:
@@ -134,19 +162,36 @@ def _aside(text: str) -> list[tuple[int, int]]:
                 open_at.append(i)
             elif c in _CLOSERS and open_at:
                 spans.append((open_at.pop(), i + 1))
-    for pattern in (URL, EMAIL, _NOT_PROSE):
+    for pattern in (URL, EMAIL, _NOT_PROSE, _latin_phrases()):
         spans += [m.span() for m in pattern.finditer(text)]
     return spans
 
 
-def _joined(text: str, found: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, str]]:
-    """Fragments next to each other as one (a phrase left untranslated is one finding)."""
+@lru_cache(maxsize=1)
+def _latin_phrases() -> regex.Pattern:
+    """Latin phrases that languages in other scripts write in Latin letters too (data/scripts.yaml)."""
+    phrases = sorted(scripts_data()["latin_phrases"], key=len, reverse=True)
+    return regex.compile(r"(?<!\p{L})(?:" + "|".join(regex.escape(p) for p in phrases) + r")(?!\p{L})", regex.IGNORECASE)
+
+
+def _joined(text: str, found: list[tuple[int, int, str]], foreign: frozenset[str]) -> Iterator[tuple[int, int, str]]:
+    """Fragments next to each other as one: a phrase left untranslated is one finding, its short
+    words included ("Он сказал, что я не знаю"), but not across a sentence's end or a quotation mark."""
+    script_gap = _script_gap(foreign)
     start, end, kind = found[0]
     for s, e, k in found[1:]:
-        gap = _SCRIPT_GAP if kind == "script" else _LATIN_GAP
+        gap = script_gap if kind == "script" else _LATIN_GAP
         if k == kind and gap.fullmatch(text, end, s):
             end = e
         else:
             yield start, end, kind
             start, end, kind = s, e, k
     yield start, end, kind
+
+
+@lru_cache(maxsize=None)  # one entry per set of scripts
+def _script_gap(foreign: frozenset[str]) -> regex.Pattern:
+    """What may stand between two fragments of one phrase: spaces, commas, dashes, middle dots
+    (a name in parts, "阿卜杜勒·卡迪尔") and the scripts' short words."""
+    short = letters(foreign, 1).pattern if foreign else "(?!)"
+    return regex.compile(rf"(?:[\s,，、\p{{Pd}}·・\u200c\u200d]|{short})*")
