@@ -63,7 +63,7 @@ def _locale_scripts() -> dict[str, frozenset[str]]:
 def scripts_of(tag: str | None) -> frozenset[str]:
     """The Unicode scripts a language writes its words in: the script its tag names ('sr-Latn'), or
     else every script CLDR has a locale of it in; empty for an undetermined language ('und') or
-    one CLDR does not know. Subtags after a singleton ('ar-u-nu-latn') are extensions, not a script."""
+    one CLDR does not know, unless the tag names a script ('und-Latn'). Subtags after a singleton ('ar-u-nu-latn') are extensions, not a script."""
     if not tag:
         return frozenset()
     parts = regex.split(r"[-_]", tag)
@@ -71,7 +71,7 @@ def scripts_of(tag: str | None) -> frozenset[str]:
     main = parts[:next((i for i, p in enumerate(parts) if len(p) == 1), len(parts))]
     named = [p.title() for p in main[1:] if len(p) == 4 and p.isalpha()]
     likely = get_global("likely_subtags").get(lang) if lang != "und" else None
-    if not likely:
+    if not named and not likely:
         return frozenset()
     codes = {named[0]} if named else {likely.split("_")[1], *_locale_scripts().get(lang, ())}
     return frozenset(s for code in codes for s in _unicode_scripts(code))

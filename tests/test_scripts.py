@@ -21,6 +21,7 @@ def test_a_languages_scripts_come_from_cldr_with_writing_systems_split():
     # variants Unicode names as their script, or does not know
     assert scripts_of("gml") == {"Latn"} and scripts_of("xx") == frozenset() and scripts_of(None) == frozenset()
     assert scripts_of("ar-u-nu-latn") == {"Arab"} and scripts_of("und") == frozenset()  # an extension is no script
+    assert scripts_of("und-Latn") == {"Latn"}
 
 
 def test_written_in_allows_latin_only_when_asked():
@@ -93,3 +94,19 @@ def test_list_markers_units_glosses_and_rare_words_are_not_fragments():
     text = "体征：(i) 倒睫；(ii) 混浊；iii) 炎症持续15 min，脂肪组织（adipose stem cells）。"
     assert fragments(text, "zh", source, "en") == []
     assert fragments("患者患有trichiasis。", "zh", "The patient had trichiasis.", "en") == []  # a term, not a common word
+
+
+def test_a_short_untranslated_sentence_in_a_translated_text_is_found():
+    """The sentence checks do not see every short sentence left in the source language: only a text
+    hardly in the target's script at all is left to them."""
+    assert fragments("It was Monday. Правительство работает. Everyone agreed with that fully and then left.", "en",
+                     "Был понедельник. Правительство работает. Все согласились.", "ru") == ["Правительство работает"]
+    assert fragments("Нажмите «Отправить»:submit сейчас.", "ru", "Click Send:submit now.", "en") == ["submit"]
+
+
+def test_a_long_run_of_letters_between_fragments_is_read_in_linear_time():
+    """The gap between two fragments is one character class: a group inside the repeat took over a
+    minute on this text (a run glued to a digit, left alone, between two fragments)."""
+    text = ("The minister said правительство " + "а" * 1500 + "1 правительство today. "
+            + "And the press agreed with him, as it always does. " * 12)
+    assert fragments(text, "en", "Министр сказал, что правительство сегодня.", "ru") == ["правительство"] * 2

@@ -14,8 +14,8 @@ than in the target's, where the target has a large word list ("pdf" and "app" ar
 Chinese and Japanese have no word list here, so their Latin words are left alone). Left alone too:
 a fragment in brackets or followed by one (a translator glosses a term with the original, or the
 original with a translation), a URL, an address, markup, a placeholder, code, a Latin phrase
-("per se"), and a sentence hardly in the target's script at all (the language and untranslated
-checks report it whole).
+("per se"), and a text hardly in the target's script at all (the language and untranslated checks
+report it whole).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from mtqa.cleaners.scripts import COMMON, LATIN, language_name, letters, script_
 # Letters of an alphabet in a run, at least, for the run to be a fragment.
 MIN_ALPHABET_LETTERS = 3
 # A text with fewer of its letters in the target's scripts is not in the target language at all
-# (a Russian sentence left as it is, with an English name): source.untranslated and the language
+# (a Russian text left as it is, with an English name): source.untranslated and the language
 # checks report it whole, and a finding a word would only repeat them.
 TARGET_SCRIPT_SHARE = 0.2
 # Target languages whose word list is wordfreq's large one: in a small one a loanword may be
@@ -57,7 +57,7 @@ _LETTER = regex.compile(r"\p{L}")
 _GLUED = regex.compile(r"[\p{L}\p{N}]")
 # Markup, placeholders and code, whose words are not the text's: <span class=...>, {count},
 # %(name)s, $count, %count%, :count, `npm install`.
-_NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|%\(\w+\)[a-z]|\$\{?\w+\}?|%\w+%|(?<![\w:]):[a-z_]\w*|`[^`]*`")
+_NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|%\(\w+\)[a-z]|\$\{?\w+\}?|%\w+%|(?<!\S):[a-z_]\w*|`[^`]*`")
 _OPENERS, _CLOSERS = "([{（［【〔", ")]}）］】〕"
 _GLOSS_FOLLOWS = regex.compile(r"[\s\"'”’»」』]*[(（［【]")
 # Between two Latin words of one phrase: Latin words and spaces ("amount of expenses").
@@ -93,12 +93,9 @@ def untranslated_fragment(view: DocView) -> Iterator[Hit]:
         found += [(m.start(), m.end(), "script") for m in _script_fragments(text, foreign) if not left_alone(*m.span())]
     if latin:
         found += [(m.start(), m.end(), "latin") for m in _latin_words(view, left_alone)]
-    if not found:
-        return
-    in_target = letters(target | COMMON, 1)
+    if not found or _hardly_in(text, letters(target | COMMON, 1)):
+        return  # hardly in the target's script: the language and untranslated checks report the whole
     for start, end, kind in _joined(text, sorted(found), foreign):
-        if _hardly_in(text, _sentence_of(view, start), in_target):
-            continue  # a sentence in another language: the language and untranslated checks report it whole
         fragment = text[start:end]
         if kind == "latin":
             yield start, end, f"'{fragment}' is {language_name(view.source_lang)}, left untranslated.", None
@@ -116,14 +113,11 @@ def _used(scripts: frozenset[str], source: str) -> frozenset[str]:
     return frozenset(s for s in scripts if letters(frozenset({s}), 1).search(source))
 
 
-def _sentence_of(view: DocView, at: int) -> tuple[int, int]:
-    return next(((s, e) for s, e in view.sentences if s <= at < e), view.trimmed)
-
-
-def _hardly_in(text: str, span: tuple[int, int], in_target: regex.Pattern) -> bool:
-    """Whether fewer than TARGET_SCRIPT_SHARE of the span's letters are of the target's scripts."""
-    part = text[span[0]:span[1]]
-    return TARGET_SCRIPT_SHARE * len(_LETTER.findall(part)) > sum(map(len, in_target.findall(part)))
+def _hardly_in(text: str, in_target: regex.Pattern) -> bool:
+    """Whether fewer than TARGET_SCRIPT_SHARE of the text's letters are of the target's scripts.
+    (Asked of the whole text: a sentence left untranslated in a translated text gets its findings,
+    as the sentence checks do not see every short one.)"""
+    return TARGET_SCRIPT_SHARE * len(_LETTER.findall(text)) > sum(map(len, in_target.findall(text)))
 
 
 def _script_fragments(text: str, foreign: frozenset[str]) -> Iterator[regex.Match]:
@@ -192,6 +186,7 @@ def _joined(text: str, found: list[tuple[int, int, str]], foreign: frozenset[str
 @lru_cache(maxsize=None)  # one entry per set of scripts
 def _script_gap(foreign: frozenset[str]) -> regex.Pattern:
     """What may stand between two fragments of one phrase: spaces, commas, dashes, middle dots
-    (a name in parts, "阿卜杜勒·卡迪尔") and the scripts' short words."""
-    short = letters(foreign, 1).pattern if foreign else "(?!)"
-    return regex.compile(rf"(?:[\s,，、\p{{Pd}}·・\u200c\u200d]|{short})*")
+    (a name in parts, "阿卜杜勒·卡迪尔") and the scripts' short words. One character class,
+    repeated: a group inside a repeat would backtrack without end on a long run of letters."""
+    scripts = "".join(rf"\p{{scx={s}}}" for s in sorted(foreign))
+    return regex.compile(rf"[\s,，、\p{{Pd}}·・\u200c\u200d\p{{M}}{scripts}]*")
