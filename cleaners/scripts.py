@@ -77,6 +77,7 @@ def scripts_of(tag: str | None) -> frozenset[str]:
     return frozenset(s for code in codes for s in _unicode_scripts(code))
 
 
+@lru_cache(maxsize=None)  # one entry per set of scripts
 def syllabic(scripts: frozenset[str]) -> bool:
     """Whether one letter of these scripts is a syllable or a word (Han, kana, Hangul)."""
     return scripts <= set(scripts_data()["syllable_scripts"])
@@ -87,11 +88,17 @@ def letters(scripts: frozenset[str], least: int) -> regex.Pattern:
     """A run of at least `least` letters (and letter numbers: '〇') of these scripts, with their
     combining marks and the joiners inside a word (Persian's zero-width non-joiner). A letter
     shared by scripts counts for each; punctuation shared with them does not ('。')."""
-    return regex.compile(rf"(?:(?=[\p{{L}}\p{{Nl}}]){_class(scripts)}\p{{M}}*[\u200c\u200d]?){{{least},}}(?<![\u200c\u200d])")
+    return regex.compile(rf"(?:(?=[\p{{L}}\p{{Nl}}]){letter_class(scripts)}\p{{M}}*[\u200c\u200d]?){{{least},}}(?<![\u200c\u200d])")
 
 
-def _class(scripts: frozenset[str]) -> str:
-    return "[" + "".join(rf"\p{{scx={s}}}" for s in sorted(scripts)) + "]"
+def letter_class(scripts: frozenset[str]) -> str:
+    """A regex character class of the letters of these scripts (Script_Extensions)."""
+    return "[" + script_properties(scripts) + "]"
+
+
+def script_properties(scripts: frozenset[str]) -> str:
+    """The Script_Extensions properties of these scripts, to go inside a character class."""
+    return "".join(rf"\p{{scx={s}}}" for s in sorted(scripts))
 
 
 @lru_cache(maxsize=None)
@@ -109,7 +116,7 @@ def language_name(lang: str | None) -> str:
 @lru_cache(maxsize=None)  # a few entries per language
 def _foreign_letter(lang: str, latin: bool) -> regex.Pattern:
     allowed = scripts_of(lang) | COMMON | ({LATIN} if latin else set())
-    return regex.compile(rf"(?=\p{{L}})(?!{_class(allowed)})")
+    return regex.compile(rf"(?=\p{{L}})(?!{letter_class(allowed)})")
 
 
 def written_in(word: str, lang: str | None, latin: bool = True) -> bool:

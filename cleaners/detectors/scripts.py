@@ -30,7 +30,8 @@ from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.carried import EMAIL, URL
 from mtqa.cleaners.detectors.source import is_translation
 from mtqa.cleaners.detectors.spelling import has_word_list, known_word, zipf
-from mtqa.cleaners.scripts import COMMON, LATIN, language_name, letters, script_name, scripts_data, scripts_of, syllabic
+from mtqa.cleaners.scripts import (COMMON, LATIN, language_name, letters, script_name, script_properties,
+                                   scripts_data, scripts_of, syllabic)
 
 # Letters of an alphabet in a run, at least, for the run to be a fragment.
 MIN_ALPHABET_LETTERS = 3
@@ -188,5 +189,4 @@ def _script_gap(foreign: frozenset[str]) -> regex.Pattern:
     """What may stand between two fragments of one phrase: spaces, commas, dashes, middle dots
     (a name in parts, "阿卜杜勒·卡迪尔") and the scripts' short words. One character class,
     repeated: a group inside a repeat would backtrack without end on a long run of letters."""
-    scripts = "".join(rf"\p{{scx={s}}}" for s in sorted(foreign))
-    return regex.compile(rf"[\s,，、\p{{Pd}}·・\u200c\u200d\p{{M}}{scripts}]*")
+    return regex.compile(rf"[\s,，、\p{{Pd}}·・\u200c\u200d\p{{M}}{script_properties(foreign)}]*")
