@@ -84,5 +84,5 @@ def test_the_report_states_the_signature_and_the_rule_table(tmp_path):
     # the rule's measured precision (cleaners/data/measured.yaml) beside its count
     precision = shown_precision("qa.punctuation_spacing")
     assert precision.endswith("%")
-    assert f"<code class=\"rule\">qa.punctuation_spacing</code></td><td>review</td><td class=\"num\">{precision}</td><td class=\"num\">33</td>" in html
+    assert f"<code class=\"rule\">qa.punctuation_spacing</code></td><td>review</td><td class=\"num\">{precision}</td><td class=\"num\">34</td>" in html
     assert f"{summary['suppressed']['findings']} findings, each listed in suppressed.jsonl" in html

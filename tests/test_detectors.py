@@ -271,3 +271,15 @@ def test_turkish_dotted_capital_i_is_no_dotless_i():
     doc = Document("d", "MIT and IBB made a new statement.", "en", source="MİT ve İBB yeni bir açıklama yaptı.", source_lang="tr")
     assert [f for f in clean_document(doc, CleanConfig(enable_rules=("qa.acronyms",))).findings if f.rule.startswith("qa.acronym")
             and f.suggestion] == []
+
+
+def test_two_sentences_joined_at_full_length_are_not_a_dropped_sentence():
+    """source.sentence_dropped asks for fewer sentences and a much shorter text: a translator who
+    joins two sentences keeps their content (and qa.sentence_count, off by default, reports the join)."""
+    source = "The patients were treated for a week. Three of them died in hospital."
+    joined = "Die Patienten wurden eine Woche lang behandelt, und drei von ihnen starben im Krankenhaus."
+    dropped = "Die Patienten wurden eine Woche lang behandelt."
+    fired = {f.rule for f in clean_document(Document("j", joined, "de", source=source, source_lang="en"), CleanConfig()).findings}
+    assert "source.sentence_dropped" not in fired
+    fired = {f.rule for f in clean_document(Document("d", dropped, "de", source=source, source_lang="en"), CleanConfig()).findings}
+    assert "source.sentence_dropped" in fired

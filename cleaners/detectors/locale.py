@@ -65,7 +65,30 @@ def quote_style(view: DocView) -> Iterator[Hit]:
                 continue  # a locale mark in the other role: a nesting or ordering question, not style
             want = (marks[0] if opening else marks[1]) if paired else None
             yield pos + i, pos + i + 1, f"'{line[i]}' is not a {view.lang} quotation mark (CLDR: {marks[0]}…{marks[1]}).", want
+        yield from _single_pairs(line, pos, markup, where, marks, view.lang)
         pos += len(line)
+
+
+# A passage in typewriter single marks: the opening one after a space, a bracket or a double mark
+# and before a letter (not the apostrophe of "l'homme", "geht's"), the closing one after a letter,
+# digit or end mark and before no letter (not "Max' Auto" mid-word).
+_SINGLE_PAIR = regex.compile(r"(?<![^\s(\[\"“”„«»])'(?=\p{L})[^'\n]{1,200}?(?<=[\p{L}\p{N}.,!?])'(?![\p{L}\p{N}])")
+
+
+def _single_pairs(line: str, pos: int, markup: set[int], doubles_at: list[int], marks: list[str],
+                  lang: str) -> Iterator[Hit]:
+    """'…' pairs, which these locales never use: inside a double-quoted passage the locale's inner
+    marks belong there, elsewhere its outer ones (CLDR)."""
+    if "'" not in line:
+        return
+    for m in _SINGLE_PAIR.finditer(line):
+        if m.start() in markup:
+            continue
+        nested = sum(1 for i in doubles_at if i < m.start()) % 2 == 1
+        opening, closing = (marks[2], marks[3]) if nested else (marks[0], marks[1])
+        message = f"A passage in typewriter single quotes: {lang} quotes with {opening}…{closing} here (CLDR)."
+        yield pos + m.start(), pos + m.start() + 1, message, opening
+        yield pos + m.end() - 1, pos + m.end(), message, closing
 
 
 _PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%")
@@ -171,15 +194,21 @@ def hyphen_as_dash(view: DocView) -> Iterator[Hit]:
         yield start, end, f"A hyphen between spaces: {view.lang} writes a dash here.", dash
 
 
-_RESIDUE = regex.compile(r"⁇|<unk>|\u2581(?=\p{L})|(?<=\p{L})@@(?= )|&lt;unk&gt;")
+_RESIDUE = regex.compile(r"⁇|<unk>|\u2581(?=\p{L})|(?<=\p{L})@@(?= )|&lt;unk&gt;|(?<=\p{L}|\s)\\(?=['\"’])")
+# TeX, where \' is an accent ("caf\'e"): a document with TeX commands keeps its backslashes
+_TEX = regex.compile(r"\\[A-Za-z]+[{\s]|\{\\['\"`^]|\$[^$\n]+\$")
 
 
 @detector("structure.mt_residue", "fluency/spelling", "major",
-          "Tokeniser residue of an MT system: ⁇ or <unk> for a word it could not produce, SentencePiece's ▁, BPE's @@.")
+          "Tokeniser residue of an MT system: ⁇ or <unk> for a word it could not produce, SentencePiece's ▁, "
+          "BPE's @@, a quote escaped with a backslash (\"worker\\'s\").")
 def mt_residue(view: DocView) -> Iterator[Hit]:
     for m in _RESIDUE.finditer(view.text):
         if m.group() == "@@":
             yield m.start(), m.end() + 1, "BPE joiner left in the text: the word was split in two.", ""
+        elif m.group() == "\\":
+            if not _TEX.search(view.text):
+                yield m.start(), m.end(), "A backslash escaping a quote: residue of escaping in the MT pipeline.", ""
         else:
             yield m.start(), m.end(), f"'{m.group()}' is MT tokeniser residue: a word or a space is missing here.", None
 

@@ -29,6 +29,7 @@ class _Check:
     langs: frozenset[str]
     skip_langs: frozenset[str]
     needs: Requirement | None  # what every match contains (cleaners/prefilter.py): a text without it is not searched
+    unless_source_glues: bool  # silent where the source runs the same match into a letter: its typo, copied
 
     def applies_to(self, lang: str) -> bool:
         """As a rule pack's langs and skip_langs: for these locales, or all but those."""
@@ -39,7 +40,8 @@ class _Check:
 def _checks() -> tuple[_Check, ...]:
     """The locale checks of qa.yaml, compiled once per process."""
     return tuple(_Check(regex.compile(c["pattern"]), c["replace"], c["message"], frozenset(c.get("langs", ())),
-                        frozenset(c.get("skip_langs", ())), requirement(c["pattern"], regex.V0))
+                        frozenset(c.get("skip_langs", ())), requirement(c["pattern"], regex.V0),
+                        bool(c.get("unless_source_glues")))
                  for c in data()["punctuation_spacing"])
 
 
@@ -66,5 +68,13 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
                 protected = [u.span() for pattern in (URL, EMAIL) for u in pattern.finditer(text)]
             if any(s <= m.start() < e for s, e in protected):
                 continue
+            if check.unless_source_glues and _glued_in(view.doc.source, m.group()):
+                continue
             suggestion = m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang))
             yield m.start(), m.end(), check.message, suggestion
+
+
+def _glued_in(source: str | None, found: str) -> bool:
+    """Whether the source has `found` run into a letter ("2019.The" in a source "2019.El"): the
+    run-together is the source's, and raters do not count a copied source typo against the MT."""
+    return bool(source) and regex.search(r"(?<![\d.,])" + regex.escape(found) + r"\p{L}", source) is not None
