@@ -11,7 +11,7 @@ import regex
 
 from mtqa.cleaners import hunspell, quantities, spelled
 from mtqa.cleaners.detectors import DocView, Hit, detector
-from mtqa.cleaners.detectors.spelling import has_word_list, known_word
+from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, has_word_list, known_word
 from mtqa.cleaners.scripts import written_in
 
 # Not glued to a letter before it, nor after a letter and a hyphen: "COVID-19", "IL-18", "Cry2" are
@@ -137,7 +137,7 @@ def name_dropped(view: DocView) -> Iterator[Hit]:
     source, lang, source_lang = view.doc.source, view.lang, view.source_lang
     if not source or not lang or not source_lang or not _LATIN.search(view.text) or not _LATIN.search(source):
         return
-    if source_lang in _NOUN_CAPITALS:
+    if source_lang in NOUN_CAPITALS:
         return  # every noun has a capital there: a capital does not mark a name
     starts = {s for s, _ in view.source_sentences}
     target = _fold(view.text)
@@ -156,7 +156,6 @@ def name_dropped(view: DocView) -> Iterator[Hit]:
         yield *view.trimmed, f"The source's '{name}' is not in the translation.", None
 
 
-_NOUN_CAPITALS = frozenset({"de", "lb"})
 NAME_STEM = 4  # letters of a name that any of its renderings keeps ("Merkel", "Merkels")
 # A lower-case word of the translation, not inside a URL, an address or a hashtag.
 _LOWER_WORD = regex.compile(r"(?<![\p{L}\p{M}\d_'’.@#/-])\p{Ll}[\p{Ll}\p{M}]{2,}(?![\p{L}\p{M}\d_-]|[.@/]\w)")
@@ -172,7 +171,7 @@ def name_lowercased(view: DocView) -> Iterator[Hit]:
     the case differs, so it is right whatever the name is. Not where the source capitalises every
     noun (German), nor where the translation's script has no case."""
     source, lang, source_lang = view.doc.source, view.lang, view.source_lang
-    if not is_translation(view) or source_lang in _NOUN_CAPITALS:
+    if not is_translation(view) or source_lang in NOUN_CAPITALS:
         return
     starts = {s for s, _ in view.source_sentences}
     names: dict[str, str] = {}
@@ -269,7 +268,7 @@ def _source_capitals(view: DocView) -> set[str]:
     and a name kept is not left untranslated."""
     source = view.doc.source or ""
     found = _CAPITALISED.finditer(source)
-    if view.source_lang in _NOUN_CAPITALS:
+    if view.source_lang in NOUN_CAPITALS:
         return {m.group() for m in found}
     starts = [s for s, _ in view.source_sentences]
     return {m.group() for m in found
@@ -310,7 +309,7 @@ def _untranslated_capital(word: str, lang: str, source_lang: str) -> bool:
     must (the capital there is the sentence's, "Teniendo": _source_capitals)."""
     if _is_word(word, lang) or known_word(word, lang, min_zipf=CAPITAL_TARGET_MAX_ZIPF):
         return False
-    form = word if source_lang in _NOUN_CAPITALS else word.lower()
+    form = word if source_lang in NOUN_CAPITALS else word.lower()
     if hunspell.has_dictionary(source_lang) and not hunspell.knows(form, source_lang):
         return False
     return known_word(form, source_lang, min_zipf=CAPITAL_SOURCE_MIN_ZIPF)

@@ -199,7 +199,7 @@ MAX_LENGTH = 64
 # of a text are: a dictionary lookup instead of Hunspell's affix and compound search).
 COMMON_ZIPF = 3.0
 COMMON_CACHE_WORDS = WORD_CACHE  # words whose answer is remembered (mtqa/limits.py: a few MB a process)
-_NOUN_CAPITALS = frozenset({"de", "lb"})  # languages whose nouns take a capital: a lower-case noun is misspelled
+NOUN_CAPITALS = frozenset({"de", "lb"})  # languages whose nouns take a capital: a lower-case noun is misspelled
 # A restored accent must give a word wordfreq has seen (Hunspell's compounding accepts
 # "Kindermodeöls"); a typo is corrected only in a word wordfreq has hardly seen (a rare real word
 # the dictionary lacks, "aufzuhetzen", is not a typo of a common one).
@@ -242,7 +242,7 @@ def _passed_over(word: str, lang: str) -> bool:
     same few thousand words make up most texts, so the answer is remembered."""
     if not MIN_LENGTH <= len(word) <= MAX_LENGTH or word[1:] != word[1:].lower():
         return True  # short, debris, or an acronym or identifier (mRNA, COVID)
-    if _common_as_written(word, lang) and (word[0].isupper() or lang not in _NOUN_CAPITALS):
+    if _common_as_written(word, lang) and (word[0].isupper() or lang not in NOUN_CAPITALS):
         # a common word as written: no need to ask Hunspell (German nouns want their capital), unless
         # it is in lower case and the dictionary has it with a capital only ("june", "germany")
         return word[0].isupper() or not _capital_only(word, lang)

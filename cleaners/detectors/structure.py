@@ -53,7 +53,8 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
         words = _WORD.findall(text[s:e])
         first = text[s]
         if (text[pe - 1] == "." and first.islower() and _same_line(text, pe, s) and 1 <= len(words) <= 3
-                and _WORD.match(text, s) is not None and not mixed_case(words[0])):
+                and _WORD.match(text, s) is not None and not mixed_case(words[0])
+                and not _abbreviation_before(text, pe - 1)):  # "мм рт. ст.", "Bartonella sp. in"
             last = list(_WORD.finditer(text, ps, pe))
             start = last[-1].start() if last else pe - 1
             if len(words) == 1:  # often an adjective MT left after its noun: "bloc. soviet." is "Soviet bloc."
@@ -103,17 +104,26 @@ def _abbreviations() -> frozenset[str]:
     return frozenset(a.casefold() for a in _data()["abbreviations"])
 
 
+# A stranded word follows a sentence; after a piece shorter than this, the splitter cut a run of
+# abbreviations ("Arq. Bras. Cardiol. 2020"), not a sentence.
+MIN_WORDS_BEFORE_FRAGMENT = 3
+# A number of one to three digits and its full stop: an ordinal where a language writes them so
+# ("die 2. Runde", "am 3. Mai"), which a sentence splitter takes for an end. A year ("in 2022.")
+# has four digits and does end sentences.
+_ORDINAL_STOP = regex.compile(r"(?<![\d.,])\d{1,3}\.$")
+
+
 @detector("structure.fragment", "fluency/grammar", "major",
           "A one-word 'sentence' stranded after a sentence on the same line (\"in Ukraine. China.\").")
 def fragment(view: DocView) -> Iterator[Hit]:
     text, spans = view.text, view.sentences
     headings = set(_data()["headings"])
-    for (_, pe), (s, e) in zip(spans, spans[1:]):
+    for (ps, pe), (s, e) in zip(spans, spans[1:]):
         piece = text[s:e]
         words = _WORD.findall(piece)
-        if (len(words) == 1 and piece.rstrip(".") == words[0] and piece.endswith(".") and text[s].isupper()
+        if (len(words) == 1 and len(_WORD.findall(text, ps, pe)) >= MIN_WORDS_BEFORE_FRAGMENT and piece.rstrip(".") == words[0] and piece.endswith(".") and text[s].isupper()
                 and _same_line(text, pe, s) and text[pe - 1] == "." and words[0].casefold() not in headings
-                and not words[0].isupper()):
+                and not words[0].isupper() and not _ORDINAL_STOP.search(text, max(0, pe - 5), pe)):
             yield s, e, "A single word stands alone as a sentence: it probably belongs to the sentence before.", None
 
 
@@ -235,6 +245,8 @@ def repeated_word(view: DocView) -> Iterator[Hit]:
             continue
         if m.group(1)[0].isupper() and m.group(3)[0].isupper() and view.lang not in ("de",):
             continue  # a reduplicated name ("Wei Wei", "Bora Bora"), not a stutter
+        if len(m.group(1)) == 1 and m.group(1) != m.group(3):
+            continue  # a one-letter word and a symbol: Portuguese "as ondas A e E'", "x X"
         yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
 
 
