@@ -284,3 +284,34 @@ def test_two_sentences_joined_at_full_length_are_not_a_dropped_sentence():
     assert "source.sentence_dropped" not in fired
     fired = {f.rule for f in clean_document(Document("d", dropped, "de", source=source, source_lang="en"), CleanConfig()).findings}
     assert "source.sentence_dropped" in fired
+
+
+
+def test_a_full_translation_of_a_japanese_source_is_not_a_dropped_sentence():
+    """Kana are syllables: counted as three letters each, like Chinese characters, they would make
+    every translation of a Japanese source look short (the ratio is not asked of kana or Hangul)."""
+    doc = Document("ja", "When I got home I was tired, so I went to bed early.", "en",
+                   source="家に帰ったら、とても疲れていました。だから、早く寝ました。", source_lang="ja")
+    assert "source.sentence_dropped" not in {f.rule for f in clean_document(doc, CleanConfig()).findings}
+
+
+def test_a_long_document_with_a_source_and_thousands_of_spacing_findings_is_not_timed_out():
+    """qa.punctuation_spacing reads every match before the work per match (the source's run-together
+    numbers, the suggestion's safety check), so its regex timeout measures the pattern alone: a
+    97 kB German text with 1,400 '12.Einleitung' and a long source was quarantined for a timeout."""
+    text = "Kapitel 12.Einleitung der Studie mit vielen Wörtern und Sätzen hier. " * 1400
+    source = "Chapter 12. Introduction of the study, see items 1. 2. 3. and tables 4. 5. here. " * 1400
+    found = clean_document(Document("long", text, "de", source=source, source_lang="en"), CleanConfig()).findings
+    assert sum(f.rule == "qa.punctuation_spacing" for f in found) == 1400
+
+
+def test_single_quotes_that_do_not_pair_up_are_reported_without_a_fix():
+    """In "'Livin' on a Prayer'" the dropped g's apostrophe makes three free single marks: which two
+    are the quotes is unknown, so no suggestion (a fix would quote "Livin" alone). Where they pair up,
+    the locale's marks are suggested."""
+    def quotes(text):
+        doc = Document("q", text, "de", source="x", source_lang="en")
+        return [(f.text, f.suggestion) for f in clean_document(doc, CleanConfig()).findings if f.rule == "locale.quote_style"]
+
+    assert quotes("Der Song 'Livin' on a Prayer' lief im Radio.") == [("'", None), ("'", None)]
+    assert quotes("Der Song 'Yellowstone'-Schauspielerin lief.") == [("'", "„"), ("'", "“")]

@@ -126,11 +126,18 @@ def safe_suggestion(text: str, suggestion: str, source: str | None) -> bool:
     if any(n not in kept for n in _NUMBER.findall(text)):
         return False
     if source:
-        source_words = {w.casefold() for w in _WORD.findall(source)}
+        source_words = _casefolded_words(source)
         kept_words = {w.casefold() for w in kept}
         if any(w.casefold() in source_words and w.casefold() not in kept_words for w in _WORD.findall(text)):
             return False
     return True
+
+
+@lru_cache(maxsize=4)
+def _casefolded_words(source: str) -> frozenset[str]:
+    """The source's words, case-folded: asked once per finding of a document, so remembered for the
+    last few sources (a long source with thousands of findings was read once per finding)."""
+    return frozenset(w.casefold() for w in _WORD.findall(source))
 
 
 @lru_cache(maxsize=16)

@@ -21,7 +21,10 @@ from mtqa.cleaners.detectors.spelling import known_word
 from mtqa.cleaners.detectors.structure import cased
 from mtqa.records import INLINE_CODE
 
-URL = regex.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'«»“”‘’]+(?<![.,;:!?)\]])")
+# Not `\b` before the scheme: a URL glued to Chinese or Japanese text ("详见https://…") has no word
+# boundary there, and it is still a URL; nor does it take in the full-width mark that ends the
+# sentence after it ("…/Help:目录。").
+URL = regex.compile(r"(?:(?<![A-Za-z0-9+.-])(?:https?|ftp)://|(?<![A-Za-z0-9.-])www\.)[^\s<>\"'«»“”‘’。，；：！？、（）「」『』【】]+(?<![.,;:!?)\]])")
 EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.\p{L}{2,}(?![\w-])")
 _TAG = regex.compile(r"</?[A-Za-z][\w:.-]*(?:\s+[^<>]*?)?/?>")
 _ATTRIBUTE = regex.compile(r"([\w:.-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")

@@ -8,6 +8,7 @@ marks, the unit symbols and the dash per locale are data (cleaners/data/locale.y
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -39,14 +40,12 @@ def _symbols(lang: str) -> tuple[str, str, bool] | None:
     return symbols["group"], symbols["decimal"], bool(regex.search(r"[\s\u00a0\u202f]%", pattern))
 
 
-_MARKUP = regex.compile(r"<[^<>\n]{1,500}>")  # quotes around attribute values are markup, not prose
-
-
 @detector("locale.quote_style", "locale-convention", "minor",
           "Quotation marks of another language's style (\"…\" or “…” in German, where CLDR gives „…“).")
 def quote_style(view: DocView) -> Iterator[Hit]:
     """Per paragraph, double marks alternate opening and closing; with an even count each mark's
-    role is known and the locale's mark for it is the suggestion (odd: a finding, no suggestion)."""
+    role is known and the locale's mark for it is the suggestion (odd: a finding, no suggestion).
+    Markup and code keep their quotes."""
     marks = _data()["quotes"].get(view.lang or "")
     if not marks:
         return
@@ -54,7 +53,7 @@ def quote_style(view: DocView) -> Iterator[Hit]:
     doubles = _data()["double_quotes"]
     pos = 0
     for line in view.text.splitlines(keepends=True):
-        markup = {i for m in _MARKUP.finditer(line) for i in range(m.start(), m.end())}
+        markup = {i for m in _MARKUP_OR_CODE.finditer(line) for i in range(m.start(), m.end())}
         where = [i for i, c in enumerate(line) if c in doubles and i not in markup]
         paired = len(where) % 2 == 0
         for n, i in enumerate(where):
@@ -63,32 +62,62 @@ def quote_style(view: DocView) -> Iterator[Hit]:
                 continue
             if paired and line[i] in (allowed_close if opening else allowed_open) and line[i] not in '"':
                 continue  # a locale mark in the other role: a nesting or ordering question, not style
-            want = (marks[0] if opening else marks[1]) if paired else None
+            want = _spaced(line, i, marks[0] if opening else marks[1], opening, view.lang) if paired else None
             yield pos + i, pos + i + 1, f"'{line[i]}' is not a {view.lang} quotation mark (CLDR: {marks[0]}…{marks[1]}).", want
         yield from _single_pairs(line, pos, markup, where, marks, view.lang)
         pos += len(line)
 
 
+_MARKUP_OR_CODE = regex.compile(r"<[^<>\n]{1,500}>|`[^`\n]{1,500}`")  # attribute values and code are not prose
+_INSIDE_SPACE = {"fr": "\u202f"}  # French sets a narrow no-break space inside « » (as qa.yaml's fr checks ask)
+
+
+def _spaced(line: str, i: int, mark: str, opening: bool, lang: str) -> str:
+    """The locale's mark for the one at `i`, with the space the locale sets inside its marks where
+    the text has none there."""
+    space = _INSIDE_SPACE.get(lang, "")
+    inside = line[i + 1: i + 2] if opening else line[i - 1: i] if i else ""
+    if not space or not inside or inside.isspace():
+        return mark
+    return mark + space if opening else space + mark
+
+
 # A passage in typewriter single marks: the opening one after a space, a bracket or a double mark
 # and before a letter (not the apostrophe of "l'homme", "geht's"), the closing one after a letter,
-# digit or end mark and before no letter (not "Max' Auto" mid-word).
-_SINGLE_PAIR = regex.compile(r"(?<![^\s(\[\"“”„«»])'(?=\p{L})[^'\n]{1,200}?(?<=[\p{L}\p{N}.,!?])'(?![\p{L}\p{N}])")
+# digit or end mark and before no letter (not "Max' Auto" mid-word). Not an elided word ("'n'",
+# "'ne", "'nen", "'s", "'em", "'til", "'cause"): Rock 'n' Roll, "hab 'nen Hund" are apostrophes.
+_ELIDED = r"(?:n|ne|nen|nem|ner|s|em|til|cause|tis|twas)(?![\p{L}\p{M}])"
+_SINGLE_PAIR = regex.compile(r"(?<![^\s(\"“”„«»])'(?!" + _ELIDED + r")(?=\p{L})[^'\n]{1,200}?(?<=[\p{L}\p{N}.,!?])'(?![\p{L}\p{N}])")
+_ELISION = regex.compile(r"(?<![^\s(\"“”„«»])'" + _ELIDED + r"'?")
+# A single mark that may open a passage (after a space, a bracket or a double mark, before a letter)
+# or close one (after a letter, a digit or an end mark, before no letter or digit): a quote, or an
+# apostrophe at a word's edge ("Max' Auto", "Livin'"). An odd number of them on a line leaves which
+# ones pair unknown.
+_FREE_SINGLE = regex.compile(r"(?<![^\s(\"“”„«»])'(?=\p{L})|(?<=[\p{L}\p{N}.,!?])'(?![\p{L}\p{N}])")
 
 
 def _single_pairs(line: str, pos: int, markup: set[int], doubles_at: list[int], marks: list[str],
                   lang: str) -> Iterator[Hit]:
     """'…' pairs, which these locales never use: inside a double-quoted passage the locale's inner
-    marks belong there, elsewhere its outer ones (CLDR)."""
+    marks belong there, elsewhere its outer ones (CLDR). Where the line's single marks do not pair
+    up ("Der Song 'Livin' on a Prayer'", "Max' Auto und 'Plan B'") an apostrophe may be taken for
+    a quote, and where its double marks do not, whether a passage is nested is unknown: the
+    finding then comes without a suggestion."""
     if "'" not in line:
         return
+    elided = {i for m in _ELISION.finditer(line) for i in (m.start(), m.end() - 1)}
+    singles_paired = sum(1 for m in _FREE_SINGLE.finditer(line) if m.start() not in markup and m.start() not in elided) % 2 == 0
+    doubles_paired = singles_paired and len(doubles_at) % 2 == 0
     for m in _SINGLE_PAIR.finditer(line):
         if m.start() in markup:
             continue
-        nested = sum(1 for i in doubles_at if i < m.start()) % 2 == 1
+        nested = bisect.bisect_left(doubles_at, m.start()) % 2 == 1
         opening, closing = (marks[2], marks[3]) if nested else (marks[0], marks[1])
         message = f"A passage in typewriter single quotes: {lang} quotes with {opening}…{closing} here (CLDR)."
-        yield pos + m.start(), pos + m.start() + 1, message, opening
-        yield pos + m.end() - 1, pos + m.end(), message, closing
+        yield (pos + m.start(), pos + m.start() + 1, message,
+               _spaced(line, m.start(), opening, True, lang) if doubles_paired else None)
+        yield (pos + m.end() - 1, pos + m.end(), message,
+               _spaced(line, m.end() - 1, closing, False, lang) if doubles_paired else None)
 
 
 _PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%")
@@ -195,19 +224,27 @@ def hyphen_as_dash(view: DocView) -> Iterator[Hit]:
 
 
 _RESIDUE = regex.compile(r"⁇|<unk>|\u2581(?=\p{L})|(?<=\p{L})@@(?= )|&lt;unk&gt;|(?<=\p{L}|\s)\\(?=['\"’])")
-# TeX, where \' is an accent ("caf\'e"): a document with TeX commands keeps its backslashes
-_TEX = regex.compile(r"\\[A-Za-z]+[{\s]|\{\\['\"`^]|\$[^$\n]+\$")
+# Where a backslash before a quote belongs to the text: an escape the source has too ...
+_ESCAPED_QUOTE = regex.compile(r"\\['\"’]")
+# ... or a text with TeX ("caf\'e", "\textit{", "$x$"), code in backticks or a Windows path ("C:\Daten\").
+_TEX_CODE_PATH = regex.compile(r"\\[A-Za-z]+[{\s]|\{\\['\"`^]|\$[^$\s\d][^$\n]*[^$\s]\$|`[^`\n]+`|\b[A-Za-z]:\\")
 
 
 @detector("structure.mt_residue", "fluency/spelling", "major",
           "Tokeniser residue of an MT system: ⁇ or <unk> for a word it could not produce, SentencePiece's ▁, "
           "BPE's @@, a quote escaped with a backslash (\"worker\\'s\").")
 def mt_residue(view: DocView) -> Iterator[Hit]:
+    """An escaped quote is the pipeline's only where the source has none: the escapes of a resource
+    file (Android strings, .strings, PO), of code and of TeX are the file's, and a Windows path ends
+    in its own backslash."""
+    escapes_kept = None  # decided at the first backslash: most texts have none
     for m in _RESIDUE.finditer(view.text):
         if m.group() == "@@":
             yield m.start(), m.end() + 1, "BPE joiner left in the text: the word was split in two.", ""
         elif m.group() == "\\":
-            if not _TEX.search(view.text):
+            if escapes_kept is None:
+                escapes_kept = bool(_ESCAPED_QUOTE.search(view.doc.source or "") or _TEX_CODE_PATH.search(view.text))
+            if not escapes_kept:
                 yield m.start(), m.end(), "A backslash escaping a quote: residue of escaping in the MT pipeline.", ""
         else:
             yield m.start(), m.end(), f"'{m.group()}' is MT tokeniser residue: a word or a space is missing here.", None

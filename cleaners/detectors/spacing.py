@@ -60,21 +60,29 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
     text = view.text
     probe = Probe(text)
     protected = None  # found at the first match: most texts have none
+    glued = None  # the source's own run-togethers, read at the first match of a check that asks
     for check in _checks_for(view.lang):
         if check.needs is not None and not check.needs.holds(probe):
             continue
-        for m in check.pattern.finditer(text, timeout=1.0):
+        # every match first, then the work per match: the timeout is the pattern's, not the caller's
+        for m in list(check.pattern.finditer(text, timeout=1.0)):
             if protected is None:
                 protected = [u.span() for pattern in (URL, EMAIL) for u in pattern.finditer(text)]
             if any(s <= m.start() < e for s, e in protected):
                 continue
-            if check.unless_source_glues and _glued_in(view.doc.source, m.group()):
-                continue
+            if check.unless_source_glues:
+                glued = _glued_numbers(view.doc.source or "") if glued is None else glued
+                if m.group() in glued:
+                    continue
             suggestion = m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang))
             yield m.start(), m.end(), check.message, suggestion
 
 
-def _glued_in(source: str | None, found: str) -> bool:
-    """Whether the source has `found` run into a letter ("2019.The" in a source "2019.El"): the
-    run-together is the source's, and raters do not count a copied source typo against the MT."""
-    return bool(source) and regex.search(r"(?<![\d.,])" + regex.escape(found) + r"\p{L}", source) is not None
+_GLUED_NUMBER = regex.compile(r"(?<![\d.,])\d+\.(?=\p{L})")
+
+
+def _glued_numbers(source: str) -> frozenset[str]:
+    """The source's numbers run into a letter with their full stop ("2019." of "2019.El"): where the
+    translation has the same, the run-together is the source's, and raters do not count a copied
+    source typo against the MT."""
+    return frozenset(m.group() for m in _GLUED_NUMBER.finditer(source))
