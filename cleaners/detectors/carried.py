@@ -19,12 +19,18 @@ from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.qa import data
 from mtqa.cleaners.detectors.spelling import known_word
 from mtqa.cleaners.detectors.structure import cased
+from mtqa.cleaners.spans import Spans
 from mtqa.records import INLINE_CODE
 
 # Not `\b` before the scheme: a URL glued to Chinese or Japanese text ("详见https://…") has no word
-# boundary there, and it is still a URL; nor does it take in the full-width mark that ends the
-# sentence after it ("…/Help:目录。").
-URL = regex.compile(r"(?:(?<![A-Za-z0-9+.-])(?:https?|ftp)://|(?<![A-Za-z0-9.-])www\.)[^\s<>\"'«»“”‘’。，；：！？、（）「」『』【】]+(?<![.,;:!?)\]])")
+# boundary there, and it is still a URL. It ends at a full-width mark ("…/Help:目录。"), and a
+# Chinese, Japanese or Korean character continues it only after a delimiter of a path or query or
+# another such character ("/wiki/東京都", "?q=東京"): "…/a了解详情" is a URL and the sentence after it.
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+_URL_STOP = r"\s<>\"'«»“”‘’。，；：！？、（）「」『』【】"
+URL = regex.compile(r"(?:(?<![A-Za-z0-9+.-])(?:https?|ftp)://|(?<![A-Za-z0-9.-])www\.)"
+                    r"(?:[^" + _URL_STOP + _CJK + r"]|(?<=[/?=&#:%_~\-" + _CJK + r"])[" + _CJK + r"])+(?<![.,;:!?)\]])")
+_CJK_LETTER = regex.compile(r"[" + _CJK + r"]")
 EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.\p{L}{2,}(?![\w-])")
 _TAG = regex.compile(r"</?[A-Za-z][\w:.-]*(?:\s+[^<>]*?)?/?>")
 _ATTRIBUTE = regex.compile(r"([\w:.-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")
@@ -56,10 +62,11 @@ def _unmatched(wanted: list[str], found: list[regex.Match], key: Callable[[str],
 
 
 def _carried(view: DocView, pattern: regex.Pattern, what: str, key: Callable[[str], str] = str,
-             needles: tuple[str, ...] = ()) -> Iterator[Hit]:
+             needles: tuple[str, ...] = (), same: Callable[[str, str], bool] | None = None) -> Iterator[Hit]:
     """Hits for the items of `pattern` not carried over: a changed one paired with the source's
     it replaces (in order), a missing one at the end, an added one on itself. `needles`: strings
-    one of which every item contains; texts with none of them are not searched."""
+    one of which every item contains; texts with none of them are not searched. `same(found,
+    wanted)`: a pairing that is the source's item after all."""
     source = view.doc.source
     if not source:
         return
@@ -68,6 +75,8 @@ def _carried(view: DocView, pattern: regex.Pattern, what: str, key: Callable[[st
     missing, extra = _unmatched([m.group() for m in pattern.finditer(source)], list(pattern.finditer(view.text)), key)
     end = view.trimmed[1]
     for m, want in zip_longest(extra, missing):
+        if m is not None and want is not None and same is not None and same(m.group(), want):
+            continue
         if m is None:
             yield end, end, f"The source's {what} {want!r} is not in the translation.", None
         elif want is None:
@@ -79,7 +88,14 @@ def _carried(view: DocView, pattern: regex.Pattern, what: str, key: Callable[[st
 @detector("qa.urls", "accuracy/mistranslation", "major",
           "A URL of the source missing from the translation or changed in it (or one the source does not have).")
 def urls(view: DocView) -> Iterator[Hit]:
-    return _carried(view, URL, "URL", key=lambda url: url.rstrip("/"), needles=("://", "www."))
+    return _carried(view, URL, "URL", key=lambda url: url.rstrip("/"), needles=("://", "www."), same=_url_with_text_after)
+
+
+def _url_with_text_after(found: str, wanted: str) -> bool:
+    """Whether the translation's URL is the source's with Chinese or Japanese text glued after it
+    ("https://example.com/をご覧ください"): after a slash the pattern cannot tell a path from the
+    sentence that goes on."""
+    return found.startswith(wanted) and _CJK_LETTER.match(found, len(wanted)) is not None
 
 
 @detector("qa.emails", "accuracy/mistranslation", "major",
@@ -244,7 +260,13 @@ def _not_a_word_of_the_text(text: str, m: regex.Match) -> bool:
     """Whether a lower-case match is a unit after a number, or part of a URL, an address or a code."""
     return bool(_UNIT_OR_ADDRESS_BEFORE.search(text, max(0, m.start() - 2), m.start())
                 or _ADDRESS_AFTER.match(text, m.end(), m.end() + 2)
-                or any(u.start() <= m.start() < u.end() for u in [*URL.finditer(text), *EMAIL.finditer(text)]))
+                or m.start() in addresses(text))
+
+
+@lru_cache(maxsize=8)
+def addresses(text: str) -> Spans:
+    """The text's URLs and e-mail addresses (asked by several checks of the same text)."""
+    return Spans([u.span() for pattern in (URL, EMAIL) for u in pattern.finditer(text)])
 
 
 # A run of cased letters and digits: an acronym stands in a text as one whole run (nothing cased

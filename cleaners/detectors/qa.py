@@ -19,7 +19,7 @@ from mtqa.cleaners import hunspell
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS
-from mtqa.cleaners.detectors.structure import LIST_MARKER, cased, mixed_case
+from mtqa.cleaners.detectors.structure import LIST_MARKER, cased, headings, mixed_case
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "qa.yaml"
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*")
@@ -139,17 +139,18 @@ def start_caps(view: DocView) -> Iterator[Hit]:
     s_word, t_word = _first_word(source), _first_word(view.text)
     if s_word is None or t_word is None or mixed_case(s_word.group()) or mixed_case(t_word.group()):
         return
-    if _noun_capital(s_word.group(), view.source_lang) and len(_SOURCE_WORDS.findall(source)) == 1:
-        return  # a keyword: "Tumorsignatur." has its capital as a German noun, not as a sentence
     want_upper, word = s_word.group()[0].isupper(), t_word.group()
     # only a capital lost: a source in lower case (chat, a fragment) says nothing about the
     # translation's first word ("i'm" is never right for "I'm", nor "paris" for "Paris")
     if want_upper and word[0].islower():
+        if (_noun_capital(s_word.group(), view.source_lang) and not _MORE_THAN_ONE_WORD.search(source)
+                and word.casefold() not in headings()):
+            return  # a keyword: "Tumorsignatur." has its capital as a German noun (a heading has one anyway)
         fixed = word[0].upper() + word[1:]
         yield t_word.start(), t_word.end(), "The source starts with a capital, the translation does not.", fixed
 
 
-_SOURCE_WORDS = regex.compile(r"\p{L}+")
+_MORE_THAN_ONE_WORD = regex.compile(r"\p{L}+\P{L}+\p{L}")
 
 
 def _noun_capital(word: str, lang: str | None) -> bool:

@@ -16,7 +16,7 @@ from functools import lru_cache
 import regex
 
 from mtqa.cleaners.detectors import DocView, Hit, detector
-from mtqa.cleaners.detectors.carried import EMAIL, URL
+from mtqa.cleaners.detectors.carried import addresses
 from mtqa.cleaners.detectors.qa import data, fold, local_mark
 from mtqa.cleaners.prefilter import Probe, Requirement, requirement
 
@@ -67,8 +67,8 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
         # every match first, then the work per match: the timeout is the pattern's, not the caller's
         for m in list(check.pattern.finditer(text, timeout=1.0)):
             if protected is None:
-                protected = [u.span() for pattern in (URL, EMAIL) for u in pattern.finditer(text)]
-            if any(s <= m.start() < e for s, e in protected):
+                protected = addresses(text)
+            if m.start() in protected:
                 continue
             if check.unless_source_glues:
                 glued = _glued_numbers(view.doc.source or "") if glued is None else glued

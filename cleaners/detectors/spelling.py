@@ -26,6 +26,7 @@ import platformdirs
 import regex
 
 from mtqa.cleaners import hunspell
+from mtqa.cleaners.spans import code_spans
 from mtqa.files import atomic_writer
 from mtqa.limits import WORD_CACHE
 from mtqa.cleaners.detectors import DocView, Hit, detector
@@ -296,10 +297,10 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
         return  # most texts: every word known, without a look at where each one stands
     source_words = _source_words(view.doc.source or "")
     starts = None
-    code = [c.span() for c in _CODE.finditer(view.text)] if "`" in view.text else []
+    code = code_spans(view.text)
     for m in _WORD.finditer(view.text):
         word = m.group()
-        if _passed_over(word, lang) or any(s <= m.start() < e for s, e in code):
+        if _passed_over(word, lang) or m.start() in code:
             continue  # (code in backticks keeps its words as they are: `echo`)
         low = word.casefold()
         if low in source_words or any(part in source_words for part in _APOSTROPHE.split(low)):
@@ -318,9 +319,6 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
-
-
-_CODE = regex.compile(r"`[^`\n]+`")
 
 
 # A run of Latin letters in a source written without spaces between words (Chinese, Japanese):

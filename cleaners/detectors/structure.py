@@ -23,6 +23,12 @@ def _data() -> dict:
     return safe_load(_DATA.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def headings() -> frozenset[str]:
+    """Words that stand alone as headings of abstracts and articles ("Results", "Methods")."""
+    return frozenset(_data()["headings"])
+
+
 def cased(lang: str | None) -> bool:
     """Whether the language's script has upper and lower case (capitals mean nothing elsewhere)."""
     return lang not in ("zh", "ja", "ko", "th", "ar", "he", "fa", "hi")
@@ -107,23 +113,29 @@ def _abbreviations() -> frozenset[str]:
 # A stranded word follows a sentence; after a piece shorter than this, the splitter cut a run of
 # abbreviations ("Arq. Bras. Cardiol. 2020"), not a sentence.
 MIN_WORDS_BEFORE_FRAGMENT = 3
-# A number of one to three digits and its full stop: an ordinal where a language writes them so
+# A number of one to three digits and its full stop: an ordinal in a language that writes them so
 # ("die 2. Runde", "am 3. Mai"), which a sentence splitter takes for an end. A year ("in 2022.")
-# has four digits and does end sentences.
-_ORDINAL_STOP = regex.compile(r"(?<![\d.,])\d{1,3}\.$")
+# has four digits and does end sentences, and so does "rose to 120." in English.
+_ORDINAL_STOP = regex.compile(r"(?<![\d.,:])\d{1,3}\.$")
+
+
+def _after_ordinal(text: str, stop: int, lang: str | None) -> bool:
+    """Whether the full stop at `stop` follows an ordinal number of a language that dots them."""
+    return lang in _data()["ordinal_full_stop"] and _ORDINAL_STOP.search(text, max(0, stop - 5), stop) is not None
 
 
 @detector("structure.fragment", "fluency/grammar", "major",
           "A one-word 'sentence' stranded after a sentence on the same line (\"in Ukraine. China.\").")
 def fragment(view: DocView) -> Iterator[Hit]:
     text, spans = view.text, view.sentences
-    headings = set(_data()["headings"])
+    titles = headings()
     for (ps, pe), (s, e) in zip(spans, spans[1:]):
         piece = text[s:e]
         words = _WORD.findall(piece)
-        if (len(words) == 1 and len(_WORD.findall(text, ps, pe)) >= MIN_WORDS_BEFORE_FRAGMENT and piece.rstrip(".") == words[0] and piece.endswith(".") and text[s].isupper()
-                and _same_line(text, pe, s) and text[pe - 1] == "." and words[0].casefold() not in headings
-                and not words[0].isupper() and not _ORDINAL_STOP.search(text, max(0, pe - 5), pe)):
+        if (len(words) == 1 and len(_WORD.findall(text, ps, pe)) >= MIN_WORDS_BEFORE_FRAGMENT
+                and piece.rstrip(".") == words[0] and piece.endswith(".") and text[s].isupper()
+                and _same_line(text, pe, s) and text[pe - 1] == "." and words[0].casefold() not in titles
+                and not words[0].isupper() and not _after_ordinal(text, pe, view.lang)):
             yield s, e, "A single word stands alone as a sentence: it probably belongs to the sentence before.", None
 
 
@@ -245,8 +257,8 @@ def repeated_word(view: DocView) -> Iterator[Hit]:
             continue
         if m.group(1)[0].isupper() and m.group(3)[0].isupper() and view.lang not in ("de",):
             continue  # a reduplicated name ("Wei Wei", "Bora Bora"), not a stutter
-        if len(m.group(1)) == 1 and m.group(1) != m.group(3):
-            continue  # a one-letter word and a symbol: Portuguese "as ondas A e E'", "x X"
+        if len(m.group(1)) == 1 and m.group(1).islower() and m.group(3).isupper():
+            continue  # a one-letter word, then a symbol: Portuguese "as ondas A e E'", Russian "в В-режиме"
         yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
 
 
