@@ -48,6 +48,7 @@ class EditLog:
     def __init__(self, original: str, tags: Sequence[tuple[int, int]] = ()) -> None:
         self.original = original
         self._pieces: list[_Piece] = [_Piece(0, len(original), original)] if original else []
+        self._piece_starts: list[int] | None = None  # where each piece starts in `text`, once asked
         self.text = original
         # Inline markup of XLIFF/TMX (corpora/inline.py), in original offsets: (p, p) where a paired
         # tag opens or closes, (p, p + 1) for the placeholder of a standalone code.
@@ -109,12 +110,16 @@ class EditLog:
             done = j
         out.extend(pieces[done:])
         self._pieces = _merge_untouched(out)
+        self._piece_starts = None
         self.text = "".join(p.text for p in self._pieces)
         return spans
 
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a span of the current text to the original, widened to whole edited pieces."""
-        starts = _starts(self._pieces)
+        """Map a span of the current text to the original, widened to whole edited pieces. Asked for
+        every finding: the pieces' starts are worked out once per state of the text, not per span."""
+        if self._piece_starts is None:
+            self._piece_starts = _starts(self._pieces)
+        starts = self._piece_starts
         if not self._pieces:
             return (0, 0)
         first = max(bisect_right(starts, start) - 1, 0)

@@ -14,8 +14,7 @@ import regex
 
 
 class Spans:
-    """Where some spans of a text lie (URLs, code), asked position by position: sorted and merged
-    once, then each question is a binary search, not a pass over every span."""
+    """Spans of one text, sorted and merged; `position in spans` asks whether one covers it."""
 
     __slots__ = ("starts", "ends")
 
@@ -32,9 +31,6 @@ class Spans:
     def __contains__(self, position: int) -> bool:
         i = bisect.bisect_right(self.starts, position) - 1
         return i >= 0 and position < self.ends[i]
-
-    def __bool__(self) -> bool:
-        return bool(self.starts)
 
 
 # Inline code in backticks, as Markdown writes it: its words and marks are code, not prose.

@@ -287,6 +287,16 @@ def test_two_sentences_joined_at_full_length_are_not_a_dropped_sentence():
 
 
 
+@pytest.mark.parametrize("lang, text", [("he", "הוא נולד ב-1950 בכפר קטן ולמד רפואה בברלין."),
+                                         ("ar", "وُلد عام 1950 في قرية صغيرة ودرس الطب في برلين.")])
+def test_a_joined_translation_into_hebrew_or_arabic_is_not_a_dropped_sentence(lang, text):
+    """Hebrew and Arabic leave short vowels out: a faithful text is short in letters, and the length
+    bound was measured on Latin, Cyrillic and Chinese text only (scripts.yaml)."""
+    source = "He was born in 1950 in a small village. He studied medicine in Berlin."
+    doc = Document("j", text, lang, source=source, source_lang="en")
+    assert "source.sentence_dropped" not in {f.rule for f in clean_document(doc, CleanConfig()).findings}
+
+
 def test_a_full_translation_of_a_japanese_source_is_not_a_dropped_sentence():
     """Kana are syllables: counted as three letters each, like Chinese characters, they would make
     every translation of a Japanese source look short (the ratio is not asked of kana or Hangul)."""
@@ -315,3 +325,22 @@ def test_single_quotes_that_do_not_pair_up_are_reported_without_a_fix():
 
     assert quotes("Der Song 'Livin' on a Prayer' lief im Radio.") == [("'", None), ("'", None)]
     assert quotes("Der Song 'Yellowstone'-Schauspielerin lief.") == [("'", "„"), ("'", "“")]
+
+
+def test_the_unit_run_table_counts_as_a_scan_from_each_word_does():
+    """structure.repetition_loop reads each word's run of repeats from a table built once; it must
+    give what counting the repeats afresh from that word gives (random texts of few words repeat)."""
+    import random
+
+    from mtqa.cleaners.detectors.structure import _unit_runs
+
+    rng = random.Random(7)
+    for _ in range(300):
+        tokens = [rng.choice("aab") for _ in range(rng.randint(0, 30))]
+        for n in (1, 2, 3, 4):
+            runs = _unit_runs(tokens, n)
+            for i in range(len(tokens) - n + 1):
+                reps = 1
+                while tokens[i + reps * n : i + (reps + 1) * n] == tokens[i : i + n]:
+                    reps += 1
+                assert runs[i] == reps * n, (tokens, n, i)

@@ -62,6 +62,16 @@ class DocView:
     def source_sentences(self) -> list[tuple[int, int]]:
         return sentence_spans(self.doc.source or "", self.source_lang)
 
+    @cached_property
+    def sentence_starts(self) -> frozenset[int]:
+        """Where the text's sentences start (the whole text's start when it has none): checks ask
+        it of every capitalised word, so it is a set, built once."""
+        return frozenset(s for s, _ in self.sentences or [self.trimmed])
+
+    @cached_property
+    def source_sentence_starts(self) -> frozenset[int]:
+        return frozenset(s for s, _ in self.source_sentences)
+
 
 def trimmed_span(text: str) -> tuple[int, int]:
     """The span of `text` without the white space around it."""

@@ -88,14 +88,29 @@ def _carried(view: DocView, pattern: regex.Pattern, what: str, key: Callable[[st
 @detector("qa.urls", "accuracy/mistranslation", "major",
           "A URL of the source missing from the translation or changed in it (or one the source does not have).")
 def urls(view: DocView) -> Iterator[Hit]:
-    return _carried(view, URL, "URL", key=lambda url: url.rstrip("/"), needles=("://", "www."), same=_url_with_text_after)
+    """After a slash the URL pattern cannot tell a path in Chinese, Japanese or Korean ("/wiki/東京都")
+    from the sentence that goes on after the URL ("…/a/了解详情"): a translation's URL that is the
+    source's with such text after it is the source's, and one that differs gets no suggestion where
+    the source's URL has none of that text (replacing it would delete the sentence's words)."""
+    for start, end, message, want in _carried(view, URL, "URL", key=_url_key, needles=("://", "www."),
+                                              same=_url_with_text_after):
+        if want is not None and _CJK_LETTER.search(view.text, start, end) and not _CJK_LETTER.search(want):
+            want = None
+        yield start, end, message, want
+
+
+def _url_key(url: str) -> str:
+    return url.rstrip("/")
+
+
+_CJK_TAIL = regex.compile(r"[" + _CJK + r"]+$")
 
 
 def _url_with_text_after(found: str, wanted: str) -> bool:
-    """Whether the translation's URL is the source's with Chinese or Japanese text glued after it
-    ("https://example.com/をご覧ください"): after a slash the pattern cannot tell a path from the
-    sentence that goes on."""
-    return found.startswith(wanted) and _CJK_LETTER.match(found, len(wanted)) is not None
+    """Whether the translation's URL is the source's with Chinese, Japanese or Korean text glued
+    after it ("https://example.com/をご覧ください", "…/a/를")."""
+    tail = _CJK_TAIL.search(found)
+    return tail is not None and _url_key(found[:tail.start()]) == _url_key(wanted)
 
 
 @detector("qa.emails", "accuracy/mistranslation", "major",

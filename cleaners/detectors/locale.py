@@ -46,7 +46,7 @@ _MARKUP_OR_CODE = regex.compile(r"<[^<>\n]{1,500}>|" + CODE_SPAN.pattern)
 
 
 @detector("locale.quote_style", "locale-convention", "minor",
-          "Quotation marks of another language's style (\"…\" or “…” in German, where CLDR gives „…“).")
+          "Quotation marks of another language's style (\"…\", “…” or '…' in German, where CLDR gives „…“).")
 def quote_style(view: DocView) -> Iterator[Hit]:
     """Per paragraph, double marks alternate opening and closing; with an even count each mark's
     role is known and the locale's mark for it is the suggestion (odd: a finding, no suggestion).

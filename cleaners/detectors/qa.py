@@ -144,13 +144,13 @@ def start_caps(view: DocView) -> Iterator[Hit]:
     # translation's first word ("i'm" is never right for "I'm", nor "paris" for "Paris")
     if want_upper and word[0].islower():
         if (_noun_capital(s_word.group(), view.source_lang) and not _MORE_THAN_ONE_WORD.search(source)
-                and word.casefold() not in headings()):
-            return  # a keyword: "Tumorsignatur." has its capital as a German noun (a heading has one anyway)
+                and word.casefold() not in headings() and hunspell.knows(word, view.lang)):
+            return  # a keyword: "Tumorsignatur." has its capital as a German noun (not a heading, nor a name: "berlin")
         fixed = word[0].upper() + word[1:]
         yield t_word.start(), t_word.end(), "The source starts with a capital, the translation does not.", fixed
 
 
-_MORE_THAN_ONE_WORD = regex.compile(r"\p{L}+\P{L}+\p{L}")
+_MORE_THAN_ONE_WORD = regex.compile(r"\p{L}\P{L}+\p{L}")  # (no "\p{L}+" first: it backtracks on a long word)
 
 
 def _noun_capital(word: str, lang: str | None) -> bool:

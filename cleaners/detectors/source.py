@@ -6,13 +6,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
 from mtqa.cleaners import hunspell, quantities, spelled
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, has_word_list, known_word
-from mtqa.cleaners.scripts import written_in
+from mtqa.cleaners.scripts import letter_class, scripts_data, written_in
 
 # Not glued to a letter before it, nor after a letter and a hyphen: "COVID-19", "IL-18", "Cry2" are
 # names, not quantities. A unit glued after it is the number's ("2.8cm", "12y"), and so is a range
@@ -139,7 +140,7 @@ def name_dropped(view: DocView) -> Iterator[Hit]:
         return
     if source_lang in NOUN_CAPITALS:
         return  # every noun has a capital there: a capital does not mark a name
-    starts = {s for s, _ in view.source_sentences}
+    starts = view.source_sentence_starts
     target = _fold(view.text)
     target_words = {w[:NAME_STEM] for w in _TOKEN.findall(target)}
     missing = []
@@ -173,7 +174,7 @@ def name_lowercased(view: DocView) -> Iterator[Hit]:
     source, lang, source_lang = view.doc.source, view.lang, view.source_lang
     if not is_translation(view) or source_lang in NOUN_CAPITALS:
         return
-    starts = {s for s, _ in view.source_sentences}
+    starts = view.source_sentence_starts
     names: dict[str, str] = {}
     for m in _NAME.finditer(source):
         if _opens_sentence(m.start(), starts) or source[max(0, m.start() - 2):m.start()].strip()[-1:] in ('"', "«", "“", "(", ":"):
@@ -207,9 +208,9 @@ def _scaled_number_mismatch(view: DocView, source: str) -> Iterator[Hit]:
         yield start, end, f"{view.text[start:end]!r} ({value}) is not a quantity of the source.", None
 
 
-def _opens_sentence(position: int, starts: set[int]) -> bool:
+def _opens_sentence(position: int, starts: frozenset[int]) -> bool:
     """Whether a word at `position` is a sentence's first (at its start, or after one mark: a
-    quotation mark or a bracket). A set lookup: asked for every capitalised word of a document."""
+    quotation mark or a bracket), given where the sentences start (DocView.sentence_starts)."""
     return position in starts or position - 1 in starts
 
 
@@ -276,7 +277,7 @@ def _source_capitals(view: DocView) -> set[str]:
     found = _CAPITALISED.finditer(source)
     if view.source_lang in NOUN_CAPITALS:
         return {m.group() for m in found}
-    starts = {s for s, _ in view.source_sentences}
+    starts = view.source_sentence_starts
     return {m.group() for m in found
             if _opens_sentence(m.start(), starts) or source[max(0, m.start() - 2):m.start()].strip()[-1:] in _OPENERS}
 
@@ -292,7 +293,7 @@ def _in_name(view: DocView, start: int, end: int) -> bool:
     source writes it."""
     text = view.text
     before = _CAPITAL_BEFORE.search(text, max(0, start - 60), start)
-    if before and not _opens_sentence(before.start(), {s for s, _ in view.sentences or [view.trimmed]}):
+    if before and not _opens_sentence(before.start(), view.sentence_starts):
         return True
     return _CAPITAL_AFTER.match(text, end) is not None
 
@@ -403,6 +404,20 @@ SENTENCE_DROPPED_RATIO = 0.7
 _SYLLABLES = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
 
+def _mostly_measured_script(text: str) -> bool:
+    """Whether most of the text's letters are of a script the length bound was measured on."""
+    measured = len(_measured_letter().findall(text))
+    return measured > 0 and 2 * measured >= len(_ANY_LETTER.findall(text))
+
+
+@lru_cache(maxsize=1)
+def _measured_letter() -> regex.Pattern:
+    return regex.compile(letter_class(frozenset(scripts_data()["length_measured_scripts"])))
+
+
+_ANY_LETTER = regex.compile(r"\p{L}")
+
+
 @detector("source.sentence_dropped", "accuracy/mistranslation", "major",
           "A sentence of the source missing from the translation: it has fewer sentences than its source "
           "and is much shorter.")
@@ -415,7 +430,9 @@ def sentence_dropped(view: DocView) -> Iterator[Hit]:
     src, tgt = _units(source.strip()), _units(view.text.strip())
     if not src or tgt / src >= SENTENCE_DROPPED_RATIO:
         return  # the length first: most documents never need their source cut into sentences
-    if _SYLLABLES.search(source) or not view.sentences or not view.source_sentences:
+    if _SYLLABLES.search(source) or not _mostly_measured_script(view.text):
+        return
+    if not view.sentences or not view.source_sentences:
         return
     want, have = len(view.source_sentences), len(view.sentences)
     if have < want:

@@ -3,6 +3,7 @@ quotes, repeated words, sentences and loops, list items run together. Typical of
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -281,30 +282,46 @@ def repeated_sentence(view: DocView) -> Iterator[Hit]:
 @detector("structure.repetition_loop", "accuracy/mistranslation", "major",
           "A word or phrase repeated three times or more in a row: a neural MT loop (\"of the of the of the\").")
 def repetition_loop(view: DocView) -> Iterator[Hit]:
+    """Each start's longest run of each unit length is read from a table built once from the right
+    (and whether a run holds a digit, from the digits' positions): asking both afresh at every word
+    of a long repetitive text (a table of dates, a list) took time in the square of its length."""
     tokens = [w.casefold() for w in _WORD.findall(view.text)]
     words: list[regex.Match] | None = None  # where each word stands: found only for a text with a loop
+    runs: dict[int, list[int]] = {}  # unit length -> words covered by the run of that unit from each word
+    digits: list[int] | None = None
     i = 0
     while i < len(tokens):
         if tokens[i] not in tokens[i + 1 : i + 5]:  # a unit of n words repeats only if word i comes back n words on
             i += 1
             continue
         for n in (1, 2, 3, 4):
-            unit = tokens[i : i + n]
-            if len(unit) < n:
+            if i + n > len(tokens):
                 break
-            reps = 1
-            while tokens[i + reps * n : i + (reps + 1) * n] == unit:
-                reps += 1
-            if reps < 3 or (n == 1 and len(unit[0]) <= 2 and reps < 4):
+            if n not in runs:
+                runs[n] = _unit_runs(tokens, n)
+            reps = runs[n][i] // n
+            if reps < 3 or (n == 1 and len(tokens[i]) <= 2 and reps < 4):
                 continue
-            words = words or list(_WORD.finditer(view.text))
+            if words is None:
+                words = list(_WORD.finditer(view.text))
+                digits = [m.start() for m in _DIGIT.finditer(view.text)]
             start, end = words[i].start(), words[i + reps * n - 1].end()
-            if not _DIGIT.search(view.text, start, end):
+            first_digit = bisect.bisect_left(digits, start)
+            if first_digit == len(digits) or digits[first_digit] >= end:
                 keep = view.text[start : words[i + n - 1].end()]
                 yield start, end, f"'{keep}' is repeated {reps} times in a row.", keep
                 i += reps * n - 1
                 break
         i += 1
+
+
+def _unit_runs(tokens: list[str], n: int) -> list[int]:
+    """For each position, how many tokens the unit of n tokens starting there covers, repeated
+    back to back (n where it does not repeat; 0 where fewer than n tokens are left)."""
+    runs = [0] * (len(tokens) + 1)
+    for i in range(len(tokens) - n, -1, -1):
+        runs[i] = n + runs[i + n] if tokens[i : i + n] == tokens[i + n : i + 2 * n] else n
+    return runs
 
 
 _DIGIT = regex.compile(r"\d")  # numbers between the repeats: a list ("A 1.1, A 1.2, A 1.3"), not a loop
