@@ -103,14 +103,14 @@ def _url_key(url: str) -> str:
     return url.rstrip("/")
 
 
-_CJK_TAIL = regex.compile(r"[" + _CJK + r"]+$")
-
-
 def _url_with_text_after(found: str, wanted: str) -> bool:
     """Whether the translation's URL is the source's with Chinese, Japanese or Korean text glued
-    after it ("https://example.com/をご覧ください", "…/a/를")."""
-    tail = _CJK_TAIL.search(found)
-    return tail is not None and _url_key(found[:tail.start()]) == _url_key(wanted)
+    after it ("https://example.com/をご覧ください", "…/a/를"). The text is read back from the end,
+    one character at a time (a pattern anchored at the end would retry from every character)."""
+    cut = len(found)
+    while cut and _CJK_LETTER.match(found, cut - 1):
+        cut -= 1
+    return cut < len(found) and _url_key(found[:cut]) == _url_key(wanted)
 
 
 @detector("qa.emails", "accuracy/mistranslation", "major",
