@@ -19,6 +19,7 @@ from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.carried import addresses
 from mtqa.cleaners.detectors.qa import data, fold, local_mark
 from mtqa.cleaners.prefilter import Probe, Requirement, requirement
+from mtqa.cleaners.spans import Spans
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class _Check:
     skip_langs: frozenset[str]
     needs: Requirement | None  # what every match contains (cleaners/prefilter.py): a text without it is not searched
     unless_source_glues: bool  # silent where the source runs the same match into a letter: its typo, copied
+    skip_lines: regex.Pattern | None  # lines where the locale's own standard writes the marks otherwise
 
     def applies_to(self, lang: str) -> bool:
         """As a rule pack's langs and skip_langs: for these locales, or all but those."""
@@ -41,7 +43,8 @@ def _checks() -> tuple[_Check, ...]:
     """The locale checks of qa.yaml, compiled once per process."""
     return tuple(_Check(regex.compile(c["pattern"]), c["replace"], c["message"], frozenset(c.get("langs", ())),
                         frozenset(c.get("skip_langs", ())), requirement(c["pattern"], regex.V0),
-                        bool(c.get("unless_source_glues")))
+                        bool(c.get("unless_source_glues")),
+                        regex.compile(c["skip_lines"]) if c.get("skip_lines") else None)
                  for c in data()["punctuation_spacing"])
 
 
@@ -65,10 +68,12 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
         if check.needs is not None and not check.needs.holds(probe):
             continue
         # every match first, then the work per match: the timeout is the pattern's, not the caller's
-        for m in list(check.pattern.finditer(text, timeout=1.0)):
+        matches = list(check.pattern.finditer(text, timeout=1.0))
+        skipped = _lines_matching(text, check.skip_lines) if matches and check.skip_lines else None
+        for m in matches:
             if protected is None:
                 protected = addresses(text)
-            if m.start() in protected:
+            if m.start() in protected or (skipped is not None and m.start() in skipped):
                 continue
             if check.unless_source_glues:
                 glued = _glued_numbers(view.doc.source or "") if glued is None else glued
@@ -86,3 +91,13 @@ def _glued_numbers(source: str) -> frozenset[str]:
     translation has the same, the run-together is the source's, and raters do not count a copied
     source typo against the MT."""
     return frozenset(m.group() for m in _GLUED_NUMBER.finditer(source))
+
+
+def _lines_matching(text: str, pattern: regex.Pattern) -> Spans:
+    """The lines of the text that the pattern finds something in."""
+    spans, start = [], 0
+    for line in text.splitlines(keepends=True):
+        if pattern.search(line):
+            spans.append((start, start + len(line)))
+        start += len(line)
+    return Spans(spans)
