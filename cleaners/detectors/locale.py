@@ -17,7 +17,7 @@ import regex
 
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
-from mtqa.cleaners.spans import CODE_SPAN
+from mtqa.cleaners.spans import CODE_SPAN, Spans
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "locale.yaml"
 
@@ -58,7 +58,7 @@ def quote_style(view: DocView) -> Iterator[Hit]:
     doubles = _data()["double_quotes"]
     pos = 0
     for line in view.text.splitlines(keepends=True):
-        markup = {i for m in _MARKUP_OR_CODE.finditer(line) for i in range(m.start(), m.end())}
+        markup = Spans(m.span() for m in _MARKUP_OR_CODE.finditer(line))
         where = [i for i, c in enumerate(line) if c in doubles and i not in markup]
         paired = len(where) % 2 == 0
         for n, i in enumerate(where):
@@ -93,16 +93,16 @@ def _spaced(line: str, i: int, mark: str, opening: bool, lang: str) -> str:
 # "komm 'mal" are apostrophes.
 _ELIDED = (r"(?:n|ne|nen|nem|ner|s|em|mal|rein|raus|rauf|runter|rüber|rum|nauf|naus|nüber|til|cause|tis|twas)"
            r"(?![\p{L}\p{M}])")
-_SINGLE_PAIR = regex.compile(r"(?<![^\s(\"“”„«»])'(?!" + _ELIDED + r")(?=\p{L})[^'\n]{1,200}?(?<=[\p{L}\p{N}.,!?])'(?![\p{L}\p{N}])")
-_ELISION = regex.compile(r"(?<![^\s(\"“”„«»])'" + _ELIDED + r"'?")
-# A single mark that may open a passage (after a space, a bracket or a double mark, before a letter)
-# or close one (after a letter, a digit or an end mark, before no letter or digit): a quote, or an
-# apostrophe at a word's edge ("Max' Auto", "Livin'"). An odd number of them on a line leaves which
-# ones pair unknown.
-_FREE_SINGLE = regex.compile(r"(?<![^\s(\"“”„«»])'(?=\p{L})|(?<=[\p{L}\p{N}.,!?])'(?![\p{L}\p{N}])")
+_AFTER_OPENING = r"(?<![^\s(\"“”„«»])'"  # a mark after a space, a bracket or a double mark ...
+_CLOSING = r"(?<=[\p{L}\p{N}.,!?])'(?![\p{L}\p{N}])"  # ... and one after a letter, digit or end mark, before no letter
+_SINGLE_PAIR = regex.compile(_AFTER_OPENING + r"(?!" + _ELIDED + r")(?=\p{L})[^'\n]{1,200}?" + _CLOSING)
+_ELISION = regex.compile(_AFTER_OPENING + _ELIDED + r"'?")
+# A single mark that may open a passage or close one: a quote, or an apostrophe at a word's edge
+# ("Max' Auto", "Livin'"). An odd number of them on a line leaves which ones pair unknown.
+_FREE_SINGLE = regex.compile(_AFTER_OPENING + r"(?=\p{L})|" + _CLOSING)
 
 
-def _single_pairs(line: str, pos: int, markup: set[int], doubles_at: list[int], marks: list[str],
+def _single_pairs(line: str, pos: int, markup: Spans, doubles_at: list[int], marks: list[str],
                   lang: str) -> Iterator[Hit]:
     """'…' pairs, which these locales never use: inside a double-quoted passage the locale's inner
     marks belong there, elsewhere its outer ones (CLDR). Where the line's single marks do not pair
