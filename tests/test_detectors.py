@@ -344,3 +344,19 @@ def test_the_unit_run_table_counts_as_a_scan_from_each_word_does():
                 while tokens[i + reps * n : i + (reps + 1) * n] == tokens[i : i + n]:
                     reps += 1
                 assert runs[i] == reps * n, (tokens, n, i)
+
+
+def test_a_common_word_is_no_lower_cased_plural_acronym():
+    """"pas" is a French word, not the source's "PAs" lowered: the acronym is missing (qa.acronyms,
+    off by default), not written in lower case."""
+    case = {"lang": "fr", "source_lang": "en", "source": "PAs and nurses were trained together.",
+            "text": "Les assistants médicaux, et pas seulement les infirmiers, ont été formés ensemble."}
+    fired = {f.rule for f in run(case).findings}
+    assert "qa.acronyms" in fired and "qa.acronym_case" not in fired
+
+
+def test_an_acronym_kept_in_capitals_is_no_plural_lowered():
+    """The German genitive "DEMOs" rendered "DEMOS's": the acronym is kept, in capitals."""
+    case = {"lang": "en", "source_lang": "de", "source": "DEMOs Arbeit ist nur ein Beispiel.",
+            "text": "DEMOS's work is just one example."}
+    assert not {"qa.acronyms", "qa.acronym_case"} & {f.rule for f in run(case).findings}

@@ -253,6 +253,12 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
                 folded_runs = {_folded(run) for run in _CASED_RUN.findall(text)}
             if _folded(acronym) in folded_runs:
                 near = _other_case(acronym, text)
+            elif _folded(acronym + "s") in folded_runs:  # the plural lowered: "daas" for "DAAs"
+                near = _other_case(acronym + "s", text)
+                if near and near.group().islower():
+                    acronym += "s"  # the suggestion keeps the plural
+                else:
+                    near = None  # "DEMOS" for a German genitive "DEMOs Arbeit" is the acronym kept
         if near and near.group() in lower_by_norm:
             continue  # kept, as the language's norm writes it ("covid" in Spanish)
         if near and near.group().islower() and (known_word(near.group(), view.lang, min_zipf=COMMON_WORD_ZIPF)

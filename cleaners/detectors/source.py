@@ -184,11 +184,23 @@ def name_lowercased(view: DocView) -> Iterator[Hit]:
         return
     for m in _LOWER_WORD.finditer(view.text):
         name = names.get(m.group().casefold())
-        if name is None or known_word(m.group(), lang) or known_word(m.group(), source_lang):
+        if name is None or _lower_case_word(m.group(), lang, source_lang):
             continue
         yield m.start(), m.end(), f"'{m.group()}' is the source's name '{name}' in lower case.", name
 
 
+def _lower_case_word(word: str, lang: str, source_lang: str) -> bool:
+    """Whether a lower-case word of the translation may be a word, not a name lowered. wordfreq
+    folds case, so it knows every frequent name in lower case ("europe"); a dictionary that lists
+    the word only with a capital ("Europe", not "europe") says it is a name, unless the source
+    language's dictionary has it in lower case (French "blanc", white: the source may capitalise a
+    common word). Not in languages whose dictionaries list every noun with a capital (German):
+    there a capital does not mark a name."""
+    if (lang not in NOUN_CAPITALS and hunspell.has_dictionary(lang)
+            and not hunspell.knows(word, lang) and hunspell.knows(word.capitalize(), lang)
+            and not (hunspell.has_dictionary(source_lang) and hunspell.knows(word, source_lang))):
+        return False
+    return known_word(word, lang) or known_word(word, source_lang)
 
 
 def _scaled_number_mismatch(view: DocView, source: str) -> Iterator[Hit]:
