@@ -311,6 +311,9 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             if m.start() in starts and hunspell.knows(low, lang):
                 continue
         fix, why = _case_fix(word, lang), "a capital lost"
+        if (fix is not None and lang in NOUN_CAPITALS and word.endswith(ADJECTIVE_ENDINGS)
+                and _NOUN_AFTER.match(view.text, m.end())):
+            continue  # "eine außenstehende Anwaltskanzlei": an adjective before its noun, rightly in lower case
         if fix is None and view.source_lang and view.source_lang != lang and known_word(low, view.source_lang, common=True):
             continue  # a word of the source language: untranslated, not misspelled (the source checks' finding)
         if fix is None:
@@ -319,6 +322,13 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
+
+
+# An inflected adjective's endings and a capitalised noun after it ("außenstehende Anwaltskanzlei",
+# "organunterstützenden Verfahren"): a word the dictionary knows only with a capital (the noun made
+# from the adjective, "Außenstehende") stands there as the adjective, rightly in lower case.
+ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+_NOUN_AFTER = regex.compile(r" \p{Lu}\p{Ll}")
 
 
 # A run of Latin letters in a source written without spaces between words (Chinese, Japanese):
@@ -351,6 +361,8 @@ def _case_fix(word: str, lang: str) -> str | None:
     return None
 
 
+# A word this short, an accented letter missing, may have lost two: both are tried (_accent_fix).
+SHORT_WORD = 6
 # Letters that a lossy conversion to ASCII drops ("Abhngigkeit", "atencin"), per language.
 ACCENTED = {
     "de": "äöüßÄÖÜ", "fr": "éèêàâçîïôûùëœ", "es": "áéíóúñü", "pt": "ãõáéíóúâêôçà",
@@ -366,9 +378,14 @@ _ACCENTED_FORMS = {lang: {base: tuple(c for c in letters if c != base and unicod
 
 @lru_cache(maxsize=WORD_CACHE)
 def _accent_fix(word: str, lang: str) -> str | None:
-    """The one known word that the word becomes with one accented letter of the language put back."""
-    found = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in ACCENTED.get(lang, "")
-             if c.islower() or i == 0}
+    """The one known word that the word becomes with one accented letter of the language put back.
+    A short word is also tried with two put back, and must then be the clear choice among both:
+    "Gre" becomes only "Göre" with one letter, but it was "Größe" or "Grüße" (a lossy conversion
+    drops every accented letter of a word, and a short word gives one letter little to go on)."""
+    letters = [c for c in ACCENTED.get(lang, "") if c.islower()]
+    found = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in letters}
+    if len(word) <= SHORT_WORD:
+        found |= {w[:i] + c + w[i:] for w in found for i in range(1, len(w) + 1) for c in letters}
     words, floor = _word_list(lang), 10 ** (SEEN_ZIPF - 9)
     return _clear_winner([w for w in found if words.frequency(w.casefold()) >= floor and hunspell.knows(w, lang)], lang, SEEN_ZIPF)
 
