@@ -182,10 +182,11 @@ def name_lowercased(view: DocView) -> Iterator[Hit]:
         names.setdefault(m.group().casefold(), m.group())
     if not names:
         return
+    lower_in_source = {m.group() for m in _LOWER_WORD.finditer(source)}
     for m in _LOWER_WORD.finditer(view.text):
         name = names.get(m.group().casefold())
-        if name is None or _lower_case_word(m.group(), lang, source_lang):
-            continue
+        if name is None or m.group() in lower_in_source or _lower_case_word(m.group(), lang, source_lang):
+            continue  # (the source has it in lower case too: "Cygnus cygnus", a species)
         yield m.start(), m.end(), f"'{m.group()}' is the source's name '{name}' in lower case.", name
 
 

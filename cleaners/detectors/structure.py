@@ -260,7 +260,18 @@ def repeated_word(view: DocView) -> Iterator[Hit]:
             continue  # a reduplicated name ("Wei Wei", "Bora Bora"), not a stutter
         if len(m.group(1)) == 1 and m.group(1).islower() and m.group(3).isupper():
             continue  # a one-letter word, then a symbol: Portuguese "as ondas A e E'", Russian "в В-режиме"
+        if len(m.group(1)) > 1 and m.group(1).isupper() != m.group(3).isupper():
+            continue  # an acronym beside a word of the same letters: Spanish "la LA", "DE de 3 años" (SD)
+        if _doubled_in_source(m.group(1), view.doc.source):
+            continue  # the source doubles it too: a species' name ("Cygnus cygnus", "Capra ibex ibex"), "zoom zoom"
         yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
+
+
+def _doubled_in_source(word: str, source: str | None) -> bool:
+    """Whether the source has this word twice in a row too, in any case."""
+    if not source or word.casefold() not in source.casefold():
+        return False
+    return any(m.group(1).casefold() == word.casefold() for m in _REPEAT.finditer(source, timeout=1.0))
 
 
 @detector("structure.repeated_sentence", "accuracy/mistranslation", "major",
