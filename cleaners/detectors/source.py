@@ -362,6 +362,8 @@ def untranslated_sentence(view: DocView) -> Iterator[Hit]:
         words = [w for w in _TOKEN.findall(sentence) if len(w) > 1]
         if len(words) < UNTRANSLATED_MIN_WORDS or langid.count_letters(sentence) >= _SHORT_LETTERS:
             continue
+        if all(w[0].isupper() for w in words):
+            continue  # a name in capitals, kept as it is: "Parenting Stress Index.", "World Health Organization"
         in_source = [_is_word(w, source_lang) for w in words]
         foreign = sum(s and not _is_word(w, lang) for w, s in zip(words, in_source))
         if sum(in_source) < UNTRANSLATED_SOURCE_WORDS * len(words) or foreign < UNTRANSLATED_FOREIGN_WORDS * len(words):
