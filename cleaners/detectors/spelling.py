@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -320,6 +321,9 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             fix, why = _accent_fix(word, lang), "an accented letter lost"
         if fix is None and _zipf(low, lang) < SEEN_ZIPF and not _in_foreign_phrase(view.text, m, lang):
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
+            if fix is not None and (_accent_restorations(word, lang) or _closer_in_source(low, fix.casefold(), source_words)):
+                continue  # an accent lost, which word unclear ("Flle": "Fälle" or "Fülle", not "Alle"), or
+                # a term carried over from the source ("explantations" for "Explantationen"): no typo to guess
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
 
@@ -374,6 +378,32 @@ ACCENTED = {
 _ACCENTED_FORMS = {lang: {base: tuple(c for c in letters if c != base and unicodedata.normalize("NFD", c)[0] == base)
                           for base in {unicodedata.normalize("NFD", c)[0] for c in letters}}
                    for lang, letters in ACCENTED.items()}
+
+
+# A source word that begins with this many letters of a translation's word, and with fewer of the
+# typo fix's, is the term the word renders: "explantations" for "Explantationen" is no typo of
+# "explanations", nor "redund" (Spanish "redundar") one of "refund".
+SOURCE_PREFIX = 6
+
+
+def _closer_in_source(word: str, fix: str, source_words: set[str]) -> bool:
+    """Whether a source word shares a longer beginning (SOURCE_PREFIX letters at least) with the
+    word than with its typo fix (all three case-folded)."""
+    head = word[:SOURCE_PREFIX]
+    for other in source_words:
+        if other.startswith(head):
+            kept = len(os.path.commonprefix([word, other]))
+            if kept > len(os.path.commonprefix([fix, other])):
+                return True
+    return False
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _accent_restorations(word: str, lang: str) -> bool:
+    """Whether putting back one accented letter of the language gives a word its dictionary knows,
+    however rare: evidence that the word lost one, even where which word it was is not clear."""
+    letters = [c for c in ACCENTED.get(lang, "") if c.islower()]
+    return any(hunspell.knows(word[:i] + c + word[i:], lang) for i in range(1, len(word) + 1) for c in letters)
 
 
 @lru_cache(maxsize=WORD_CACHE)
