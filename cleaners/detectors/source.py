@@ -158,8 +158,10 @@ def name_dropped(view: DocView) -> Iterator[Hit]:
 
 
 NAME_STEM = 4  # letters of a name that any of its renderings keeps ("Merkel", "Merkels")
-# A lower-case word of the translation, not inside a URL, an address or a hashtag.
-_LOWER_WORD = regex.compile(r"(?<![\p{L}\p{M}\d_'’.@#/-])\p{Ll}[\p{Ll}\p{M}]{2,}(?![\p{L}\p{M}\d_-]|[.@/]\w)")
+# A lower-case word of the translation, not inside a URL, an address or a hashtag; after an
+# elided article or preposition too ("l'europe", "dell'europa", "d'alzheimer").
+_LOWER_WORD = regex.compile(r"(?:(?<=(?<![\p{L}\p{M}])\p{L}{1,4}['’])|(?<![\p{L}\p{M}\d_'’.@#/-]))"
+                            r"\p{Ll}[\p{Ll}\p{M}]{2,}(?![\p{L}\p{M}\d_-]|[.@/]\w)")
 
 
 @detector("source.name_lowercased", "fluency/spelling", "minor",
@@ -167,10 +169,10 @@ _LOWER_WORD = regex.compile(r"(?<![\p{L}\p{M}\d_'’.@#/-])\p{Ll}[\p{Ll}\p{M}]{2
           "source's \"Pelta\"): MT that lowercases, or a name taken for a common word.")
 def name_lowercased(view: DocView) -> Iterator[Hit]:
     """A name here is a capitalised word inside a source sentence (not its first word, which is
-    capitalised for the sentence) that is a word of neither language; the translation has the same
-    letters in lower case. The source's spelling is the suggestion: the letters are the same, only
-    the case differs, so it is right whatever the name is. Not where the source capitalises every
-    noun (German), nor where the translation's script has no case."""
+    capitalised for the sentence) that the translation has in lower case, where that is no word
+    of either language (_may_be_common_word). The source's spelling is the suggestion: the
+    letters are the same, only the case differs, so it is right whatever the name is. Not where
+    the source capitalises every noun (German), nor where the translation's script has no case."""
     source, lang, source_lang = view.doc.source, view.lang, view.source_lang
     if not is_translation(view) or source_lang in NOUN_CAPITALS:
         return
@@ -185,12 +187,12 @@ def name_lowercased(view: DocView) -> Iterator[Hit]:
     lower_in_source = {m.group() for m in _LOWER_WORD.finditer(source)}
     for m in _LOWER_WORD.finditer(view.text):
         name = names.get(m.group().casefold())
-        if name is None or m.group() in lower_in_source or _lower_case_word(m.group(), lang, source_lang):
+        if name is None or m.group() in lower_in_source or _may_be_common_word(m.group(), lang, source_lang):
             continue  # (the source has it in lower case too: "Cygnus cygnus", a species)
         yield m.start(), m.end(), f"'{m.group()}' is the source's name '{name}' in lower case.", name
 
 
-def _lower_case_word(word: str, lang: str, source_lang: str) -> bool:
+def _may_be_common_word(word: str, lang: str, source_lang: str) -> bool:
     """Whether a lower-case word of the translation may be a word, not a name lowered. wordfreq
     folds case, so it knows every frequent name in lower case ("europe"); a dictionary that lists
     the word only with a capital ("Europe", not "europe") says it is a name, unless the source
@@ -362,8 +364,8 @@ def untranslated_sentence(view: DocView) -> Iterator[Hit]:
         words = [w for w in _TOKEN.findall(sentence) if len(w) > 1]
         if len(words) < UNTRANSLATED_MIN_WORDS or langid.count_letters(sentence) >= _SHORT_LETTERS:
             continue
-        if all(w[0].isupper() for w in words):
-            continue  # a name in capitals, kept as it is: "Parenting Stress Index.", "World Health Organization"
+        if _a_name(words, source_lang):
+            continue  # "Parenting Stress Index.", "World Health Organization": kept as it is
         in_source = [_is_word(w, source_lang) for w in words]
         foreign = sum(s and not _is_word(w, lang) for w, s in zip(words, in_source))
         if sum(in_source) < UNTRANSLATED_SOURCE_WORDS * len(words) or foreign < UNTRANSLATED_FOREIGN_WORDS * len(words):
@@ -372,6 +374,20 @@ def untranslated_sentence(view: DocView) -> Iterator[Hit]:
         source_score = scores.get(source_lang, 0.0)
         if source_score >= UNTRANSLATED_SOURCE_SCORE and source_score >= UNTRANSLATED_MARGIN * scores.get(lang, 0.0):
             yield start, end, f"This sentence is in {source_lang}, the source language: left untranslated?", None
+
+
+# A word this common in the source language is a function word ("the", "says", "he", "el", "un"):
+# a title-case line with one is a headline, not a name.
+FUNCTION_WORD_ZIPF = 5.0
+
+
+def _a_name(words: list[str], source_lang: str) -> bool:
+    """Whether a short line is the name of something (an instrument, an institution), which a
+    translation may keep in the source language: every word capitalised, none in capitals (a
+    heading: "MATERIALS AND METHODS") and none a function word (a headline in title case: "Trump
+    Says He Will Visit China")."""
+    return all(w[0].isupper() and not w.isupper() and not known_word(w.lower(), source_lang, min_zipf=FUNCTION_WORD_ZIPF)
+               for w in words)
 
 
 def _is_word(word: str, lang: str) -> bool:

@@ -157,7 +157,7 @@ def release_word_lists() -> None:
     """Forget every word list and what was remembered of words (they load again on next use)."""
     with _lists_lock:
         _FULL.clear()
-    for cache in (_case_fix, _accent_fix, _dictionary_fix, _common_as_written, _passed_over):
+    for cache in (_case_fix, _accent_fix, _accents_lost, _dictionary_fix, _common_as_written, _passed_over):
         cache.cache_clear()
 
 
@@ -312,8 +312,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             if m.start() in starts and hunspell.knows(low, lang):
                 continue
         fix, why = _case_fix(word, lang), "a capital lost"
-        if (fix is not None and lang in NOUN_CAPITALS and word.endswith(ADJECTIVE_ENDINGS)
-                and _NOUN_AFTER.match(view.text, m.end())):
+        if fix is not None and lang in NOUN_CAPITALS and _NOUN_AFTER.match(view.text, m.end()) and _declines_as_adjective(fix, lang):
             continue  # "eine außenstehende Anwaltskanzlei": an adjective before its noun, rightly in lower case
         if fix is None and view.source_lang and view.source_lang != lang and known_word(low, view.source_lang, common=True):
             continue  # a word of the source language: untranslated, not misspelled (the source checks' finding)
@@ -321,18 +320,32 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             fix, why = _accent_fix(word, lang), "an accented letter lost"
         if fix is None and _zipf(low, lang) < SEEN_ZIPF and not _in_foreign_phrase(view.text, m, lang):
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
-            if fix is not None and (_accent_restorations(word, lang) or _closer_in_source(low, fix.casefold(), source_words)):
+            if fix is not None and (_accent_loss_likelier(word, fix, lang) or _source_term(low, fix.casefold(), view)):
                 continue  # an accent lost, which word unclear ("Flle": "Fälle" or "Fülle", not "Alle"), or
                 # a term carried over from the source ("explantations" for "Explantationen"): no typo to guess
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
 
 
-# An inflected adjective's endings and a capitalised noun after it ("außenstehende Anwaltskanzlei",
-# "organunterstützenden Verfahren"): a word the dictionary knows only with a capital (the noun made
-# from the adjective, "Außenstehende") stands there as the adjective, rightly in lower case.
-ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
-_NOUN_AFTER = regex.compile(r" \p{Lu}\p{Ll}")
+# A capitalised noun after a word, on the same line ("außenstehende Anwaltskanzlei").
+_NOUN_AFTER = regex.compile(r"[^\S\n]\p{Lu}\p{Ll}")
+# The endings a German adjective takes (stark, starke, starken, starker, starkes, starkem).
+ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
+# Suffixes that make German adjectives ("massenmäßig", "außenstehend", "gegenkulturell"): the
+# dictionary knows such compounds only as nouns, through its compounding.
+ADJECTIVE_SUFFIXES = ("lich", "isch", "ig", "bar", "sam", "haft", "los", "end", "ell")
+
+
+def _declines_as_adjective(noun: str, lang: str) -> bool:
+    """Whether a capitalised word the dictionary knows is a noun made from an adjective: one
+    built with an adjective's suffix ("Außenstehende"), or one the dictionary has with -e, -en and
+    -es alike. Before a noun, its lower-case form is that adjective, rightly in lower case ("eine
+    außenstehende Anwaltskanzlei"); a noun that is no adjective ("Kanzler", "Gruppe", "Patienten")
+    is a capital lost even before a name ("der kanzler Scholz")."""
+    stem = next((noun[: -len(e)] for e in ADJECTIVE_ENDINGS if noun.endswith(e)), "")
+    if len(stem) < 3:
+        return False
+    return stem.endswith(ADJECTIVE_SUFFIXES) or all(hunspell.knows(stem + e, lang) for e in ("e", "en", "es"))
 
 
 # A run of Latin letters in a source written without spaces between words (Chinese, Japanese):
@@ -380,44 +393,101 @@ _ACCENTED_FORMS = {lang: {base: tuple(c for c in letters if c != base and unicod
                    for lang, letters in ACCENTED.items()}
 
 
-# A source word that begins with this many letters of a translation's word, and with fewer of the
-# typo fix's, is the term the word renders: "explantations" for "Explantationen" is no typo of
-# "explanations", nor "redund" (Spanish "redundar") one of "refund".
+# A source word that begins with this many letters of a translation's word (all of a shorter
+# word's, four at least), and with fewer of the typo fix's, is the term the word renders:
+# "explantations" for "Explantationen" is no typo of "explanations", "redund" (Spanish
+# "redundar") none of "refund", nor "ficht" (German "Fichtenwälder") one of "fight".
 SOURCE_PREFIX = 6
+SOURCE_PREFIX_MIN = 4
 
 
-def _closer_in_source(word: str, fix: str, source_words: set[str]) -> bool:
-    """Whether a source word shares a longer beginning (SOURCE_PREFIX letters at least) with the
-    word than with its typo fix (all three case-folded)."""
-    head = word[:SOURCE_PREFIX]
-    for other in source_words:
-        if other.startswith(head):
-            kept = len(os.path.commonprefix([word, other]))
-            if kept > len(os.path.commonprefix([fix, other])):
-                return True
+def _source_term(word: str, fix: str, view: DocView) -> bool:
+    """Whether the (case-folded) word renders a source word rather than misspelling its typo fix: a
+    source word shares a longer beginning with it than with the fix (SOURCE_PREFIX letters, or
+    the whole of a shorter word). Not where the fix only doubles a letter of the word:
+    "asociated" for Spanish "asociados" is a misspelling the source's cognate led to, and
+    "associated" is right."""
+    if len(word) < SOURCE_PREFIX_MIN or _one_letter_doubled(word, fix):
+        return False
+    start = word[:SOURCE_PREFIX]
+    for other in _source_words_by_start(view.doc.source or "").get(start[:SOURCE_PREFIX_MIN], ()):
+        if not other.startswith(start):
+            continue
+        if len(os.path.commonprefix([word, other])) > len(os.path.commonprefix([fix, other])):
+            return True
     return False
 
 
+def _one_letter_doubled(word: str, fix: str) -> bool:
+    """Whether `fix` is `word` with one of its letters written twice ("efectively", "effectively")."""
+    return len(fix) == len(word) + 1 and any(fix[i] == fix[i + 1] and fix[:i] + fix[i + 1:] == word for i in range(len(word)))
+
+
+@lru_cache(maxsize=8)  # asked for each typo fix of a document, of the same source
+def _source_words_by_start(source: str) -> dict[str, tuple[str, ...]]:
+    """The source's case-folded words by their first SOURCE_PREFIX_MIN letters."""
+    by_start: dict[str, list[str]] = {}
+    for word in _source_words(source):
+        if len(word) >= SOURCE_PREFIX_MIN:
+            by_start.setdefault(word[:SOURCE_PREFIX_MIN], []).append(word)
+    return {start: tuple(words) for start, words in by_start.items()}
+
+
 @lru_cache(maxsize=WORD_CACHE)
-def _accent_restorations(word: str, lang: str) -> bool:
-    """Whether putting back one accented letter of the language gives a word its dictionary knows,
-    however rare: evidence that the word lost one, even where which word it was is not clear."""
-    letters = [c for c in ACCENTED.get(lang, "") if c.islower()]
-    return any(hunspell.knows(word[:i] + c + word[i:], lang) for i in range(1, len(word) + 1) for c in letters)
+def _accents_lost(word: str, lang: str) -> int:
+    """How many accented letters of the language put back (one, or two in a short word) give a
+    word wordfreq has seen and the dictionary knows: evidence that the word lost them, even where
+    which word it was is not clear ("Flle": "Fälle" or "Fülle"; "grter": "größter"). 0: none."""
+    letters = _accented_lower(lang)
+    singles = _one_letter_in(word, letters)
+    if _known_common(singles, lang):
+        return 1
+    if len(word) <= SHORT_WORD and _known_common([two for one in singles for two in _one_letter_in(one, letters)], lang):
+        return 2
+    return 0
 
 
 @lru_cache(maxsize=WORD_CACHE)
 def _accent_fix(word: str, lang: str) -> str | None:
     """The one known word that the word becomes with one accented letter of the language put back.
-    A short word is also tried with two put back, and must then be the clear choice among both:
-    "Gre" becomes only "Göre" with one letter, but it was "Größe" or "Grüße" (a lossy conversion
-    drops every accented letter of a word, and a short word gives one letter little to go on)."""
-    letters = [c for c in ACCENTED.get(lang, "") if c.islower()]
-    found = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in letters}
-    if len(word) <= SHORT_WORD:
-        found |= {w[:i] + c + w[i:] for w in found for i in range(1, len(w) + 1) for c in letters}
+    For a short word the choice must also stand against the words it becomes with two put back:
+    "Gre" becomes only "Göre" with one, but it was "Größe" or "Grüße" (a lossy conversion drops
+    every accented letter of a word). Those only veto: as suggestions, two letters put into a
+    short word invent more words than they restore ("budgt" is no "budgété")."""
+    letters = _accented_lower(lang)
+    singles = _one_letter_in(word, letters)
+    fix = _clear_winner(_known_common(singles, lang), lang, SEEN_ZIPF)
+    if fix is None or len(word) > SHORT_WORD:
+        return fix
+    rivals = _known_common([two for one in singles for two in _one_letter_in(one, letters)], lang)
+    if rivals and max(_zipf(w, lang) for w in rivals) > _zipf(fix, lang) - math.log10(CLEAR_MARGIN):
+        return None
+    return fix
+
+
+def _accent_loss_likelier(word: str, fix: str, lang: str) -> bool:
+    """Whether lost accents explain the word better than its typo fix: one accented letter put
+    back gives a word, or two do and the typo fix changes a letter rather than adding one ("grter"
+    is rather "größter" than "guter"; "budgt" is "budget", not "budgété")."""
+    lost = _accents_lost(word, lang)
+    return lost == 1 or (lost == 2 and len(fix) == len(word))
+
+
+def _one_letter_in(word: str, letters: str) -> list[str]:
+    """The word with one of the letters put in after its first letter or later."""
+    return [word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in letters]
+
+
+@lru_cache(maxsize=16)
+def _accented_lower(lang: str) -> str:
+    return "".join(c for c in ACCENTED.get(lang, "") if c.islower())
+
+
+def _known_common(candidates: list[str], lang: str) -> list[str]:
+    """The candidates wordfreq has seen (SEEN_ZIPF) and the dictionary knows: the trie first, Hunspell
+    only for the few that pass it."""
     words, floor = _word_list(lang), 10 ** (SEEN_ZIPF - 9)
-    return _clear_winner([w for w in found if words.frequency(w.casefold()) >= floor and hunspell.knows(w, lang)], lang, SEEN_ZIPF)
+    return [w for w in dict.fromkeys(candidates) if words.frequency(w.casefold()) >= floor and hunspell.knows(w, lang)]
 
 
 def _clear_winner(candidates: list[str], lang: str, min_zipf: float) -> str | None:

@@ -13,6 +13,7 @@ import regex
 
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors.spelling import known_word
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "structure.yaml"
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")
@@ -241,6 +242,9 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
         pos += len(line)
 
 
+# A lower-case word this common in the language is one of its words ("la", "de"), whatever acronym
+# of the same letters stands beside it.
+COMMON_WORD_ZIPF = 5.0
 _REPEAT = regex.compile(r"\b(\p{L}+)(\s+)(\1)\b", regex.IGNORECASE)
 # What every match of _REPEAT in an ASCII text holds, in the standard library's faster engine (where
 # both engines read letters and their cases alike): most texts have no word twice in a row
@@ -253,25 +257,36 @@ def repeated_word(view: DocView) -> Iterator[Hit]:
     if view.text.isascii() and _REPEAT_GATE.search(view.text) is None:
         return
     ok = set(_data()["repeated_word_ok"].get(view.lang or "", []))
-    for m in _REPEAT.finditer(view.text, timeout=1.0):
+    doubled_in_source: set[str] | None = None  # found on the first repeat: most texts have none
+    for m in list(_REPEAT.finditer(view.text, timeout=1.0)):
         if m.group(1).casefold() in ok or m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower():
             continue
         if m.group(1)[0].isupper() and m.group(3)[0].isupper() and view.lang not in ("de",):
             continue  # a reduplicated name ("Wei Wei", "Bora Bora"), not a stutter
         if len(m.group(1)) == 1 and m.group(1).islower() and m.group(3).isupper():
             continue  # a one-letter word, then a symbol: Portuguese "as ondas A e E'", Russian "в В-режиме"
-        if len(m.group(1)) > 1 and m.group(1).isupper() != m.group(3).isupper():
-            continue  # an acronym beside a word of the same letters: Spanish "la LA", "DE de 3 años" (SD)
-        if _doubled_in_source(m.group(1), view.doc.source):
-            continue  # the source doubles it too: a species' name ("Cygnus cygnus", "Capra ibex ibex"), "zoom zoom"
+        if _acronym_beside_its_word(m.group(1), m.group(3), view.lang):
+            continue  # Spanish "la LA", "DE de 3 años" (DE: desviación estándar)
+        if doubled_in_source is None:
+            doubled_in_source = _doubled_words(view.doc.source or "")
+        if m.group(1).casefold() in doubled_in_source:
+            continue  # the source doubles it too: a species' name ("Cygnus cygnus", "Capra ibex ibex"),
+            # "zoom zoom", or the source's own stutter, carried over faithfully
         yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
 
 
-def _doubled_in_source(word: str, source: str | None) -> bool:
-    """Whether the source has this word twice in a row too, in any case."""
-    if not source or word.casefold() not in source.casefold():
+def _acronym_beside_its_word(first: str, second: str, lang: str | None) -> bool:
+    """Whether one of the two is an acronym and the other, in lower case, a common word of the
+    language (Spanish "la LA", "DE de"); "HIV hiv" is a stutter, "hiv" being no word."""
+    if len(first) < 2 or first.isupper() == second.isupper():
         return False
-    return any(m.group(1).casefold() == word.casefold() for m in _REPEAT.finditer(source, timeout=1.0))
+    word = second if first.isupper() else first
+    return word.islower() and known_word(word, lang, min_zipf=COMMON_WORD_ZIPF)
+
+
+def _doubled_words(source: str) -> set[str]:
+    """The words the source has twice in a row (case-folded), found in one pass."""
+    return {m.group(1).casefold() for m in _REPEAT.finditer(source, timeout=1.0)} if source else set()
 
 
 @detector("structure.repeated_sentence", "accuracy/mistranslation", "major",
