@@ -12,26 +12,39 @@ Spans are trimmed of surrounding white space, so `text[start:end]` is the senten
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import regex
 import sentencex
 
+from mtqa.cleaners import hunspell
 from mtqa.cleaners.datafiles import safe_load
 
 _DATA = Path(__file__).parent / "data" / "structure.yaml"
 # What the segmenter cut after an ordinal ("für das 3."): a word, then one to three digits and a
-# full stop, not a decimal's, a time's or a year's ("stieg 2022." ends a sentence).
-_ORDINAL_END = regex.compile(r"(?<![\p{L}\p{M}])([\p{L}\p{M}]+)\s+\d{1,3}\.\s*$")
-_LETTER_FIRST = regex.compile(r"\s*\p{L}")
+# full stop, not a decimal's, a time's or a year's ("stieg 2022." ends a sentence); or a number
+# joined to an ordinal before it ("im 19. und 20."), whose word then counts.
+_ORDINAL_END = regex.compile(r"(?<![\p{L}\p{M}])([\p{L}\p{M}]+)\s+(?:\d{1,3}\.\s+(?:und|oder|bis|–|-)\s+)?(\d{1,3})\.\s*$")
+# How far back from a cut the ordinal and the word before it are looked for.
+_ORDINAL_REACH = 64
+_FIRST_WORD = regex.compile(r"\s*(\p{L}[\p{L}\p{M}]*)")
+_LAST_DAY = 31
+
+
+@dataclass(frozen=True)
+class _OrdinalWords:
+    determiners: frozenset[str]
+    day_prepositions: frozenset[str]
 
 
 @lru_cache(maxsize=1)
-def _ordinal_determiners() -> dict[str, frozenset[str]]:
+def _ordinal_words() -> dict[str, _OrdinalWords]:
     """The words after which a number with a full stop is an ordinal, by language (data/structure.yaml)."""
     data = safe_load(_DATA.read_text(encoding="utf-8"))["ordinal_determiners"]
-    return {lang: frozenset(words) for lang, words in data.items()}
+    return {lang: _OrdinalWords(frozenset(words["determiners"]), frozenset(words["day_prepositions"]))
+            for lang, words in data.items()}
 
 
 def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
@@ -42,8 +55,8 @@ def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
     for line in text.splitlines(keepends=True):
         if line.strip():
             bounds = [(b["start_index"], b["end_index"]) for b in sentencex.get_sentence_boundaries(language, line)]
-            if len(bounds) > 1 and language in _ordinal_determiners():
-                bounds = _joined_at_ordinals(line, bounds, _ordinal_determiners()[language])
+            if len(bounds) > 1 and language in _ordinal_words():
+                bounds = _joined_at_ordinals(line, bounds, language)
             for b_start, b_end in bounds:
                 start, end = _trim(line, b_start, b_end)
                 if start < end:
@@ -52,20 +65,34 @@ def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
     return spans
 
 
-def _joined_at_ordinals(line: str, bounds: list[tuple[int, int]], determiners: frozenset[str]) -> list[tuple[int, int]]:
+def _joined_at_ordinals(line: str, bounds: list[tuple[int, int]], lang: str) -> list[tuple[int, int]]:
     """The boundaries with those after an ordinal rejoined: sentencex ends a German sentence at
     "das 3. Quartal", "in der 2. Runde" (before a month it does not). The word before the number
-    tells an ordinal (after an article, "der 2.") from a number that ends a sentence ("stieg auf
-    30. Merkel sagte"); what follows cannot, as nouns and names start sentences too."""
+    tells an ordinal ("der 2.", "im 19. und 20.") from a number that ends a sentence ("stieg auf
+    30. Merkel sagte"). After "am", "bis" a day of the month may end one too: there only a noun
+    (a word the dictionary knows only with a capital) continues it ("am 24. Spieltag", not "am
+    15. Bis dahin")."""
+    words = _ordinal_words()[lang]
     joined = [bounds[0]]
     for start, end in bounds[1:]:
         prev_start, prev_end = joined[-1]
-        ordinal = _ORDINAL_END.search(line, prev_start, prev_end)
-        if ordinal and ordinal.group(1).casefold() in determiners and _LETTER_FIRST.match(line, start, end):
+        ordinal = _ORDINAL_END.search(line, max(prev_start, prev_end - _ORDINAL_REACH), prev_end)
+        first = _FIRST_WORD.match(line, start, end)
+        if ordinal and first and _continues(ordinal, first.group(1), words, lang):
             joined[-1] = (prev_start, end)
         else:
             joined.append((start, end))
     return joined
+
+
+def _continues(ordinal: regex.Match, next_word: str, words: _OrdinalWords, lang: str) -> bool:
+    before = ordinal.group(1).casefold()
+    if before in words.determiners:
+        return True
+    if before in words.day_prepositions and int(ordinal.group(2)) <= _LAST_DAY:
+        return (hunspell.has_dictionary(lang) and next_word[0].isupper()
+                and not hunspell.knows(next_word.lower(), lang) and hunspell.knows(next_word, lang))
+    return False
 
 
 def _trim(line: str, start: int, end: int) -> tuple[int, int]:

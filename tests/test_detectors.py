@@ -363,14 +363,16 @@ def test_the_unit_run_table_counts_as_a_scan_from_each_word_does():
 @pytest.mark.parametrize("lang, source_lang, source, text", [
     ("fr", "en", "PAs and nurses were trained together.", "Les assistants médicaux, et pas seulement les infirmiers, ont été formés."),
     ("es", "en", "GA at birth and arterial blood gas were measured.", "La EG al nacer y el gas en sangre arterial se midieron."),
-    ("en", "fr", "Les CIs à 95 % des isomères cis.", "The 95% CIs of the cis isomers."),
-    ("en", "de", "Die HR lag bei 1,2.", "The measurement took several hrs."),
-    ("en", "de", "Der AD wurde abgesetzt.", "The ads were banned."),
-    ("en", "de", "Die CAT ist ein Test.", "The cats were excluded."),
+    ("en", "fr", "Les CIs à 95 % ont été calculés pour les isomères cis.", "The 95% confidence intervals were calculated for the cis isomers."),
+    ("en", "de", "Die HRs lagen bei 1,2.", "The measurement took several hrs."),
+    ("en", "de", "ADs wurden abgesetzt.", "The ads were banned."),
+    ("en", "de", "Die CATs wurden ausgeschlossen.", "The cats were excluded."),
+    ("en", "es", "Los ACEs se asociaron con la violencia.", "Tennis aces were rare."),
 ])
 def test_a_word_is_no_lower_cased_plural_acronym(lang, source_lang, source, text):
-    """"pas", "gas", "cis", "hrs", "ads", "cats" are words (of the translation's language, or
-    of the source itself), not the source's acronym lowered and made plural: no case fix is offered."""
+    """"pas", "gas", "cis", "hrs", "ads", "cats", "aces" are words (of the translation's language,
+    or of the source itself), not the source's acronym lowered, even beside the source's plural
+    acronym: no case fix is offered."""
     case = {"lang": lang, "source_lang": source_lang, "source": source, "text": text}
     assert "qa.acronym_case" not in {f.rule for f in run(case).findings}
 

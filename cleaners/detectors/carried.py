@@ -275,12 +275,12 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
 def _lowered_plural(acronym: str, text: str, source_runs: set[str], lang: str | None) -> regex.Match | None:
     """Where the text has the source's acronym as a plural in lower case ("daas" for "DAAs", "nps"
     for "NP"). Not where the source has that lower-case form itself ("cis" beside "CIs"), nor
-    where the translation's dictionary knows it as a word ("gas" for "GA", "cats" for "CAT")
-    unless the source writes the plural acronym ("aces" for "ACEs")."""
+    where the translation's dictionary knows it as a word ("gas", "cats", "hrs", "aces"): even
+    beside the source's plural acronym, the word is as likely meant."""
     near = _other_case(acronym + "s", text)
     if near is None or not near.group().islower() or near.group() in source_runs:
         return None  # ("DEMOS" for a German genitive "DEMOs Arbeit" is the acronym kept)
-    if acronym + "s" not in source_runs and hunspell.has_dictionary(lang) and hunspell.knows(near.group(), lang):
+    if hunspell.has_dictionary(lang) and hunspell.knows(near.group(), lang):
         return None
     return near
 

@@ -365,7 +365,7 @@ def untranslated_sentence(view: DocView) -> Iterator[Hit]:
         if len(words) < UNTRANSLATED_MIN_WORDS or langid.count_letters(sentence) >= _SHORT_LETTERS:
             continue
         if _a_name(words, source_lang):
-            continue  # "Parenting Stress Index.", "World Health Organization": kept as it is
+            continue  # "Parenting Stress Index.", "World Health Organization": a name, kept as it is
         in_source = [_is_word(w, source_lang) for w in words]
         foreign = sum(s and not _is_word(w, lang) for w, s in zip(words, in_source))
         if sum(in_source) < UNTRANSLATED_SOURCE_WORDS * len(words) or foreign < UNTRANSLATED_FOREIGN_WORDS * len(words):
@@ -376,18 +376,19 @@ def untranslated_sentence(view: DocView) -> Iterator[Hit]:
             yield start, end, f"This sentence is in {source_lang}, the source language: left untranslated?", None
 
 
-# A word this common in the source language is a function word ("the", "says", "he", "el", "un"):
-# a title-case line with one is a headline, not a name.
-FUNCTION_WORD_ZIPF = 5.0
+# A word this common in the source language is a function word ("the", "to", "he", "will", "el",
+# "un"): a title-case line with one is a headline, not a name. Content words of names stay below
+# it ("World", "Health", "State", "Association").
+FUNCTION_WORD_ZIPF = 6.0
 
 
 def _a_name(words: list[str], source_lang: str) -> bool:
     """Whether a short line is the name of something (an instrument, an institution), which a
-    translation may keep in the source language: every word capitalised, none in capitals (a
+    translation may keep in the source language: every word capitalised, not all in capitals (a
     heading: "MATERIALS AND METHODS") and none a function word (a headline in title case: "Trump
     Says He Will Visit China")."""
-    return all(w[0].isupper() and not w.isupper() and not known_word(w.lower(), source_lang, min_zipf=FUNCTION_WORD_ZIPF)
-               for w in words)
+    return (all(w[0].isupper() for w in words) and not all(w.isupper() for w in words)
+            and not any(known_word(w.lower(), source_lang, min_zipf=FUNCTION_WORD_ZIPF) for w in words))
 
 
 def _is_word(word: str, lang: str) -> bool:

@@ -157,7 +157,7 @@ def release_word_lists() -> None:
     """Forget every word list and what was remembered of words (they load again on next use)."""
     with _lists_lock:
         _FULL.clear()
-    for cache in (_case_fix, _accent_fix, _accents_lost, _dictionary_fix, _common_as_written, _passed_over):
+    for cache in (_case_fix, _accent_fix, _dropped_accents, _dictionary_fix, _common_as_written, _passed_over):
         cache.cache_clear()
 
 
@@ -331,21 +331,20 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
 _NOUN_AFTER = regex.compile(r"[^\S\n]\p{Lu}\p{Ll}")
 # The endings a German adjective takes (stark, starke, starken, starker, starkes, starkem).
 ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
-# Suffixes that make German adjectives ("massenmäßig", "außenstehend", "gegenkulturell"): the
-# dictionary knows such compounds only as nouns, through its compounding.
-ADJECTIVE_SUFFIXES = ("lich", "isch", "ig", "bar", "sam", "haft", "los", "end", "ell")
+# The shortest adjective a compound may end in ("mäßig", "stehend", "kulturell").
+MIN_ADJECTIVE = 4
 
 
 def _declines_as_adjective(noun: str, lang: str) -> bool:
-    """Whether a capitalised word the dictionary knows is a noun made from an adjective: one
-    built with an adjective's suffix ("Außenstehende"), or one the dictionary has with -e, -en and
-    -es alike. Before a noun, its lower-case form is that adjective, rightly in lower case ("eine
-    außenstehende Anwaltskanzlei"); a noun that is no adjective ("Kanzler", "Gruppe", "Patienten")
-    is a capital lost even before a name ("der kanzler Scholz")."""
-    stem = next((noun[: -len(e)] for e in ADJECTIVE_ENDINGS if noun.endswith(e)), "")
-    if len(stem) < 3:
-        return False
-    return stem.endswith(ADJECTIVE_SUFFIXES) or all(hunspell.knows(stem + e, lang) for e in ("e", "en", "es"))
+    """Whether a capitalised word the dictionary knows is a noun made from an adjective, which the
+    dictionary knows only through its compounding: the word ends in an adjective it has in lower
+    case, with -e, -er and -es alike ("Außenstehende": stehende, stehender, stehendes). Before a
+    noun, its lower-case form is that adjective, rightly in lower case ("eine außenstehende
+    Anwaltskanzlei"). Nouns decline otherwise, so a lowered noun before a name is a capital lost
+    ("der kanzler Scholz", "die freunde Merkels")."""
+    stem = next((noun[: -len(e)] for e in ADJECTIVE_ENDINGS if noun.endswith(e)), "").lower()
+    return any(all(hunspell.knows(stem[i:] + e, lang) for e in ("e", "er", "es"))
+               for i in range(1, len(stem) - MIN_ADJECTIVE + 1))
 
 
 # A run of Latin letters in a source written without spaces between words (Chinese, Japanese):
@@ -378,7 +377,8 @@ def _case_fix(word: str, lang: str) -> str | None:
     return None
 
 
-# A word this short, an accented letter missing, may have lost two: both are tried (_accent_fix).
+# A word this short, an accented letter missing, may have lost two: a word two letters put back
+# give vetoes a one-letter fix (_accent_fix) and a typo guess (_dropped_accents); it never wins.
 SHORT_WORD = 6
 # Letters that a lossy conversion to ASCII drops ("Abhngigkeit", "atencin"), per language.
 ACCENTED = {
@@ -434,7 +434,7 @@ def _source_words_by_start(source: str) -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=WORD_CACHE)
-def _accents_lost(word: str, lang: str) -> int:
+def _dropped_accents(word: str, lang: str) -> int:
     """How many accented letters of the language put back (one, or two in a short word) give a
     word wordfreq has seen and the dictionary knows: evidence that the word lost them, even where
     which word it was is not clear ("Flle": "Fälle" or "Fülle"; "grter": "größter"). 0: none."""
@@ -469,7 +469,7 @@ def _accent_loss_likelier(word: str, fix: str, lang: str) -> bool:
     """Whether lost accents explain the word better than its typo fix: one accented letter put
     back gives a word, or two do and the typo fix changes a letter rather than adding one ("grter"
     is rather "größter" than "guter"; "budgt" is "budget", not "budgété")."""
-    lost = _accents_lost(word, lang)
+    lost = _dropped_accents(word, lang)
     return lost == 1 or (lost == 2 and len(fix) == len(word))
 
 
