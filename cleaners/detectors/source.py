@@ -12,7 +12,7 @@ import regex
 
 from mtqa.cleaners import hunspell, quantities, spelled
 from mtqa.cleaners.detectors import DocView, Hit, detector
-from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, has_word_list, known_word
+from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, _case_fix, has_word_list, known_word
 from mtqa.cleaners.scripts import letter_class, scripts_data, written_in
 
 # Not glued to a letter before it, nor after a letter and a hyphen: "COVID-19", "IL-18", "Cry2" are
@@ -211,9 +211,10 @@ def _may_be_common_word(word: str, lang: str, source_lang: str) -> bool:
     the word only with a capital ("Europe", not "europe") says it is a name, unless the source
     language's dictionary has it in lower case (French "blanc", white: the source may capitalise a
     common word). Not in languages whose dictionaries list every noun with a capital (German):
-    there a capital does not mark a name."""
+    there a capital does not mark a name. (spelling's _capital_only asks more: a second variety's
+    dictionary, which only English has here.)"""
     if (lang not in NOUN_CAPITALS and hunspell.has_dictionary(lang)
-            and not hunspell.knows(word, lang) and hunspell.knows(word.capitalize(), lang)
+            and not hunspell.knows(word, lang) and _case_fix(word, lang) is not None
             and not (hunspell.has_dictionary(source_lang) and hunspell.knows(word, source_lang))):
         return False
     return known_word(word, lang) or known_word(word, source_lang)
