@@ -377,8 +377,8 @@ def _case_fix(word: str, lang: str) -> str | None:
     return None
 
 
-# A word this short, an accented letter missing, may have lost two: a word two letters put back
-# give vetoes a one-letter fix (_accent_fix) and a typo guess (_dropped_accents); it never wins.
+# A word this short, an accented letter missing, may have lost two: the words that two letters put
+# back give veto a one-letter fix (_accent_fix) and a typo guess (_dropped_accents), never win.
 SHORT_WORD = 6
 # Letters that a lossy conversion to ASCII drops ("Abhngigkeit", "atencin"), per language.
 ACCENTED = {
