@@ -147,7 +147,7 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     timed_out += late
 
     view = DocView(doc, log, locale, source, load_glossary(config.terms) if config.terms and config.detectors else None,
-                   detected_lang=detection.lang)
+                   detected_lang=detection.lang, tag=doc.lang or config.lang)
     checkable = expected is None or expected in langid.supported_languages()
     if checkable:
         findings += [f for f in _language_findings(view, expected, detection, config) if f.rule not in skip]

@@ -66,15 +66,34 @@ def scripts_of(tag: str | None) -> frozenset[str]:
     one CLDR does not know, unless the tag names a script ('und-Latn'). Subtags after a singleton ('ar-u-nu-latn') are extensions, not a script."""
     if not tag:
         return frozenset()
-    parts = regex.split(r"[-_]", tag)
-    lang = parts[0].lower()
-    main = parts[:next((i for i, p in enumerate(parts) if len(p) == 1), len(parts))]
-    named = [p.title() for p in main[1:] if len(p) == 4 and p.isalpha()]
+    lang, named, _ = _subtags(tag)
     likely = get_global("likely_subtags").get(lang) if lang != "und" else None
     if not named and not likely:
         return frozenset()
-    codes = {named[0]} if named else {likely.split("_")[1], *_locale_scripts().get(lang, ())}
+    codes = {named} if named else {likely.split("_")[1], *_locale_scripts().get(lang, ())}
     return frozenset(s for code in codes for s in _unicode_scripts(code))
+
+
+@lru_cache(maxsize=None)  # one entry per tag
+def written_script(tag: str) -> str | None:
+    """The ISO 15924 script a tag names ('zh-Hant') or implies by CLDR's likely subtags, its region
+    first ('zh-TW' and 'zh-HK' are Hant, 'zh' and 'zh-SG' Hans); None for a language CLDR does not know."""
+    lang, named, region = _subtags(tag)
+    if named:
+        return named
+    likely = get_global("likely_subtags")
+    found = (likely.get(f"{lang}_{region}") if region else None) or likely.get(lang)
+    return found.split("_")[1] if found and found.count("_") >= 2 else None
+
+
+def _subtags(tag: str) -> tuple[str, str | None, str | None]:
+    """A tag's language, the script it names and its region ('zh-Hant-TW': 'zh', 'Hant', 'TW');
+    subtags after a singleton ('ar-u-nu-latn') are extensions, not a script."""
+    parts = regex.split(r"[-_]", tag)
+    main = parts[:next((i for i, p in enumerate(parts) if len(p) == 1), len(parts))]
+    scripts = [p.title() for p in main[1:] if len(p) == 4 and p.isalpha()]
+    regions = [p.upper() for p in main[1:] if len(p) == 2 and p.isalpha()]
+    return parts[0].lower(), scripts[0] if scripts else None, regions[0] if regions else None
 
 
 @lru_cache(maxsize=None)  # one entry per set of scripts

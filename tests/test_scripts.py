@@ -2,7 +2,7 @@
 
 from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.pipeline import clean_document
-from mtqa.cleaners.scripts import scripts_of, written_in
+from mtqa.cleaners.scripts import scripts_of, written_in, written_script
 from mtqa.records import Document
 
 
@@ -22,6 +22,13 @@ def test_a_languages_scripts_come_from_cldr_with_writing_systems_split():
     assert scripts_of("gml") == {"Latn"} and scripts_of("xx") == frozenset() and scripts_of(None) == frozenset()
     assert scripts_of("ar-u-nu-latn") == {"Arab"} and scripts_of("und") == frozenset()  # an extension is no script
     assert scripts_of("und-Latn") == {"Latn"}
+
+
+def test_the_script_a_tag_names_or_implies_its_region_first():
+    assert written_script("zh") == "Hans" and written_script("zh-CN") == "Hans" and written_script("zh_SG") == "Hans"
+    assert written_script("zh-TW") == "Hant" and written_script("zh-HK") == "Hant" and written_script("zh_Hant") == "Hant"
+    assert written_script("zh-Hans-TW") == "Hans"  # a named script wins over the region's
+    assert written_script("sr-Latn") == "Latn" and written_script("ar-u-nu-latn") == "Arab" and written_script("xx") is None
 
 
 def test_written_in_allows_latin_only_when_asked():

@@ -37,6 +37,7 @@ class DocView:
     source_lang: str | None
     glossary: Glossary | None = None  # the user's terms (--terms), for the term checks
     detected_lang: str | None = None  # what language ID found the text to be (None: could not tell)
+    tag: str | None = None  # the text's language tag as given ('zh-TW'), where its region or script matters
 
     @property
     def in_expected_language(self) -> bool:
