@@ -33,6 +33,7 @@ def run_signature(config: CleanConfig) -> dict[str, Any]:
         "sentencex": version("sentencex"),
         "babel": version("babel"),
         "num2words": version("num2words"),
+        "opencc": version("opencc"),
         "hunspell": hunspell.signature(),
         "langid_seed": langid.SEED,
         "rule_packs": [{"name": p.name, "file": Path(p.path).name, "sha256": p.sha256[:16]} for p in packs],
