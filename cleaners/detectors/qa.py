@@ -19,7 +19,7 @@ from mtqa.cleaners import hunspell
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS
-from mtqa.cleaners.detectors.structure import LIST_MARKER, cased, headings, mixed_case
+from mtqa.cleaners.detectors.structure import GERSHAYIM, LIST_MARKER, cased, headings, mixed_case
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "qa.yaml"
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*")
@@ -222,9 +222,10 @@ def _compare_counts(view: DocView, n_want: int, have: list[int], what: str) -> I
 
 def quote_openers(text: str) -> list[int]:
     """Where quotations open: every second double mark of any style, and single marks that open
-    a quotation (after a space, bracket or the start, before a letter), not apostrophes."""
+    a quotation (after a space, bracket or the start, before a letter), not apostrophes nor the
+    marks of Hebrew acronyms."""
     folded, doubles = fold(text), data()["double_quotes"]
-    where = [i for i, c in enumerate(folded) if c in doubles][::2]
+    where = [i for i, c in enumerate(folded) if c in doubles and not GERSHAYIM.match(folded, i)][::2]
     where += [i for i, c in enumerate(folded) if c in data()["single_openers"]
               and (i == 0 or folded[i - 1] in " \t\n([{—–-") and i + 1 < len(folded) and folded[i + 1].isalpha()]
     return sorted(where)
@@ -234,7 +235,8 @@ def quote_openers(text: str) -> list[int]:
           "The translation quotes more or fewer passages than its source (quotes of any style, double or single).")
 def quotes_source(view: DocView) -> Iterator[Hit]:
     """Unpaired double quotes in the translation are structure.unbalanced_quote's finding."""
-    unpaired = sum(fold(view.text).count(c) for c in data()["double_quotes"]) % 2
+    folded, doubles = fold(view.text), data()["double_quotes"]
+    unpaired = sum(c in doubles and not GERSHAYIM.match(folded, i) for i, c in enumerate(folded)) % 2
     if view.doc.source and not unpaired:
         yield from _compare_counts(view, len(quote_openers(view.doc.source)), quote_openers(view.text), "Quotations")
 

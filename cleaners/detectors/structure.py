@@ -218,6 +218,14 @@ def _imbalance(where: dict[str, list[int]]) -> tuple[int, int, int]:
 
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“"}
 _DOUBLE_QUOTES = "\"“”„«»"
+# A straight double quote between two Hebrew letters is gershayim, the mark of a Hebrew acronym
+# (ארה"ב, the United States; צה"ל), which keyboards type as '"': no quotation mark.
+GERSHAYIM = regex.compile(r'(?<=\p{Hebrew})"(?=\p{Hebrew})')
+
+
+def _straight_quotes(text: str) -> list[int]:
+    """Where the text has straight double quotes used as quotation marks."""
+    return [i for i, c in enumerate(text) if c == '"' and not GERSHAYIM.match(text, i)]
 
 
 @detector("structure.unbalanced_quote", "fluency/punctuation", "minor",
@@ -225,12 +233,14 @@ _DOUBLE_QUOTES = "\"“”„«»"
 def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     """Where the source leaves a quotation open too (a quote that runs over several segments of a
     sentence-split corpus), the translation only kept it: not its artifact."""
-    if view.doc.source and sum(view.doc.source.count(c) for c in _DOUBLE_QUOTES) % 2:
+    source = view.doc.source
+    if source and (sum(source.count(c) for c in _DOUBLE_QUOTES[1:]) + len(_straight_quotes(source))) % 2:
         return
     pos = 0
     for line in view.text.splitlines(keepends=True):
-        if line.count('"') % 2:
-            i = line.rindex('"')
+        straight = _straight_quotes(line) if '"' in line else []
+        if len(straight) % 2:
+            i = straight[-1]
             yield pos + i, pos + i + 1, "An odd number of straight double quotes in this paragraph.", None
         for opener, closer in (("“", "”"), ("«", "»")):
             if opener == "“" and "„" in line:
