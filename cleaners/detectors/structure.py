@@ -237,6 +237,7 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     if source and (sum(source.count(c) for c in _DOUBLE_QUOTES[1:]) + len(_straight_quotes(source))) % 2:
         return
     pos = 0
+    same_mark = _data()["same_mark_quotes"].get(view.lang or "", ())
     for line in view.text.splitlines(keepends=True):
         straight = _straight_quotes(line) if '"' in line else []
         if len(straight) % 2:
@@ -245,8 +246,11 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
         for opener, closer in (("“", "”"), ("«", "»")):
             if opener == "“" and "„" in line:
                 continue  # German „…“ uses “ as the closer
-            if line.count(opener) != line.count(closer):
-                ch = opener if line.count(opener) > line.count(closer) else closer
+            opened, closed = line.count(opener), line.count(closer)
+            if opened == 0 and closed % 2 == 0 and closer in same_mark:
+                continue  # one mark at both ends: Finnish and Swedish ”…”, Swedish »…»
+            if opened != closed:
+                ch = opener if opened > closed else closer
                 i = line.rindex(ch)
                 yield pos + i, pos + i + 1, f"'{opener}' and '{closer}' do not pair up in this paragraph.", None
         pos += len(line)
