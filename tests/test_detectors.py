@@ -382,3 +382,19 @@ def test_an_acronym_kept_in_capitals_is_no_plural_lowered():
     case = {"lang": "en", "source_lang": "de", "source": "DEMOs Arbeit ist nur ein Beispiel.",
             "text": "DEMOS's work is just one example."}
     assert not {"qa.acronyms", "qa.acronym_case"} & {f.rule for f in run(case).findings}
+
+
+def test_every_check_runs_on_every_language_cldr_knows():
+    """As the translation's language and as the source's: a locale whose data lacks something
+    (Bengali, Marathi and Burmese count in digits of their own, with no separators of their own
+    in CLDR) must not stop a check."""
+    from babel.localedata import locale_identifiers
+
+    config = CleanConfig(enable_rules=tuple(sorted(default_off())))
+    english = 'The minister said on 12 May that 3,500 people (about 4.5%) had "left". Nobody knows why?'
+    french = "Le ministre a dit le 12 mai que 3 500 personnes (environ 4,5 %) étaient « parties ». Personne ne sait pourquoi ?"
+    for lang in sorted({tag.split("_")[0] for tag in locale_identifiers()}):
+        into = clean_document(Document("d", french, lang, source=english, source_lang="en"), config)
+        out_of = clean_document(Document("d", english, "en", source=french, source_lang=lang), config)
+        for result, text in ((into, french), (out_of, english)):
+            assert all(text[f.start:f.end] == f.text for f in result.findings), lang

@@ -36,7 +36,9 @@ def _symbols(lang: str) -> tuple[str, str, bool] | None:
         locale = Locale.parse(lang)
     except (UnknownLocaleError, ValueError):
         return None
-    symbols = locale.number_symbols.get(locale.default_numbering_system or "latn") or locale.number_symbols["latn"]
+    symbols = locale.number_symbols.get(locale.default_numbering_system or "latn") or {}
+    if "group" not in symbols or "decimal" not in symbols:
+        symbols = locale.number_symbols["latn"]  # (Burmese's own digits, mymr, have no symbols of their own)
     pattern = locale.percent_formats[None].pattern
     return symbols["group"], symbols["decimal"], bool(regex.search(r"[\s\u00a0\u202f]%", pattern))
 
