@@ -96,14 +96,20 @@ def lowercase_start(view: DocView) -> Iterator[Hit]:
         yield m.start(), m.end(), "The sentence starts with a lower-case letter.", word[0].upper() + word[1:]
 
 
-_BEFORE_STOP = regex.compile(r"(?:\p{L}\.)*\p{L}*$")
+_BEFORE_STOP = regex.compile(r"(?:\p{L}+\.)*\p{L}*$")
+# Letters, at most, in each part of an abbreviation written with inner full stops ("bl.a.", "m.fl.").
+MAX_ABBREVIATION_PART = 3
 
 
 def _abbreviation_before(text: str, stop: int) -> bool:
-    """Whether the full stop at `stop` ends an abbreviation or a single letter (an initial)."""
+    """Whether the full stop at `stop` ends an abbreviation or a single letter (an initial). Short
+    letters joined by full stops are an abbreviation whatever the language (Dutch "o.a.", Swedish
+    "m.fl.", "t.ex."): no list holds them all."""
     if text[stop] != ".":
         return False
     word = _BEFORE_STOP.search(text, max(0, stop - 20), stop).group()
+    if "." in word and all(1 <= len(part) <= MAX_ABBREVIATION_PART for part in word.split(".")):
+        return True
     return len(word) == 1 or word.casefold() in _abbreviations()
 
 
