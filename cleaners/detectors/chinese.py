@@ -8,8 +8,15 @@ Which characters belong to which standard is OpenCC's data (its character and ph
 a list of ours: a character its traditional-to-simplified conversion changes, in its context
 ("乾隆" keeps its 乾, "乾燥" does not), is traditional; a Japanese character is one its Japanese
 tables map to an older form whose simplified form is another character again (売 -> 賣 -> 卖,
-not 会 -> 會 -> 会, which Chinese writes alike). A traditional run gets its simplified form as the
-suggestion; a Japanese one none, since its word is usually Japanese too ("売上高" is 销售额).
+not 会 -> 會 -> 会, which Chinese writes alike). A character of GB 2312, the national standard set
+of Simplified Chinese, is never flagged whatever those tables say: Simplified Chinese writes 沪
+(Shanghai), 芸豆 and 沙家浜, and keeps 乾 and 於 in names (乾清宫, the surname 於), which OpenCC
+would turn into 干 and 于. data/chinese.yaml lists the few characters outside it that names keep.
+
+A traditional run gets its simplified form as the suggestion, except where the text may be
+Japanese: from a Japanese source, or with kana in it, a run of kanji is a Japanese word more
+often than a slip ("質問", a question, is not 质问, to interrogate), and so is a Japanese
+character's run anywhere ("売上高" is 销售额). Those are reported without one.
 
 Only text in Simplified Chinese is checked: the tag's script, CLDR's likely script through Babel
 (zh and zh-SG are Hans, zh-TW, zh-HK and zh-Hant are Hant). A text written wholly in traditional
@@ -20,18 +27,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 import opencc
 import regex
 
+from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.scripts import written_script
 
+_DATA = Path(__file__).resolve().parent.parent / "data" / "chinese.yaml"
 _HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}+")
-# Traditional characters, at least, in a text with none that only Simplified Chinese writes (们, 发),
-# for the text to be in Traditional Chinese rather than to have slipped into it for a word.
-WHOLLY_TRADITIONAL = 2
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+# Runs of traditional characters, at least, in a text of this many Han characters at least, with
+# none that only Simplified Chinese writes (们, 发), for the text to be in Traditional Chinese
+# rather than to have slipped into it for a word or two.
+WHOLLY_TRADITIONAL_RUNS = 3
+WHOLLY_TRADITIONAL_HAN = 10
 
 
 @lru_cache(maxsize=None)  # one converter per OpenCC configuration
@@ -43,9 +56,26 @@ def _convert(config: str, text: str) -> str:
     return _converter(config).convert(text)
 
 
+@lru_cache(maxsize=1)
+def _kept_in_names() -> frozenset[str]:
+    return frozenset(safe_load(_DATA.read_text(encoding="utf-8"))["kept_in_names"])
+
+
 @lru_cache(maxsize=8192)  # one entry per distinct Han character seen
+def _simplified_standard(char: str) -> bool:
+    """Whether Simplified Chinese writes the character in some word: GB 2312 has it, or names keep it."""
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return char in _kept_in_names()
+    return True
+
+
+@lru_cache(maxsize=8192)
 def _japanese_only(char: str) -> bool:
     """Whether the character is a Japanese form that Chinese writes otherwise (売, 発, 図, 円)."""
+    if _simplified_standard(char):
+        return False
     older = _convert("jp2t.json", char)
     return older != char and _convert("t2s.json", char) == char and _convert("t2s.json", older) not in (char, older)
 
@@ -59,14 +89,31 @@ def chinese_variant(view: DocView) -> Iterator[Hit]:
     simplified = _convert("t2s.json", text)
     if len(simplified) != len(text):
         return  # t2s maps a character to a character; a conversion of another length cannot be aligned
-    traditional = [text[i] != simplified[i] for i in range(len(text))]
+    traditional = [text[i] != simplified[i] and not _simplified_standard(text[i]) for i in range(len(text))]
     japanese = [_HAN.match(c) is not None and _japanese_only(c) for c in text]
     if not any(traditional) and not any(japanese):
         return
-    if sum(traditional) >= WHOLLY_TRADITIONAL and _convert("s2t.json", text) == text:
+    runs = list(_flagged_runs(text, traditional, japanese))
+    maybe_japanese = view.source_lang == "ja" or any(japanese) or _KANA.search(text) is not None
+    if (not maybe_japanese and len(runs) >= WHOLLY_TRADITIONAL_RUNS
+            and len(_HAN.findall(text)) >= WHOLLY_TRADITIONAL_HAN and _convert("s2t.json", text) == text):
         start, end = view.trimmed
         yield start, end, "The text is written in Traditional Chinese; it should be in Simplified Chinese.", None
         return
+    for start, end in runs:
+        if any(japanese[start:end]):
+            yield start, end, (f"{text[start:end]!r} is written with Japanese characters: Chinese writes this "
+                               "word otherwise, and it may be left untranslated."), None
+        elif maybe_japanese:
+            yield start, end, (f"{text[start:end]!r} is written in Japanese or traditional characters, in a "
+                               "text in Simplified Chinese: the word may be Japanese, left untranslated."), None
+        else:
+            yield start, end, (f"{text[start:end]!r} is in traditional characters, in a text in Simplified "
+                               f"Chinese ({simplified[start:end]!r})."), simplified[start:end]
+
+
+def _flagged_runs(text: str, traditional: list[bool], japanese: list[bool]) -> Iterator[tuple[int, int]]:
+    """The runs of flagged characters, each within a run of Han characters."""
     for run in _HAN_RUN.finditer(text):
         i = run.start()
         while i < run.end():
@@ -76,9 +123,4 @@ def chinese_variant(view: DocView) -> Iterator[Hit]:
             start = i
             while i < run.end() and (traditional[i] or japanese[i]):
                 i += 1
-            if any(japanese[start:i]):
-                yield start, i, (f"{text[start:i]!r} is written with Japanese characters: Chinese writes this "
-                                 "word otherwise, and it may be left untranslated."), None
-            else:
-                yield start, i, (f"{text[start:i]!r} is in traditional characters, in a text in Simplified "
-                                 f"Chinese ({simplified[start:i]!r})."), simplified[start:i]
+            yield start, i

@@ -38,7 +38,7 @@ def _symbols(lang: str) -> tuple[str, str, bool] | None:
         return None
     symbols = locale.number_symbols.get(locale.default_numbering_system or "latn") or {}
     if "group" not in symbols or "decimal" not in symbols:
-        symbols = locale.number_symbols["latn"]  # (Burmese's own digits, mymr, have no symbols of their own)
+        symbols = locale.number_symbols["latn"]  # Bengali's, Marathi's, Burmese's own digits: CLDR aliases them to these
     pattern = locale.percent_formats[None].pattern
     return symbols["group"], symbols["decimal"], bool(regex.search(r"[\s\u00a0\u202f]%", pattern))
 

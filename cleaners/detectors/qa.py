@@ -73,6 +73,15 @@ def _kind(marks: str) -> str:
     return marks[-1] if marks else ""
 
 
+def _word_mark_kind(text: str, stop: int) -> str | None:
+    """The kind a mark on a word of the last sentence gives it (Armenian ՞ asks), or None."""
+    marks = data()["word_marks"]
+    i = stop
+    while i > 0 and fold(text[i - 1]) not in ".?!":
+        i -= 1
+    return next((marks[c] for c in text[i:stop] if c in marks), None)
+
+
 @detector("qa.end_punctuation", "fluency/punctuation", "minor",
           "The translation ends with other punctuation than its source (a full stop lost, '?' for '.').")
 def end_punctuation(view: DocView) -> Iterator[Hit]:
@@ -83,6 +92,8 @@ def end_punctuation(view: DocView) -> Iterator[Hit]:
         return  # a heading in capitals: Russian ends one with a full stop, English does not
     *_, want = _ending(source)
     start, end, text_end, have = _ending(view.text)
+    if have == ".":
+        have = _word_mark_kind(view.text, start) or have
     if want == have:
         return
     if not have:

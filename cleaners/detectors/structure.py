@@ -135,7 +135,16 @@ def _after_ordinal(text: str, stop: int, lang: str | None) -> bool:
 @detector("structure.fragment", "fluency/grammar", "major",
           "A one-word 'sentence' stranded after a sentence on the same line (\"in Ukraine. China.\").")
 def fragment(view: DocView) -> Iterator[Hit]:
-    text, spans = view.text, view.sentences
+    """Where the source has a one-word sentence too, the translation keeps its style: a reporter's
+    "Guilty." or "Again." after a sentence is no artifact."""
+    if view.doc.source and any(_fragments(view.doc.source, view.source_sentences, view.source_lang)):
+        return
+    for s, e in _fragments(view.text, view.sentences, view.lang):
+        yield s, e, "A single word stands alone as a sentence: it probably belongs to the sentence before.", None
+
+
+def _fragments(text: str, spans: list[tuple[int, int]], lang: str | None) -> Iterator[tuple[int, int]]:
+    """The one-word sentences of a text that follow a sentence on the same line."""
     titles = headings()
     for (ps, pe), (s, e) in zip(spans, spans[1:]):
         piece = text[s:e]
@@ -143,8 +152,8 @@ def fragment(view: DocView) -> Iterator[Hit]:
         if (len(words) == 1 and len(_WORD.findall(text, ps, pe)) >= MIN_WORDS_BEFORE_FRAGMENT
                 and piece.rstrip(".") == words[0] and piece.endswith(".") and text[s].isupper()
                 and _same_line(text, pe, s) and text[pe - 1] == "." and words[0].casefold() not in titles
-                and not words[0].isupper() and not _after_ordinal(text, pe, view.lang)):
-            yield s, e, "A single word stands alone as a sentence: it probably belongs to the sentence before.", None
+                and not words[0].isupper() and not _after_ordinal(text, pe, lang)):
+            yield s, e
 
 
 _BRACKET = regex.compile(r"[()\[\]{}]")
@@ -225,8 +234,12 @@ def _imbalance(where: dict[str, list[int]]) -> tuple[int, int, int]:
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“"}
 _DOUBLE_QUOTES = "\"“”„«»"
 # A straight double quote between two Hebrew letters is gershayim, the mark of a Hebrew acronym
-# (ארה"ב, the United States; צה"ל), which keyboards type as '"': no quotation mark.
-GERSHAYIM = regex.compile(r'(?<=\p{Hebrew})"(?=\p{Hebrew})')
+# (ארה"ב, the United States; צה"ל), which keyboards type as '"': no quotation mark. Not after a
+# word's one-letter prefixes (ל"הארץ, "to Haaretz"; וב"ידיעות), which Hebrew writes against an
+# opening quote, unless one letter ends the word there (ב"ה, ל"ג: acronyms put the mark before
+# their last letter).
+GERSHAYIM = regex.compile(r'(?<=\p{Hebrew})(?<!(?<!\p{Hebrew})[ובהכלמש]{1,3})"(?=\p{Hebrew})'
+                          r'|(?<=(?<!\p{Hebrew})[ובהכלמש]{1,3})"(?=\p{Hebrew}(?!\p{Hebrew}))')
 
 
 def _straight_quotes(text: str) -> list[int]:
@@ -240,7 +253,7 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     """Where the source leaves a quotation open too (a quote that runs over several segments of a
     sentence-split corpus), the translation only kept it: not its artifact."""
     source = view.doc.source
-    if source and (sum(source.count(c) for c in _DOUBLE_QUOTES[1:]) + len(_straight_quotes(source))) % 2:
+    if source and (sum(source.count(c) for c in _DOUBLE_QUOTES.replace('"', "")) + len(_straight_quotes(source))) % 2:
         return
     pos = 0
     same_mark = _data()["same_mark_quotes"].get(view.lang or "", ())
