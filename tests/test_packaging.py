@@ -42,14 +42,26 @@ def test_no_module_imports_a_folder_by_its_bare_name():
 
 
 def test_the_wheel_lists_every_package_folder():
-    """A folder with an __init__.py under a mapped folder is a package the wheel must list."""
-    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
+    """Every folder under a mapped folder is a package the wheel must list: one with an
+    __init__.py, and one of data files too, which setuptools ships but warns about at every build
+    ("would be ignored") unless it is listed. Each data folder says which of its files ship."""
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    listed = set(setuptools["packages"])
     found = set()
     for package, folder in PACKAGE_DIRS.items():
-        for init in (ROOT / folder).rglob("__init__.py"):
-            parts = init.parent.relative_to(ROOT / folder).parts
-            found.add(".".join((package, *parts)))
+        for path in [ROOT / folder, *(ROOT / folder).rglob("*")]:
+            parts = path.relative_to(ROOT / folder).parts
+            if path.is_dir() and not any(part.startswith((".", "__")) for part in parts):
+                found.add(".".join((package, *parts)))
     assert found == listed
+    data_folders = {name for name in listed if not (ROOT / _folder_of(name) / "__init__.py").exists()}
+    assert data_folders == set(setuptools["package-data"])
+
+
+def _folder_of(package: str) -> Path:
+    """Where a package's folder is in the repository, through package-dir."""
+    mapped = max((p for p in PACKAGE_DIRS if package == p or package.startswith(p + ".")), key=len)
+    return Path(PACKAGE_DIRS[mapped], *package[len(mapped):].split(".")[1:])
 
 
 def _modules() -> list[str]:
