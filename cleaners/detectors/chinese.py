@@ -11,7 +11,9 @@ tables map to an older form whose simplified form is another character again (�
 not 会 -> 會 -> 会, which Chinese writes alike). A character of GB 2312, the national standard set
 of Simplified Chinese, is never flagged whatever those tables say: Simplified Chinese writes 沪
 (Shanghai), 芸豆 and 沙家浜, and keeps 乾 and 於 in names (乾清宫, the surname 於), which OpenCC
-would turn into 干 and 于. data/chinese.yaml lists the few characters outside it that names keep.
+would turn into 干 and 于; a run of changed characters counts unless all of them are such (傢俱 is
+one run, 家具). data/chinese.yaml lists the few characters outside GB 2312 that names keep, and the
+few inside it that Simplified Chinese no longer writes (後).
 
 A traditional run gets its simplified form as the suggestion, except where the text may be
 Japanese: from a Japanese source, or with kana in it, a run of kanji is a Japanese word more
@@ -57,18 +59,19 @@ def _convert(config: str, text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _kept_in_names() -> frozenset[str]:
-    return frozenset(safe_load(_DATA.read_text(encoding="utf-8"))["kept_in_names"])
+def _data() -> dict:
+    return safe_load(_DATA.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=8192)  # one entry per distinct Han character seen
 def _simplified_standard(char: str) -> bool:
-    """Whether Simplified Chinese writes the character in some word: GB 2312 has it, or names keep it."""
+    """Whether Simplified Chinese writes the character in some word: GB 2312 has it (but for the
+    few it no longer writes, 後), or names keep it."""
     try:
         char.encode("gb2312")
     except UnicodeEncodeError:
-        return char in _kept_in_names()
-    return True
+        return char in _data()["kept_in_names"]
+    return char not in _data()["no_longer_written"]
 
 
 @lru_cache(maxsize=8192)
@@ -89,11 +92,17 @@ def chinese_variant(view: DocView) -> Iterator[Hit]:
     simplified = _convert("t2s.json", text)
     if len(simplified) != len(text):
         return  # t2s maps a character to a character; a conversion of another length cannot be aligned
-    traditional = [text[i] != simplified[i] and not _simplified_standard(text[i]) for i in range(len(text))]
+    changed = [text[i] != simplified[i] for i in range(len(text))]
     japanese = [_HAN.match(c) is not None and _japanese_only(c) for c in text]
-    if not any(traditional) and not any(japanese):
+    if not any(changed) and not any(japanese):
         return
-    runs = list(_flagged_runs(text, traditional, japanese))
+    # A run of changed characters is one word's as often as not (傢俱, 關於): it is reported whole,
+    # with its whole simplified form, unless every changed character of it is one Simplified
+    # Chinese writes too (乾 of 乾清宫, the surname 於).
+    runs = [(start, end) for start, end in _flagged_runs(text, changed, japanese)
+            if any(japanese[start:end]) or not all(_simplified_standard(text[i]) for i in range(start, end) if changed[i])]
+    if not runs:
+        return
     maybe_japanese = view.source_lang == "ja" or any(japanese) or _KANA.search(text) is not None
     if (not maybe_japanese and len(runs) >= WHOLLY_TRADITIONAL_RUNS
             and len(_HAN.findall(text)) >= WHOLLY_TRADITIONAL_HAN and _convert("s2t.json", text) == text):
@@ -112,15 +121,15 @@ def chinese_variant(view: DocView) -> Iterator[Hit]:
                                f"Chinese ({simplified[start:end]!r})."), simplified[start:end]
 
 
-def _flagged_runs(text: str, traditional: list[bool], japanese: list[bool]) -> Iterator[tuple[int, int]]:
-    """The runs of flagged characters, each within a run of Han characters."""
+def _flagged_runs(text: str, changed: list[bool], japanese: list[bool]) -> Iterator[tuple[int, int]]:
+    """The runs of changed or Japanese characters, each within a run of Han characters."""
     for run in _HAN_RUN.finditer(text):
         i = run.start()
         while i < run.end():
-            if not (traditional[i] or japanese[i]):
+            if not (changed[i] or japanese[i]):
                 i += 1
                 continue
             start = i
-            while i < run.end() and (traditional[i] or japanese[i]):
+            while i < run.end() and (changed[i] or japanese[i]):
                 i += 1
             yield start, i

@@ -19,7 +19,7 @@ from mtqa.cleaners import hunspell
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS
-from mtqa.cleaners.detectors.structure import GERSHAYIM, LIST_MARKER, cased, headings, mixed_case
+from mtqa.cleaners.detectors.structure import LIST_MARKER, cased, headings, is_gershayim, mixed_case
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "qa.yaml"
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*")
@@ -44,8 +44,9 @@ def fold(text: str) -> str:
     return text.translate(_fold_table())
 
 
-def local_mark(mark: str, lang: str | None) -> str:
-    """How the target locale writes a punctuation mark ('.' is '。' in Chinese)."""
+def local_mark(mark: str, lang: str | None) -> str | None:
+    """How the target locale writes a punctuation mark ('.' is '。' in Chinese); None where it
+    writes none at the end (an Armenian question is marked on a word)."""
     return data()["end_marks"].get(lang or "", {}).get(mark, mark)
 
 
@@ -90,8 +91,10 @@ def end_punctuation(view: DocView) -> Iterator[Hit]:
         return
     if upper_share(source)[1] >= 0.9:
         return  # a heading in capitals: Russian ends one with a full stop, English does not
-    *_, want = _ending(source)
+    s_start, *_, want = _ending(source)
     start, end, text_end, have = _ending(view.text)
+    if want == ".":
+        want = _word_mark_kind(source, s_start) or want
     if have == ".":
         have = _word_mark_kind(view.text, start) or have
     if want == have:
@@ -236,7 +239,7 @@ def quote_openers(text: str) -> list[int]:
     a quotation (after a space, bracket or the start, before a letter), not apostrophes nor the
     marks of Hebrew acronyms."""
     folded, doubles = fold(text), data()["double_quotes"]
-    where = [i for i, c in enumerate(folded) if c in doubles and not GERSHAYIM.match(folded, i)][::2]
+    where = [i for i, c in enumerate(folded) if c in doubles and not is_gershayim(folded, i)][::2]
     where += [i for i, c in enumerate(folded) if c in data()["single_openers"]
               and (i == 0 or folded[i - 1] in " \t\n([{—–-") and i + 1 < len(folded) and folded[i + 1].isalpha()]
     return sorted(where)
@@ -247,7 +250,7 @@ def quote_openers(text: str) -> list[int]:
 def quotes_source(view: DocView) -> Iterator[Hit]:
     """Unpaired double quotes in the translation are structure.unbalanced_quote's finding."""
     folded, doubles = fold(view.text), data()["double_quotes"]
-    unpaired = sum(c in doubles and not GERSHAYIM.match(folded, i) for i, c in enumerate(folded)) % 2
+    unpaired = sum(c in doubles and not is_gershayim(folded, i) for i, c in enumerate(folded)) % 2
     if view.doc.source and not unpaired:
         yield from _compare_counts(view, len(quote_openers(view.doc.source)), quote_openers(view.text), "Quotations")
 

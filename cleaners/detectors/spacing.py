@@ -79,7 +79,7 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
                 glued = _glued_numbers(view.doc.source or "") if glued is None else glued
                 if m.group() in glued:
                     continue
-            suggestion = m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang))
+            suggestion = m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang) or m.group())
             yield m.start(), m.end(), check.message, suggestion
 
 

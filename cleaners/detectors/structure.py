@@ -135,11 +135,12 @@ def _after_ordinal(text: str, stop: int, lang: str | None) -> bool:
 @detector("structure.fragment", "fluency/grammar", "major",
           "A one-word 'sentence' stranded after a sentence on the same line (\"in Ukraine. China.\").")
 def fragment(view: DocView) -> Iterator[Hit]:
-    """Where the source has a one-word sentence too, the translation keeps its style: a reporter's
-    "Guilty." or "Again." after a sentence is no artifact."""
-    if view.doc.source and any(_fragments(view.doc.source, view.source_sentences, view.source_lang)):
+    """Where the source has as many one-word sentences, the translation keeps its style: a
+    reporter's "Guilty." or "Again." after a sentence is no artifact."""
+    found = list(_fragments(view.text, view.sentences, view.lang))
+    if found and view.doc.source and len(found) <= len(list(_fragments(view.doc.source, view.source_sentences, view.source_lang))):
         return
-    for s, e in _fragments(view.text, view.sentences, view.lang):
+    for s, e in found:
         yield s, e, "A single word stands alone as a sentence: it probably belongs to the sentence before.", None
 
 
@@ -234,17 +235,30 @@ def _imbalance(where: dict[str, list[int]]) -> tuple[int, int, int]:
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“"}
 _DOUBLE_QUOTES = "\"“”„«»"
 # A straight double quote between two Hebrew letters is gershayim, the mark of a Hebrew acronym
-# (ארה"ב, the United States; צה"ל), which keyboards type as '"': no quotation mark. Not after a
-# word's one-letter prefixes (ל"הארץ, "to Haaretz"; וב"ידיעות), which Hebrew writes against an
-# opening quote, unless one letter ends the word there (ב"ה, ל"ג: acronyms put the mark before
-# their last letter).
-GERSHAYIM = regex.compile(r'(?<=\p{Hebrew})(?<!(?<!\p{Hebrew})[ובהכלמש]{1,3})"(?=\p{Hebrew})'
-                          r'|(?<=(?<!\p{Hebrew})[ובהכלמש]{1,3})"(?=\p{Hebrew}(?!\p{Hebrew}))')
+# (ארה"ב, the United States; צה"ל), which keyboards type as '"': no quotation mark. After a
+# word's one-letter prefixes, Hebrew writes an opening quote against them (ל"הארץ, "to Haaretz";
+# וב"ידיעות), and an acronym may follow them too (לממ"דים, "to the safe rooms"): there the mark
+# is gershayim when one letter ends the word (ב"ה, ל"ג: acronyms put it before their last
+# letter), or when no quotation mark follows it on its line to close it.
+_GERSHAYIM = regex.compile(r'(?<=\p{Hebrew})(?<!(?<!\p{Hebrew})[ובהכלמש]{1,3})"(?=\p{Hebrew})'
+                           r'|(?<=(?<!\p{Hebrew})[ובהכלמש]{1,3})"(?=\p{Hebrew}(?!\p{Hebrew}))')
+_AFTER_PREFIXES = regex.compile(r'(?<=(?<!\p{Hebrew})[ובהכלמש]{1,3})"(?=\p{Hebrew}{2})')
+
+
+def is_gershayim(text: str, i: int) -> bool:
+    """Whether the straight double quote at `i` is the mark of a Hebrew acronym."""
+    if _GERSHAYIM.match(text, i):
+        return True
+    if not _AFTER_PREFIXES.match(text, i):
+        return False
+    end = text.find("\n", i)
+    end = len(text) if end < 0 else end
+    return not any(text[j] == '"' and not _GERSHAYIM.match(text, j) for j in range(i + 1, end))
 
 
 def _straight_quotes(text: str) -> list[int]:
     """Where the text has straight double quotes used as quotation marks."""
-    return [i for i, c in enumerate(text) if c == '"' and not GERSHAYIM.match(text, i)]
+    return [i for i, c in enumerate(text) if c == '"' and not is_gershayim(text, i)]
 
 
 @detector("structure.unbalanced_quote", "fluency/punctuation", "minor",
@@ -307,6 +321,10 @@ def repeated_word(view: DocView) -> Iterator[Hit]:
         if m.group(1).casefold() in doubled_in_source:
             continue  # the source doubles it too: a species' name ("Cygnus cygnus", "Capra ibex ibex"),
             # "zoom zoom", or the source's own stutter, carried over faithfully
+        if view.lang in _data()["hyphen_reduplicating"]:
+            yield (m.start(), m.end(), f"'{m.group(1)}' twice, apart: a stutter, or a doubled word that "
+                   f"takes a hyphen ('{m.group(1)}-{m.group(3)}').", None)
+            continue
         yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
 
 
