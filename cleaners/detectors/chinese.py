@@ -13,7 +13,7 @@ of Simplified Chinese, is never flagged whatever those tables say: Simplified Ch
 (Shanghai), 芸豆 and 沙家浜, and keeps 乾 and 於 in names (乾清宫, the surname 於), which OpenCC
 would turn into 干 and 于; a run of changed characters counts unless all of them are such (傢俱 is
 one run, 家具). data/chinese.yaml lists the few characters outside GB 2312 that names keep, and the
-few inside it that Simplified Chinese no longer writes (後).
+few inside it that Simplified Chinese no longer writes (後), or not in some words (於是, 乾燥).
 
 A traditional run gets its simplified form as the suggestion, except where the text may be
 Japanese: from a Japanese source, or with kana in it, a run of kanji is a Japanese word more
@@ -63,6 +63,12 @@ def _data() -> dict:
     return safe_load(_DATA.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _slip_words() -> regex.Pattern:
+    """The words of data/chinese.yaml in which a character of GB 2312 is a traditional slip (於是)."""
+    return regex.compile("|".join(map(regex.escape, _data()["slip_words"])))
+
+
 @lru_cache(maxsize=8192)  # one entry per distinct Han character seen
 def _simplified_standard(char: str) -> bool:
     """Whether Simplified Chinese writes the character in some word: GB 2312 has it (but for the
@@ -99,8 +105,10 @@ def chinese_variant(view: DocView) -> Iterator[Hit]:
     # A run of changed characters is one word's as often as not (傢俱, 關於): it is reported whole,
     # with its whole simplified form, unless every changed character of it is one Simplified
     # Chinese writes too (乾 of 乾清宫, the surname 於).
+    slips = {i for m in _slip_words().finditer(text) for i in range(m.start(), m.end())}
     runs = [(start, end) for start, end in _flagged_runs(text, changed, japanese)
-            if any(japanese[start:end]) or not all(_simplified_standard(text[i]) for i in range(start, end) if changed[i])]
+            if any(japanese[start:end])
+            or not all(_simplified_standard(text[i]) and i not in slips for i in range(start, end) if changed[i])]
     if not runs:
         return
     maybe_japanese = view.source_lang == "ja" or any(japanese) or _KANA.search(text) is not None

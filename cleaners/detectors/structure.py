@@ -69,8 +69,15 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
                 yield start, e, ("A full stop splits this sentence: the word after it continues it (if it is an "
                                  "adjective MT left after its noun, it goes before: \"bloc. soviet.\" is \"Soviet bloc.\")."), None
                 continue
-            joined = text[start : pe - 1] + " " + text[s:e]
+            # no joining after an address ("info@abc.de. the"): its full stop may end the sentence
+            token = _LAST_TOKEN.search(text, max(0, pe - 1 - MAX_TOKEN), pe - 1).group()
+            joined = None if any(c in token for c in "@/.") else text[start : pe - 1] + " " + text[s:e]
             yield start, e, "A full stop splits this sentence: the next words continue it.", joined
+
+
+_LAST_TOKEN = regex.compile(r"\S*$")
+# Characters read back from a full stop for the word it ends (an address is shorter).
+MAX_TOKEN = 200
 
 
 def mixed_case(word: str) -> bool:
@@ -103,12 +110,15 @@ MAX_ABBREVIATION_PART = 3
 
 def _abbreviation_before(text: str, stop: int) -> bool:
     """Whether the full stop at `stop` ends an abbreviation or a single letter (an initial). Short
-    letters joined by full stops are an abbreviation whatever the language (Dutch "o.a.", Swedish
-    "m.fl.", "t.ex."): no list holds them all."""
+    letters joined by full stops, one of them a single letter or all in capitals, are an
+    abbreviation whatever the language (Dutch "o.a.", Swedish "m.fl.", Spanish "EE.UU."): no list
+    holds them all. A domain ("bbc.co.uk.") is neither."""
     if text[stop] != ".":
         return False
     word = _BEFORE_STOP.search(text, max(0, stop - 20), stop).group()
-    if "." in word and all(1 <= len(part) <= MAX_ABBREVIATION_PART for part in word.split(".")):
+    parts = word.split(".")
+    if (len(parts) > 1 and all(1 <= len(p) <= MAX_ABBREVIATION_PART for p in parts)
+            and (min(map(len, parts)) == 1 or word.isupper())):
         return True
     return len(word) == 1 or word.casefold() in _abbreviations()
 
