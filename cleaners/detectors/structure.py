@@ -252,6 +252,7 @@ _DOUBLE_QUOTES = "\"“”„«»"
 # letter), or when no quotation mark follows it on its line to close it.
 _GERSHAYIM = regex.compile(r'(?<=\p{Hebrew})(?<!(?<!\p{Hebrew})[ובהכלמש]{1,3})"(?=\p{Hebrew})'
                            r'|(?<=(?<!\p{Hebrew})[ובהכלמש]{1,3})"(?=\p{Hebrew}(?!\p{Hebrew}))')
+_STRAIGHT_QUOTE = re.compile('"')
 _AFTER_PREFIXES = regex.compile(r'(?<=(?<!\p{Hebrew})[ובהכלמש]{1,3})"(?=\p{Hebrew}{2})')
 
 
@@ -268,7 +269,7 @@ def is_gershayim(text: str, i: int) -> bool:
 
 def _straight_quotes(text: str) -> list[int]:
     """Where the text has straight double quotes used as quotation marks."""
-    return [i for i, c in enumerate(text) if c == '"' and not is_gershayim(text, i)]
+    return [m.start() for m in _STRAIGHT_QUOTE.finditer(text) if not is_gershayim(text, m.start())]
 
 
 @detector("structure.unbalanced_quote", "fluency/punctuation", "minor",
