@@ -16,6 +16,12 @@ more often part of a word (一些 "some", 统一 "unify") than a quantity.
 ['1000000']
 >>> [v for v, _, _ in values("相对分子质量在14 000~230 000的")]
 ['14000', '230000']
+
+多 and 余 between the digits and the scale ("1500多万", more than fifteen million) leave the
+value the number gives, which is what a translation writes ("more than 15 million"):
+
+>>> [v for v, _, _ in values("1500多万人，300余万元")]
+['15000000', '3000000']
 """
 
 from __future__ import annotations
@@ -36,25 +42,29 @@ _WORD_SCALES = {
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 _DIGIT_NUMBER = regex.compile(
-    r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\d.,])(\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d|,\d)|\d+)"
+    r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\d.,])(\d{1,3}(?:[,，]\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d|,\d)|\d+)"
     r"(?:\.(\d+))?(?![\d])"
-    r"(?:\s*(万|萬|亿|億|千|百)|\s+(" + "|".join(sorted(map(regex.escape, _WORD_SCALES), key=len, reverse=True)) + r")\b)?",
+    r"(?:\s*(?:多|余|餘)?(万|萬|亿|億|千|百)|\s+(" + "|".join(sorted(map(regex.escape, _WORD_SCALES), key=len, reverse=True)) + r")\b)?",
     regex.IGNORECASE)
-_GROUPING = regex.compile(r"[, \u00a0\u2009\u202f]")
+_GROUPING = regex.compile(r"[,， \u00a0\u2009\u202f]")
 _CJK_NUMBER = regex.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]*[百千万萬亿億][零〇一二两兩三四五六七八九十百千万萬亿億]*")
 
 
 def values(text: str) -> list[tuple[str, int, int]]:
     """(value, start, end) for each quantity in the text, in order."""
-    found = []
+    read = []  # (number, scale, start, end)
     for m in _DIGIT_NUMBER.finditer(text):
         try:
             number = Decimal(_GROUPING.sub("", m.group(1)) + ("." + m.group(2) if m.group(2) else ""))
         except InvalidOperation:
             continue
         scale = m.group(3) or (m.group(4) or "").lower()
-        number *= _CJK_SCALES.get(scale) or _WORD_SCALES.get(scale, 1)
-        found.append((_canonical(number), m.start(), m.end()))
+        read.append((number, _CJK_SCALES.get(scale) or _WORD_SCALES.get(scale, 1), m.start(), m.end()))
+    found = []
+    for i, (number, scale, start, end) in enumerate(read):
+        if scale == 1 and i + 1 < len(read):
+            scale = _shared_scale(text, number, end, read[i + 1])
+        found.append((_canonical(number * scale), start, end))
     for m in _CJK_NUMBER.finditer(text):
         if any(s <= m.start() < e for _, s, e in found) or (m.start() > 0 and text[m.start() - 1].isdigit()):
             continue  # the scale of a digit number ("3.5万"), read above
@@ -62,6 +72,29 @@ def values(text: str) -> list[tuple[str, int, int]]:
         if number is not None:
             found.append((_canonical(Decimal(number)), m.start(), m.end()))
     return sorted(found, key=lambda v: v[1])
+
+
+# What joins the two ends of a range whose scale word is written once ("3 to 5 million", "3至5万").
+_RANGE_JOIN = regex.compile(r"\s*(?:-|–|—|~|～|〜|至|到|to|and|or|bis|und|oder|à|et|ou|a|y|o|e|до|и|или)\s*", regex.IGNORECASE)
+# How far apart the two ends of such a range may be: "99.4 to 88.5 billion" is one range, "in 2019
+# to 3 million" is a year and a quantity.
+_RANGE_SPAN = 100
+
+
+def _shared_scale(text: str, number: Decimal, end: int, following: tuple[Decimal, int, int, int]) -> int:
+    """The scale of the range's other end when this number, written bare, opens a range whose
+    scale word comes once at its end: "from 99.4 to 88.5 billion" is 99.4 billion. 1 otherwise.
+
+    >>> [v for v, _, _ in values("3 to 5 million cases, from 99.4 to 88.5 billion, 3至5万人")]
+    ['3000000', '5000000', '99400000000', '88500000000', '30000', '50000']
+    >>> [v for v, _, _ in values("in 2019 to 3 million")]
+    ['2019', '3000000']
+    """
+    other, scale, start, _ = following
+    joined = _RANGE_JOIN.fullmatch(text, end, start)
+    if scale == 1 or joined is None or not number or not other:
+        return 1
+    return scale if 1 / _RANGE_SPAN <= number / other <= _RANGE_SPAN else 1
 
 
 def _chinese_numeral(text: str) -> int | None:

@@ -51,9 +51,7 @@ def number_mismatch(view: DocView) -> Iterator[Hit]:
     if not source:
         return
     if view.lang in _MYRIAD_LANGS or view.source_lang in _MYRIAD_LANGS:
-        if view.source_lang in _MYRIAD_LANGS and view.lang not in _MYRIAD_LANGS:
-            yield from _scaled_number_mismatch(view, source)
-        return
+        return  # digits differ by design there: source.scale_mismatch compares those by value
     unmatched, left = _numbers_not_in(view.text, source, view.source_lang, only_if_numbers=True)
     missing = sorted(d for d, n in left.items() if n > 0 and len(d) >= 2)
     hint = f" (the source has {', '.join(missing[:5])})" if missing else ""
@@ -220,11 +218,20 @@ def _may_be_common_word(word: str, lang: str, source_lang: str) -> bool:
     return known_word(word, lang) or known_word(word, source_lang)
 
 
-def _scaled_number_mismatch(view: DocView, source: str) -> Iterator[Hit]:
-    """Large numbers compared by value where the source counts in 万 and 亿 (cleaners/quantities.py):
-    "3.5万" in the source and "350,000" in the translation differ by ten. Only from ten thousand
-    up, where the two ways of grouping part: smaller numbers differ for other reasons (months
-    written as words, numbers spelt out, "D28" for "第28天")."""
+@detector("source.scale_mismatch", "accuracy/mistranslation", "major",
+          "A large number whose value differs from the source's where one side counts in 万 and 亿 and "
+          "the other in thousands and millions (3亿, 300 million, read as 3 billion).")
+def scale_mismatch(view: DocView) -> Iterator[Hit]:
+    """Large numbers compared by value (cleaners/quantities.py) where exactly one side is Chinese,
+    Japanese or Korean: "3.5万" in the source and "350,000" in the translation differ by ten. Only
+    from ten thousand up, where the two ways of grouping part: smaller numbers differ for other
+    reasons (months written as words, numbers spelt out, "D28" for "第28天"). Apart from
+    source.number_mismatch because it is another error (a scale converted wrongly, which a reader
+    cannot see from the digits) and measures apart: its findings are on annotated errors where
+    number_mismatch's digit comparison, between languages that group alike, is too often not."""
+    source = view.doc.source
+    if not source or (view.lang in _MYRIAD_LANGS) == (view.source_lang in _MYRIAD_LANGS):
+        return
     available = Counter(value for value, _, _ in quantities.values(source))
     if not available:
         return
