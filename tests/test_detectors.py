@@ -402,3 +402,16 @@ def test_every_check_runs_on_every_language_cldr_knows():
         out_of = clean_document(Document("d", english, "en", source=french, source_lang=lang), config)
         for result, text in ((into, french), (out_of, english)):
             assert apply_edits(text, result.edits) == result.text, lang
+
+
+def test_a_full_width_mark_in_another_script_is_reported_once_with_its_ascii_form():
+    """The qa.yaml checks for Chinese punctuation carried into a text of another script do not
+    overlap: each mark is one finding, whose suggestion mends the text."""
+    text = "The rates were (67.22±3.59）%。 for both men and women（b) and（ c) then，done、 ok"
+    found = [f for f in run({"lang": "en", "text": text}).findings if f.rule == "qa.punctuation_spacing"]
+    assert [(f.text, f.suggestion) for f in found] == [("）", ")"), ("。", "."), ("（", " ("), ("（ ", " ("),
+                                                        ("，", ", "), ("、", ",")]
+    mended = text
+    for f in sorted(found, key=lambda f: f.start, reverse=True):
+        mended = mended[:f.start] + f.suggestion + mended[f.end:]
+    assert mended == "The rates were (67.22±3.59)%. for both men and women (b) and (c) then, done, ok"

@@ -1,6 +1,7 @@
 """Spacing around punctuation as the target locale wants it (pofilter's puncspacing): French puts
 a (narrow) no-break space before ; : ! ? and inside « », English and German none; Chinese and
-Japanese use full-width marks without spaces; no language runs two words together at a comma.
+Japanese use full-width marks without spaces, marks that have no place in the text of another
+script; no language runs two words together at a comma.
 
 The checks are patterns in cleaners/data/qa.yaml (`punctuation_spacing`), each for or against some
 locales, so a locale is added there, not here. They run only where the language is known. Plain
@@ -79,7 +80,8 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
                 glued = _glued_numbers(view.doc.source or "") if glued is None else glued
                 if m.group() in glued:
                     continue
-            suggestion = m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang) or m.group())
+            suggestion = (m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang) or m.group())
+                          .replace("{ascii}", fold(m.group())))
             yield m.start(), m.end(), check.message, suggestion
 
 
