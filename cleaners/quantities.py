@@ -22,15 +22,27 @@ value the number gives, which is what a translation writes ("more than 15 millio
 
 >>> [v for v, _, _ in values("1500多万人，300余万元")]
 ['15000000', '3000000']
+
+A quantity written in two parts is one ("3億5000万円" is 350 million yen, "1万2000" 12,000),
+and a compound scale multiplies ("3千万" is 30 million, Korean "5천만" 50 million):
+
+>>> [v for v, _, _ in values("売上高は3億5000万円、1万2000人、3千万元")]
+['350000000', '12000', '30000000']
+>>> [v for v, _, _ in values("매출은 3억 5000만 원, 1만 2000명, 5천만 명, 2조 원")]
+['350000000', '12000', '50000000', '2000000000000']
 """
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, InvalidOperation
 
 import regex
 
 _CJK_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "萬": 10_000, "亿": 10**8, "億": 10**8}
+# After digits the scale may be compound ("3千万" is 30 million, Korean "5천만" 50 million), and
+# may be 兆 or Korean's Hangul scales (만, 억, 조).
+_DIGIT_SCALES = {**_CJK_SCALES, "兆": 10**12, "백": 100, "천": 1000, "만": 10_000, "억": 10**8, "조": 10**12}
 _WORD_SCALES = {
     "thousand": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9, "billions": 10**9, "trillion": 10**12,
     "tausend": 10**3, "mio": 10**6, "million(en)": 10**6, "millionen": 10**6, "milliarde": 10**9, "milliarden": 10**9,
@@ -44,7 +56,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3,
 _DIGIT_NUMBER = regex.compile(
     r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\d.,])(\d{1,3}(?:[,，]\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d|,\d)|\d+)"
     r"(?:\.(\d+))?(?![\d])"
-    r"(?:\s*(?:多|余|餘)?(万|萬|亿|億|千|百)|\s+(" + "|".join(sorted(map(regex.escape, _WORD_SCALES), key=len, reverse=True)) + r")\b)?",
+    r"(?:\s*(?:多|余|餘)?([十百千]?[万萬亿億兆]|[千百]|[백천]?[만억조]|[천백])|\s+(" + "|".join(sorted(map(regex.escape, _WORD_SCALES), key=len, reverse=True)) + r")\b)?",
     regex.IGNORECASE)
 _GROUPING = regex.compile(r"[,， \u00a0\u2009\u202f]")
 _CJK_NUMBER = regex.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]*[百千万萬亿億][零〇一二两兩三四五六七八九十百千万萬亿億]*")
@@ -52,19 +64,27 @@ _CJK_NUMBER = regex.compile(r"[零〇一二两兩三四五六七八九十百千�
 
 def values(text: str) -> list[tuple[str, int, int]]:
     """(value, start, end) for each quantity in the text, in order."""
-    read = []  # (number, scale, start, end)
+    read = []  # (number, scale, start, end, whether the scale is a CJK character)
     for m in _DIGIT_NUMBER.finditer(text):
         try:
             number = Decimal(_GROUPING.sub("", m.group(1)) + ("." + m.group(2) if m.group(2) else ""))
         except InvalidOperation:
             continue
-        scale = m.group(3) or (m.group(4) or "").lower()
-        read.append((number, _CJK_SCALES.get(scale) or _WORD_SCALES.get(scale, 1), m.start(), m.end()))
-    found = []
-    for i, (number, scale, start, end) in enumerate(read):
-        if scale == 1 and i + 1 < len(read):
-            scale = _shared_scale(text, number, end, read[i + 1])
-        found.append((_canonical(number * scale), start, end))
+        if m.group(3):
+            scale = math.prod(_DIGIT_SCALES[ch] for ch in m.group(3))
+        else:
+            scale = _WORD_SCALES.get((m.group(4) or "").lower(), 1)
+        read.append((number, scale, m.start(), m.end(), bool(m.group(3))))
+    found, i = [], 0
+    while i < len(read):
+        number, scale, start, end, cjk = read[i]
+        value = number * (_shared_scale(text, number, end, read[i + 1]) if scale == 1 and i + 1 < len(read) else scale)
+        while cjk and scale >= 10_000 and i + 1 < len(read) and _continues(text, end, scale, read[i + 1]):
+            i += 1  # "3億5000万", "1万2000": one quantity, its smaller part written after the larger
+            number, scale, _, end, _ = read[i]
+            value += number * scale
+        found.append((_canonical(value), start, end))
+        i += 1
     for m in _CJK_NUMBER.finditer(text):
         if any(s <= m.start() < e for _, s, e in found) or (m.start() > 0 and text[m.start() - 1].isdigit()):
             continue  # the scale of a digit number ("3.5万"), read above
@@ -74,6 +94,13 @@ def values(text: str) -> list[tuple[str, int, int]]:
     return sorted(found, key=lambda v: v[1])
 
 
+def _continues(text: str, end: int, scale: int, following: tuple[Decimal, int, int, int, bool]) -> bool:
+    """Whether the next number read, right after a number with a myriad scale or a space after it
+    (Korean spaces "3억 5000만", "1만 2000"), is the smaller part of the same quantity."""
+    number, its_scale, start, _, _ = following
+    return (start == end or text[end:start].isspace()) and number * its_scale < scale
+
+
 # What joins the two ends of a range whose scale word is written once ("3 to 5 million", "3至5万").
 _RANGE_JOIN = regex.compile(r"\s*(?:-|–|—|~|～|〜|至|到|to|and|or|bis|und|oder|à|et|ou|a|y|o|e|до|и|или)\s*", regex.IGNORECASE)
 # How far apart the two ends of such a range may be: "99.4 to 88.5 billion" is one range, "in 2019
@@ -81,7 +108,7 @@ _RANGE_JOIN = regex.compile(r"\s*(?:-|–|—|~|～|〜|至|到|to|and|or|bis|un
 _RANGE_SPAN = 100
 
 
-def _shared_scale(text: str, number: Decimal, end: int, following: tuple[Decimal, int, int, int]) -> int:
+def _shared_scale(text: str, number: Decimal, end: int, following: tuple[Decimal, int, int, int, bool]) -> int:
     """The scale of the range's other end when this number, written bare, opens a range whose
     scale word comes once at its end: "from 99.4 to 88.5 billion" is 99.4 billion. 1 otherwise.
 
@@ -90,7 +117,7 @@ def _shared_scale(text: str, number: Decimal, end: int, following: tuple[Decimal
     >>> [v for v, _, _ in values("in 2019 to 3 million")]
     ['2019', '3000000']
     """
-    other, scale, start, _ = following
+    other, scale, start, _, _ = following
     joined = _RANGE_JOIN.fullmatch(text, end, start)
     if scale == 1 or joined is None or not number or not other:
         return 1

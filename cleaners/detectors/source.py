@@ -219,18 +219,19 @@ def _may_be_common_word(word: str, lang: str, source_lang: str) -> bool:
 
 
 @detector("source.scale_mismatch", "accuracy/mistranslation", "major",
-          "A large number whose value differs from the source's where one side counts in 万 and 亿 and "
-          "the other in thousands and millions (3亿, 300 million, read as 3 billion).")
+          "A large number whose value differs from the source's where a side counts in 万 and 亿 "
+          "(3亿, 300 million, read as 3 billion; 3億5000万 written 3.5万).")
 def scale_mismatch(view: DocView) -> Iterator[Hit]:
-    """Large numbers compared by value (cleaners/quantities.py) where exactly one side is Chinese,
-    Japanese or Korean: "3.5万" in the source and "350,000" in the translation differ by ten. Only
+    """Large numbers compared by value (cleaners/quantities.py) where either side is Chinese,
+    Japanese or Korean: "3.5万" in the source and "350,000" in the translation differ by ten, and
+    between two of them "3億5000万" and "3.5亿" are the same though their digits differ. Only
     from ten thousand up, where the two ways of grouping part: smaller numbers differ for other
     reasons (months written as words, numbers spelt out, "D28" for "第28天"). Apart from
     source.number_mismatch because it is another error (a scale converted wrongly, which a reader
     cannot see from the digits) and measures apart: its findings are on annotated errors where
     number_mismatch's digit comparison, between languages that group alike, is too often not."""
     source = view.doc.source
-    if not source or (view.lang in _MYRIAD_LANGS) == (view.source_lang in _MYRIAD_LANGS):
+    if not source or not (view.lang in _MYRIAD_LANGS or view.source_lang in _MYRIAD_LANGS):
         return
     available = Counter(value for value, _, _ in quantities.values(source))
     if not available:
