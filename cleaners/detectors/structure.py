@@ -303,17 +303,29 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
 # A lower-case word this common in the language is one of its words ("la", "de"), whatever acronym
 # of the same letters stands beside it.
 COMMON_WORD_ZIPF = 5.0
-_REPEAT = regex.compile(r"\b(\p{L}+)(\s+)(\1)\b", regex.IGNORECASE)
+# Not a word of a slashed pair: "either/or and and/or" doubles no word.
+_REPEAT = regex.compile(r"\b(?<!\p{L}/)(\p{L}+)(\s+)(\1)\b(?!/\p{L})", regex.IGNORECASE)
 # What every match of _REPEAT in an ASCII text holds, in the standard library's faster engine (where
 # both engines read letters and their cases alike): most texts have no word twice in a row
 _REPEAT_GATE = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 
 
+# A word either side of a slash ("ethnic / ethnic minority groups", "osteoarthritis/osteoarthritis"):
+# MT that renders two terms of the source (racial/ethnic, остеоартрит/остеоартроз) by one. Words of
+# four letters or more, not the end of a hyphenated one ("auto-transplant/transplant" is
+# auto-/allo-): shorter ones are units and symbols written so on purpose (MS/MS, mm/mm).
+_SLASH_REPEAT = regex.compile(r"(?<![\p{L}\p{M}\d/‐-])(\p{L}{4,})\s*/\s*(\1)(?![\p{L}\p{M}\d/])", regex.IGNORECASE)
+# The same in a source, read more widely ("Kunstherz-Infektionen/Infektionen"): reading more there only silences.
+_SLASH_REPEAT_WIDE = regex.compile(r"(?<![\p{L}\p{M}\d])(\p{L}{4,})\s*/\s*(\1)(?![\p{L}\p{M}\d])", regex.IGNORECASE)
+
+
 @detector("structure.repeated_word", "fluency/grammar", "minor",
-          "The same word twice in a row (\"the the\").")
+          "The same word twice in a row (\"the the\"), or either side of a slash (\"ethnic / ethnic\").")
 def repeated_word(view: DocView) -> Iterator[Hit]:
     if view.lang in _data()["reduplicating"]:
         return  # a language whose grammar doubles words ("yavaş yavaş"): structure.yaml
+    if "/" in view.text:
+        yield from _slash_repeats(view)
     if view.text.isascii() and _REPEAT_GATE.search(view.text) is None:
         return
     ok = set(_data()["repeated_word_ok"].get(view.lang or "", []))
@@ -337,6 +349,23 @@ def repeated_word(view: DocView) -> Iterator[Hit]:
                    f"takes a hyphen ('{m.group(1)}-{m.group(3)}').", None)
             continue
         yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
+
+
+def _slash_repeats(view: DocView) -> Iterator[Hit]:
+    """No suggestion: the second term is what is missing, and only the source says which it is.
+    Silent where the source has a word either side of a slash itself ("Infektionen/Infektionen"):
+    its words are not the translation's, so any such double there may be the one carried over."""
+    source_doubles = None  # read at the first match: most texts have none
+    for m in _SLASH_REPEAT.finditer(view.text, timeout=1.0):
+        if m.group(1).casefold() != m.group(2).casefold():
+            continue
+        if source_doubles is None:
+            source_doubles = any(d.group(1).casefold() == d.group(2).casefold()
+                                 for d in _SLASH_REPEAT_WIDE.finditer(view.doc.source or "", timeout=1.0))
+        if source_doubles:
+            return
+        yield (m.start(), m.end(), f"'{m.group(1)}' either side of a slash: two terms of the source "
+               "rendered by one word.", None)
 
 
 def _acronym_beside_its_word(first: str, second: str, lang: str | None) -> bool:
