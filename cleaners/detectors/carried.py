@@ -1,6 +1,7 @@
 """What a translation must carry over from its source intact: URLs, e-mail addresses, XML/HTML
-tags and acronyms (pofilter's urls, emails, xmltags and acronyms). Numbers have their own check,
-source.number_mismatch, because locales write them differently.
+tags and acronyms (pofilter's urls, emails, xmltags and acronyms), and the Latin-script names and
+codes of a source in another script. Numbers have their own check, source.number_mismatch,
+because locales write them differently.
 
 A changed item is reported on the translation's item, with the source's as the suggestion; a
 missing one at the end of the translation (where nothing marks its place), named in the message.
@@ -20,6 +21,7 @@ from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.qa import data
 from mtqa.cleaners.detectors.spelling import known_word
 from mtqa.cleaners.detectors.structure import cased
+from mtqa.cleaners.scripts import written_script
 from mtqa.cleaners.spans import Spans
 from mtqa.records import INLINE_CODE
 
@@ -316,3 +318,53 @@ def _other_case(acronym: str, text: str) -> regex.Match | None:
     (thousands) cost more than the rest of the check, and the search itself decides what matches
     (Turkish I and ı, not I and İ; "ß" is no SS)."""
     return regex.search(rf"(?<!{_EDGE}){regex.escape(acronym)}(?!{_EDGE})", text, regex.IGNORECASE)
+
+
+# A name, code or unit written in Latin letters in a source of another script ("Kaplan-Meier",
+# "p.Ser1781Arg", "c.5343C>G", "mmol/L", "NuVision"): three characters or more, a letter among
+# them and a capital or a digit (a lower-case word such as "in vitro" is a word, which a
+# translation may inflect).
+_LATIN_TOKEN = regex.compile(r"(?<![\p{Latin}\d])[\p{Latin}\d][\p{Latin}\d.\-+>:/']*[\p{Latin}\d]")
+_CAPITAL_OR_DIGIT = regex.compile(r"[\p{Lu}\d]")
+
+
+@detector("source.copied_token_changed", "fluency/spelling", "minor",
+          "A name or code in Latin letters of a source in another script that the translation copies with "
+          "spaces put in or capitals lost ('p.ser1781 arg' for 'p.Ser1781Arg', 'Kaplan-meier', 'g / L').")
+def copied_token_changed(view: DocView) -> Iterator[Hit]:
+    """A Chinese, Japanese, Russian or Hebrew source writes in Latin letters only what is copied,
+    not translated: gene and protein names, mutations, units, product and company names. The
+    translation has them as the source writes them, so the source's form is the suggestion. What
+    counts as changed is narrow: spaces put inside the token, or capitals other than the first
+    lowered (MT that lowercases or tokenises). A first capital lowered is source.name_lowercased's,
+    an acronym written in lower case qa.acronym_case's, and a capital raised is often the target's
+    norm ("COVID-19" for "Covid-19")."""
+    source = view.doc.source
+    if not source or not view.source_lang or written_script(view.source_lang) in (None, "Latn"):
+        return
+    text = view.text
+    addresses = Spans(m.span() for pattern in (URL, EMAIL) for m in pattern.finditer(source))
+    tokens = {m.group() for m in _LATIN_TOKEN.finditer(source) if m.start() not in addresses}
+    hits: list[Hit] = []
+    for token in sorted(tokens, key=lambda t: (-len(t), t)):  # "K562/STAT3" before its "K562"
+        if len(token) < 3 or token in text or not _CAPITAL_OR_DIGIT.search(token) or not regex.search(r"\p{Latin}", token):
+            continue
+        spaced = regex.compile(r"(?<![\p{L}\d])" + r"\s*".join(map(regex.escape, token)) + r"(?![\p{L}\d])", regex.IGNORECASE)
+        for m in spaced.finditer(text, timeout=1.0):
+            found = m.group()
+            if any(start < m.end() and m.start() < end for start, end, _, _ in hits):
+                continue  # part of a longer token's finding
+            if found.islower() and _ACRONYM.search(token):
+                continue  # an acronym in lower case ("daas" for "DAAs", "sars-cov-2"): qa.acronym_case's
+            if any(c.isspace() for c in found):
+                hits.append((m.start(), m.end(), f"The source's {token!r} is written {found!r} here: spaces put in.", token))
+            elif _capitals_lost(token, found) and any(c.islower() for c in token):
+                hits.append((m.start(), m.end(), f"The source's {token!r} is written {found!r} here: capitals lost.", token))
+    yield from sorted(hits)
+
+
+def _capitals_lost(token: str, found: str) -> bool:
+    """Whether `found` is `token` with capitals lowered, one of them after its first letter."""
+    changed = [i for i, (a, b) in enumerate(zip(token, found)) if a != b]
+    return bool(changed) and len(token) == len(found) and any(i > 0 for i in changed) and \
+        all(token[i].isupper() and found[i] == token[i].lower() for i in changed)
