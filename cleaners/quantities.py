@@ -3,10 +3,12 @@ group large numbers differently: Chinese and Japanese count in 万 (10⁴) and �
 in thousands and millions. "3.5万" and "35,000", "2亿" and "200 million", "一百万" and "1 million"
 are the same value; their digits are not.
 
-`values(text)` gives each quantity of a text as a canonical decimal string, with the span it was
-read from. Digits may carry a scale word after them in either script; numbers written wholly in
-Chinese numerals count only with a scale character in them ("三千万"), since a lone 一 or 十 is
-more often part of a word (一些 "some", 统一 "unify") than a quantity.
+`values(text, lang)` gives each quantity of a text as a canonical decimal string, with the span it
+was read from. Digits are read with the separators of the text's language (CLDR through Babel:
+"2.000 millones" is two billion in Spanish, "2,5 млн" two and a half million in Russian). They
+may carry a scale word after them in either script; numbers written wholly in Chinese numerals
+count only with a scale character in them ("三千万"), since a lone 一 or 十 is more often part of a
+word (一些 "some", 统一 "unify") than a quantity.
 
 >>> [v for v, _, _ in values("3.5万人，2亿元")]
 ['35000', '200000000']
@@ -23,113 +25,208 @@ value the number gives, which is what a translation writes ("more than 15 millio
 >>> [v for v, _, _ in values("1500多万人，300余万元")]
 ['15000000', '3000000']
 
-A quantity written in two parts is one ("3億5000万円" is 350 million yen, "1万2000" 12,000),
-and a compound scale multiplies ("3千万" is 30 million, Korean "5천만" 50 million):
+A quantity written in parts is one, summed as the scales say ("3億5000万円" is 350 million yen,
+"1万2000" 12,000, Korean "3천5백만" 35 million, "1억 2천 3백만" 123 million), and a compound
+scale multiplies ("3千万" is 30 million, "100万亿" 100 trillion):
 
->>> [v for v, _, _ in values("売上高は3億5000万円、1万2000人、3千万元")]
-['350000000', '12000', '30000000']
->>> [v for v, _, _ in values("매출은 3억 5000만 원, 1만 2000명, 5천만 명, 2조 원")]
-['350000000', '12000', '50000000', '2000000000000']
+>>> [v for v, _, _ in values("売上高は3億5000万円、1万2000人、3千万元、100万亿元")]
+['350000000', '12000', '30000000', '100000000000000']
+>>> [v for v, _, _ in values("매출은 3억 5000만 원, 3천5백만 원, 1억 2천 3백만 원, 2조 원")]
+['350000000', '35000000', '123000000', '2000000000000']
+
+Parts are joined only where they are written as one: glued, or (Korean) a space between parts
+that both have a scale. A scale character is no scale where it is a word of its own: 兆 in 兆瓦
+(megawatt), Korean 조 in 제3조 (article 3):
+
+>>> [v for v, _, _ in values("3万 2019年，1万\\n2000人，100兆瓦")]
+['30000', '2019', '10000', '2000', '100']
+>>> [v for v, _, _ in values("제3조 3조 원", "ko")]
+['3', '3000000000000']
+>>> [v for v, _, _ in values("2.000 millones y 300 mil millones", "es") + values("2,5 млн", "ru")]
+['2000000000', '300000000000', '2500000']
 """
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import regex
 
 _CJK_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "萬": 10_000, "亿": 10**8, "億": 10**8}
-# After digits the scale may be compound ("3千万" is 30 million, Korean "5천만" 50 million), and
-# may be 兆 or Korean's Hangul scales (만, 억, 조).
-_DIGIT_SCALES = {**_CJK_SCALES, "兆": 10**12, "백": 100, "천": 1000, "만": 10_000, "억": 10**8, "조": 10**12}
+# After digits: the factors below ten thousand (a section, as in "3千" or Korean "5백") and the
+# myriads that multiply a section ("万", "万亿", Korean "만", "억").
+_SECTION_SCALES = {"十": 10, "百": 100, "千": 1000, "백": 100, "천": 1000}
+_MYRIAD_SCALES = {"万": 10_000, "萬": 10_000, "亿": 10**8, "億": 10**8, "兆": 10**12, "만": 10_000, "억": 10**8, "조": 10**12}
 _WORD_SCALES = {
     "thousand": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9, "billions": 10**9, "trillion": 10**12,
     "tausend": 10**3, "mio": 10**6, "million(en)": 10**6, "millionen": 10**6, "milliarde": 10**9, "milliarden": 10**9,
     "mrd": 10**9, "mille": 10**3, "milliard": 10**9, "milliards": 10**9, "mil": 10**3, "millón": 10**6,
-    "millones": 10**6, "milhão": 10**6, "milhões": 10**6, "mila": 10**3, "milioni": 10**6, "miliardi": 10**9,
+    "millones": 10**6, "mil millones": 10**9, "milhão": 10**6, "milhões": 10**6, "mil milhões": 10**9,
+    "mila": 10**3, "milioni": 10**6, "miliardi": 10**9,
     "тыс": 10**3, "тысяч": 10**3, "тысячи": 10**3, "млн": 10**6, "миллион": 10**6, "миллиона": 10**6,
     "миллионов": 10**6, "млрд": 10**9, "миллиард": 10**9, "миллиарда": 10**9, "миллиардов": 10**9,
 }
+# Abbreviations of the financial press, read glued to the number too ("$1.2bn"); not "m" or "k",
+# which are as often metres and kilo-units.
+_GLUED_SCALES = {"bn": 10**9, "mn": 10**6, "mln": 10**6, "tn": 10**12}
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
-_DIGIT_NUMBER = regex.compile(
-    r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\d.,])(\d{1,3}(?:[,，]\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d|,\d)|\d+)"
-    r"(?:\.(\d+))?(?![\d])"
-    r"(?:\s*(?:多|余|餘)?([十百千]?[万萬亿億兆]|[千百]|[백천]?[만억조]|[천백])|\s+(" + "|".join(sorted(map(regex.escape, _WORD_SCALES), key=len, reverse=True)) + r")\b)?",
-    regex.IGNORECASE)
-_GROUPING = regex.compile(r"[,， \u00a0\u2009\u202f]")
+# The scale characters after digits. 兆 before a unit is mega (兆瓦 megawatt, 兆赫, 兆帕, 兆字节);
+# Korean 조 is a trillion before a currency or more digits, an article or a group elsewhere (제3조).
+_CJK_SCALE = (r"[十百千]?(?:[万萬][亿億]?|[亿億]|兆(?![瓦赫帕字比位欧焦]))|[千百]"
+              r"|[백천]?(?:[만억]|조(?=\s?(?:원|달러|엔|위안|유로)|\d))|[천백]")
+_WORDS = "|".join(sorted(map(regex.escape, _WORD_SCALES), key=len, reverse=True))
+_GLUED = "|".join(sorted(_GLUED_SCALES, key=len, reverse=True))
+
+
+@lru_cache(maxsize=16)
+def _digit_number(group: str, decimal: str) -> regex.Pattern:
+    """Numbers as a locale groups them: with its group separator between threes (and spaces, which
+    every locale reads so), then its decimal separator. A full-width comma groups only before a
+    scale ("1，048亿"): elsewhere it separates the items of a list ("100，200和400")."""
+    grouped = rf"\d{{1,3}}(?:{regex.escape(group)}\d{{3}})+(?!\d)" if group.strip() else None
+    return regex.compile(
+        r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\d.,])("
+        + (grouped + "|" if grouped else "")
+        + r"\d{1,3}(?:，\d{3})+(?=\s*[多余餘]?(?:" + _CJK_SCALE + r"))"
+        + r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d|[.,]\d{3})|\d+)"
+        + rf"(?:{regex.escape(decimal)}(\d+))?(?![\d])"
+        + r"(?:\s*[多余餘]?(" + _CJK_SCALE + r")|\s+(" + _WORDS + r")\b|\s*(" + _GLUED + r")\b)?",
+        regex.IGNORECASE)
+
+
+_SPACES = regex.compile(r"[ \u00a0\u2009\u202f]")
 _CJK_NUMBER = regex.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]*[百千万萬亿億][零〇一二两兩三四五六七八九十百千万萬亿億]*")
 
 
-def values(text: str) -> list[tuple[str, int, int]]:
-    """(value, start, end) for each quantity in the text, in order."""
-    read = []  # (number, scale, start, end, whether the scale is a CJK character)
-    for m in _DIGIT_NUMBER.finditer(text):
+@lru_cache(maxsize=64)
+def number_symbols(lang: str) -> tuple[str, str, bool] | None:
+    """(group separator, decimal separator, space before %) of a locale per CLDR, or None for a
+    language CLDR does not know."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return None
+    symbols = locale.number_symbols.get(locale.default_numbering_system or "latn") or {}
+    if "group" not in symbols or "decimal" not in symbols:
+        symbols = locale.number_symbols["latn"]  # Bengali's, Marathi's, Burmese's own digits: CLDR aliases them to these
+    pattern = locale.percent_formats[None].pattern
+    return symbols["group"], symbols["decimal"], bool(regex.search(r"[\s\u00a0\u202f]%", pattern))
+
+
+def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
+    """(value, start, end) for each quantity in the text, in order; digits read with the
+    separators of `lang` (English's where it is not given or CLDR does not know it)."""
+    group, decimal, _ = (number_symbols(lang) if lang else None) or (",", ".", False)
+    parts = []  # (number, section factor, myriad factor, start, end)
+    for m in _digit_number(group, decimal).finditer(text):
+        digits = m.group(1).replace(group, "") if group.strip() else m.group(1)
         try:
-            number = Decimal(_GROUPING.sub("", m.group(1)) + ("." + m.group(2) if m.group(2) else ""))
+            number = Decimal(_SPACES.sub("", digits).replace("，", "") + ("." + m.group(2) if m.group(2) else ""))
         except InvalidOperation:
             continue
-        if m.group(3):
-            scale = math.prod(_DIGIT_SCALES[ch] for ch in m.group(3))
-        else:
-            scale = _WORD_SCALES.get((m.group(4) or "").lower(), 1)
-        read.append((number, scale, m.start(), m.end(), bool(m.group(3))))
+        section = myriad = 1
+        for ch in m.group(3) or "":
+            if ch in _SECTION_SCALES:
+                section *= _SECTION_SCALES[ch]
+            else:
+                myriad *= _MYRIAD_SCALES[ch]
+        if m.group(4):
+            myriad = _WORD_SCALES[m.group(4).lower()]
+        elif m.group(5):
+            myriad = _GLUED_SCALES[m.group(5).lower()]
+        parts.append((number, section, myriad, m.start(), m.end(), bool(m.group(3))))
     found, i = [], 0
-    while i < len(read):
-        number, scale, start, end, cjk = read[i]
-        value = number * (_shared_scale(text, number, end, read[i + 1]) if scale == 1 and i + 1 < len(read) else scale)
-        while cjk and scale >= 10_000 and i + 1 < len(read) and _continues(text, end, scale, read[i + 1]):
-            i += 1  # "3億5000万", "1万2000": one quantity, its smaller part written after the larger
-            number, scale, _, end, _ = read[i]
-            value += number * scale
-        found.append((_canonical(value), start, end))
+    while i < len(parts):
+        number, section, myriad, start, end, cjk = parts[i]
+        if section == myriad == 1 and i + 1 < len(parts):
+            myriad = _shared_scale(text, number, start, end, parts[i + 1])
+        total, pending, bound = Decimal(0), number * section, None
+        if myriad > 1:
+            total, pending, bound = pending * myriad, Decimal(0), myriad
+        while cjk and i + 1 < len(parts) and _continues(text, parts[i], bound, parts[i + 1]):
+            i += 1  # "3億5000万", "3천5백만": one quantity, its parts summed as the scales say
+            number, section, myriad, _, end, _ = parts[i]
+            pending += number * section
+            if myriad > 1:
+                total, pending, bound = total + pending * myriad, Decimal(0), myriad
+        found.append((canonical(total + pending), start, end))
         i += 1
     for m in _CJK_NUMBER.finditer(text):
         if any(s <= m.start() < e for _, s, e in found) or (m.start() > 0 and text[m.start() - 1].isdigit()):
             continue  # the scale of a digit number ("3.5万"), read above
         number = _chinese_numeral(m.group())
         if number is not None:
-            found.append((_canonical(Decimal(number)), m.start(), m.end()))
+            found.append((canonical(Decimal(number)), m.start(), m.end()))
     return sorted(found, key=lambda v: v[1])
 
 
-def _continues(text: str, end: int, scale: int, following: tuple[Decimal, int, int, int, bool]) -> bool:
-    """Whether the next number read, right after a number with a myriad scale or a space after it
-    (Korean spaces "3억 5000만", "1만 2000"), is the smaller part of the same quantity."""
-    number, its_scale, start, _, _ = following
-    return (start == end or text[end:start].isspace()) and number * its_scale < scale
+_HANGUL_MYRIADS = frozenset("만억조")
 
 
-# What joins the two ends of a range whose scale word is written once ("3 to 5 million", "3至5万").
-_RANGE_JOIN = regex.compile(r"\s*(?:-|–|—|~|～|〜|至|到|to|and|or|bis|und|oder|à|et|ou|a|y|o|e|до|и|или)\s*", regex.IGNORECASE)
+def _continues(text: str, part: tuple, bound: int | None, following: tuple) -> bool:
+    """Whether the next number read is a smaller part of the same quantity as `part`: glued to it
+    ("3億5000万", "1万2000", "3천5백만"), or one space after it where both have a scale or after a
+    Hangul myriad (Korean spaces its parts: "3억 5000만", "1억 2천", "1만 2000"). Smaller: below
+    the smallest myriad the quantity has so far (`bound`). A bare number ends a quantity, and so
+    does a line's end."""
+    _, section, myriad, _, end, cjk = part
+    number, _, its_myriad, start, _, its_cjk = following
+    if section == myriad == 1:
+        return False
+    # Korean spaces after each myriad ("1만 2000명", standard spacing): a bare number follows it there
+    korean_spaced = text[end - 1:end] in _HANGUL_MYRIADS and number < myriad
+    if not (start == end or text[end:start] == " " and (its_cjk or korean_spaced)):
+        return False
+    return bound is None or its_myriad < bound
+
+
+# What joins the two ends of a range whose scale word is written once ("3 to 5 million", "3至5万");
+# "and" only after "between" ("between 3 and 5 million").
+_RANGE_JOIN = regex.compile(r"\s*(?:-|–|—|~|～|〜|至|到|to|bis|à|a|до)\s*", regex.IGNORECASE)
+_AND_JOIN = regex.compile(r"\s+(?:and|und|et|y|e|и)\s+", regex.IGNORECASE)
+_BETWEEN = regex.compile(r"(?:between|zwischen|entre|tra|fra|между)\s+$", regex.IGNORECASE)
+# A number glued to a name by a hyphen ("COVID-19") or after a word that names something numbered
+# ("Windows 10", "page 2") opens no range: only a number after a space, a bracket, a mark or a
+# range word does.
+_NAMED = regex.compile(r"\p{L}[-‐]$|\p{Lu}\p{L}*\s$")
 # How far apart the two ends of such a range may be: "99.4 to 88.5 billion" is one range, "in 2019
 # to 3 million" is a year and a quantity.
 _RANGE_SPAN = 100
 
 
-def _shared_scale(text: str, number: Decimal, end: int, following: tuple[Decimal, int, int, int, bool]) -> int:
+def _shared_scale(text: str, number: Decimal, start: int, end: int, following: tuple) -> int:
     """The scale of the range's other end when this number, written bare, opens a range whose
     scale word comes once at its end: "from 99.4 to 88.5 billion" is 99.4 billion. 1 otherwise.
 
     >>> [v for v, _, _ in values("3 to 5 million cases, from 99.4 to 88.5 billion, 3至5万人")]
     ['3000000', '5000000', '99400000000', '88500000000', '30000', '50000']
-    >>> [v for v, _, _ in values("in 2019 to 3 million")]
-    ['2019', '3000000']
+    >>> [v for v, _, _ in values("in 2019 to 3 million; COVID-19 - 3 million; Windows 10 and 11 million")]
+    ['2019', '3000000', '19', '3000000', '10', '11000000']
+    >>> [v for v, _, _ in values("between 2 and 3 million")]
+    ['2000000', '3000000']
     """
-    other, scale, start, _, _ = following
-    joined = _RANGE_JOIN.fullmatch(text, end, start)
-    if scale == 1 or joined is None or not number or not other:
+    other, section, myriad, other_start, _, _ = following
+    scale = section * myriad
+    before = text[max(0, start - 12):start]
+    joined = _RANGE_JOIN.fullmatch(text, end, other_start) or (
+        _AND_JOIN.fullmatch(text, end, other_start) and _BETWEEN.search(before))
+    if scale == 1 or not joined or not number or not other or _NAMED.search(before):
         return 1
     return scale if 1 / _RANGE_SPAN <= number / other <= _RANGE_SPAN else 1
 
 
 def _chinese_numeral(text: str) -> int | None:
     """The value of a number in Chinese numerals ("三千五百万" = 35,000,000), or None."""
-    total, section, digit = 0, 0, None
-    for ch in text:
+    total, section, digit, previous = 0, 0, None, ""
+    for previous, ch in zip(" " + text, text):
         if ch in _DIGITS:
             digit = _DIGITS[ch]
+        elif ch in ("亿", "億") and previous in ("万", "萬"):
+            total *= _CJK_SCALES[ch]  # 万亿: ten thousand hundred-millions, a trillion
         elif ch in ("亿", "億", "万", "萬"):
             section = (section + (digit or 0)) or 1
             total += section * _CJK_SCALES[ch]
@@ -142,6 +239,7 @@ def _chinese_numeral(text: str) -> int | None:
     return total + section + (digit or 0) or None
 
 
-def _canonical(number: Decimal) -> str:
+def canonical(number: Decimal) -> str:
+    """A number as the shortest decimal string that reads it: '350000000', '2.5'."""
     text = format(number.normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text

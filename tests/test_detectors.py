@@ -406,12 +406,41 @@ def test_every_check_runs_on_every_language_cldr_knows():
 
 def test_a_full_width_mark_in_another_script_is_reported_once_with_its_ascii_form():
     """The qa.yaml checks for Chinese punctuation carried into a text of another script do not
-    overlap: each mark is one finding, whose suggestion mends the text."""
-    text = "The rates were (67.22±3.59）%。 for both men and women（b) and（ c) then，done、 ok"
+    overlap: each mark is one finding, whose suggestion mends the text; a space is added after a
+    mark between words, never inside a number ("1，048", "10：30"), and a word that holds Chinese
+    (a title quoted) keeps its marks (review 11)."""
+    text = ("The rates were (67.22±3.59）%。 for women（b) and（ c) then，done、 ok at 10：30 for 1，048 yuan; "
+            "see 《年鉴（2019）》 and www。example。com")
     found = [f for f in run({"lang": "en", "text": text}).findings if f.rule == "qa.punctuation_spacing"]
-    assert [(f.text, f.suggestion) for f in found] == [("）", ")"), ("。", "."), ("（", " ("), ("（ ", " ("),
-                                                        ("，", ", "), ("、", ",")]
+    assert [(f.text, f.suggestion) for f in found] == [("）", ")"), ("。", "."), ("（", "("), ("（", "("),
+                                                        ("，", ", "), ("、", ","), ("：", ":"), ("，", ",")]
     mended = text
     for f in sorted(found, key=lambda f: f.start, reverse=True):
         mended = mended[:f.start] + f.suggestion + mended[f.end:]
-    assert mended == "The rates were (67.22±3.59)%. for both men and women (b) and (c) then, done, ok"
+    assert mended == ("The rates were (67.22±3.59)%. for women(b) and( c) then, done, ok at 10:30 for 1,048 yuan; "
+                      "see 《年鉴（2019）》 and www。example。com")
+
+
+SCALES_READ_RIGHT = [
+    ("zh", "GDP为100万亿元，收入为1.2万亿美元。", "en", "GDP was 100 trillion yuan and revenue $1.2 trillion."),
+    ("en", "GDP was 100 trillion yuan.", "zh", "GDP为100万亿元。"),
+    ("en", "Article 3 (Purpose) This Act aims to raise 3 trillion won.", "ko", "제3조(목적) 이 법은 3조 원을 모으는 것을 목적으로 한다."),
+    ("en", "The wind farm has 100 MW of capacity and 100 Mbps of broadband.", "zh", "风电场装机容量100兆瓦，100兆宽带。"),
+    ("zh", "预算为20亿欧元，GDP达到3000亿美元。", "es", "El presupuesto es de 2.000 millones de euros y el PIB de 300 mil millones de dólares."),
+    ("zh", "预算为15亿欧元。", "de", "Das Budget beträgt 1.500 Millionen Euro."),
+    ("en", "In 2019 the city had two million inhabitants; revenue was $1.2bn.", "zh", "2019年，该市有200万人口；收入为12亿美元。"),
+    ("en", "The city has 12m inhabitants.", "zh", "该市有1200万人口。"),
+    ("zh", "人口约14.12亿。", "en", "The population is about 1.4 billion."),
+    ("zh", "新冠肺炎死亡人数已达300万。", "en", "Deaths from COVID-19 - 3 million so far."),
+    ("en", "Doses of 100, 200 and 400 mg were given to 30,000 patients.", "zh", "给药剂量为100，200和400 mg，共3万名患者。"),
+    ("ko", "매출은 3천5백만 원, 1억 2천 3백만 원이다.", "en", "Sales were 35 million won and 123 million won."),
+]
+
+
+@pytest.mark.parametrize("source_lang, source, lang, text", SCALES_READ_RIGHT, ids=lambda v: v if len(v) < 4 else None)
+def test_scale_mismatch_is_silent_where_the_scales_are_read_right(source_lang, source, lang, text):
+    """Review 11's cases: 万亿, 兆 before a unit, Korean 조 of an article, dot-grouped thousands with
+    a scale word, numbers in words or with 'bn' and 'm', rounding, a name's number before a range,
+    a list in full-width commas, Korean sections."""
+    found = run({"lang": lang, "text": text, "source": source, "source_lang": source_lang}).findings
+    assert [f.text for f in found if f.rule == "source.scale_mismatch"] == []

@@ -326,6 +326,8 @@ def _other_case(acronym: str, text: str) -> regex.Match | None:
 # translation may inflect).
 _LATIN_TOKEN = regex.compile(r"(?<![\p{Latin}\d])[\p{Latin}\d][\p{Latin}\d.\-+>:/']*[\p{Latin}\d]")
 _CAPITAL_OR_DIGIT = regex.compile(r"[\p{Lu}\d]")
+_LATIN = regex.compile(r"\p{Latin}")
+_WHITESPACE = regex.compile(r"\s+")
 
 
 @detector("source.copied_token_changed", "fluency/spelling", "minor",
@@ -335,36 +337,77 @@ def copied_token_changed(view: DocView) -> Iterator[Hit]:
     """A Chinese, Japanese, Russian or Hebrew source writes in Latin letters only what is copied,
     not translated: gene and protein names, mutations, units, product and company names. The
     translation has them as the source writes them, so the source's form is the suggestion. What
-    counts as changed is narrow: spaces put inside the token, or capitals other than the first
-    lowered (MT that lowercases or tokenises). A first capital lowered is source.name_lowercased's,
-    an acronym written in lower case qa.acronym_case's, and a capital raised is often the target's
-    norm ("COVID-19" for "Covid-19")."""
+    counts as changed is narrow:
+    - spaces put inside a run of letters or of digits, or beside a symbol ("Nu Vision", "g / L",
+      "c.5343C > G"); not between a number and letters, which style guides space and sources glue
+      ("100 mg" for "100mg", "iPhone 12", "Windows 10"), nor between groups of three digits;
+    - capitals other than the first lowered (MT that lowercases or tokenises), but not a litre's
+      "L", which SI writes either way ("mmol/l"). A first capital lowered is source.name_lowercased's,
+      an acronym written in lower case qa.acronym_case's, and a capital raised is often the target's
+      norm ("COVID-19" for "Covid-19").
+    No suggestion where the translation also spaces a number off its letters: which spacing is
+    right there the source does not say."""
     source = view.doc.source
     if not source or not view.source_lang or written_script(view.source_lang) in (None, "Latn"):
         return
     text = view.text
+    squeezed = None  # the text without spaces, case folded: a token not in it is not there in any form
     addresses = Spans(m.span() for pattern in (URL, EMAIL) for m in pattern.finditer(source))
     tokens = {m.group() for m in _LATIN_TOKEN.finditer(source) if m.start() not in addresses}
     hits: list[Hit] = []
     for token in sorted(tokens, key=lambda t: (-len(t), t)):  # "K562/STAT3" before its "K562"
-        if len(token) < 3 or token in text or not _CAPITAL_OR_DIGIT.search(token) or not regex.search(r"\p{Latin}", token):
+        if len(token) < 3 or token in text or not _CAPITAL_OR_DIGIT.search(token) or not _LATIN.search(token):
+            continue
+        squeezed = _WHITESPACE.sub("", text).casefold() if squeezed is None else squeezed
+        if token.casefold() not in squeezed:
             continue
         spaced = regex.compile(r"(?<![\p{L}\d])" + r"\s*".join(map(regex.escape, token)) + r"(?![\p{L}\d])", regex.IGNORECASE)
         for m in spaced.finditer(text, timeout=1.0):
             found = m.group()
-            if any(start < m.end() and m.start() < end for start, end, _, _ in hits):
-                continue  # part of a longer token's finding
+            if any(start < m.end() and m.start() < end for start, end, _, _ in hits) or found in source:
+                continue  # part of a longer token's finding, or written so in the source too
             if found.islower() and _ACRONYM.search(token):
                 continue  # an acronym in lower case ("daas" for "DAAs", "sars-cov-2"): qa.acronym_case's
-            if any(c.isspace() for c in found):
-                hits.append((m.start(), m.end(), f"The source's {token!r} is written {found!r} here: spaces put in.", token))
-            elif _capitals_lost(token, found) and any(c.islower() for c in token):
-                hits.append((m.start(), m.end(), f"The source's {token!r} is written {found!r} here: capitals lost.", token))
-    yield from sorted(hits)
+            inserted = [i for i in range(1, len(found) - 1) if found[i].isspace()]
+            wrong_spaces = [i for i in inserted if _space_splits_a_run(found, i)]
+            at_numbers = len(wrong_spaces) < len(inserted)
+            bare = _WHITESPACE.sub("", found)
+            if wrong_spaces:
+                hits.append((m.start(), m.end(), f"The source's {token!r} is written {found!r} here: spaces put in.",
+                             None if at_numbers else token))
+            elif _capitals_lost(token, bare) and any(c.islower() for c in token):
+                hits.append((m.start(), m.end(), f"The source's {token!r} is written {found!r} here: capitals lost.",
+                             None if at_numbers else token))
+    yield from sorted(hits, key=lambda hit: (hit[0], hit[1]))
+
+
+def _space_splits_a_run(found: str, i: int) -> bool:
+    """Whether the spaces at `i` split what is written as one: two letters, two digits (not groups
+    of three, "1 000"), or a symbol from what it joins ("g / L", "C > G"); not a number from letters."""
+    j = i
+    while j > 0 and found[j - 1].isspace():
+        j -= 1
+    k = i
+    while k < len(found) and found[k].isspace():
+        k += 1
+    before, after = found[j - 1], found[k]
+    if before.isdigit() and after.isdigit():
+        return not regex.match(r"\d{3}(?!\d)", found[k:])
+    if before.isalpha() and after.isalpha():
+        return True
+    return not (before.isalnum() and after.isalnum())
+
+
+# A litre's L, which SI writes in either case ("mmol/l", "mg/dl", "ml"): not a capital lost.
+_LITRE = regex.compile(r"(?:^|(?<=[/\d]))[mµμnpdcfk]?L(?!\p{L})")
 
 
 def _capitals_lost(token: str, found: str) -> bool:
-    """Whether `found` is `token` with capitals lowered, one of them after its first letter."""
+    """Whether `found` is `token` with capitals lowered, one of them after its first letter and
+    not a litre's L."""
+    if len(token) != len(found) or token == found:
+        return False
     changed = [i for i, (a, b) in enumerate(zip(token, found)) if a != b]
-    return bool(changed) and len(token) == len(found) and any(i > 0 for i in changed) and \
-        all(token[i].isupper() and found[i] == token[i].lower() for i in changed)
+    litres = {m.end() - 1 for m in _LITRE.finditer(token)}
+    return all(token[i].isupper() and found[i] == token[i].lower() for i in changed) and \
+        any(i > 0 and i not in litres for i in changed)

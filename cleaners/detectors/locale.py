@@ -17,6 +17,7 @@ import regex
 
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.quantities import number_symbols
 from mtqa.cleaners.spans import CODE_SPAN, Spans
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "locale.yaml"
@@ -25,22 +26,6 @@ _DATA = Path(__file__).resolve().parents[1] / "data" / "locale.yaml"
 @lru_cache(maxsize=1)
 def _data() -> dict:
     return safe_load(_DATA.read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=64)
-def _symbols(lang: str) -> tuple[str, str, bool] | None:
-    """(group separator, decimal separator, space before %) of a locale per CLDR, or None."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        locale = Locale.parse(lang)
-    except (UnknownLocaleError, ValueError):
-        return None
-    symbols = locale.number_symbols.get(locale.default_numbering_system or "latn") or {}
-    if "group" not in symbols or "decimal" not in symbols:
-        symbols = locale.number_symbols["latn"]  # Bengali's, Marathi's, Burmese's own digits: CLDR aliases them to these
-    pattern = locale.percent_formats[None].pattern
-    return symbols["group"], symbols["decimal"], bool(regex.search(r"[\s\u00a0\u202f]%", pattern))
 
 
 # Markup (its attribute values) and inline code are not prose: their quotes stay as they are.
@@ -134,7 +119,7 @@ _PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%")
 @detector("locale.percent_format", "locale-convention", "minor",
           "A percentage spaced as another locale spaces it (18% in German and French, 18 % in English), per CLDR.")
 def percent_format(view: DocView) -> Iterator[Hit]:
-    symbols = _symbols(view.lang) if view.lang else None
+    symbols = number_symbols(view.lang) if view.lang else None
     if symbols is None:
         return
     spaced = symbols[2]
@@ -158,7 +143,7 @@ def number_format(view: DocView) -> Iterator[Hit]:
     source, lang, src_lang = view.doc.source, view.lang, view.source_lang
     if not source or not lang or not src_lang or lang == src_lang:
         return
-    tgt, src = _symbols(lang), _symbols(src_lang)
+    tgt, src = number_symbols(lang), number_symbols(src_lang)
     if tgt is None or src is None or (tgt[0], tgt[1]) == (src[0], src[1]):
         return
     for pattern, kind in ((_GROUPED, "group"), (_DECIMAL, "decimal")):

@@ -51,7 +51,12 @@ def number_mismatch(view: DocView) -> Iterator[Hit]:
     if not source:
         return
     if view.lang in _MYRIAD_LANGS or view.source_lang in _MYRIAD_LANGS:
-        return  # digits differ by design there: source.scale_mismatch compares those by value
+        # digits differ by design there: large numbers are compared by value, and those a power of
+        # ten off the source's are source.scale_mismatch's
+        for start, end, value, scaled in _large_numbers_not_in_source(view):
+            if scaled is None:
+                yield start, end, f"{view.text[start:end]!r} ({quantities.canonical(value)}) is not a quantity of the source.", None
+        return
     unmatched, left = _numbers_not_in(view.text, source, view.source_lang, only_if_numbers=True)
     missing = sorted(d for d, n in left.items() if n > 0 and len(d) >= 2)
     hint = f" (the source has {', '.join(missing[:5])})" if missing else ""
@@ -219,30 +224,78 @@ def _may_be_common_word(word: str, lang: str, source_lang: str) -> bool:
 
 
 @detector("source.scale_mismatch", "accuracy/mistranslation", "major",
-          "A large number whose value differs from the source's where a side counts in 万 and 亿 "
-          "(3亿, 300 million, read as 3 billion; 3億5000万 written 3.5万).")
+          "A large number ten, a hundred or more times the source's where a side counts in 万 and 亿 "
+          "(3亿, 300 million, read as 3 billion; 290 000 written 2.9万).")
 def scale_mismatch(view: DocView) -> Iterator[Hit]:
     """Large numbers compared by value (cleaners/quantities.py) where either side is Chinese,
-    Japanese or Korean: "3.5万" in the source and "350,000" in the translation differ by ten, and
-    between two of them "3億5000万" and "3.5亿" are the same though their digits differ. Only
-    from ten thousand up, where the two ways of grouping part: smaller numbers differ for other
-    reasons (months written as words, numbers spelt out, "D28" for "第28天"). Apart from
-    source.number_mismatch because it is another error (a scale converted wrongly, which a reader
-    cannot see from the digits) and measures apart: its findings are on annotated errors where
-    number_mismatch's digit comparison, between languages that group alike, is too often not."""
+    Japanese or Korean, which group by ten thousand: "3.5万" and "350,000" differ by ten, "3億5000万"
+    and "3.5亿" are the same though their digits differ. A number the source does not have is
+    reported here only where a number of the source differs from it by a power of ten, the trace
+    of a scale converted wrongly, which a reader cannot see from the digits; other differences
+    (a number rounded, "about 1.4 billion" for 14.12亿, or changed) are source.number_mismatch's,
+    which is off by default. Only from ten thousand up, where the two ways of grouping part."""
+    for start, end, value, scaled in _large_numbers_not_in_source(view):
+        if scaled is not None:
+            yield (start, end, f"{view.text[start:end]!r} ({quantities.canonical(value)}) is {_times(value / scaled)} "
+                   f"the source's {quantities.canonical(scaled)}: a scale read wrongly?", None)
+
+
+def _large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decimal, Decimal | None]]:
+    """Where either side groups by ten thousand: the translation's numbers of ten thousand or more
+    whose value the source does not have, each with the source's number it is a power of ten of
+    (None if it is none's)."""
     source = view.doc.source
     if not source or not (view.lang in _MYRIAD_LANGS or view.source_lang in _MYRIAD_LANGS):
         return
-    available = Counter(value for value, _, _ in quantities.values(source))
+    available = Counter(Decimal(value) for value, _, _ in quantities.values(source, view.source_lang))
     if not available:
         return
-    for value, start, end in quantities.values(view.text):
-        if Decimal(value) < LARGE_NUMBER:
+    unread = None  # the source's "12m", "5k", read at the first candidate: most texts have none
+    for value, start, end in quantities.values(view.text, view.lang):
+        number = Decimal(value)
+        if number < LARGE_NUMBER:
             continue
-        if available[value] > 0:
-            available[value] -= 1
+        if available[number] > 0:
+            available[number] -= 1
             continue
-        yield start, end, f"{view.text[start:end]!r} ({value}) is not a quantity of the source.", None
+        scaled = _scaled_from(number, available)
+        if scaled is not None:
+            unread = {_mantissa(Decimal(m.group(1).replace(",", "."))) for m in _LETTER_SCALED.finditer(source)} \
+                if unread is None else unread
+            if _mantissa(number) in unread:
+                continue  # perhaps the source's "12m" (12 million), which is read as 12
+            available[scaled] -= 1
+        yield start, end, number, scaled
+
+
+# A number with a one-letter scale ("12m", "$5k", "3 M"): million and thousand in the financial
+# press, metres and kilo-units elsewhere, so never read as a scale.
+_LETTER_SCALED = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s?[mMkK](?![\p{L}\d])")
+
+
+def _mantissa(number: Decimal) -> str:
+    """A number's significant digits: 12, 1.2 million and 1200万 all give '12'."""
+    return _digits(quantities.canonical(number)).rstrip("0")
+
+
+# The powers of ten a scale read wrongly puts between two numbers: 万 for thousand (10), 万 for
+# million (100), 亿 for billion (10), 亿 for million (100), up to 10,000 (万 for 亿).
+_SCALE_SLIPS = tuple(Decimal(10) ** k for k in (1, 2, 3, 4))
+
+
+def _scaled_from(number: Decimal, available: Counter) -> Decimal | None:
+    """The source's number (not yet matched, a thousand or more) that this one is a power of ten
+    times or a power of ten of, the nearest first; None if there is none."""
+    for factor in _SCALE_SLIPS:
+        for other in (number / factor, number * factor):
+            if other >= LARGE_NUMBER / 10 and available[other] > 0:
+                return other
+    return None
+
+
+def _times(ratio: Decimal) -> str:
+    """'10 times' or '1/10 of', for a ratio that is a power of ten."""
+    return f"{quantities.canonical(ratio)} times" if ratio > 1 else f"1/{quantities.canonical(1 / ratio)} of"
 
 
 def _opens_sentence(position: int, starts: frozenset[int]) -> bool:

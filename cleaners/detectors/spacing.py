@@ -20,6 +20,7 @@ from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.carried import addresses
 from mtqa.cleaners.detectors.qa import data, fold, local_mark
 from mtqa.cleaners.prefilter import Probe, Requirement, requirement
+from mtqa.cleaners.scripts import written_script
 from mtqa.cleaners.spans import Spans
 
 
@@ -33,10 +34,14 @@ class _Check:
     needs: Requirement | None  # what every match contains (cleaners/prefilter.py): a text without it is not searched
     unless_source_glues: bool  # silent where the source runs the same match into a letter: its typo, copied
     skip_lines: regex.Pattern | None  # lines where the locale's own standard writes the marks otherwise
+    skip_scripts: frozenset[str]  # the scripts of the languages left alone (ISO 15924: Hans, Jpan...)
+    unless_cjk_in_word: bool  # silent in a word that holds Chinese, Japanese or Korean characters (a quoted title)
 
     def applies_to(self, lang: str) -> bool:
-        """As a rule pack's langs and skip_langs: for these locales, or all but those."""
-        return (not self.langs or lang in self.langs) and lang not in self.skip_langs
+        """As a rule pack's langs and skip_langs: for these locales, or all but those; and not for
+        a language written in a script it skips (Cantonese writes Han like Chinese)."""
+        return ((not self.langs or lang in self.langs) and lang not in self.skip_langs
+                and not (self.skip_scripts and written_script(lang) in self.skip_scripts))
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +50,8 @@ def _checks() -> tuple[_Check, ...]:
     return tuple(_Check(regex.compile(c["pattern"]), c["replace"], c["message"], frozenset(c.get("langs", ())),
                         frozenset(c.get("skip_langs", ())), requirement(c["pattern"], regex.V0),
                         bool(c.get("unless_source_glues")),
-                        regex.compile(c["skip_lines"]) if c.get("skip_lines") else None)
+                        regex.compile(c["skip_lines"]) if c.get("skip_lines") else None,
+                        frozenset(c.get("skip_scripts", ())), bool(c.get("unless_cjk_in_word")))
                  for c in data()["punctuation_spacing"])
 
 
@@ -76,6 +82,8 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
                 protected = addresses(text)
             if m.start() in protected or (skipped is not None and m.start() in skipped):
                 continue
+            if check.unless_cjk_in_word and _CJK_LETTER.search(_word_around(text, m.start(), m.end())):
+                continue
             if check.unless_source_glues:
                 glued = _glued_numbers(view.doc.source or "") if glued is None else glued
                 if m.group() in glued:
@@ -83,6 +91,17 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
             suggestion = (m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang) or m.group())
                           .replace("{ascii}", fold(m.group())))
             yield m.start(), m.end(), check.message, suggestion
+
+
+_CJK_LETTER = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_SPACE = regex.compile(r"\s")
+
+
+def _word_around(text: str, start: int, end: int) -> str:
+    """The text between the spaces either side of a match: the word it stands in."""
+    before = _SPACE.search(text[max(0, start - 200):start][::-1])
+    after = _SPACE.search(text, end, min(len(text), end + 200))
+    return text[start - before.start() if before else max(0, start - 200):after.start() if after else min(len(text), end + 200)]
 
 
 _GLUED_NUMBER = regex.compile(r"(?<![\d.,])\d+\.(?=\p{L})")

@@ -313,8 +313,10 @@ _REPEAT_GATE = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 # A word either side of a slash ("ethnic / ethnic minority groups", "osteoarthritis/osteoarthritis"):
 # MT that renders two terms of the source (racial/ethnic, остеоартрит/остеоартроз) by one. Words of
 # four letters or more, not the end of a hyphenated one ("auto-transplant/transplant" is
-# auto-/allo-): shorter ones are units and symbols written so on purpose (MS/MS, mm/mm).
-_SLASH_REPEAT = regex.compile(r"(?<![\p{L}\p{M}\d/‐-])(\p{L}{4,})\s*/\s*(\1)(?![\p{L}\p{M}\d/])", regex.IGNORECASE)
+# auto-/allo-), nor a path or a file ("test/test.py"): shorter ones are units and symbols written so
+# on purpose (MS/MS, mm/mm); longer ones that are, structure.yaml lists (flox/flox, volume/volume).
+_SLASH_REPEAT = regex.compile(r"(?<![\p{L}\p{M}\d/\p{Pd}])(\p{L}{4,})\s*/\s*(\1)(?![\p{L}\p{M}\d/\p{Pd}]|\.\p{L})",
+                              regex.IGNORECASE)
 # The same in a source, read more widely ("Kunstherz-Infektionen/Infektionen"): reading more there only silences.
 _SLASH_REPEAT_WIDE = regex.compile(r"(?<![\p{L}\p{M}\d])(\p{L}{4,})\s*/\s*(\1)(?![\p{L}\p{M}\d])", regex.IGNORECASE)
 
@@ -324,8 +326,14 @@ _SLASH_REPEAT_WIDE = regex.compile(r"(?<![\p{L}\p{M}\d])(\p{L}{4,})\s*/\s*(\1)(?
 def repeated_word(view: DocView) -> Iterator[Hit]:
     if view.lang in _data()["reduplicating"]:
         return  # a language whose grammar doubles words ("yavaş yavaş"): structure.yaml
-    if "/" in view.text:
-        yield from _slash_repeats(view)
+    plain = list(_plain_repeats(view))
+    slashed = [hit for hit in _slash_repeats(view) if not any(s < hit[1] and hit[0] < e for s, e, _, _ in plain)] \
+        if "/" in view.text else []  # ("ethnic ethnic / ethnic": the plain repeat's finding covers it)
+    yield from sorted(plain + slashed, key=lambda hit: (hit[0], hit[1]))
+
+
+def _plain_repeats(view: DocView) -> Iterator[Hit]:
+    """A word twice in a row, with what makes that no error left out."""
     if view.text.isascii() and _REPEAT_GATE.search(view.text) is None:
         return
     ok = set(_data()["repeated_word_ok"].get(view.lang or "", []))
@@ -356,16 +364,22 @@ def _slash_repeats(view: DocView) -> Iterator[Hit]:
     Silent where the source has a word either side of a slash itself ("Infektionen/Infektionen"):
     its words are not the translation's, so any such double there may be the one carried over."""
     source_doubles = None  # read at the first match: most texts have none
+    ok = _slash_doubles_ok()
     for m in _SLASH_REPEAT.finditer(view.text, timeout=1.0):
-        if m.group(1).casefold() != m.group(2).casefold():
+        if m.group(1).casefold() != m.group(2).casefold() or m.group(1).casefold() in ok:
             continue
         if source_doubles is None:
             source_doubles = any(d.group(1).casefold() == d.group(2).casefold()
                                  for d in _SLASH_REPEAT_WIDE.finditer(view.doc.source or "", timeout=1.0))
         if source_doubles:
             return
-        yield (m.start(), m.end(), f"'{m.group(1)}' either side of a slash: two terms of the source "
-               "rendered by one word.", None)
+        why = "two terms of the source rendered by one word" if view.doc.source else "two terms made one"
+        yield m.start(), m.end(), f"'{m.group(1)}' either side of a slash: {why}.", None
+
+
+@lru_cache(maxsize=1)
+def _slash_doubles_ok() -> frozenset[str]:
+    return frozenset(w.casefold() for w in _data()["slash_doubles_ok"])
 
 
 def _acronym_beside_its_word(first: str, second: str, lang: str | None) -> bool:
