@@ -50,6 +50,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from pathlib import Path
 
 import regex
 
@@ -58,26 +59,38 @@ _CJK_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "萬": 10_000,
 # myriads that multiply a section ("万", "万亿", Korean "만", "억").
 _SECTION_SCALES = {"十": 10, "百": 100, "千": 1000, "백": 100, "천": 1000}
 _MYRIAD_SCALES = {"万": 10_000, "萬": 10_000, "亿": 10**8, "億": 10**8, "兆": 10**12, "만": 10_000, "억": 10**8, "조": 10**12}
-_WORD_SCALES = {
-    "thousand": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9, "billions": 10**9, "trillion": 10**12,
-    "tausend": 10**3, "mio": 10**6, "million(en)": 10**6, "millionen": 10**6, "milliarde": 10**9, "milliarden": 10**9,
-    "mrd": 10**9, "mille": 10**3, "milliard": 10**9, "milliards": 10**9, "mil": 10**3, "millón": 10**6,
-    "millones": 10**6, "mil millones": 10**9, "milhão": 10**6, "milhões": 10**6, "mil milhões": 10**9,
-    "mila": 10**3, "milioni": 10**6, "miliardi": 10**9,
-    "тыс": 10**3, "тысяч": 10**3, "тысячи": 10**3, "млн": 10**6, "миллион": 10**6, "миллиона": 10**6,
-    "миллионов": 10**6, "млрд": 10**9, "миллиард": 10**9, "миллиарда": 10**9, "миллиардов": 10**9,
-}
-# Abbreviations of the financial press, read glued to the number too ("$1.2bn"); not "m" or "k",
-# which are as often metres and kilo-units.
-_GLUED_SCALES = {"bn": 10**9, "mn": 10**6, "mln": 10**6, "tn": 10**12}
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
-# The scale characters after digits. 兆 before a unit is mega (兆瓦 megawatt, 兆赫, 兆帕, 兆字节);
-# Korean 조 is a trillion before a currency or more digits, an article or a group elsewhere (제3조).
-_CJK_SCALE = (r"[十百千]?(?:[万萬][亿億]?|[亿億]|兆(?![瓦赫帕字比位欧焦]))|[千百]"
-              r"|[백천]?(?:[만억]|조(?=\s?(?:원|달러|엔|위안|유로)|\d))|[천백]")
-_WORDS = "|".join(sorted(map(regex.escape, _WORD_SCALES), key=len, reverse=True))
-_GLUED = "|".join(sorted(_GLUED_SCALES, key=len, reverse=True))
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    """data/quantities.yaml: scale words, and what makes a scale character no scale."""
+    from mtqa.cleaners.datafiles import safe_load
+
+    return safe_load((Path(__file__).parent / "data" / "quantities.yaml").read_text(encoding="utf-8"))
+
+
+def _alternatives(words) -> str:
+    return "|".join(sorted(map(regex.escape, words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _cjk_scale() -> str:
+    """The scale characters after digits, with 兆 before a unit and Korean 조 outside an amount
+    left out (quantities.yaml)."""
+    data = _data()
+    mega = regex.escape("".join(data["mega_before"]))
+    trillion = _alternatives(data["trillion_before"])
+    return (rf"[十百千]?(?:[万萬][亿億]?|[亿億]|兆(?![{mega}]))|[千百]"
+            rf"|[백천]?(?:[만억]|(?<!제\d{{1,4}})조(?=\s?(?:{trillion}|\d)))|[천백]")
+
+
+@lru_cache(maxsize=1)
+def scale_words() -> regex.Pattern:
+    """A scale word or myriad character anywhere ("two million", "오만", "万"): where no quantity
+    read holds one, a number is written in words."""
+    return regex.compile(r"(?<!\p{L})(?:" + _alternatives(_data()["word_scales"]) + r")(?!\p{L})|[万萬亿億만억]",
+                         regex.IGNORECASE)
 
 
 @lru_cache(maxsize=16)
@@ -85,29 +98,34 @@ def _digit_number(group: str, decimal: str) -> regex.Pattern:
     """Numbers as a locale groups them: with its group separator between threes (and spaces, which
     every locale reads so), then its decimal separator. A full-width comma groups only before a
     scale ("1，048亿"): elsewhere it separates the items of a list ("100，200和400")."""
-    grouped = rf"\d{{1,3}}(?:{regex.escape(group)}\d{{3}})+(?!\d)" if group.strip() else None
+    separator = "['’]" if group in ("'", "’") else regex.escape(group)  # Swiss 1'500 and 1’500 alike
+    grouped = rf"\d{{1,3}}(?:{separator}\d{{3}})+(?!\d)" if group.strip() else None
+    scale = _cjk_scale()
     return regex.compile(
         r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\d.,])("
         + (grouped + "|" if grouped else "")
-        + r"\d{1,3}(?:，\d{3})+(?=\s*[多余餘]?(?:" + _CJK_SCALE + r"))"
+        + r"\d{1,3}(?:，\d{3})+(?=\s*[多余餘]?(?:" + scale + r"))"
         + r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d|[.,]\d{3})|\d+)"
         + rf"(?:{regex.escape(decimal)}(\d+))?(?![\d])"
-        + r"(?:\s*[多余餘]?(" + _CJK_SCALE + r")|\s+(" + _WORDS + r")\b|\s*(" + _GLUED + r")\b)?",
+        + r"(?:\s*[多余餘]?(" + scale + r")|\s+(" + _alternatives(_data()["word_scales"]) + r")\b"
+        + r"|\s*(" + _alternatives(_data()["glued_scales"]) + r")\b)?",
         regex.IGNORECASE)
 
 
 _SPACES = regex.compile(r"[ \u00a0\u2009\u202f]")
-_CJK_NUMBER = regex.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]*[百千万萬亿億][零〇一二两兩三四五六七八九十百千万萬亿億]*")
+# A number in Chinese numerals, from a digit (一…九, 两, or 十 before a larger scale): 千万不要 "by
+# all means", 万一 "in case", 万分 "extremely" begin with a scale and are words.
+_CJK_NUMBER = regex.compile(r"(?:[一二两兩三四五六七八九]|十(?=[百千万萬亿億]))[零〇一二两兩三四五六七八九十百千万萬亿億]*[百千万萬亿億][零〇一二两兩三四五六七八九十百千万萬亿億]*")
 
 
 @lru_cache(maxsize=64)
 def number_symbols(lang: str) -> tuple[str, str, bool] | None:
-    """(group separator, decimal separator, space before %) of a locale per CLDR, or None for a
-    language CLDR does not know."""
+    """(group separator, decimal separator, space before %) of a locale ('de', 'es-MX', 'pt_BR')
+    per CLDR, or None for a language CLDR does not know."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        locale = Locale.parse(lang)
+        locale = Locale.parse(lang.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return None
     symbols = locale.number_symbols.get(locale.default_numbering_system or "latn") or {}
@@ -117,15 +135,45 @@ def number_symbols(lang: str) -> tuple[str, str, bool] | None:
     return symbols["group"], symbols["decimal"], bool(regex.search(r"[\s\u00a0\u202f]%", pattern))
 
 
+def _ungrouped(digits: str, group: str) -> str:
+    """A number's digits without its group separators: the locale's, spaces and the full-width comma."""
+    for separator in ("'", "’") if group in ("'", "’") else (group,):
+        digits = digits.replace(separator, "")
+    return _SPACES.sub("", digits).replace("，", "")
+
+
+@lru_cache(maxsize=64)
+def readings(tag: str | None) -> tuple[str, ...]:
+    """The locales whose separators a text so tagged may be written with, its own first: the tag
+    alone where it names a region ('es-MX'), else also each regional variety of its language that
+    CLDR separates otherwise ('es': Spain's "2.000,5" and Mexico's "2,000.5"; 'de': Switzerland's
+    "1’500.5")."""
+    if not tag:
+        return ("en",)
+    from babel import Locale, UnknownLocaleError
+    from babel.localedata import locale_identifiers
+
+    try:
+        locale = Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return (tag,)
+    if locale.territory:
+        return (tag,)
+    found = {number_symbols(tag)[:2]: tag} if number_symbols(tag) else {}
+    for other in sorted(locale_identifiers()):
+        if other.split("_")[0] == locale.language and number_symbols(other):
+            found.setdefault(number_symbols(other)[:2], other)
+    return tuple(found.values()) or (tag,)
+
+
 def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
     """(value, start, end) for each quantity in the text, in order; digits read with the
     separators of `lang` (English's where it is not given or CLDR does not know it)."""
     group, decimal, _ = (number_symbols(lang) if lang else None) or (",", ".", False)
     parts = []  # (number, section factor, myriad factor, start, end)
     for m in _digit_number(group, decimal).finditer(text):
-        digits = m.group(1).replace(group, "") if group.strip() else m.group(1)
         try:
-            number = Decimal(_SPACES.sub("", digits).replace("，", "") + ("." + m.group(2) if m.group(2) else ""))
+            number = Decimal(_ungrouped(m.group(1), group) + ("." + m.group(2) if m.group(2) else ""))
         except InvalidOperation:
             continue
         section = myriad = 1
@@ -135,9 +183,9 @@ def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
             else:
                 myriad *= _MYRIAD_SCALES[ch]
         if m.group(4):
-            myriad = _WORD_SCALES[m.group(4).lower()]
+            myriad = 10 ** _data()["word_scales"][m.group(4).lower()]
         elif m.group(5):
-            myriad = _GLUED_SCALES[m.group(5).lower()]
+            myriad = 10 ** _data()["glued_scales"][m.group(5).lower()]
         parts.append((number, section, myriad, m.start(), m.end(), bool(m.group(3))))
     found, i = [], 0
     while i < len(parts):
@@ -184,14 +232,20 @@ def _continues(text: str, part: tuple, bound: int | None, following: tuple) -> b
     return bound is None or its_myriad < bound
 
 
-# What joins the two ends of a range whose scale word is written once ("3 to 5 million", "3至5万");
-# "and" only after "between" ("between 3 and 5 million").
-_RANGE_JOIN = regex.compile(r"\s*(?:-|–|—|~|～|〜|至|到|to|bis|à|a|до)\s*", regex.IGNORECASE)
-_AND_JOIN = regex.compile(r"\s+(?:and|und|et|y|e|и)\s+", regex.IGNORECASE)
-_BETWEEN = regex.compile(r"(?:between|zwischen|entre|tra|fra|между)\s+$", regex.IGNORECASE)
-# A number glued to a name by a hyphen ("COVID-19") or after a word that names something numbered
-# ("Windows 10", "page 2") opens no range: only a number after a space, a bracket, a mark or a
-# range word does.
+@lru_cache(maxsize=1)
+def _range_patterns() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
+    """What joins the two ends of a range whose scale word is written once ("3 to 5 million",
+    "3至5万", "$2–$3 billion"), "and" after a word that opens a range ("between 3 and 5 million"),
+    and those words (quantities.yaml)."""
+    data = _data()
+    join = regex.compile(r"\s*(?:" + _alternatives(data["range_joiners"]) + r")\s*[$€£¥]?", regex.IGNORECASE)
+    and_join = regex.compile(r"\s+(?:" + _alternatives(data["and_joiners"]) + r")\s+", regex.IGNORECASE)
+    opener = regex.compile(r"(?<![\p{L}])(?:" + _alternatives(data["range_openers"]) + r")\s+[$€£¥]?$", regex.IGNORECASE)
+    return join, and_join, opener
+
+
+# A number glued to a name by a hyphen ("COVID-19") or after a capitalised word that names
+# something numbered ("Windows 10") opens no range, unless that word opens it ("Between 2 and 3").
 _NAMED = regex.compile(r"\p{L}[-‐]$|\p{Lu}\p{L}*\s$")
 # How far apart the two ends of such a range may be: "99.4 to 88.5 billion" is one range, "in 2019
 # to 3 million" is a year and a quantity.
@@ -206,15 +260,16 @@ def _shared_scale(text: str, number: Decimal, start: int, end: int, following: t
     ['3000000', '5000000', '99400000000', '88500000000', '30000', '50000']
     >>> [v for v, _, _ in values("in 2019 to 3 million; COVID-19 - 3 million; Windows 10 and 11 million")]
     ['2019', '3000000', '19', '3000000', '10', '11000000']
-    >>> [v for v, _, _ in values("between 2 and 3 million")]
-    ['2000000', '3000000']
+    >>> [v for v, _, _ in values("between 2 and 3 million; From 2 to 3 million; $2–$3 billion")]
+    ['2000000', '3000000', '2000000', '3000000', '2000000000', '3000000000']
     """
     other, section, myriad, other_start, _, _ = following
     scale = section * myriad
     before = text[max(0, start - 12):start]
-    joined = _RANGE_JOIN.fullmatch(text, end, other_start) or (
-        _AND_JOIN.fullmatch(text, end, other_start) and _BETWEEN.search(before))
-    if scale == 1 or not joined or not number or not other or _NAMED.search(before):
+    join, and_join, opener = _range_patterns()
+    opened = opener.search(before)
+    joined = join.fullmatch(text, end, other_start) or (and_join.fullmatch(text, end, other_start) and opened)
+    if scale == 1 or not joined or not number or not other or (_NAMED.search(before) and not opened):
         return 1
     return scale if 1 / _RANGE_SPAN <= number / other <= _RANGE_SPAN else 1
 

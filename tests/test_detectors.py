@@ -407,17 +407,18 @@ def test_every_check_runs_on_every_language_cldr_knows():
 def test_a_full_width_mark_in_another_script_is_reported_once_with_its_ascii_form():
     """The qa.yaml checks for Chinese punctuation carried into a text of another script do not
     overlap: each mark is one finding, whose suggestion mends the text; a space is added after a
-    mark between words, never inside a number ("1，048", "10：30"), and a word that holds Chinese
-    (a title quoted) keeps its marks (review 11)."""
+    mark between words, never inside a time ("10：30"), a comma that may group a number ("1，048")
+    gets no suggestion, and a word that holds Chinese (a title quoted) keeps its marks (reviews 11, 12)."""
     text = ("The rates were (67.22±3.59）%。 for women（b) and（ c) then，done、 ok at 10：30 for 1，048 yuan; "
             "see 《年鉴（2019）》 and www。example。com")
     found = [f for f in run({"lang": "en", "text": text}).findings if f.rule == "qa.punctuation_spacing"]
-    assert [(f.text, f.suggestion) for f in found] == [("）", ")"), ("。", "."), ("（", "("), ("（", "("),
-                                                        ("，", ", "), ("、", ","), ("：", ":"), ("，", ",")]
+    assert [(f.text, f.suggestion) for f in found] == [("）", ")"), ("。", "."), ("（", "("), ("（ ", " ("),
+                                                        ("，", ", "), ("、", ","), ("：", ":"), ("，", None)]
     mended = text
     for f in sorted(found, key=lambda f: f.start, reverse=True):
-        mended = mended[:f.start] + f.suggestion + mended[f.end:]
-    assert mended == ("The rates were (67.22±3.59)%. for women(b) and( c) then, done, ok at 10:30 for 1,048 yuan; "
+        if f.suggestion is not None:  # "1，048": a group separator, or a list's comma ("100，200和400")
+            mended = mended[:f.start] + f.suggestion + mended[f.end:]
+    assert mended == ("The rates were (67.22±3.59)%. for women(b) and (c) then, done, ok at 10:30 for 1，048 yuan; "
                       "see 《年鉴（2019）》 and www。example。com")
 
 
@@ -434,6 +435,23 @@ SCALES_READ_RIGHT = [
     ("zh", "新冠肺炎死亡人数已达300万。", "en", "Deaths from COVID-19 - 3 million so far."),
     ("en", "Doses of 100, 200 and 400 mg were given to 30,000 patients.", "zh", "给药剂量为100，200和400 mg，共3万名患者。"),
     ("ko", "매출은 3천5백만 원, 1억 2천 3백만 원이다.", "en", "Sales were 35 million won and 123 million won."),
+    # review 12
+    ("zh", "预算为20亿美元。", "es-MX", "El presupuesto es de 2,000 millones de dólares."),
+    ("zh", "预算为20亿美元。", "es", "El presupuesto es de 2,000 millones de dólares."),
+    ("ko", "삼성은 1조 2000억 원의 이익과 12조 원의 매출을 올렸다.", "en", "Samsung posted 1.2 trillion won in profit and 12 trillion won in sales."),
+    ("ko", "제5조1항에 따라 3조 원", "en", "Under Article 5(1), 3 trillion won"),
+    ("en", "In 2000, two million people lived there.", "zh", "2000年，有200万人住在那里。"),
+    ("zh", "共有1000家企业，员工9,980人。", "en", "There are 1,000 firms with about 10,000 staff."),
+    ("en", "Never forget 1000 years of history; many thanks for the 1000 donations.", "zh", "千万不要忘记1000年的历史；万分感谢1000份捐赠。"),
+]
+
+NUMBERS_READ_RIGHT = [  # source.number_mismatch (off by default) where one side counts in 万 (review 12)
+    ("en", "In 2019 the city had two million inhabitants.", "zh", "2019年，该市有200万人口。"),
+    ("en", "The city has 12m inhabitants.", "zh", "该市有1200万人口。"),
+    ("zh", "人口约14.12亿。", "en", "The population is about 1.4 billion."),
+    ("ko", "오만 원권", "en", "50,000 won notes"),
+    ("zh", "ISO14001认证", "en", "ISO 14001 certification"),
+    ("en", "100 Mbps broadband", "zh", "100兆宽带"),
 ]
 
 
@@ -444,3 +462,10 @@ def test_scale_mismatch_is_silent_where_the_scales_are_read_right(source_lang, s
     a list in full-width commas, Korean sections."""
     found = run({"lang": lang, "text": text, "source": source, "source_lang": source_lang}).findings
     assert [f.text for f in found if f.rule == "source.scale_mismatch"] == []
+
+
+@pytest.mark.parametrize("source_lang, source, lang, text", NUMBERS_READ_RIGHT, ids=lambda v: v if len(v) < 4 else None)
+def test_number_mismatch_is_silent_where_a_number_is_rounded_spelt_out_or_unread(source_lang, source, lang, text):
+    """Between a language that counts in 万 and another, what the digits cannot show is no finding."""
+    found = run({"lang": lang, "text": text, "source": source, "source_lang": source_lang}).findings
+    assert [f.text for f in found if f.rule in ("source.number_mismatch", "source.scale_mismatch")] == []

@@ -338,15 +338,18 @@ def copied_token_changed(view: DocView) -> Iterator[Hit]:
     not translated: gene and protein names, mutations, units, product and company names. The
     translation has them as the source writes them, so the source's form is the suggestion. What
     counts as changed is narrow:
-    - spaces put inside a run of letters or of digits, or beside a symbol ("Nu Vision", "g / L",
-      "c.5343C > G"); not between a number and letters, which style guides space and sources glue
-      ("100 mg" for "100mg", "iPhone 12", "Windows 10"), nor between groups of three digits;
-    - capitals other than the first lowered (MT that lowercases or tokenises), but not a litre's
-      "L", which SI writes either way ("mmol/l"). A first capital lowered is source.name_lowercased's,
+    - spaces put inside a run of letters of one case or of digits, or beside a mark ("Clus talX",
+      "g / L", "c.5343C > G"); not between a number and letters, which style guides space and
+      sources glue ("100 mg" for "100mg", "iPhone 12"), between the words of a name a source runs
+      together ("MacBook Air", "WeChat Pay"), after a sign ("CD4+ T") or between groups of three
+      digits;
+    - capitals lowered in a token whose case is its own (a capital after a lower-case letter or a
+      digit: "Kaplan-Meier", "iTRAQ", "p.Ser1781Arg"; not "OKlol" in chat), but not a litre's "L",
+      which SI writes either way ("mmol/l"). A first capital lowered is source.name_lowercased's,
       an acronym written in lower case qa.acronym_case's, and a capital raised is often the target's
       norm ("COVID-19" for "Covid-19").
-    No suggestion where the translation also spaces a number off its letters: which spacing is
-    right there the source does not say."""
+    No suggestion where the translation also spaces a number off its letters or a name's words
+    apart: which spacing is right there the source does not say."""
     source = view.doc.source
     if not source or not view.source_lang or written_script(view.source_lang) in (None, "Latn"):
         return
@@ -368,38 +371,57 @@ def copied_token_changed(view: DocView) -> Iterator[Hit]:
                 continue  # part of a longer token's finding, or written so in the source too
             if found.islower() and _ACRONYM.search(token):
                 continue  # an acronym in lower case ("daas" for "DAAs", "sars-cov-2"): qa.acronym_case's
-            inserted = [i for i in range(1, len(found) - 1) if found[i].isspace()]
-            wrong_spaces = [i for i in inserted if _space_splits_a_run(found, i)]
-            at_numbers = len(wrong_spaces) < len(inserted)
-            bare = _WHITESPACE.sub("", found)
-            if wrong_spaces:
+            gaps = _gaps(found)  # where the spaces were put in, as indexes of the token
+            wrong = [t for t in gaps if _gap_splits_a_run(token, t)]
+            fixable = len(wrong) == len(gaps)  # no space the source's form would take away rightly
+            if wrong:
                 hits.append((m.start(), m.end(), f"The source's {token!r} is written {found!r} here: spaces put in.",
-                             None if at_numbers else token))
-            elif _capitals_lost(token, bare) and any(c.islower() for c in token):
+                             token if fixable else None))
+            elif _capitals_lost(token, _WHITESPACE.sub("", found)) and _INNER_CAPITAL.search(token):
                 hits.append((m.start(), m.end(), f"The source's {token!r} is written {found!r} here: capitals lost.",
-                             None if at_numbers else token))
+                             token if fixable else None))
     yield from sorted(hits, key=lambda hit: (hit[0], hit[1]))
 
 
-def _space_splits_a_run(found: str, i: int) -> bool:
-    """Whether the spaces at `i` split what is written as one: two letters, two digits (not groups
-    of three, "1 000"), or a symbol from what it joins ("g / L", "C > G"); not a number from letters."""
-    j = i
-    while j > 0 and found[j - 1].isspace():
-        j -= 1
-    k = i
-    while k < len(found) and found[k].isspace():
-        k += 1
-    before, after = found[j - 1], found[k]
+def _gaps(found: str) -> list[int]:
+    """Where spaces stand in `found`, as the index in the token of the character after them."""
+    gaps, t = [], 0
+    for i, char in enumerate(found):
+        if char.isspace():
+            if i and not found[i - 1].isspace():
+                gaps.append(t)
+        else:
+            t += 1
+    return gaps
+
+
+# A capital after a lower-case letter or a digit, marks between ("mRNA", "iTRAQ", "Kaplan-Meier",
+# "p.Ser1781Arg", "c.5343C"): a token whose case is its own, not a word's or an acronym's.
+_INNER_CAPITAL = regex.compile(r"[\p{Ll}\d][^\p{L}\d]*\p{Lu}")
+# Signs a space may follow or precede in good English ("CD4+ T cells", "CD8 + T").
+_SIGNS = "+−±"
+
+
+def _gap_splits_a_run(token: str, t: int) -> bool:
+    """Whether a space put in before the token's character `t` splits what is written as one:
+    two lower-case letters or two capitals ("Clus talX"), two digits (not groups of three, "1 000"),
+    or a mark from what it joins ("g / L", "c.5343C > G"). Not a number from letters ("100 mg",
+    "iPhone 12"), a word of a name from the next ("MacBook Air", "WeChat Pay", "Li Ming"), nor a
+    sign from what follows ("CD4+ T")."""
+    before, after = token[t - 1], token[t]
     if before.isdigit() and after.isdigit():
-        return not regex.match(r"\d{3}(?!\d)", found[k:])
+        return not regex.match(r"\d{3}(?!\d)", token[t:])
     if before.isalpha() and after.isalpha():
-        return True
+        return before.islower() == after.islower() and before.isupper() == after.isupper()
+    if before in _SIGNS or after in _SIGNS:
+        return False
     return not (before.isalnum() and after.isalnum())
 
 
-# A litre's L, which SI writes in either case ("mmol/l", "mg/dl", "ml"): not a capital lost.
-_LITRE = regex.compile(r"(?:^|(?<=[/\d]))[mµμnpdcfk]?L(?!\p{L})")
+@lru_cache(maxsize=1)
+def _case_free() -> regex.Pattern:
+    """Capitals a unit writes in either case (qa.yaml `case_free_capitals`: a litre's L)."""
+    return regex.compile(data()["case_free_capitals"])
 
 
 def _capitals_lost(token: str, found: str) -> bool:
@@ -408,6 +430,6 @@ def _capitals_lost(token: str, found: str) -> bool:
     if len(token) != len(found) or token == found:
         return False
     changed = [i for i, (a, b) in enumerate(zip(token, found)) if a != b]
-    litres = {m.end() - 1 for m in _LITRE.finditer(token)}
+    litres = {m.end() - 1 for m in _case_free().finditer(token)}
     return all(token[i].isupper() and found[i] == token[i].lower() for i in changed) and \
         any(i > 0 and i not in litres for i in changed)

@@ -6,7 +6,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import regex
 
@@ -242,35 +242,103 @@ def scale_mismatch(view: DocView) -> Iterator[Hit]:
 
 def _large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decimal, Decimal | None]]:
     """Where either side groups by ten thousand: the translation's numbers of ten thousand or more
-    whose value the source does not have, each with the source's number it is a power of ten of
-    (None if it is none's)."""
+    whose value the source does not have, each with the source's quantity it is a power of ten of
+    (None if it is none's). Left out, as no error the digits can show: a number any reading of the
+    separators makes the source's ("2,000 millones" in Spain or in Mexico), one rounded ("about 1.4
+    billion" for 14.12亿), one written in the source with a scale that is not read ("12m") or in
+    words ("two million": then none is reported but a scale error), or glued to a name there
+    ("ISO14001")."""
     source = view.doc.source
     if not source or not (view.lang in _MYRIAD_LANGS or view.source_lang in _MYRIAD_LANGS):
         return
-    available = Counter(Decimal(value) for value, _, _ in quantities.values(source, view.source_lang))
-    if not available:
+    source_tag, target_tag = view.doc.source_lang or view.source_lang, view.tag or view.lang
+    read = quantities.values(source, source_tag)
+    if not read:
         return
-    unread = None  # the source's "12m", "5k", read at the first candidate: most texts have none
-    for value, start, end in quantities.values(view.text, view.lang):
+    available = Counter(Decimal(value) for value, _, _ in read)
+    # a partner for a scale error is a quantity the source writes with a scale, or a large one: not
+    # a year or a count ("In 2000, two million people" is no 2000 read a thousand times too small)
+    partners = {Decimal(value) for value, start, end in read
+                if Decimal(value) >= LARGE_NUMBER or _SCALE_WRITTEN.search(source, start, end)}
+    unmatched = []
+    for value, start, end in quantities.values(view.text, target_tag):
         number = Decimal(value)
-        if number < LARGE_NUMBER:
-            continue
         if available[number] > 0:
-            available[number] -= 1
+            available[number] -= 1  # every number the translation has, small ones too, is no partner
+        elif number >= LARGE_NUMBER:
+            unmatched.append((start, end, number))
+    if not unmatched:
+        return
+    context = _SourceNumbers(source, source_tag, read)
+    for start, end, number in unmatched:
+        if context.read_otherwise(view.text, target_tag, start, number) or context.unread(number):
             continue
-        scaled = _scaled_from(number, available)
+        scaled = _scaled_from(number, available, partners)
         if scaled is not None:
-            unread = {_mantissa(Decimal(m.group(1).replace(",", "."))) for m in _LETTER_SCALED.finditer(source)} \
-                if unread is None else unread
-            if _mantissa(number) in unread:
-                continue  # perhaps the source's "12m" (12 million), which is read as 12
             available[scaled] -= 1
+        elif context.rounded(number) or context.has_unread_scale_words:
+            continue
         yield start, end, number, scaled
 
 
+# A quantity's span with a scale in it: a scale character or word after the digits.
+_SCALE_WRITTEN = regex.compile(r"[^\d\s.,'’\u00a0\u202f\u2009，]")
 # A number with a one-letter scale ("12m", "$5k", "3 M"): million and thousand in the financial
 # press, metres and kilo-units elsewhere, so never read as a scale.
 _LETTER_SCALED = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s?[mMkK](?![\p{L}\d])")
+_DIGIT_RUN = regex.compile(r"\d+")
+
+
+class _SourceNumbers:
+    """What else a source's numbers may be, asked only of a translation's number it lacks."""
+
+    def __init__(self, source: str, tag: str | None, read: list[tuple[str, int, int]]):
+        self.source, self.tag, self.read = source, tag, read
+
+    @cached_property
+    def _all_readings(self) -> set[Decimal]:
+        return {Decimal(value) for other in quantities.readings(self.tag) for value, _, _ in quantities.values(self.source, other)}
+
+    def read_otherwise(self, text: str, tag: str | None, start: int, number: Decimal) -> bool:
+        """Whether another reading of the separators, of the translation's number or of the
+        source's, makes them the same."""
+        if number in self._all_readings:
+            return True
+        return any(Decimal(value) in self._all_readings
+                   for other in quantities.readings(tag)[1:] for value, at, _ in quantities.values(text, other) if at == start)
+
+    def unread(self, number: Decimal) -> bool:
+        """Whether the number may be one the source writes with a one-letter scale ("12m"), or
+        glued to a name ("ISO14001"), which are not read as quantities."""
+        mantissa = _mantissa(number)
+        return mantissa in self._letter_scaled or quantities.canonical(number) in self._digit_runs
+
+    @cached_property
+    def _letter_scaled(self) -> set[str]:
+        return {_mantissa(Decimal(m.group(1).replace(",", "."))) for m in _LETTER_SCALED.finditer(self.source)}
+
+    @cached_property
+    def _digit_runs(self) -> set[str]:
+        return {m.group().lstrip("0") for m in _DIGIT_RUN.finditer(self.source)}
+
+    def rounded(self, number: Decimal) -> bool:
+        """Whether a number of the source, rounded to as many significant digits as this one has,
+        is this one ("1.4 billion" for 14.12亿)."""
+        digits = len(_mantissa(number))
+        return any(value and _round(Decimal(value), digits) == number for value, _, _ in self.read)
+
+    @cached_property
+    def has_unread_scale_words(self) -> bool:
+        """Whether the source has a scale word or character that no quantity read holds ("two
+        million", "오만"): a number written in words, which the translation may have in digits."""
+        held = [(start, end) for _, start, end in self.read]
+        return any(not any(start <= m.start() < end for start, end in held)
+                   for m in quantities.scale_words().finditer(self.source))
+
+
+def _round(value: Decimal, digits: int) -> Decimal:
+    """A value rounded to `digits` significant digits."""
+    return Decimal(f"{value:.{max(digits, 1) - 1}e}")
 
 
 def _mantissa(number: Decimal) -> str:
@@ -283,12 +351,12 @@ def _mantissa(number: Decimal) -> str:
 _SCALE_SLIPS = tuple(Decimal(10) ** k for k in (1, 2, 3, 4))
 
 
-def _scaled_from(number: Decimal, available: Counter) -> Decimal | None:
-    """The source's number (not yet matched, a thousand or more) that this one is a power of ten
-    times or a power of ten of, the nearest first; None if there is none."""
+def _scaled_from(number: Decimal, available: Counter, partners: set[Decimal]) -> Decimal | None:
+    """The source's quantity (not yet matched, written with a scale or large) that this number is
+    a power of ten times or a power of ten of, the nearest first; None if there is none."""
     for factor in _SCALE_SLIPS:
         for other in (number / factor, number * factor):
-            if other >= LARGE_NUMBER / 10 and available[other] > 0:
+            if other in partners and available[other] > 0:
                 return other
     return None
 

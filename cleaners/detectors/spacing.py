@@ -27,7 +27,7 @@ from mtqa.cleaners.spans import Spans
 @dataclass(frozen=True)
 class _Check:
     pattern: regex.Pattern
-    replace: str
+    replace: str | None  # the suggestion's template; None: no suggestion
     message: str
     langs: frozenset[str]
     skip_langs: frozenset[str]
@@ -88,8 +88,9 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
                 glued = _glued_numbers(view.doc.source or "") if glued is None else glued
                 if m.group() in glued:
                     continue
-            suggestion = (m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang) or m.group())
-                          .replace("{ascii}", fold(m.group())))
+            suggestion = None if check.replace is None else (
+                m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang) or m.group())
+                .replace("{ascii}", fold(m.group())))
             yield m.start(), m.end(), check.message, suggestion
 
 
