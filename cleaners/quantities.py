@@ -7,8 +7,9 @@ are the same value; their digits are not.
 was read from. Digits are read with the separators of the text's language (CLDR through Babel:
 "2.000 millones" is two billion in Spanish, "2,5 млн" two and a half million in Russian). They
 may carry a scale word after them in either script; numbers written wholly in Chinese numerals
-count only with a scale character in them ("三千万"), since a lone 一 or 十 is more often part of a
-word (一些 "some", 统一 "unify") than a quantity.
+count only from a digit and with a scale character in them ("三千万", "一万五"): a lone 一 or 十 is
+more often part of a word (一些 "some", 统一 "unify"), and so are numerals after an approximator
+(数十万 "hundreds of thousands") or in an idiom (千万不要 "by all means", 十万火急).
 
 >>> [v for v, _, _ in values("3.5万人，2亿元")]
 ['35000', '200000000']
@@ -34,9 +35,9 @@ scale multiplies ("3千万" is 30 million, "100万亿" 100 trillion):
 >>> [v for v, _, _ in values("매출은 3억 5000만 원, 3천5백만 원, 1억 2천 3백만 원, 2조 원")]
 ['350000000', '35000000', '123000000', '2000000000000']
 
-Parts are joined only where they are written as one: glued, or (Korean) a space between parts
-that both have a scale. A scale character is no scale where it is a word of its own: 兆 in 兆瓦
-(megawatt), Korean 조 in 제3조 (article 3):
+Parts are joined only where they are written as one: glued, or (Korean, which spaces after each
+myriad) a space after a Hangul myriad. A scale character is no scale where it is a word of its
+own: 兆 in 兆瓦 (megawatt), Korean 조 in 제3조 and 250조 1항 (articles):
 
 >>> [v for v, _, _ in values("3万 2019年，1万\\n2000人，100兆瓦")]
 ['30000', '2019', '10000', '2000', '100']
@@ -70,6 +71,17 @@ def _data() -> dict:
     return safe_load((Path(__file__).parent / "data" / "quantities.yaml").read_text(encoding="utf-8"))
 
 
+def _fold(word: str) -> str:
+    """A scale word as the pattern's IGNORECASE matches it, whatever its case: "MİLLİON" (Turkish
+    dotted capital) and "thouſand" (long s) are "million" and "thousand"."""
+    return word.casefold().replace("\u0307", "")
+
+
+@lru_cache(maxsize=1)
+def _folded_scales() -> dict[str, int]:
+    return {_fold(word): power for table in ("word_scales", "glued_scales") for word, power in _data()[table].items()}
+
+
 def _alternatives(words) -> str:
     return "|".join(sorted(map(regex.escape, words), key=len, reverse=True))
 
@@ -81,16 +93,24 @@ def _cjk_scale() -> str:
     data = _data()
     mega = regex.escape("".join(data["mega_before"]))
     trillion = _alternatives(data["trillion_before"])
+    clause = regex.escape("".join(data["clause_after"]))
     return (rf"[十百千]?(?:[万萬][亿億]?|[亿億]|兆(?![{mega}]))|[千百]"
-            rf"|[백천]?(?:[만억]|(?<!제\d{{1,4}})조(?=\s?(?:{trillion}|\d)))|[천백]")
+            rf"|[백천]?(?:[만억]|(?<!제\s?\d{{1,4}})조(?=\s?(?:{trillion}|\d(?!\d*\s?[{clause}]))))|[천백]")
 
 
 @lru_cache(maxsize=1)
 def scale_words() -> regex.Pattern:
-    """A scale word or myriad character anywhere ("two million", "오만", "万"): where no quantity
-    read holds one, a number is written in words."""
-    return regex.compile(r"(?<!\p{L})(?:" + _alternatives(_data()["word_scales"]) + r")(?!\p{L})|[万萬亿億만억]",
+    """A scale word, or a myriad character after a numeral ("two million", "오만", "三万"; not the
+    만 of 만들다, "make"): where no quantity read holds one, a number is written in words."""
+    return regex.compile(r"(?<!\p{L})(?:" + _alternatives(_data()["word_scales"]) + r")(?!\p{L})"
+                         r"|(?<=[一二两兩三四五六七八九十百千])[万萬亿億]|(?<=[일이삼사오육칠팔구십백천])[만억]",
                          regex.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def convertible_unit() -> regex.Pattern:
+    """A unit whose prefixes step by powers of ten, right after a number (quantities.yaml)."""
+    return regex.compile(r"\s?(?:" + _alternatives(_data()["convertible_units"]) + r")(?![\p{Latin}])", regex.IGNORECASE)
 
 
 @lru_cache(maxsize=16)
@@ -145,9 +165,9 @@ def _ungrouped(digits: str, group: str) -> str:
 @lru_cache(maxsize=64)
 def readings(tag: str | None) -> tuple[str, ...]:
     """The locales whose separators a text so tagged may be written with, its own first: the tag
-    alone where it names a region ('es-MX'), else also each regional variety of its language that
-    CLDR separates otherwise ('es': Spain's "2.000,5" and Mexico's "2,000.5"; 'de': Switzerland's
-    "1’500.5")."""
+    alone where it names a country ('es-MX'), else also each regional variety of its language that
+    CLDR separates otherwise ('es' and 'es-419': Spain's and Argentina's "2.000,5", Mexico's
+    "2,000.5"; 'de': Switzerland's "1’500.5")."""
     if not tag:
         return ("en",)
     from babel import Locale, UnknownLocaleError
@@ -157,8 +177,8 @@ def readings(tag: str | None) -> tuple[str, ...]:
         locale = Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return (tag,)
-    if locale.territory:
-        return (tag,)
+    if locale.territory and not locale.territory.isdigit():
+        return (tag,)  # (a numeric region, 419 Latin America, spans countries that group otherwise)
     found = {number_symbols(tag)[:2]: tag} if number_symbols(tag) else {}
     for other in sorted(locale_identifiers()):
         if other.split("_")[0] == locale.language and number_symbols(other):
@@ -183,9 +203,9 @@ def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
             else:
                 myriad *= _MYRIAD_SCALES[ch]
         if m.group(4):
-            myriad = 10 ** _data()["word_scales"][m.group(4).lower()]
+            myriad = 10 ** _folded_scales()[_fold(m.group(4))]
         elif m.group(5):
-            myriad = 10 ** _data()["glued_scales"][m.group(5).lower()]
+            myriad = 10 ** _folded_scales()[_fold(m.group(5))]
         parts.append((number, section, myriad, m.start(), m.end(), bool(m.group(3))))
     found, i = [], 0
     while i < len(parts):
@@ -203,9 +223,12 @@ def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
                 total, pending, bound = total + pending * myriad, Decimal(0), myriad
         found.append((canonical(total + pending), start, end))
         i += 1
+    approximate, idioms = _numeral_exceptions()
     for m in _CJK_NUMBER.finditer(text):
         if any(s <= m.start() < e for _, s, e in found) or (m.start() > 0 and text[m.start() - 1].isdigit()):
             continue  # the scale of a digit number ("3.5万"), read above
+        if text[m.start() - 1:m.start()] in approximate or any(text.startswith(idiom, m.start()) for idiom in idioms):
+            continue  # 数十万 "hundreds of thousands", 十万火急 "most urgent": no number
         number = _chinese_numeral(m.group())
         if number is not None:
             found.append((canonical(Decimal(number)), m.start(), m.end()))
@@ -274,8 +297,20 @@ def _shared_scale(text: str, number: Decimal, start: int, end: int, following: t
     return scale if 1 / _RANGE_SPAN <= number / other <= _RANGE_SPAN else 1
 
 
+@lru_cache(maxsize=1)
+def _numeral_exceptions() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The characters that make the Chinese numerals after them approximate (数十万), and the idioms
+    that begin with numerals (十万火急): quantities.yaml."""
+    return frozenset(_data()["approximate_before"]), tuple(_data()["numeral_idioms"])
+
+
+# The unit a last digit counts in when speech drops it: 一万五 is 15,000, 三千五 3,500, 一亿五 150 million.
+_DROPPED_UNIT = {"万": 1000, "萬": 1000, "亿": 10**7, "億": 10**7, "千": 100, "百": 10}
+
+
 def _chinese_numeral(text: str) -> int | None:
-    """The value of a number in Chinese numerals ("三千五百万" = 35,000,000), or None."""
+    """The value of a number in Chinese numerals ("三千五百万" = 35,000,000; "一万五", with the last
+    unit left unsaid, 15,000), or None."""
     total, section, digit, previous = 0, 0, None, ""
     for previous, ch in zip(" " + text, text):
         if ch in _DIGITS:
@@ -291,6 +326,8 @@ def _chinese_numeral(text: str) -> int | None:
             digit = None
         else:
             return None
+    if digit is not None and previous in _DROPPED_UNIT:
+        digit *= _DROPPED_UNIT[previous]
     return total + section + (digit or 0) or None
 
 

@@ -443,6 +443,13 @@ SCALES_READ_RIGHT = [
     ("en", "In 2000, two million people lived there.", "zh", "2000年，有200万人住在那里。"),
     ("zh", "共有1000家企业，员工9,980人。", "en", "There are 1,000 firms with about 10,000 staff."),
     ("en", "Never forget 1000 years of history; many thanks for the 1000 donations.", "zh", "千万不要忘记1000年的历史；万分感谢1000份捐赠。"),
+    # review 13
+    ("zh", "预算为20亿美元。", "es-419", "El presupuesto es de 2.000 millones de dólares."),
+    ("zh", "装机容量达到1200万千瓦，森林面积为1000万公顷。", "en", "Capacity reached 12,000 MW; the forest covers 100,000 square kilometres."),
+    ("zh", "该市约有998万人口，其中100万为儿童。", "en", "The city has about 10 million people, one million of them children."),
+    ("en", "Hundreds of thousands of people attended; 1 million were expected.", "zh", "数十万人参加，预计有百万人。"),
+    ("en", "PROFIT: 3 MİLLİON DOLLARS, 2 thouſand", "zh", "利润300万美元，2000"),
+    ("ko", "형법 250조 1항, 제 5조 1항에 따라", "en", "Under Article 250(1) of the Criminal Act and Article 5(1)"),
 ]
 
 NUMBERS_READ_RIGHT = [  # source.number_mismatch (off by default) where one side counts in 万 (review 12)
@@ -452,6 +459,7 @@ NUMBERS_READ_RIGHT = [  # source.number_mismatch (off by default) where one side
     ("ko", "오만 원권", "en", "50,000 won notes"),
     ("zh", "ISO14001认证", "en", "ISO 14001 certification"),
     ("en", "100 Mbps broadband", "zh", "100兆宽带"),
+    ("zh", "月薪一万五，两万五", "en", "monthly salaries of 15,000 and 25,000 yuan"),
 ]
 
 

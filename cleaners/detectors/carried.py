@@ -338,11 +338,12 @@ def copied_token_changed(view: DocView) -> Iterator[Hit]:
     not translated: gene and protein names, mutations, units, product and company names. The
     translation has them as the source writes them, so the source's form is the suggestion. What
     counts as changed is narrow:
-    - spaces put inside a run of letters of one case or of digits, or beside a mark ("Clus talX",
-      "g / L", "c.5343C > G"); not between a number and letters, which style guides space and
-      sources glue ("100 mg" for "100mg", "iPhone 12"), between the words of a name a source runs
-      together ("MacBook Air", "WeChat Pay"), after a sign ("CD4+ T") or between groups of three
-      digits;
+    - spaces put inside a word, a run of capitals or camel-case parts that are no words, or beside
+      a mark ("MacB ook", "DL BCL", "Clus talX", "g / L", "c.5343C > G"); not between a number and
+      letters, which style guides space and sources glue ("100 mg" for "100mg", "iPhone 12"),
+      between an acronym and a word ("IBM Watson"), between the words of a name a source runs
+      together ("MacBook Air", "WeChat Pay", "iPad mini"), after a sign ("CD4+ T") or between
+      groups of three digits;
     - capitals lowered in a token whose case is its own (a capital after a lower-case letter or a
       digit: "Kaplan-Meier", "iTRAQ", "p.Ser1781Arg"; not "OKlol" in chat), but not a litre's "L",
       which SI writes either way ("mmol/l"). A first capital lowered is source.name_lowercased's,
@@ -372,7 +373,7 @@ def copied_token_changed(view: DocView) -> Iterator[Hit]:
             if found.islower() and _ACRONYM.search(token):
                 continue  # an acronym in lower case ("daas" for "DAAs", "sars-cov-2"): qa.acronym_case's
             gaps = _gaps(found)  # where the spaces were put in, as indexes of the token
-            wrong = [t for t in gaps if _gap_splits_a_run(token, t)]
+            wrong = [t for t in gaps if _gap_splits_a_run(token, t, view.lang)]
             fixable = len(wrong) == len(gaps)  # no space the source's form would take away rightly
             if wrong:
                 hits.append((m.start(), m.end(), f"The source's {token!r} is written {found!r} here: spaces put in.",
@@ -402,20 +403,46 @@ _INNER_CAPITAL = regex.compile(r"[\p{Ll}\d][^\p{L}\d]*\p{Lu}")
 _SIGNS = "+−±"
 
 
-def _gap_splits_a_run(token: str, t: int) -> bool:
+def _gap_splits_a_run(token: str, t: int, lang: str | None) -> bool:
     """Whether a space put in before the token's character `t` splits what is written as one:
-    two lower-case letters or two capitals ("Clus talX"), two digits (not groups of three, "1 000"),
-    or a mark from what it joins ("g / L", "c.5343C > G"). Not a number from letters ("100 mg",
-    "iPhone 12"), a word of a name from the next ("MacBook Air", "WeChat Pay", "Li Ming"), nor a
-    sign from what follows ("CD4+ T")."""
+    a capitalised word ("MacB ook"), a run of capitals ("DL BCL") or of lower-case letters ("Dom
+    pe", "Clus talX"), camel-case parts that are no words apart, two digits (not groups of three,
+    "1 000"), or a mark from what it joins ("g / L", "c.5343C > G"). Not a number from letters
+    ("100 mg", "iPhone 12"), an acronym from a word ("IBM Watson", "OK lol"), words a name runs
+    together ("MacBook Air", "WeChat Pay", "iPad mini"), nor a sign from what follows ("CD4+ T")."""
     before, after = token[t - 1], token[t]
     if before.isdigit() and after.isdigit():
         return not regex.match(r"\d{3}(?!\d)", token[t:])
     if before.isalpha() and after.isalpha():
-        return before.islower() == after.islower() and before.isupper() == after.isupper()
+        if before.isupper() and after.islower():  # inside a capitalised word ("MacB ook"), not after an acronym ("OK lol")
+            return len(regex.search(r"\p{Lu}+$", token[:t]).group()) == 1
+        if before.isupper():  # capitals both sides split a run ("DL BCL", "CO VID-19"), unless a word follows ("IBM Watson")
+            return not token[t + 1:t + 2].islower()
+        right = regex.match(r"\p{Lu}?\p{Ll}*", token[t:]).group()
+        if after.islower():  # inside a lower-case run ("Dom pe", "Bio therapies"), unless a name's word follows ("iPad mini")
+            return right.casefold() not in _spaced_name_words()
+        left = regex.search(r"\p{Lu}?\p{Ll}*$", token[:t]).group()  # camel-case words ("MacBook Air", "WeChat Pay")
+        return not (_name_word(left, lang) and _name_word(right, lang))
     if before in _SIGNS or after in _SIGNS:
         return False
     return not (before.isalnum() and after.isalnum())
+
+
+def _name_word(word: str, lang: str | None) -> bool:
+    """Whether a part of a name is a word of its own: of the translation's language or English
+    (names of products and firms are English words), or a data list's (qa.yaml)."""
+    low = word.casefold()
+    return (len(word) > 1 or word == "i") and (
+        low in _spaced_name_words() or known_word(low, lang, min_zipf=_NAME_WORD_ZIPF) or known_word(low, "en", min_zipf=_NAME_WORD_ZIPF))
+
+
+# How common a part of a name must be to count as a word of its own ("Air", "Pay", "mini").
+_NAME_WORD_ZIPF = 2.5
+
+
+@lru_cache(maxsize=1)
+def _spaced_name_words() -> frozenset[str]:
+    return frozenset(w.casefold() for w in data()["spaced_name_words"])
 
 
 @lru_cache(maxsize=1)

@@ -230,10 +230,13 @@ def scale_mismatch(view: DocView) -> Iterator[Hit]:
     """Large numbers compared by value (cleaners/quantities.py) where either side is Chinese,
     Japanese or Korean, which group by ten thousand: "3.5万" and "350,000" differ by ten, "3億5000万"
     and "3.5亿" are the same though their digits differ. A number the source does not have is
-    reported here only where a number of the source differs from it by a power of ten, the trace
-    of a scale converted wrongly, which a reader cannot see from the digits; other differences
-    (a number rounded, "about 1.4 billion" for 14.12亿, or changed) are source.number_mismatch's,
-    which is off by default. Only from ten thousand up, where the two ways of grouping part."""
+    reported here only where a quantity the source writes with a scale (or of ten thousand or
+    more) differs from it by a power of ten, the trace of a scale converted wrongly, which a
+    reader cannot see from the digits; other differences are source.number_mismatch's, which is
+    off by default. Never a number rounded ("about 1.4 billion" for 14.12亿), one with a unit whose
+    prefix may have taken the power of ten ("12,000 MW" for 1200万千瓦), nor one whose partner
+    the translation may write in words ("one million"). Only from ten thousand up, where the two
+    ways of grouping part."""
     for start, end, value, scaled in _large_numbers_not_in_source(view):
         if scaled is not None:
             yield (start, end, f"{view.text[start:end]!r} ({quantities.canonical(value)}) is {_times(value / scaled)} "
@@ -270,13 +273,20 @@ def _large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Deci
     if not unmatched:
         return
     context = _SourceNumbers(source, source_tag, read)
+    in_words = None  # whether the translation writes a number in words ("one million"), read once
     for start, end, number in unmatched:
-        if context.read_otherwise(view.text, target_tag, start, number) or context.unread(number):
+        if context.read_otherwise(view.text, target_tag, start, number) or context.unread(number) or context.rounded(number):
             continue
+        if _unit_after(view.text, end):
+            continue  # "12,000 MW" for 1200万千瓦: a unit converted, its prefix taking the power of ten
         scaled = _scaled_from(number, available, partners)
         if scaled is not None:
+            partner = next((s, e) for v, s, e in read if Decimal(v) == scaled)
+            in_words = _has_unread_scale_words(view.text, quantities.values(view.text, target_tag)) if in_words is None else in_words
+            if in_words or _unit_after(source, partner[1]):
+                continue  # the partner may be the one the translation writes in words, or a unit converted
             available[scaled] -= 1
-        elif context.rounded(number) or context.has_unread_scale_words:
+        elif context.has_unread_scale_words:
             continue
         yield start, end, number, scaled
 
@@ -323,17 +333,33 @@ class _SourceNumbers:
 
     def rounded(self, number: Decimal) -> bool:
         """Whether a number of the source, rounded to as many significant digits as this one has,
-        is this one ("1.4 billion" for 14.12亿)."""
+        is this one and within a twentieth of it ("1.4 billion" for 14.12亿; not "200 million" for
+        1.5亿)."""
         digits = len(_mantissa(number))
-        return any(value and _round(Decimal(value), digits) == number for value, _, _ in self.read)
+        return any(value and _round(Decimal(value), digits) == number
+                   and abs(Decimal(value) - number) <= number * _ROUNDING for value, _, _ in self.read)
 
     @cached_property
     def has_unread_scale_words(self) -> bool:
-        """Whether the source has a scale word or character that no quantity read holds ("two
-        million", "오만"): a number written in words, which the translation may have in digits."""
-        held = [(start, end) for _, start, end in self.read]
-        return any(not any(start <= m.start() < end for start, end in held)
-                   for m in quantities.scale_words().finditer(self.source))
+        """Whether the source writes a number in words ("two million", "오만")."""
+        return _has_unread_scale_words(self.source, self.read)
+
+
+# How far a rounded number may be from the source's: a twentieth.
+_ROUNDING = Decimal("0.05")
+
+
+def _has_unread_scale_words(text: str, read: list[tuple[str, int, int]]) -> bool:
+    """Whether the text has a scale word or a myriad after a numeral that no quantity read holds:
+    a number written in words, which the other side may have in digits."""
+    held = [(start, end) for _, start, end in read]
+    return any(not any(start <= m.start() < end for start, end in held) for m in quantities.scale_words().finditer(text))
+
+
+def _unit_after(text: str, end: int) -> bool:
+    """Whether a unit whose prefixes step by powers of ten follows the number ending at `end`
+    (kW and MW, 公顷 and km², quantities.yaml): a conversion moves the power of ten into it."""
+    return quantities.convertible_unit().match(text, end) is not None
 
 
 def _round(value: Decimal, digits: int) -> Decimal:
