@@ -410,16 +410,17 @@ def test_a_full_width_mark_in_another_script_is_reported_once_with_its_ascii_for
     mark between words, never inside a time ("10：30"), a comma that may group a number ("1，048")
     gets no suggestion, and a word that holds Chinese (a title quoted) keeps its marks (reviews 11, 12)."""
     text = ("The rates were (67.22±3.59）%。 for women（b) and（ c) then，done、 ok at 10：30 for 1，048 yuan; "
-            "see 《年鉴（2019）》 and www。example。com")
+            "see 《年鉴（2019）》 and www。example。com （ above）")
     found = [f for f in run({"lang": "en", "text": text}).findings if f.rule == "qa.punctuation_spacing"]
     assert [(f.text, f.suggestion) for f in found] == [("）", ")"), ("。", "."), ("（", "("), ("（ ", " ("),
-                                                        ("，", ", "), ("、", ","), ("：", ":"), ("，", None)]
+                                                        ("，", ", "), ("、", ","), ("：", ":"), ("，", None),
+                                                        ("（ ", "("), ("）", ")")]
     mended = text
     for f in sorted(found, key=lambda f: f.start, reverse=True):
         if f.suggestion is not None:  # "1，048": a group separator, or a list's comma ("100，200和400")
             mended = mended[:f.start] + f.suggestion + mended[f.end:]
     assert mended == ("The rates were (67.22±3.59)%. for women(b) and (c) then, done, ok at 10:30 for 1，048 yuan; "
-                      "see 《年鉴（2019）》 and www。example。com")
+                      "see 《年鉴（2019）》 and www。example。com (above)")
 
 
 SCALES_READ_RIGHT = [
