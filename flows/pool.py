@@ -115,13 +115,15 @@ def warm_up(config: CleanConfig, samples: list[Document]) -> None:
     own order. The repeat memory of cleaners/pipeline.py keeps the samples: cleaning one again
     gives the same result, relabelled, as for any repeat. Each language's word list and Hunspell
     dictionary are loaded first, whatever the samples' text asks for: a check may need them for
-    another document of the pair, and then each worker would load its own.
+    another document of the pair, and then each worker would load its own; so are the number
+    separators of every regional variety, where a pair counts in 万.
 
     Real documents of the input, one per language pair (`samples`), because what else loads
     depends on the text: a check that runs only on text identified as being in the expected
     language loads nothing for a synthetic short sentence, too short to identify."""
-    from mtqa.cleaners import hunspell, normalise, pipeline
+    from mtqa.cleaners import hunspell, normalise, pipeline, quantities
     from mtqa.cleaners.detectors import spelling
+    from mtqa.cleaners.detectors.scales import MYRIAD_LANGS
     from mtqa.langtags import primary_subtag
 
     samples = samples or [Document("mtqa-warm-up", "Warm up.", config.lang, source_lang=config.source_lang)]
@@ -131,6 +133,13 @@ def warm_up(config: CleanConfig, samples: list[Document]) -> None:
                               for code in (doc.lang or config.lang, doc.source_lang or config.source_lang) if code):
         spelling.load_word_list(lang)
         hunspell.load(lang)
+    # where a side counts in 万, the separators of every regional variety of both sides (CLDR's
+    # locale data, read by the number comparison of detectors/scales.py)
+    for doc in samples:
+        tags = [tag for tag in (doc.lang or config.lang, doc.source_lang or config.source_lang) if tag]
+        if any(primary_subtag(tag) in MYRIAD_LANGS for tag in tags):
+            for tag in tags:
+                quantities.readings(tag)
     for doc in samples:
         pipeline.clean_document(doc, config)
     normalise._DISABLED.clear()
