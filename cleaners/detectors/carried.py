@@ -409,7 +409,8 @@ def _gap_splits_a_run(token: str, t: int, lang: str | None) -> bool:
     pe", "Clus talX"), camel-case parts that are no words apart, two digits (not groups of three,
     "1 000"), or a mark from what it joins ("g / L", "c.5343C > G"). Not a number from letters
     ("100 mg", "iPhone 12"), an acronym from a word ("IBM Watson", "OK lol"), words a name runs
-    together ("MacBook Air", "WeChat Pay", "iPad mini"), nor a sign from what follows ("CD4+ T")."""
+    together ("MacBook Air", "WeChat Pay", "iPad mini"), a word from a model or an acronym after
+    it ("ThinkPad X1", "Smart TV"; not "ccc DNA"), nor a sign from what follows ("CD4+ T")."""
     before, after = token[t - 1], token[t]
     if before.isdigit() and after.isdigit():
         return not regex.match(r"\d{3}(?!\d)", token[t:])
@@ -422,7 +423,8 @@ def _gap_splits_a_run(token: str, t: int, lang: str | None) -> bool:
         if after.islower():  # inside a lower-case run ("Dom pe", "Bio therapies"), unless a name's word follows ("iPad mini")
             return right.casefold() not in _spaced_name_words()
         left = regex.search(r"\p{Lu}?\p{Ll}*$", token[:t]).group()  # camel-case words ("MacBook Air", "WeChat Pay")
-        return not (_name_word(left, lang) and _name_word(right, lang))
+        designation = not token[t + 1:t + 2].islower()  # a model or an acronym after a word ("ThinkPad X1", "Smart TV")
+        return not (_name_word(left, lang) and (designation or _name_word(right, lang)))
     if before in _SIGNS or after in _SIGNS:
         return False
     return not (before.isalnum() and after.isalnum())
