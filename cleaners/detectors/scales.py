@@ -64,7 +64,8 @@ def large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decim
     partners = {Decimal(value) for value, start, end in read
                 if Decimal(value) >= LARGE_NUMBER or _SCALE_WRITTEN.search(source, start, end)}
     unmatched = []
-    for value, start, end in quantities.values(view.text, target_tag):
+    target_read = quantities.values(view.text, target_tag)
+    for value, start, end in target_read:
         number = Decimal(value)
         if available[number] > 0:
             available[number] -= 1  # every number the translation has, small ones too, is no partner
@@ -82,7 +83,7 @@ def large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decim
         scaled = _scaled_from(number, available, partners)
         if scaled is not None:
             partner = next((s, e) for v, s, e in read if Decimal(v) == scaled)
-            in_words = _has_unread_scale_words(view.text, quantities.values(view.text, target_tag)) if in_words is None else in_words
+            in_words = _has_unread_scale_words(view.text, target_read) if in_words is None else in_words
             if in_words or _unit_after(source, partner[1]):
                 continue  # the partner may be the one the translation writes in words, or a unit converted
             available[scaled] -= 1
