@@ -28,10 +28,11 @@ value the number gives, which is what a translation writes ("more than 15 millio
 
 A quantity written in parts is one, summed as the scales say ("3億5000万円" is 350 million yen,
 "1万2000" 12,000, Korean "3천5백만" 35 million, "1억 2천 3백만" 123 million), and a compound
-scale multiplies ("3千万" is 30 million, "100万亿" 100 trillion):
+scale multiplies ("3千万" is 30 million, "100万亿" 100 trillion). A last digit glued after a
+myriad counts in the unit below it, as speech leaves that unit unsaid ("1万2" is 12,000):
 
->>> [v for v, _, _ in values("売上高は3億5000万円、1万2000人、3千万元、100万亿元")]
-['350000000', '12000', '30000000', '100000000000000']
+>>> [v for v, _, _ in values("売上高は3億5000万円、1万2000人、3千万元、100万亿元、月薪1万2")]
+['350000000', '12000', '30000000', '100000000000000', '12000']
 >>> [v for v, _, _ in values("매출은 3억 5000만 원, 3천5백만 원, 1억 2천 3백만 원, 2조 원")]
 ['350000000', '35000000', '123000000', '2000000000000']
 
@@ -107,10 +108,29 @@ def scale_words() -> regex.Pattern:
                          regex.IGNORECASE)
 
 
+def vague_scale_word(word: str) -> bool:
+    """Whether a scale word writes no number without digits before it ("millions of users")."""
+    return _fold(word) in _vague_scale_words()
+
+
 @lru_cache(maxsize=1)
-def convertible_unit() -> regex.Pattern:
-    """A unit whose prefixes step by powers of ten, right after a number (quantities.yaml)."""
-    return regex.compile(r"\s?(?:" + _alternatives(_data()["convertible_units"]) + r")(?![\p{Latin}])", regex.IGNORECASE)
+def _vague_scale_words() -> frozenset[str]:
+    return frozenset(_fold(word) for word in _data()["vague_scale_words"])
+
+
+def convertible_unit(text: str, end: int) -> str | None:
+    """The unit whose prefixes step by powers of ten right after the number ending at `end`, as
+    the one it is ("吨" and "tonnes" are "t"), or None (quantities.yaml)."""
+    pattern, units = _convertible_units()
+    m = pattern.match(text, end)
+    return units[m.group(1).casefold()] if m else None
+
+
+@lru_cache(maxsize=1)
+def _convertible_units() -> tuple[regex.Pattern, dict[str, str]]:
+    units = {name.casefold(): unit for unit, names in _data()["convertible_units"].items() for name in names}
+    not_units = _alternatives(_data()["not_units"])
+    return regex.compile(r"\s?(?!" + not_units + r")(" + _alternatives(units) + r")(?![\p{Latin}])", regex.IGNORECASE), units
 
 
 @lru_cache(maxsize=16)
@@ -217,7 +237,10 @@ def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
             total, pending, bound = pending * myriad, Decimal(0), myriad
         while cjk and i + 1 < len(parts) and _continues(text, parts[i], bound, parts[i + 1]):
             i += 1  # "3億5000万", "3천5백만": one quantity, its parts summed as the scales say
-            number, section, myriad, _, end, _ = parts[i]
+            number, section, myriad, part_start, part_end, _ = parts[i]
+            if _unit_left_unsaid(number, section, myriad, bound, part_start, end, part_end):
+                number *= bound // 10  # "1万2" is 12,000, as 一万五 is 15,000
+            end = part_end
             pending += number * section
             if myriad > 1:
                 total, pending, bound = total + pending * myriad, Decimal(0), myriad
@@ -227,8 +250,9 @@ def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
     for m in _CJK_NUMBER.finditer(text):
         if any(s <= m.start() < e for _, s, e in found) or (m.start() > 0 and text[m.start() - 1].isdigit()):
             continue  # the scale of a digit number ("3.5万"), read above
-        if text[m.start() - 1:m.start()] in approximate or any(text.startswith(idiom, m.start()) for idiom in idioms):
-            continue  # 数十万 "hundreds of thousands", 十万火急 "most urgent": no number
+        if (m.group().startswith("十") and text[m.start() - 1:m.start()] in approximate) or \
+                any(text.startswith(idiom, m.start()) for idiom in idioms):
+            continue  # 数十万 "hundreds of thousands", 十万火急 "most urgent": no number (人数三万 is one)
         number = _chinese_numeral(m.group())
         if number is not None:
             found.append((canonical(Decimal(number)), m.start(), m.end()))
@@ -236,6 +260,14 @@ def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
 
 
 _HANGUL_MYRIADS = frozenset("만억조")
+
+
+def _unit_left_unsaid(number: Decimal, section: int, myriad: int, bound: int | None, start: int, previous_end: int,
+                      end: int) -> bool:
+    """Whether a part is one bare digit glued after a myriad ("1万2", "3億5"), which counts in the
+    unit below the myriad, left unsaid as in speech: 1万2 is 12,000, never 10,002 (which is 1万零2)."""
+    return (bound is not None and bound >= 10_000 and section == myriad == 1 and start == previous_end
+            and end - start == 1 and 1 <= number <= 9)
 
 
 def _continues(text: str, part: tuple, bound: int | None, following: tuple) -> bool:

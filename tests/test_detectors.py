@@ -451,6 +451,12 @@ SCALES_READ_RIGHT = [
     ("en", "Hundreds of thousands of people attended; 1 million were expected.", "zh", "数十万人参加，预计有百万人。"),
     ("en", "PROFIT: 3 MİLLİON DOLLARS, 2 thouſand", "zh", "利润300万美元，2000"),
     ("ko", "형법 250조 1항, 제 5조 1항에 따라", "en", "Under Article 250(1) of the Criminal Act and Article 5(1)"),
+    # review 14
+    ("zh", "他的月薪是1万2元，奖金3億5。", "en", "His monthly salary is 12,000 yuan and his bonus 350 million."),
+    ("zh", "参会人数三万，其中数十万人在线观看。", "en", "The number of attendees was 30,000; hundreds of thousands watched online."),
+    ("zh", "该平台有3亿台设备和数百万用户。", "en", "The platform has 300 million devices and millions of users."),
+    ("zh", "销量从3万升至5万，产量300万吨。", "en", "Sales rose from 30,000 to 50,000; output was 3 million tonnes."),
+    ("zh", "装机容量1200万千瓦，年产3亿吨。", "en", "Capacity is 12,000 MW and output 300 million tons a year."),
 ]
 
 NUMBERS_READ_RIGHT = [  # source.number_mismatch (off by default) where one side counts in 万 (review 12)

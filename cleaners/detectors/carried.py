@@ -409,8 +409,10 @@ def _gap_splits_a_run(token: str, t: int, lang: str | None) -> bool:
     pe", "Clus talX"), camel-case parts that are no words apart, two digits (not groups of three,
     "1 000"), or a mark from what it joins ("g / L", "c.5343C > G"). Not a number from letters
     ("100 mg", "iPhone 12"), an acronym from a word ("IBM Watson", "OK lol"), words a name runs
-    together ("MacBook Air", "WeChat Pay", "iPad mini"), a word from a model or an acronym after
-    it ("ThinkPad X1", "Smart TV"; not "ccc DNA"), nor a sign from what follows ("CD4+ T")."""
+    together ("MacBook Air", "WeChat Pay", "iPad mini", "vivo iQOO"), two acronyms ("SAP HANA"),
+    a word from a model or an acronym after
+    it ("ThinkPad X1", "Smart TV"; "ccc DNA" for "cccDNA" is missed with them: "vivo X90" is right),
+    nor a sign from what follows ("CD4+ T")."""
     before, after = token[t - 1], token[t]
     if before.isdigit() and after.isdigit():
         return not regex.match(r"\d{3}(?!\d)", token[t:])
@@ -418,9 +420,11 @@ def _gap_splits_a_run(token: str, t: int, lang: str | None) -> bool:
         if before.isupper() and after.islower():  # inside a capitalised word ("MacB ook"), not after an acronym ("OK lol")
             return len(regex.search(r"\p{Lu}+$", token[:t]).group()) == 1
         if before.isupper():  # capitals both sides split a run ("DL BCL", "CO VID-19"), unless a word follows ("IBM Watson")
-            return not token[t + 1:t + 2].islower()
+            return not token[t + 1:t + 2].islower() and not _two_acronyms(token, t, lang)
         right = regex.match(r"\p{Lu}?\p{Ll}*", token[t:]).group()
         if after.islower():  # inside a lower-case run ("Dom pe", "Bio therapies"), unless a name's word follows ("iPad mini")
+            if token[t + 1:t + 2].isupper():  # a word before a name such as "iQOO" or "eBay" ("vivo iQOO")
+                return not _name_word(regex.search(r"\p{L}*$", token[:t]).group(), lang)
             return right.casefold() not in _spaced_name_words()
         left = regex.search(r"\p{Lu}?\p{Ll}*$", token[:t]).group()  # camel-case words ("MacBook Air", "WeChat Pay")
         designation = not token[t + 1:t + 2].islower()  # a model or an acronym after a word ("ThinkPad X1", "Smart TV")
@@ -428,6 +432,18 @@ def _gap_splits_a_run(token: str, t: int, lang: str | None) -> bool:
     if before in _SIGNS or after in _SIGNS:
         return False
     return not (before.isalnum() and after.isalnum())
+
+
+def _two_acronyms(token: str, t: int, lang: str | None) -> bool:
+    """Whether a run of capitals split before `t` is two acronyms or names a source glued ("SAP
+    HANA" for "SAPHANA"): three capitals or more each side, each a word of its own, and the run
+    as one no English word (names of products and firms are English; "COVID" and "DLBCL" are
+    words, and "CO" and "DL" too short to tell)."""
+    left = regex.search(r"\p{Lu}+$", token[:t]).group()
+    right = regex.match(r"\p{Lu}+", token[t:]).group()
+    joined = (left + right).casefold()
+    return (len(left) >= 3 and len(right) >= 3 and _name_word(left, lang) and _name_word(right, lang)
+            and not known_word(joined, "en"))
 
 
 def _name_word(word: str, lang: str | None) -> bool:

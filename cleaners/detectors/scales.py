@@ -34,7 +34,8 @@ def scale_mismatch(view: DocView) -> Iterator[Hit]:
     more) differs from it by a power of ten, the trace of a scale converted wrongly, which a
     reader cannot see from the digits; other differences are source.number_mismatch's, which is
     off by default. Never a number rounded ("about 1.4 billion" for 14.12亿), one with a unit whose
-    prefix may have taken the power of ten ("12,000 MW" for 1200万千瓦), nor one whose partner
+    prefix may have taken the power of ten ("12,000 MW" for 1200万千瓦; "30 million tonnes" for 3亿吨
+    has the same unit, and is reported), nor one whose partner
     the translation may write in words ("one million"). Only from ten thousand up, where the two
     ways of grouping part."""
     for start, end, value, scaled in large_numbers_not_in_source(view):
@@ -78,16 +79,15 @@ def large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decim
     for start, end, number in unmatched:
         if context.read_otherwise(view.text, target_tag, start, number) or context.unread(number) or context.rounded(number):
             continue
-        if _unit_after(view.text, end):
-            continue  # "12,000 MW" for 1200万千瓦: a unit converted, its prefix taking the power of ten
+        unit = quantities.convertible_unit(view.text, end)
         scaled = _scaled_from(number, available, partners)
         if scaled is not None:
             partner = next((s, e) for v, s, e in read if Decimal(v) == scaled)
             in_words = _has_unread_scale_words(view.text, target_read) if in_words is None else in_words
-            if in_words or _unit_after(source, partner[1]):
+            if in_words or unit != quantities.convertible_unit(source, partner[1]):
                 continue  # the partner may be the one the translation writes in words, or a unit converted
-            available[scaled] -= 1
-        elif context.has_unread_scale_words:
+            available[scaled] -= 1  # ("12,000 MW" for 1200万千瓦: the prefix took the power of ten)
+        elif unit or context.has_unread_scale_words:
             continue
         yield start, end, number, scaled
 
@@ -152,15 +152,11 @@ _ROUNDING = Decimal("0.05")
 
 def _has_unread_scale_words(text: str, read: list[tuple[str, int, int]]) -> bool:
     """Whether the text has a scale word or a myriad after a numeral that no quantity read holds:
-    a number written in words, which the other side may have in digits."""
+    a number written in words, which the other side may have in digits. Not a plural that writes
+    none ("millions of users")."""
     held = [(start, end) for _, start, end in read]
-    return any(not any(start <= m.start() < end for start, end in held) for m in quantities.scale_words().finditer(text))
-
-
-def _unit_after(text: str, end: int) -> bool:
-    """Whether a unit whose prefixes step by powers of ten follows the number ending at `end`
-    (kW and MW, 公顷 and km², quantities.yaml): a conversion moves the power of ten into it."""
-    return quantities.convertible_unit().match(text, end) is not None
+    return any(not any(start <= m.start() < end for start, end in held) and not quantities.vague_scale_word(m.group())
+               for m in quantities.scale_words().finditer(text))
 
 
 def _round(value: Decimal, digits: int) -> Decimal:
