@@ -25,6 +25,7 @@ FIX_MODES: tuple[str, ...] = ("auto", "review", "none")
 CATEGORIES: tuple[str, ...] = (
     "accuracy/mistranslation",
     "accuracy/untranslated",
+    "accuracy/addition",
     "fluency/punctuation",
     "fluency/spelling",
     "fluency/grammar",
