@@ -61,6 +61,7 @@ _CJK_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "萬": 10_000,
 # myriads that multiply a section ("万", "万亿", Korean "만", "억").
 _SECTION_SCALES = {"十": 10, "百": 100, "千": 1000, "백": 100, "천": 1000}
 _MYRIAD_SCALES = {"万": 10_000, "萬": 10_000, "亿": 10**8, "億": 10**8, "兆": 10**12, "만": 10_000, "억": 10**8, "조": 10**12}
+_MORE_THAN = frozenset("多余餘")
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -95,7 +96,7 @@ def _cjk_scale() -> str:
     mega = regex.escape("".join(data["mega_before"]))
     trillion = _alternatives(data["trillion_before"])
     clause = regex.escape("".join(data["clause_after"]))
-    return (rf"[十百千]?(?:[万萬][亿億]?|[亿億]|兆(?![{mega}]))|[千百]"
+    return (rf"(?:[十百千][多余餘]?)?(?:[万萬][亿億]?|[亿億]|兆(?![{mega}]))|[千百]"
             rf"|[백천]?(?:[만억]|(?<!제\s?\d{{1,4}})조(?=\s?(?:{trillion}|\d(?!\d*\s?[{clause}]))))|[천백]")
 
 
@@ -155,7 +156,10 @@ def _digit_number(group: str, decimal: str) -> regex.Pattern:
 _SPACES = regex.compile(r"[ \u00a0\u2009\u202f]")
 # A number in Chinese numerals, from a digit (一…九, 两, or 十 before a larger scale): 千万不要 "by
 # all means", 万一 "in case", 万分 "extremely" begin with a scale and are words.
-_CJK_NUMBER = regex.compile(r"(?:[一二两兩三四五六七八九]|十(?=[百千万萬亿億]))[零〇一二两兩三四五六七八九十百千万萬亿億]*[百千万萬亿億][零〇一二两兩三四五六七八九十百千万萬亿億]*")
+# 多 and 余 before a myriad ("一百多万", more than a million) are read as part of the number.
+_CJK_NUMBER = regex.compile(r"(?:[一二两兩三四五六七八九]|十(?=[多余餘]?[百千万萬亿億]))"
+                            r"(?:[零〇一二两兩三四五六七八九十百千万萬亿億]|[多余餘](?=[万萬亿億]))*[百千万萬亿億]"
+                            r"[零〇一二两兩三四五六七八九十百千万萬亿億]*")
 
 
 @lru_cache(maxsize=64)
@@ -218,6 +222,8 @@ def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
             continue
         section = myriad = 1
         for ch in m.group(3) or "":
+            if ch in _MORE_THAN:
+                continue  # "3百多万" is more than three million: the value the number gives
             if ch in _SECTION_SCALES:
                 section *= _SECTION_SCALES[ch]
             else:
@@ -260,6 +266,8 @@ def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
 
 
 _HANGUL_MYRIADS = frozenset("만억조")
+# A bare number before a Latin letter or a percent sign is a name's or a share ("5G", "4K", "2%").
+_NAMED_AFTER = regex.compile(r"[\p{Latin}%]")
 
 
 def _unit_left_unsaid(number: Decimal, section: int, myriad: int, bound: int | None, start: int, previous_end: int,
@@ -277,9 +285,11 @@ def _continues(text: str, part: tuple, bound: int | None, following: tuple) -> b
     the smallest myriad the quantity has so far (`bound`). A bare number ends a quantity, and so
     does a line's end."""
     _, section, myriad, _, end, cjk = part
-    number, _, its_myriad, start, _, its_cjk = following
+    number, its_section, its_myriad, start, its_end, its_cjk = following
     if section == myriad == 1:
         return False
+    if its_section == its_myriad == 1 and _NAMED_AFTER.match(text, its_end):
+        return False  # "1万5G基站" is 10,000 5G stations, "1万2%" no 12,000
     # Korean spaces after each myriad ("1만 2000명", standard spacing): a bare number follows it there
     korean_spaced = text[end - 1:end] in _HANGUL_MYRIADS and number < myriad
     if not (start == end or text[end:start] == " " and (its_cjk or korean_spaced)):
@@ -345,6 +355,8 @@ def _chinese_numeral(text: str) -> int | None:
     unit left unsaid, 15,000), or None."""
     total, section, digit, previous = 0, 0, None, ""
     for previous, ch in zip(" " + text, text):
+        if ch in _MORE_THAN:
+            continue  # "一百多万", more than a million: the value the numerals give
         if ch in _DIGITS:
             digit = _DIGITS[ch]
         elif ch in ("亿", "億") and previous in ("万", "萬"):

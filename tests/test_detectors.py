@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import regex
 import yaml
 
 from mtqa.cleaners.config import CleanConfig
@@ -457,6 +458,10 @@ SCALES_READ_RIGHT = [
     ("zh", "该平台有3亿台设备和数百万用户。", "en", "The platform has 300 million devices and millions of users."),
     ("zh", "销量从3万升至5万，产量300万吨。", "en", "Sales rose from 30,000 to 50,000; output was 3 million tonnes."),
     ("zh", "装机容量1200万千瓦，年产3亿吨。", "en", "Capacity is 12,000 MW and output 300 million tons a year."),
+    # review 15
+    ("zh", "一百多万人参加，一千多万人观看，3百多万人报名。", "en",
+     "More than 1 million people attended, over 10 million watched and more than 3 million signed up."),
+    ("zh", "全市已建成1万5G基站。", "en", "The city has built 10,000 5G base stations."),
 ]
 
 NUMBERS_READ_RIGHT = [  # source.number_mismatch (off by default) where one side counts in 万 (review 12)
@@ -484,3 +489,104 @@ def test_number_mismatch_is_silent_where_a_number_is_rounded_spelt_out_or_unread
     """Between a language that counts in 万 and another, what the digits cannot show is no finding."""
     found = run({"lang": lang, "text": text, "source": source, "source_lang": source_lang}).findings
     assert [f.text for f in found if f.rule in ("source.number_mismatch", "source.scale_mismatch")] == []
+
+
+# structure.mt_commentary: what a language model adds, one case for each pattern of
+# data/commentary.yaml (checked below), and review 15's texts where the same words are a human's.
+COMMENTARY_ADDED = [
+    ("en", "zh", "Sure! Here's the English translation of the text:\nThe company said it would invest.", "该公司表示将进行投资。"),
+    ("en", "zh", "Here is the text translated into English: The company will invest.", "该公司表示将进行投资。"),
+    ("en", "zh", "The English translation is as follows: The company will invest.", "该公司表示将进行投资。"),
+    ("en", "zh", "Translation: The company said it would invest.", "该公司表示将进行投资。"),
+    ("de", "en", "Hier ist die Übersetzung ins Deutsche:\n\nDas Unternehmen will investieren.", "The company wants to invest."),
+    ("de", "en", "Die Übersetzung lautet: Das Unternehmen will investieren.", "The company wants to invest."),
+    ("de", "en", "Übersetzung: Das Unternehmen will investieren.", "The company wants to invest."),
+    ("es", "en", "Claro, aquí tienes la traducción: La empresa quiere invertir.", "The company wants to invest."),
+    ("es", "en", "La traducción es: La empresa quiere invertir.", "The company wants to invest."),
+    ("es", "en", "Traducción: La empresa quiere invertir.", "The company wants to invest."),
+    ("fr", "en", "Voici la traduction : L'entreprise veut investir.", "The company wants to invest."),
+    ("fr", "en", "Traduction : L'entreprise veut investir.", "The company wants to invest."),
+    ("it", "en", "Ecco la traduzione: L'azienda vuole investire.", "The company wants to invest."),
+    ("it", "en", "Traduzione: L'azienda vuole investire.", "The company wants to invest."),
+    ("pt", "en", "Aqui está a tradução: A empresa quer investir.", "The company wants to invest."),
+    ("pt", "en", "Tradução: A empresa quer investir.", "The company wants to invest."),
+    ("ru", "en", "Вот перевод текста: Компания планирует инвестировать.", "The company plans to invest."),
+    ("ru", "en", "Перевод: Компания планирует инвестировать.", "The company plans to invest."),
+    ("uk", "en", "Ось переклад: Компанія планує інвестувати.", "The company plans to invest."),
+    ("uk", "en", "Переклад: Компанія планує інвестувати.", "The company plans to invest."),
+    ("cs", "en", "Zde je překlad: Společnost plánuje investovat.", "The company plans to invest."),
+    ("zh", "en", "以下是翻译：公司打算投资。", "The company plans to invest."),
+    ("zh", "en", "译文如下：公司打算投资。", "The company plans to invest."),
+    ("zh", "en", "译文：公司打算投资。", "The company plans to invest."),
+    ("ja", "en", "以下が翻訳です：会社は投資する予定です。", "The company plans to invest."),
+    ("ja", "en", "翻訳：会社は投資する予定です。", "The company plans to invest."),
+    ("ko", "en", "다음은 번역입니다: 회사는 투자할 계획입니다.", "The company plans to invest."),
+    ("ko", "en", "번역: 회사는 투자할 계획입니다.", "The company plans to invest."),
+    ("en", "zh", "The company said it would invest. (Note: the original text is ambiguous.)", "该公司表示将进行投资。"),
+    ("de", "en", "Das Unternehmen will investieren. (Anmerkung: wörtlich „anlegen“.)", "The company wants to invest."),
+    ("es", "en", "La empresa quiere invertir. (Nota: la traducción es aproximada.)", "The company wants to invest."),
+    ("ru", "en", "Компания хочет инвестировать. (Примечание: в оригинале «invest».)", "The company wants to invest."),
+    ("zh", "ja", "公司打算投资。（注：原文中的“投資”直译为投资。）", "会社は投資するつもりだ。"),
+    ("en", "ru", "I'm sorry, but I cannot provide a translation of this text.", "Компания планирует инвестировать в проект."),
+    ("en", "zh", "As an AI language model, I cannot do that.", "该公司表示将进行投资。"),
+    ("en", "zh", "As a language model, I cannot do that.", "该公司表示将进行投资。"),
+    ("de", "en", "Als KI-Sprachmodell kann ich das nicht.", "The company wants to invest."),
+    ("zh", "en", "作为一个AI语言模型，我无法完成。", "The company wants to invest."),
+    ("zh", "en", "抱歉，我无法翻译这段文字。", "The company wants to invest."),
+    ("ja", "en", "申し訳ありませんが、この文章は翻訳できません。", "The company plans to invest."),
+]
+
+COMMENTARY_NOT_ADDED = [  # review 15
+    ("en", "zh", "Note: Please return the item in the original packaging.", "温馨提示：请用原包装退回商品。"),
+    ("en", "de", "(Editor's note: the original article was published in Die Zeit.)", "(Anm. d. Red.: Der Originalartikel erschien in der Zeit.)"),
+    ("en", "es", "N.B.: the original document must be presented.", "N. B.: hay que presentar el documento original."),
+    ("en", "zh", "Note: the dough will literally double in size.", "小贴士：面团会膨胀一倍。"),
+    ("zh", "en", "注意：原文件将被覆盖。", "Warning: the original file will be overwritten."),
+    ("ja", "en", "注：内訳は以下のとおりです。", "Note: the breakdown is as follows."),
+    ("en", "zh", "As an AI assistant, Alexa can answer questions and play music.", "作为一款人工智能助手，Alexa可以回答问题。"),
+    ("en", "zh", "As a large language model, ChatGPT can write essays in seconds.", "作为一个大型语言模型，ChatGPT可以在几秒钟内写文章。"),
+    ("en", "ru", "Plans that I cannot translate into action are useless.", "Планы, которые я не могу воплотить в жизнь, бесполезны."),
+    ("en", "he", "I can't translate this.", "אני לא יכול לתרגם את זה."),
+    ("en", "ja", "A novel by Murakami\nTranslation: Jay Rubin", "村上春樹の小説\n英訳：ジェイ・ルービン"),
+    ("en", "ko", "Han Kang\nTranslation: Deborah Smith", "한강 지음\n데버라 스미스 옮김"),
+    ("zh", "en", "欢迎各位。\n翻译：谢谢。", "Welcome, everyone.\nINTERPRETER: Thank you."),
+    ("de", "en", "Übersetzung: 1:3,5\nGewicht: 12 kg", "Gear ratio: 1:3.5\nWeight: 12 kg"),
+    ("ru", "en", "Перевод: 500 рублей", "Transfer: 500 rubles"),
+    ("en", "ja", "This is a story about translation: how words travel.", "これは言葉の旅についての話だ：言葉はどう伝わるか。"),
+    ("zh", "en", "这是我的翻译：李先生。", "This is my interpreter: Mr. Li."),
+    ("ru", "en", "Вот ваш перевод: 500 рублей.", "Here is your transfer: 500 rubles."),
+]
+
+
+def _commentary(lang, source_lang, text, source):
+    found = run({"lang": lang, "text": text, "source": source, "source_lang": source_lang}).findings
+    return [(f.text, f.suggestion) for f in found if f.rule == "structure.mt_commentary"]
+
+
+@pytest.mark.parametrize("lang, source_lang, text, source", COMMENTARY_ADDED, ids=lambda v: v if len(v) < 4 else None)
+def test_mt_commentary_flags_what_a_model_adds(lang, source_lang, text, source):
+    assert _commentary(lang, source_lang, text, source)
+
+
+@pytest.mark.parametrize("lang, source_lang, text, source", COMMENTARY_NOT_ADDED, ids=lambda v: v if len(v) < 4 else None)
+def test_mt_commentary_is_silent_on_the_same_words_in_human_text(lang, source_lang, text, source):
+    assert _commentary(lang, source_lang, text, source) == []
+
+
+def test_every_commentary_pattern_has_a_case_that_the_rule_flags():
+    """Each pattern of data/commentary.yaml matches one of COMMENTARY_ADDED (which the rule flags,
+    so the quick test of its `needles` lets it through)."""
+    from mtqa.cleaners.datafiles import safe_load
+
+    data = safe_load((Path(__file__).parents[1] / "cleaners" / "data" / "commentary.yaml").read_text(encoding="utf-8"))
+    texts = [text for _, _, text, _ in COMMENTARY_ADDED]
+    for kind in ("preambles", "labels", "notes", "refusals"):
+        for pattern in data[kind]:
+            assert any(regex.search(pattern, text, regex.IGNORECASE) for text in texts), (kind, pattern)
+
+
+def test_a_preamble_is_removed_only_where_a_translation_follows_and_sure_is_kept_where_it_translates():
+    assert _commentary("en", "zh", "Here is the translation:\n(Note: the original text is ambiguous.)", "该公司表示将进行投资。") == [
+        ("Here is the translation:\n", None), ("(Note: the original text is ambiguous.)", None)]
+    assert _commentary("en", "ja", "Sure. Here's my translation: the old pond.", "いいよ。古池や。") == [("Here's my translation: ", "")]
+    assert _commentary("en", "zh", "Sure! Translation: the company said yes.", "公司说是。") == [("Sure! Translation: ", "")]

@@ -410,9 +410,9 @@ def _gap_splits_a_run(token: str, t: int, lang: str | None) -> bool:
     "1 000"), or a mark from what it joins ("g / L", "c.5343C > G"). Not a number from letters
     ("100 mg", "iPhone 12"), an acronym from a word ("IBM Watson", "OK lol"), words a name runs
     together ("MacBook Air", "WeChat Pay", "iPad mini", "vivo iQOO"), two acronyms ("SAP HANA"),
-    a word from a model or an acronym after
-    it ("ThinkPad X1", "Smart TV"; "ccc DNA" for "cccDNA" is missed with them: "vivo X90" is right),
-    nor a sign from what follows ("CD4+ T")."""
+    an acronym from a letter after it ("CAR T"), a word from a model or an acronym after it
+    ("ThinkPad X1", "Smart TV"; "ccc DNA" for "cccDNA" is missed with them, since "vivo X90" is
+    right), nor a sign from what follows ("CD4+ T")."""
     before, after = token[t - 1], token[t]
     if before.isdigit() and after.isdigit():
         return not regex.match(r"\d{3}(?!\d)", token[t:])
@@ -436,11 +436,14 @@ def _gap_splits_a_run(token: str, t: int, lang: str | None) -> bool:
 
 def _two_acronyms(token: str, t: int, lang: str | None) -> bool:
     """Whether a run of capitals split before `t` is two acronyms or names a source glued ("SAP
-    HANA" for "SAPHANA"): three capitals or more each side, each a word of its own, and the run
-    as one no English word (names of products and firms are English; "COVID" and "DLBCL" are
-    words, and "CO" and "DL" too short to tell)."""
+    HANA" for "SAPHANA"), or an acronym and the one letter English writes apart after it ("CAR
+    T" for "CART", "CAR-T"). Two acronyms: three capitals or more each side, each a word of its
+    own, and the run as one no English word. "DL BCL" and "CO VID-19" split one acronym: "DL"
+    and "CO" are too short to tell, and "DLBCL" and "COVID" are words anyway."""
     left = regex.search(r"\p{Lu}+$", token[:t]).group()
     right = regex.match(r"\p{Lu}+", token[t:]).group()
+    if len(left) >= 3 and len(right) == 1 and right == token[t:]:
+        return True  # a letter at the token's end: "CAR T cells" (so "COVI D" is missed with it)
     joined = (left + right).casefold()
     return (len(left) >= 3 and len(right) >= 3 and _name_word(left, lang) and _name_word(right, lang)
             and not known_word(joined, "en"))

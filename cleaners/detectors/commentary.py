@@ -1,11 +1,15 @@
 """What a large language model used as MT writes around its translation: a preamble ("Here is the
-translation:"), a note on its choices ("(Note: the original text is ambiguous)"), a refusal ("I
-cannot translate this") or words about itself ("As an AI language model"). None of it is in the
-source, and a reader of the published text sees it at once; MQM counts it as an addition.
+translation:"), a label ("Translation:"), a note on its choices ("(Note: the original text is
+ambiguous)"), a refusal ("I'm sorry, but I cannot translate this") or words about itself ("As an AI
+language model, I"). None of it is in the source, and a reader of the published text sees it at
+once; MQM counts it as an addition.
 
-Every pattern names translating, a translation or the model itself, and the rule stays silent
-where the source speaks of translating (then "the translation:" may be the source's own words).
-The patterns are data (data/commentary.yaml), in the languages models are most asked to write.
+The same words mean other things in human text (a book's "Translation: Jay Rubin", a note on "the
+original packaging", "I can't translate my feelings into words"), and the development sets hold no
+LLM output to measure the rule on, so every pattern is narrow (data/commentary.yaml): preambles
+and labels only where a model puts them, at the text's start; notes that name the translation or
+the original text; refusals with an apology or an object. The rule stays silent where the source
+speaks of translating, and on labels and notes where the source has its own.
 """
 
 from __future__ import annotations
@@ -21,20 +25,23 @@ from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "commentary.yaml"
-# A note runs to its closing bracket or the end of its line; a refusal's last word is whole.
-_NOTE_END = regex.compile(r"[^\n)\]）]*[)\]）]?")
-_WORD_END = regex.compile(r"\w*")
+# A bracketed note runs to its closing bracket, another to the end of its line.
+_BRACKETED_NOTE_END = regex.compile(r"[^\n)\]）]*[)\]）]?")
+_NOTE_END = regex.compile(r"[^\n]*")
+# A letter: what must follow a preamble for its removal to leave a translation.
+_LETTER = regex.compile(r"\p{L}")
 
 
 @dataclass(frozen=True)
 class _Patterns:
-    needles: tuple[str, ...]  # one of them is in every text a pattern matches
+    needles: tuple[str, ...]  # one of them is in every text a pattern matches: a quick test first
     source_words: regex.Pattern  # the source speaks of translating
-    preamble: regex.Pattern  # "Here is the translation:", at a line's start
-    label: regex.Pattern  # "Translation:", at a line's start
-    source_label: regex.Pattern  # a colon in the source's opening
+    opener: regex.Pattern  # a preamble at the text's start, "Sure!" before it in group 1
+    label: regex.Pattern  # a label at the text's start, likewise
+    source_label: regex.Pattern  # a label opening the source
+    source_interjection: regex.Pattern  # a short word opening the source, which "Sure!" may translate
     notes: regex.Pattern
-    source_notes: regex.Pattern  # the source's own note, which a note may translate
+    source_notes: regex.Pattern
     refusals: regex.Pattern
 
 
@@ -42,26 +49,29 @@ class _Patterns:
 def _patterns() -> _Patterns:
     data = safe_load(_DATA.read_text(encoding="utf-8"))
 
-    def at_line_start(patterns: list[str]) -> regex.Pattern:
-        return regex.compile(r"(?m)^[ \t]*" + data["polite"] + "(?:" + "|".join(patterns) + r")\s*", regex.IGNORECASE)
+    def at_start(patterns: list[str]) -> regex.Pattern:
+        return regex.compile(r"\A\s*(" + data["polite"] + ")(?:" + "|".join(patterns) + r")\s*", regex.IGNORECASE)
 
     def anywhere(patterns: list[str]) -> regex.Pattern:
         return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.IGNORECASE)
 
-    return _Patterns(needles=tuple(data["needles"]), source_words=regex.compile("|".join(map(regex.escape, data["source_translation_words"])), regex.IGNORECASE),
-                     preamble=at_line_start(data["preambles"]), label=at_line_start(data["labels"]),
-                     source_label=regex.compile(rf"\A[^\n]{{0,{int(data['source_label_chars'])}}}?[:：]"),
-                     notes=anywhere(data["notes"]), source_notes=regex.compile(data["source_notes"], regex.IGNORECASE),
-                     refusals=anywhere(data["refusals"]))
+    return _Patterns(
+        needles=tuple(data["needles"]),
+        source_words=regex.compile("|".join(map(regex.escape, data["source_translation_words"])), regex.IGNORECASE),
+        opener=at_start(data["preambles"]), label=at_start(data["labels"]),
+        source_label=regex.compile(rf"\A\s*[^\n]{{0,{int(data['source_label_chars'])}}}?[:：]"),
+        source_interjection=regex.compile(data["source_interjection"], regex.IGNORECASE),
+        notes=anywhere(data["notes"]), source_notes=regex.compile(data["source_notes"], regex.IGNORECASE),
+        refusals=anywhere(data["refusals"]))
 
 
 @detector("structure.mt_commentary", "accuracy/addition", "major",
-          "What a language model used as MT writes around its translation: a preamble ('Here is the translation:'), "
-          "a note on the translation, a refusal or words about itself ('As an AI language model').")
+          "What a language model used as MT writes around its translation: a preamble or label ('Here is the "
+          "translation:'), a note on the translation, a refusal or words about itself ('As an AI language model, I').")
 def mt_commentary(view: DocView) -> Iterator[Hit]:
-    """A preamble or a label is reported with its removal as the suggestion where the translation
-    follows it; a note, a refusal or a preamble with nothing after it, with none (where a note
-    ends, and what the model left out, a reviser decides)."""
+    """A preamble or a label is reported with its removal as the suggestion where a translation
+    follows it (a letter outside any note); a note or a refusal with none (where a note ends, and
+    what the model left out, a reviser decides)."""
     source = view.doc.source
     if not source:
         return
@@ -72,20 +82,34 @@ def mt_commentary(view: DocView) -> Iterator[Hit]:
         return  # most texts: no word any pattern needs
     if patterns.source_words.search(source):
         return  # the source speaks of translating: "the translation:" may be its own words
-    openers = [patterns.preamble] + ([] if patterns.source_label.match(source.lstrip()) else [patterns.label])
-    found: list[Hit] = []
-    for pattern in openers:
-        for m in pattern.finditer(text):
-            start = m.start() + len(m.group()) - len(m.group().lstrip())
-            if not any(s < m.end() and start < e for s, e, _, _ in found):
-                found.append((start, m.end(), f"{m.group().strip()!r} is the MT model's, not the source's: a preamble "
-                              "to remove.", "" if text[m.end():].strip() else None))
-    others = [(patterns.refusals, "the model speaking of itself")]
-    if not patterns.source_notes.search(source):
-        others.insert(0, (patterns.notes, "a note on the translation"))
-    for pattern, what in others:
-        for m in pattern.finditer(text):
-            end = _NOTE_END.search(text, m.end()).end() if pattern is patterns.notes else _WORD_END.match(text, m.end()).end()
-            if not any(s < end and m.start() < e for s, e, _, _ in found):
-                found.append((m.start(), end, f"{text[m.start():end][:80]!r} is {what}, not the source's: an addition.", None))
-    yield from sorted(found, key=lambda hit: (hit[0], hit[1]))
+    hits: list[Hit] = []
+    notes = [] if patterns.source_notes.search(source) else [(m.start(), _note_end(text, m)) for m in patterns.notes.finditer(text)]
+    opening = patterns.opener.match(text) or (None if patterns.source_label.match(source) else patterns.label.match(text))
+    if opening:
+        keep_polite = opening.group(1) and patterns.source_interjection.match(source)  # "Sure." may translate いいよ
+        start = opening.end(1) if keep_polite else opening.start(1)
+        follows = _LETTER.search(_without(text, opening.end(), notes))
+        hits.append((start, opening.end(), f"{text[start:opening.end()].strip()!r} is the MT model's, not the source's: "
+                     "remove it.", "" if follows else None))
+    for start, end in notes:
+        hits.append((start, end, f"{text[start:end][:80]!r} is a note on the translation, not the source's: an addition.", None))
+    for m in patterns.refusals.finditer(text):
+        hits.append((m.start(), m.end(), f"{m.group()[:80]!r} is the MT model speaking of itself, not the source: "
+                     "an addition.", None))
+    yield from sorted(hits, key=lambda hit: (hit[0], hit[1]))
+
+
+def _note_end(text: str, m: regex.Match) -> int:
+    """Where a note ends: at its closing bracket if a bracket opens it, else at its line's end."""
+    end = _BRACKETED_NOTE_END if m.group()[:1] in "([（" else _NOTE_END
+    return end.match(text, m.end()).end()
+
+
+def _without(text: str, start: int, spans: list[tuple[int, int]]) -> str:
+    """The text from `start` on, without the given spans (the notes)."""
+    pieces, pos = [], start
+    for s, e in sorted(spans):
+        if e > pos:
+            pieces.append(text[pos:max(s, pos)])
+            pos = e
+    return "".join(pieces) + text[pos:]

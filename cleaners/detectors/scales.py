@@ -33,11 +33,10 @@ def scale_mismatch(view: DocView) -> Iterator[Hit]:
     reported here only where a quantity the source writes with a scale (or of ten thousand or
     more) differs from it by a power of ten, the trace of a scale converted wrongly, which a
     reader cannot see from the digits; other differences are source.number_mismatch's, which is
-    off by default. Never a number rounded ("about 1.4 billion" for 14.12亿), one with a unit whose
-    prefix may have taken the power of ten ("12,000 MW" for 1200万千瓦; "30 million tonnes" for 3亿吨
-    has the same unit, and is reported), nor one whose partner
-    the translation may write in words ("one million"). Only from ten thousand up, where the two
-    ways of grouping part."""
+    off by default. Never a number rounded ("about 1.4 billion" for 14.12亿), one with a unit
+    whose prefix may have taken the power of ten ("12,000 MW" for 1200万千瓦; "30 million tonnes"
+    for 3亿吨 keeps the unit, and is reported), nor one whose partner the translation may write
+    in words ("one million"). Only from ten thousand up, where the two ways of grouping part."""
     for start, end, value, scaled in large_numbers_not_in_source(view):
         if scaled is not None:
             yield (start, end, f"{view.text[start:end]!r} ({quantities.canonical(value)}) is {_times(value / scaled)} "
@@ -85,8 +84,10 @@ def large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decim
             partner = next((s, e) for v, s, e in read if Decimal(v) == scaled)
             in_words = _has_unread_scale_words(view.text, target_read) if in_words is None else in_words
             if in_words or unit != quantities.convertible_unit(source, partner[1]):
-                continue  # the partner may be the one the translation writes in words, or a unit converted
-            available[scaled] -= 1  # ("12,000 MW" for 1200万千瓦: the prefix took the power of ten)
+                # the partner may be the one the translation writes in words, or a unit converted
+                # ("12,000 MW" for 1200万千瓦: the prefix took the power of ten)
+                continue
+            available[scaled] -= 1
         elif unit or context.has_unread_scale_words:
             continue
         yield start, end, number, scaled
