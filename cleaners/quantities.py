@@ -61,7 +61,8 @@ _CJK_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "萬": 10_000,
 # myriads that multiply a section ("万", "万亿", Korean "만", "억").
 _SECTION_SCALES = {"十": 10, "百": 100, "千": 1000, "백": 100, "천": 1000}
 _MYRIAD_SCALES = {"万": 10_000, "萬": 10_000, "亿": 10**8, "億": 10**8, "兆": 10**12, "만": 10_000, "억": 10**8, "조": 10**12}
-_MORE_THAN = frozenset("多余餘")
+_MORE_THAN = frozenset("多余餘来")
+_APPROXIMATE_PART = regex.compile(r"[多余餘来]|几十")
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -96,7 +97,7 @@ def _cjk_scale() -> str:
     mega = regex.escape("".join(data["mega_before"]))
     trillion = _alternatives(data["trillion_before"])
     clause = regex.escape("".join(data["clause_after"]))
-    return (rf"(?:[十百千][多余餘]?)?(?:[万萬][亿億]?|[亿億]|兆(?![{mega}]))|[千百]"
+    return (rf"(?:[十百千][多余餘来]?)?(?:[万萬][亿億]?|[亿億]|兆(?![{mega}]))|[千百]"
             rf"|[백천]?(?:[만억]|(?<!제\s?\d{{1,4}})조(?=\s?(?:{trillion}|\d(?!\d*\s?[{clause}]))))|[천백]")
 
 
@@ -145,10 +146,10 @@ def _digit_number(group: str, decimal: str) -> regex.Pattern:
     return regex.compile(
         r"(?<![\p{Latin}\p{Cyrillic}\p{Greek}\d.,])("
         + (grouped + "|" if grouped else "")
-        + r"\d{1,3}(?:，\d{3})+(?=\s*[多余餘]?(?:" + scale + r"))"
+        + r"\d{1,3}(?:，\d{3})+(?=\s*[多余餘来]?(?:" + scale + r"))"
         + r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d|[.,]\d{3})|\d+)"
         + rf"(?:{regex.escape(decimal)}(\d+))?(?![\d])"
-        + r"(?:\s*[多余餘]?(" + scale + r")|\s+(" + _alternatives(_data()["word_scales"]) + r")\b"
+        + r"(?:\s*[多余餘来]?(" + scale + r")|\s+(" + _alternatives(_data()["word_scales"]) + r")\b"
         + r"|\s*(" + _alternatives(_data()["glued_scales"]) + r")\b)?",
         regex.IGNORECASE)
 
@@ -156,9 +157,10 @@ def _digit_number(group: str, decimal: str) -> regex.Pattern:
 _SPACES = regex.compile(r"[ \u00a0\u2009\u202f]")
 # A number in Chinese numerals, from a digit (一…九, 两, or 十 before a larger scale): 千万不要 "by
 # all means", 万一 "in case", 万分 "extremely" begin with a scale and are words.
-# 多 and 余 before a myriad ("一百多万", more than a million) are read as part of the number.
-_CJK_NUMBER = regex.compile(r"(?:[一二两兩三四五六七八九]|十(?=[多余餘]?[百千万萬亿億]))"
-                            r"(?:[零〇一二两兩三四五六七八九十百千万萬亿億]|[多余餘](?=[万萬亿億]))*[百千万萬亿億]"
+# 多, 余, 来 and 几十 before a myriad ("一百多万", more than a million; 三百来万, about three million)
+# are read as part of the number, which keeps the value its numerals give.
+_CJK_NUMBER = regex.compile(r"(?:[一二两兩三四五六七八九]|十(?=[多余餘来]?[百千万萬亿億]))"
+                            r"(?:[零〇一二两兩三四五六七八九十百千万萬亿億]|(?:[多余餘来]|几十)(?=[万萬亿億]))*[百千万萬亿億]"
                             r"[零〇一二两兩三四五六七八九十百千万萬亿億]*")
 
 
@@ -353,14 +355,14 @@ _DROPPED_UNIT = {"万": 1000, "萬": 1000, "亿": 10**7, "億": 10**7, "千": 10
 def _chinese_numeral(text: str) -> int | None:
     """The value of a number in Chinese numerals ("三千五百万" = 35,000,000; "一万五", with the last
     unit left unsaid, 15,000), or None."""
+    text = _APPROXIMATE_PART.sub("", text)  # "一百多万", more than a million: the value the numerals give
     total, section, digit, previous = 0, 0, None, ""
     for previous, ch in zip(" " + text, text):
-        if ch in _MORE_THAN:
-            continue  # "一百多万", more than a million: the value the numerals give
         if ch in _DIGITS:
             digit = _DIGITS[ch]
-        elif ch in ("亿", "億") and previous in ("万", "萬"):
-            total *= _CJK_SCALES[ch]  # 万亿: ten thousand hundred-millions, a trillion
+        elif ch in ("亿", "億") and 0 < total < 10**8:
+            total = (total + section + (digit or 0)) * _CJK_SCALES[ch]  # 万亿, 一万两千亿: 亿s counted in 万
+            section, digit = 0, None
         elif ch in ("亿", "億", "万", "萬"):
             section = (section + (digit or 0)) or 1
             total += section * _CJK_SCALES[ch]

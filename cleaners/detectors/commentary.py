@@ -5,11 +5,13 @@ language model, I"). None of it is in the source, and a reader of the published 
 once; MQM counts it as an addition.
 
 The same words mean other things in human text (a book's "Translation: Jay Rubin", a note on "the
-original packaging", "I can't translate my feelings into words"), and the development sets hold no
-LLM output to measure the rule on, so every pattern is narrow (data/commentary.yaml): preambles
-and labels only where a model puts them, at the text's start; notes that name the translation or
-the original text; refusals with an apology or an object. The rule stays silent where the source
-speaks of translating, and on labels and notes where the source has its own.
+original packaging", "I can't translate my feelings into words", a chatbot quoted), and the
+development sets hold no LLM output to measure the rule on, so every pattern is narrow
+(data/commentary.yaml): preambles and labels only where a model puts them, at the text's start,
+and a label only before a sentence; notes that name the translation or the original text;
+refusals with an apology and an object. The rule stays silent where the source speaks of
+translating; on preambles and labels where it opens with a label, on notes where it has a note or
+speaks of the original, on the model's words about itself where it speaks of AI.
 """
 
 from __future__ import annotations
@@ -25,17 +27,23 @@ from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "commentary.yaml"
-# A bracketed note runs to its closing bracket, another to the end of its line.
-_BRACKETED_NOTE_END = regex.compile(r"[^\n)\]）]*[)\]）]?")
-_NOTE_END = regex.compile(r"[^\n]*")
-# A letter: what must follow a preamble for its removal to leave a translation.
-_LETTER = regex.compile(r"\p{L}")
+# A bracketed note runs to its closing bracket, another to the end of its line (each at most this long).
+_BRACKETED_NOTE_END = regex.compile(r"[^\n)\]）]{0,300}[)\]）]?")
+_NOTE_END = regex.compile(r"[^\n]{0,300}")
+# How far into a text a preamble or a label may end: a model puts it first.
+_OPENING_CHARS = 600
+# A sentence after a label: three words or more (six characters of Chinese or Japanese), ended.
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_SENTENCE_END = regex.compile(r"[.!?。！？…][\"'”’»」』)）]*\s*\Z")
 
 
 @dataclass(frozen=True)
 class _Patterns:
     needles: tuple[str, ...]  # one of them is in every text a pattern matches: a quick test first
     source_words: regex.Pattern  # the source speaks of translating
+    source_original: regex.Pattern  # ... of the original text
+    source_ai: regex.Pattern  # ... of AI or language models
     opener: regex.Pattern  # a preamble at the text's start, "Sure!" before it in group 1
     label: regex.Pattern  # a label at the text's start, likewise
     source_label: regex.Pattern  # a label opening the source
@@ -43,6 +51,7 @@ class _Patterns:
     notes: regex.Pattern
     source_notes: regex.Pattern
     refusals: regex.Pattern
+    model_self: regex.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +59,7 @@ def _patterns() -> _Patterns:
     data = safe_load(_DATA.read_text(encoding="utf-8"))
 
     def at_start(patterns: list[str]) -> regex.Pattern:
-        return regex.compile(r"\A\s*(" + data["polite"] + ")(?:" + "|".join(patterns) + r")\s*", regex.IGNORECASE)
+        return regex.compile(r"\A\s*+(" + data["polite"] + ")(?:" + "|".join(patterns) + r")\s*+", regex.IGNORECASE)
 
     def anywhere(patterns: list[str]) -> regex.Pattern:
         return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.IGNORECASE)
@@ -58,20 +67,21 @@ def _patterns() -> _Patterns:
     return _Patterns(
         needles=tuple(data["needles"]),
         source_words=regex.compile("|".join(map(regex.escape, data["source_translation_words"])), regex.IGNORECASE),
+        source_original=anywhere(data["source_original_words"]), source_ai=anywhere(data["source_ai_words"]),
         opener=at_start(data["preambles"]), label=at_start(data["labels"]),
-        source_label=regex.compile(rf"\A\s*[^\n]{{0,{int(data['source_label_chars'])}}}?[:：]"),
+        source_label=regex.compile(rf"\A\s*+[^\n]{{0,{int(data['source_label_chars'])}}}?[:：]"),
         source_interjection=regex.compile(data["source_interjection"], regex.IGNORECASE),
         notes=anywhere(data["notes"]), source_notes=regex.compile(data["source_notes"], regex.IGNORECASE),
-        refusals=anywhere(data["refusals"]))
+        refusals=anywhere(data["refusals"]), model_self=anywhere(data["model_self"]))
 
 
 @detector("structure.mt_commentary", "accuracy/addition", "major",
           "What a language model used as MT writes around its translation: a preamble or label ('Here is the "
           "translation:'), a note on the translation, a refusal or words about itself ('As an AI language model, I').")
 def mt_commentary(view: DocView) -> Iterator[Hit]:
-    """A preamble or a label is reported with its removal as the suggestion where a translation
-    follows it (a letter outside any note); a note or a refusal with none (where a note ends, and
-    what the model left out, a reviser decides)."""
+    """A preamble is reported with its removal as the suggestion where a sentence follows it
+    (outside any note), a label only where one does; a note or a refusal with no suggestion (where
+    a note ends, and what the model left out, a reviser decides)."""
     source = view.doc.source
     if not source:
         return
@@ -83,26 +93,53 @@ def mt_commentary(view: DocView) -> Iterator[Hit]:
     if patterns.source_words.search(source):
         return  # the source speaks of translating: "the translation:" may be its own words
     hits: list[Hit] = []
-    notes = [] if patterns.source_notes.search(source) else [(m.start(), _note_end(text, m)) for m in patterns.notes.finditer(text)]
-    opening = patterns.opener.match(text) or (None if patterns.source_label.match(source) else patterns.label.match(text))
+    notes = _notes(text, source, patterns)
+    opening = None if patterns.source_label.match(source) else _opening(text, notes, patterns)
     if opening:
         keep_polite = opening.group(1) and patterns.source_interjection.match(source)  # "Sure." may translate いいよ
         start = opening.end(1) if keep_polite else opening.start(1)
-        follows = _LETTER.search(_without(text, opening.end(), notes))
+        whole = _sentence_follows(_without(text, opening.end(), notes))
         hits.append((start, opening.end(), f"{text[start:opening.end()].strip()!r} is the MT model's, not the source's: "
-                     "remove it.", "" if follows else None))
+                     "remove it.", "" if whole else None))
     for start, end in notes:
         hits.append((start, end, f"{text[start:end][:80]!r} is a note on the translation, not the source's: an addition.", None))
-    for m in patterns.refusals.finditer(text):
-        hits.append((m.start(), m.end(), f"{m.group()[:80]!r} is the MT model speaking of itself, not the source: "
-                     "an addition.", None))
+    speaking = [patterns.refusals] + ([] if patterns.source_ai.search(source) else [patterns.model_self])
+    for pattern in speaking:
+        for m in pattern.finditer(text):
+            hits.append((m.start(), m.end(), f"{m.group()[:80]!r} is the MT model speaking of itself, not the source: "
+                         "an addition.", None))
     yield from sorted(hits, key=lambda hit: (hit[0], hit[1]))
 
 
-def _note_end(text: str, m: regex.Match) -> int:
-    """Where a note ends: at its closing bracket if a bracket opens it, else at its line's end."""
-    end = _BRACKETED_NOTE_END if m.group()[:1] in "([（" else _NOTE_END
-    return end.match(text, m.end()).end()
+def _opening(text: str, notes: list[tuple[int, int]], patterns: _Patterns) -> regex.Match | None:
+    """A preamble at the text's start, or a label with a sentence after it."""
+    end = min(len(text), _OPENING_CHARS)
+    preamble = patterns.opener.match(text, 0, end)
+    if preamble:
+        return preamble
+    label = patterns.label.match(text, 0, end)
+    return label if label and _sentence_follows(_without(text, label.end(), notes)) else None
+
+
+def _notes(text: str, source: str, patterns: _Patterns) -> list[tuple[int, int]]:
+    """The notes on the translation, none overlapping; none where the source has a note of its
+    own or speaks of the original (then a note may render it)."""
+    if patterns.source_notes.search(source) or patterns.source_original.search(source):
+        return []
+    spans: list[tuple[int, int]] = []
+    for m in patterns.notes.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        end = (_BRACKETED_NOTE_END if m.group()[:1] in "([（" else _NOTE_END).match(text, m.end()).end()
+        spans.append((m.start(), end))
+    return spans
+
+
+def _sentence_follows(rest: str) -> bool:
+    """Whether the rest is a sentence: three words or more (six Chinese or Japanese characters), ended."""
+    rest = rest.strip()
+    words = len(_WORD.findall(rest)) + len(_CJK.findall(rest)) / 2
+    return words >= 3 and _SENTENCE_END.search(rest) is not None
 
 
 def _without(text: str, start: int, spans: list[tuple[int, int]]) -> str:
