@@ -534,6 +534,14 @@ COMMENTARY_ADDED = [
     ("zh", "en", "作为一个AI语言模型，我无法完成。", "The company wants to invest."),
     ("zh", "en", "抱歉，我无法翻译这段文字。", "The company wants to invest."),
     ("ja", "en", "申し訳ありませんが、この文章は翻訳できません。", "The company plans to invest."),
+    # review 16's misses
+    ("zh", "en", "这句话的中文翻译是：公司打算投资。", "The company plans to invest."),
+    ("he", "en", "הנה התרגום: החברה מתכננת להשקיע.", "The company plans to invest."),
+    ("ar", "en", "إليك الترجمة: الشركة تخطط للاستثمار.", "The company plans to invest."),
+    ("ru", "en", "Извините, но я не могу перевести этот текст.", "The company plans to invest."),
+    ("es", "en", "Lo siento, pero no puedo traducir este texto.", "The company plans to invest."),
+    ("fr", "en", "Désolé, mais je ne peux pas traduire ce texte.", "The company plans to invest."),
+    ("de", "en", "Es tut mir leid, aber ich kann diesen Text nicht übersetzen.", "The company plans to invest."),
 ]
 
 COMMENTARY_NOT_ADDED = [  # review 15
