@@ -61,8 +61,10 @@ _CJK_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "萬": 10_000,
 # myriads that multiply a section ("万", "万亿", Korean "만", "억").
 _SECTION_SCALES = {"十": 10, "百": 100, "千": 1000, "백": 100, "천": 1000}
 _MYRIAD_SCALES = {"万": 10_000, "萬": 10_000, "亿": 10**8, "億": 10**8, "兆": 10**12, "만": 10_000, "억": 10**8, "조": 10**12}
-_MORE_THAN = frozenset("多余餘来")
-_APPROXIMATE_PART = regex.compile(r"[多余餘来]|几十")
+# 多, 余 and 来 between a number and its myriad ("1500多万", "三百来万"), and 几十 ("一百几十万"): the
+# quantity is the value the number gives.
+_MORE_THAN = "多余餘来"
+_APPROXIMATE_PART = regex.compile(f"[{_MORE_THAN}]|几十")
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
