@@ -154,11 +154,13 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     if config.detectors:
         said = {(f.start, f.end, f.suggestion) for f in findings}
         flagged = {(f.start, f.end) for f in findings}
-        # a detector that agrees with a rule pack on the span and the fix, or flags the span a rule
-        # pack flagged without offering a fix of its own, adds nothing: say it once
+        # a detector that makes a rule pack's fix (on the same span, or on part of it: "-" to "—"
+        # inside the pack's " - " to " — "), or flags the span a rule pack flagged without offering a
+        # fix of its own, adds nothing: say it once
         active = active_rules(config.enable_rules, config.disable_rules)
-        found = [f for f in run_detectors(view, active) if (f.start, f.end, f.suggestion) not in said
-                 and not (f.suggestion is None and (f.start, f.end) in flagged)]
+        found = [f for f in run_detectors(view, active)
+                 if (f.start, f.end, f.suggestion) not in said and not (f.suggestion is None and (f.start, f.end) in flagged)
+                 and not _same_fix(f, reported, log.text)]
         # a rule pack's pattern sees the translation only; a lexicon entry saw the source as well
         # ("chef de la diplomatie américaine": Secretary of State, not the pack's "foreign
         # minister"): where both fix the same span differently, only the lexicon's fix is offered
@@ -175,6 +177,16 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     silenced.sort(key=lambda fe: (fe[0].start, fe[0].end, fe[0].rule))
     return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)),
                    list(dict.fromkeys(disabled)), list(dict.fromkeys(stopped)), checkable, silenced, facts)
+
+
+def _same_fix(finding: Finding, others: list[Finding], text: str) -> bool:
+    """Whether one of the others (found on the same text), spanning this finding's span, offers
+    the fix it offers: the text after either fix is the same."""
+    if finding.suggestion is None:
+        return False
+    return any(o.suggestion is not None and o.start <= finding.start and finding.end <= o.end
+               and text[o.start:finding.start] + finding.suggestion + text[finding.end:o.end] == o.suggestion
+               for o in others)
 
 
 def _identify(text: str, config: CleanConfig, expected: str | None) -> langid.Detection:
