@@ -270,6 +270,10 @@ def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
 
 
 _HANGUL_MYRIADS = frozenset("만억조")
+# A bare number spaced after a Hangul myriad is not its lower part when a counter of its own
+# follows that no amount takes: an age or decade of age, a date, a time, a rank ("3만 20대" is 30,000 people
+# in their twenties).
+_KOREAN_OWN_COUNTER = regex.compile(r"\s?(?:대|세|살|년|월|일|시|분|위)")
 # A bare number before a Latin letter or a percent sign is a name's or a share ("5G", "4K", "2%").
 _NAMED_AFTER = regex.compile(r"[\p{Latin}%]")
 
@@ -295,7 +299,8 @@ def _continues(text: str, part: tuple, bound: int | None, following: tuple) -> b
     if its_section == its_myriad == 1 and _NAMED_AFTER.match(text, its_end):
         return False  # "1万5G基站" is 10,000 5G stations, "1万2%" no 12,000
     # Korean spaces after each myriad ("1만 2000명", standard spacing): a bare number follows it there
-    korean_spaced = text[end - 1:end] in _HANGUL_MYRIADS and number < myriad
+    korean_spaced = (text[end - 1:end] in _HANGUL_MYRIADS and number < myriad
+                     and not (its_section == its_myriad == 1 and _KOREAN_OWN_COUNTER.match(text, its_end)))
     if not (start == end or text[end:start] == " " and (its_cjk or korean_spaced)):
         return False
     return bound is None or its_myriad < bound

@@ -462,6 +462,12 @@ SCALES_READ_RIGHT = [
     ("zh", "一百多万人参加，一千多万人观看，3百多万人报名。", "en",
      "More than 1 million people attended, over 10 million watched and more than 3 million signed up."),
     ("zh", "全市已建成1万5G基站。", "en", "The city has built 10,000 5G base stations."),
+    # below ten thousand only a scale read too small counts: not a number with a letter scale, one
+    # the source has, nor a unit converted
+    ("zh", "收入为1.2万元。", "en", "Revenue was 12K yuan."),
+    ("zh", "约5000人参加，2019年为500人。", "en", "About 5,000 people attended, up from 500 in 2019."),
+    ("zh", "全长3万米。", "en", "It is 30 km long."),
+    ("zh", "3万人中有300人受伤。", "en", "Of 30,000 people, 300 were injured."),
 ]
 
 NUMBERS_READ_RIGHT = [  # source.number_mismatch (off by default) where one side counts in 万 (review 12)

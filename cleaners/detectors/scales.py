@@ -21,11 +21,15 @@ MYRIAD_LANGS = frozenset({"zh", "ja", "ko"})
 # Where the two ways of grouping part: smaller numbers differ for other reasons (months written as
 # words, numbers spelt out, "D28" for "第28天").
 LARGE_NUMBER = 10_000
+# Below it, a number counts only as a scale read too small, from a hundred up: "3,000 cars" for
+# 三万辆 (万 read as a thousand). Not one with a letter after it: "12K" is 12,000.
+SMALL_SLIP = 100
+_LETTER_AFTER = regex.compile(r"\s?[A-Za-z](?![A-Za-z])")
 
 
 @detector("source.scale_mismatch", "accuracy/mistranslation", "major",
-          "A large number ten, a hundred or more times the source's where a side counts in 万 and 亿 "
-          "(3亿, 300 million, read as 3 billion; 290 000 written 2.9万).")
+          "A number ten, a hundred or more times the source's, or as much below it, where a side counts in "
+          "万 and 亿 (3亿, 300 million, read as 3 billion; 290 000 written 2.9万; 三万 read as 3,000).")
 def scale_mismatch(view: DocView) -> Iterator[Hit]:
     """Large numbers compared by value (cleaners/quantities.py) where either side is Chinese,
     Japanese or Korean, which group by ten thousand: "3.5万" and "350,000" differ by ten, "3億5000万"
@@ -36,7 +40,8 @@ def scale_mismatch(view: DocView) -> Iterator[Hit]:
     off by default. Never a number rounded ("about 1.4 billion" for 14.12亿), one with a unit
     whose prefix may have taken the power of ten ("12,000 MW" for 1200万千瓦; "30 million tonnes"
     for 3亿吨 keeps the unit, and is reported), nor one whose partner the translation may write
-    in words ("one million"). Only from ten thousand up, where the two ways of grouping part."""
+    in words ("one million"). From ten thousand up, where the two ways of grouping part, and below
+    it only a number a scale made too small ("3,000 cars" for 三万辆: 万 read as a thousand)."""
     for start, end, value, scaled in large_numbers_not_in_source(view):
         if scaled is not None:
             yield (start, end, f"{view.text[start:end]!r} ({quantities.canonical(value)}) is {_times(value / scaled)} "
@@ -46,11 +51,11 @@ def scale_mismatch(view: DocView) -> Iterator[Hit]:
 def large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decimal, Decimal | None]]:
     """Where either side groups by ten thousand: the translation's numbers of ten thousand or more
     whose value the source does not have, each with the source's quantity it is a power of ten of
-    (None if it is none's). Left out, as no error the digits can show: a number any reading of the
-    separators makes the source's ("2,000 millones" in Spain or in Mexico), one rounded ("about 1.4
-    billion" for 14.12亿), one written in the source with a scale that is not read ("12m") or in
-    words ("two million": then none is reported but a scale error), or glued to a name there
-    ("ISO14001")."""
+    (None if it is none's), and its smaller numbers that are a power of ten below such a quantity.
+    Left out, as no error the digits can show: a number any reading of the separators makes the
+    source's ("2,000 millones" in Spain or in Mexico), one rounded ("about 1.4 billion" for
+    14.12亿), one written in the source with a scale that is not read ("12m") or in words ("two
+    million": then none is reported but a scale error), or glued to a name there ("ISO14001")."""
     source = view.doc.source
     if not source or not (view.lang in MYRIAD_LANGS or view.source_lang in MYRIAD_LANGS):
         return
@@ -69,7 +74,7 @@ def large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decim
         number = Decimal(value)
         if available[number] > 0:
             available[number] -= 1  # every number the translation has, small ones too, is no partner
-        elif number >= LARGE_NUMBER:
+        elif number >= LARGE_NUMBER or (number >= SMALL_SLIP and not _LETTER_AFTER.match(view.text, end)):
             unmatched.append((start, end, number))
     if not unmatched:
         return
@@ -80,6 +85,8 @@ def large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decim
             continue
         unit = quantities.convertible_unit(view.text, end)
         scaled = _scaled_from(number, available, partners)
+        if number < LARGE_NUMBER and (scaled is None or scaled < number):
+            continue  # a small number is only ever reported as a scale read too small (3万 as "3,000")
         if scaled is not None:
             partner = next((s, e) for v, s, e in read if Decimal(v) == scaled)
             in_words = _has_unread_scale_words(view.text, target_read) if in_words is None else in_words
