@@ -548,6 +548,19 @@ COMMENTARY_ADDED = [
     ("es", "en", "Lo siento, pero no puedo traducir este texto.", "The company plans to invest."),
     ("fr", "en", "Désolé, mais je ne peux pas traduire ce texte.", "The company plans to invest."),
     ("de", "en", "Es tut mir leid, aber ich kann diesen Text nicht übersetzen.", "The company plans to invest."),
+    # closings after the translation, a sentence the source lacks
+    ("en", "zh", "The company said it would invest.\n\nI hope this helps!", "该公司表示将进行投资。"),
+    ("en", "de", "The firm will invest. Let me know if you need anything else.", "Die Firma wird investieren."),
+    ("en", "fr", "The firm will invest. Feel free to ask if you have any questions.", "L'entreprise va investir."),
+    ("en", "es", "The firm will invest. If you have any other questions, just ask.", "La empresa invertirá."),
+    ("de", "en", "Die Firma wird investieren. Ich hoffe, das hilft!", "The firm will invest."),
+    ("es", "en", "La empresa invertirá. Espero que esto te ayude.", "The firm will invest."),
+    ("fr", "en", "L'entreprise va investir. J'espère que cela vous aide !", "The firm will invest."),
+    ("it", "en", "L'azienda investirà. Spero che questa traduzione ti sia utile.", "The firm will invest."),
+    ("ru", "en", "Компания будет инвестировать. Надеюсь, это поможет!", "The firm will invest."),
+    ("zh", "en", "公司将进行投资。希望对你有帮助！", "The company will invest."),
+    ("ja", "en", "同社は投資する予定です。お役に立てれば幸いです。", "The company plans to invest."),
+    ("ko", "en", "회사는 투자할 계획입니다. 도움이 되었으면 좋겠습니다.", "The company plans to invest."),
 ]
 
 COMMENTARY_NOT_ADDED = [  # review 15
@@ -587,6 +600,14 @@ COMMENTARY_NOT_ADDED = [  # review 15
     ("en", "ja", "Translation: the art of moving words", "言葉を運ぶ技術"),
     ("en", "zh", "The translation is: dog.", "意思是：狗。"),
     ("zh", "en", "脚注：原文出处见附录。", "Footnotes: sources are in the appendix."),
+    # closings of the source's own, or not at the end
+    ("en", "zh", "That is all. I hope this helps.", "以上就是全部内容，希望对你有帮助。"),
+    ("en", "zh", "We will invest. If you have any further questions, please call us.", "我们将投资，如有疑问请致电。"),
+    ("en", "de", "I hope this helps. The firm will invest next year.", "Die Firma wird im nächsten Jahr investieren."),
+    ("en", "ja", "I hope this helps.", "お役に立てれば幸いです。"),
+    ("en", "fr", "We will invest. Let me know if you want to join.", "Nous investirons. Dis-moi si tu veux venir."),
+    ("en", "de", "Call me. Let me know if you need a lift. Bye.", "Ruf mich an, sag Bescheid, wenn du mitfahren willst. Tschüss."),
+    ("en", "de", "Call me. Let me know if you need a lift.", "Ruf an und melde dich, wenn du mitfahren willst."),
 ]
 
 
@@ -612,7 +633,7 @@ def test_every_commentary_pattern_has_a_case_that_the_rule_flags():
 
     data = safe_load((Path(__file__).parents[1] / "cleaners" / "data" / "commentary.yaml").read_text(encoding="utf-8"))
     texts = [text for _, _, text, _ in COMMENTARY_ADDED]
-    for kind in ("preambles", "labels", "notes", "refusals"):
+    for kind in ("preambles", "labels", "notes", "refusals", "closings"):
         for pattern in data[kind]:
             assert any(regex.search(pattern, text, regex.IGNORECASE) for text in texts), (kind, pattern)
 

@@ -1,17 +1,19 @@
 """What a large language model used as MT writes around its translation: a preamble ("Here is the
 translation:"), a label ("Translation:"), a note on its choices ("(Note: the original text is
-ambiguous)"), a refusal ("I'm sorry, but I cannot translate this") or words about itself ("As an AI
-language model, I"). None of it is in the source, and a reader of the published text sees it at
-once; MQM counts it as an addition.
+ambiguous)"), a refusal ("I'm sorry, but I cannot translate this"), words about itself ("As an AI
+language model, I") or a closing after it ("I hope this helps!"). None of it is in the source, and
+a reader of the published text sees it at once; MQM counts it as an addition.
 
 The same words mean other things in human text (a book's "Translation: Jay Rubin", a note on "the
 original packaging", "I can't translate my feelings into words", a chatbot quoted), and the
 development sets hold no LLM output to measure the rule on, so every pattern is narrow
 (data/commentary.yaml): preambles and labels only where a model puts them, at the text's start,
 and a label only before a sentence; notes that name the translation or the original text;
-refusals with an apology and an object. The rule stays silent where the source speaks of
+refusals with an apology and an object; closings only as the last sentences, where the
+translation has more sentences than the source. The rule stays silent where the source speaks of
 translating; on preambles and labels where it opens with a label, on notes where it has a note or
-speaks of the original, on the model's words about itself where it speaks of AI.
+speaks of the original, on the model's words about itself where it speaks of AI, on closings
+where it hopes, helps or asks.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ _OPENING_CHARS = 600
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _SENTENCE_END = regex.compile(r"[.!?。！？…][\"'”’»」』)）]*\s*\Z")
+# Where a sentence starts: after the end of another, or a line's start.
+_SENTENCE_START = r"(?:(?<=[.!?。！？…][\"'”’»」』)）]*\s*)|(?<=\n)|\A\s*)"
+# The ends of sentences, and line breaks, that part a text into its sentences.
+_SENTENCE_BREAK = regex.compile(r"[.!?。！？…]+[\"'”’»」』)）]*(?:\s+|(?=[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])|\Z)|\n+")
+# How far from the text's end closings may start: two or three of them ("I hope this helps! Let
+# me know if you need anything else."), no more.
+_CLOSING_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class _Patterns:
     source_notes: regex.Pattern
     refusals: regex.Pattern
     model_self: regex.Pattern
+    closings: regex.Pattern  # a closing at a sentence's start
+    source_closing: regex.Pattern  # the source hopes or helps
 
 
 @lru_cache(maxsize=1)
@@ -72,12 +83,15 @@ def _patterns() -> _Patterns:
         source_label=regex.compile(rf"\A\s*+[^\n]{{0,{int(data['source_label_chars'])}}}?[:：]"),
         source_interjection=regex.compile(data["source_interjection"], regex.IGNORECASE),
         notes=anywhere(data["notes"]), source_notes=regex.compile(data["source_notes"], regex.IGNORECASE),
-        refusals=anywhere(data["refusals"]), model_self=anywhere(data["model_self"]))
+        refusals=anywhere(data["refusals"]), model_self=anywhere(data["model_self"]),
+        closings=regex.compile(_SENTENCE_START + "(?:" + "|".join(data["closings"]) + ")", regex.IGNORECASE),
+        source_closing=regex.compile("|".join(map(regex.escape, data["source_closing_words"])), regex.IGNORECASE))
 
 
 @detector("structure.mt_commentary", "accuracy/addition", "major",
           "What a language model used as MT writes around its translation: a preamble or label ('Here is the "
-          "translation:'), a note on the translation, a refusal or words about itself ('As an AI language model, I').")
+          "translation:'), a note on the translation, a refusal, words about itself ('As an AI language model, I') "
+          "or a closing ('I hope this helps!').")
 def mt_commentary(view: DocView) -> Iterator[Hit]:
     """A preamble is reported with its removal as the suggestion where a sentence follows it
     (outside any note), a label only where one does; a note or a refusal with no suggestion (where
@@ -103,6 +117,10 @@ def mt_commentary(view: DocView) -> Iterator[Hit]:
                      "remove it.", "" if whole else None))
     for start, end in notes:
         hits.append((start, end, f"{text[start:end][:80]!r} is a note on the translation, not the source's: an addition.", None))
+    closing = _closing(text, source, patterns)
+    if closing:
+        hits.append((*closing, f"{text[closing[0]:closing[1]][:80]!r} is the MT model's closing, not the source's: "
+                     "an addition.", None))
     speaking = [patterns.refusals] + ([] if patterns.source_ai.search(source) else [patterns.model_self])
     for pattern in speaking:
         for m in pattern.finditer(text):
@@ -133,6 +151,23 @@ def _notes(text: str, source: str, patterns: _Patterns) -> list[tuple[int, int]]
         end = (_BRACKETED_NOTE_END if m.group()[:1] in "([（" else _NOTE_END).match(text, m.end()).end()
         spans.append((m.start(), end))
     return spans
+
+
+def _closing(text: str, source: str, patterns: _Patterns) -> tuple[int, int] | None:
+    """The span of a closing that ends the text, after the translation, where the translation has
+    more sentences than the source and the source neither hopes nor helps."""
+    start = next((m.start() for m in patterns.closings.finditer(text, max(0, len(text) - _CLOSING_CHARS))
+                  if text[:m.start()].strip()
+                  # only closings from there on: not "Let me know if you need a lift. Bye."
+                  and all(patterns.closings.match(sentence.strip()) for sentence in _sentences(text[m.start():]))), None)
+    if start is None or patterns.source_closing.search(source) or len(_sentences(text)) <= len(_sentences(source)):
+        return None
+    return start, len(text.rstrip())
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a text: the pieces between sentence ends and line breaks that hold a letter."""
+    return [piece for piece in _SENTENCE_BREAK.split(text) if any(c.isalpha() for c in piece)]
 
 
 def _sentence_follows(rest: str) -> bool:
