@@ -160,7 +160,8 @@ GROWTH_RATIO, GROWTH_SLACK = 2, 64
 
 def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: str | None, timeout: float,
                 source_lang: str | None = None, fixes: bool = True, silencer: Silencer | None = None,
-                disabled: list[str] | None = None, stopped: list[str] | None = None) -> tuple[list[Finding], list[str]]:
+                disabled: list[str] | None = None, stopped: list[str] | None = None,
+                source_text: str | None = None) -> tuple[list[Finding], list[str]]:
     """Run pattern rules: with `fixes`, the auto ones, which rewrite the text; without, the others,
     which only report. Auto rules run in order, and again while a round still changes the text (at
     most 3 rounds), because one fix can expose another ("x.. ." -> "x. ." -> "x."). Returns the
@@ -168,9 +169,11 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     caller counts them), and adds to `disabled` the rules skipped because they were disabled after
     such a timeout. An automatic change that `silencer`'s allow list silences is not made. A rule
     whose changes would grow the text past GROWTH_RATIO times its original length is not applied:
-    its matches become findings for review and its id goes to `stopped` (the caller warns).
+    its matches become findings for review and its id goes to `stopped` (the caller warns). A rule
+    whose `source_has` the source text (if given) lacks is not run.
     """
     applicable, may_match = _applicable(rules, lang, source_lang, fixes)
+    unwanted = {k for k, rule in enumerate(applicable) if not rule.wanted_by(source_text)} if source_text else set()
     findings: list[Finding] = []
     timed_out: list[str] = []
     # which rules the text holds what their matches need for (cleaners/prefilter.py), asked once for
@@ -185,7 +188,7 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
                 if probe.text is not log.text:
                     probe = Probe(log.text)
                     may = may_match(probe)
-                if not may[k] and not _DISABLED:
+                if (not may[k] and not _DISABLED) or k in unwanted:
                     continue
                 if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out, disabled, probe)):
                     if silencer:
@@ -201,7 +204,7 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
                 break
         return findings, [rule for rule in timed_out if not stopped or rule not in stopped]
     for k, rule in enumerate(applicable):
-        if not may[k] and not _DISABLED:
+        if (not may[k] and not _DISABLED) or k in unwanted:
             continue
         for s, e, rep in _matches(log.text, rule, timeout, timed_out, disabled, probe):
             o_start, o_end = log.orig_span(s, e)

@@ -135,14 +135,15 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
             detection = _identify(log.text, config, expected)
         locale = expected or detection.lang
         fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, silencer=gate, disabled=disabled,
-                                  stopped=stopped)
+                                  stopped=stopped, source_text=doc.source)
         findings += fixed
         timed_out += late
         if log.text == before:
             break
     if log.text != detected_on:  # the fixes changed the text since it was identified
         detection = _identify(log.text, config, expected)
-    reported, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, fixes=False, disabled=disabled)
+    reported, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, fixes=False, disabled=disabled,
+                                 source_text=doc.source)
     findings += reported
     timed_out += late
 

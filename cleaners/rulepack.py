@@ -5,7 +5,9 @@ A rule pack is a YAML file with a `rules:` list. Each rule names a stable `id`, 
 optional `replace` template (`\\1`, `\\g<name>` reuse captured text), the MQM `category`, the
 `severity`, a one-line `message`, whether its `fix` is `auto` (applied) or `review` (suggested), and
 optionally the target languages it is for (`langs`) or must skip (`skip_langs`) and the source
-languages it is for (`source_langs`: a calque of French needs a French source). A costly pattern
+languages it is for (`source_langs`: a calque of French needs a French source), and what the
+source text must hold where the record has one (`source_has`, a pattern: a false friend is one
+only where the source has the word it renders, "Handy" for "handy"). A costly pattern
 can name `requires`: a cheap pattern that matches somewhere in every text where `pattern` matches
 (the words it looks for, without its lookarounds). It is searched first, and the costly pattern
 runs only on the texts where it was found (the four `en.untranslated_*` rules took half of all
@@ -38,7 +40,8 @@ RULES_DIR = Path(__file__).parent / "rules"
 DEFAULT_MATCH_TIMEOUT = 0.5  # seconds per rule and document
 
 _REQUIRED = ("id", "pattern", "category", "severity", "message")
-_ALLOWED = set(_REQUIRED) | {"replace", "fix", "langs", "skip_langs", "source_langs", "literal", "ignore_case", "requires"}
+_ALLOWED = set(_REQUIRED) | {"replace", "fix", "langs", "skip_langs", "source_langs", "literal", "ignore_case", "requires",
+                             "source_has"}
 
 
 class RulePackError(ValueError):
@@ -64,6 +67,7 @@ class PatternRule:
     skip_langs: frozenset[str]
     source_langs: frozenset[str] = frozenset()
     requires_source: str | None = None  # must match somewhere for `pattern` to be tried at all
+    source_has: str | None = None  # must match somewhere in the source text, where there is one
     _compiled: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -79,14 +83,20 @@ class PatternRule:
         """What every match contains (cleaners/prefilter.py): a text without it is not searched."""
         return self._compile()[2]
 
-    def _compile(self) -> tuple[regex.Pattern, regex.Pattern | None, Requirement | None]:
+    def _compile(self) -> tuple[regex.Pattern, regex.Pattern | None, Requirement | None, regex.Pattern | None]:
         compiled = self._compiled
         if compiled is None:  # two threads may both compile: the same result, either is kept
             compiled = (regex.compile(self.source, self.flags),
                         None if self.requires_source is None else regex.compile(self.requires_source, self.flags),
-                        requirement(self.source, self.flags))
+                        requirement(self.source, self.flags),
+                        None if self.source_has is None else regex.compile(self.source_has, self.flags))
             object.__setattr__(self, "_compiled", compiled)
         return compiled
+
+    def wanted_by(self, source_text: str | None) -> bool:
+        """Whether the source text (None: there is none) holds what the rule needs there."""
+        pattern = self._compile()[3]
+        return pattern is None or source_text is None or pattern.search(source_text) is not None
 
     def applies_to(self, lang: str | None, source_lang: str | None = None) -> bool:
         """Whether the rule runs on text in `lang` translated from `source_lang` (primary subtags such
@@ -212,6 +222,9 @@ def _parse_rule(spec: object, where: str, compile_now: bool = True) -> PatternRu
     requires = spec.get("requires")
     if requires is not None and (not isinstance(requires, str) or not requires):
         raise RulePackError(f"{where}: requires must be a non-empty pattern")
+    source_has = spec.get("source_has")
+    if source_has is not None and (not isinstance(source_has, str) or not source_has):
+        raise RulePackError(f"{where}: source_has must be a non-empty pattern")
     rule = PatternRule(
         id=spec["id"],
         source=source,
@@ -225,6 +238,7 @@ def _parse_rule(spec: object, where: str, compile_now: bool = True) -> PatternRu
         skip_langs=_lang_set(spec.get("skip_langs"), where),
         source_langs=_lang_set(spec.get("source_langs"), where),
         requires_source=requires,
+        source_has=source_has,
     )
     if compile_now:
         try:
@@ -232,7 +246,7 @@ def _parse_rule(spec: object, where: str, compile_now: bool = True) -> PatternRu
             if replace is not None:
                 _check_template(rule.pattern, replace)
         except regex.error as exc:
-            raise RulePackError(f"{where}: bad pattern, requires or replace template: {exc}") from exc
+            raise RulePackError(f"{where}: bad pattern, requires, source_has or replace template: {exc}") from exc
     return rule
 
 

