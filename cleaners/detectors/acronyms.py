@@ -186,6 +186,19 @@ def _is_name(long: str) -> bool:
     return bool(words) and 2 * sum(w[0].isupper() for w in words) > len(words)
 
 
+# A built acronym in one script: Latin, Cyrillic or Greek letters, not a mix.
+_ONE_SCRIPT = regex.compile(r"\p{Latin}+|\p{Cyrillic}+|\p{Greek}+")
+_BEFORE_MID_SENTENCE = regex.compile(r"[\p{Ll},;]\s+$")
+
+
+def _named_mid_sentence(source: str, long: str) -> bool:
+    """Whether the long form opens with a capital inside a sentence of the source: a name in the
+    languages that capitalise only a name's first word (Czech "Občanská demokratická strana",
+    Russian, Spanish, French), whose parties and bodies keep their acronym in translation."""
+    at = source.find(long)
+    return at > 0 and long[:1].isupper() and _BEFORE_MID_SENTENCE.search(source, max(0, at - 40), at) is not None
+
+
 RULE = "source.untranslated_acronym"
 
 
@@ -214,15 +227,17 @@ def _evidence(text: str, source: str, lang: str | None) -> dict[str, tuple[str, 
         aligned = {}
     found = {}
     for acronym, (source_long, _, _) in source_defs.items():
-        if source_long is None or not _spelt_out(source_long, acronym) or _is_name(source_long) or acronym in kept:
-            continue  # not spelt by its source words, a name, or kept on purpose
+        if (source_long is None or not _spelt_out(source_long, acronym) or _is_name(source_long)
+                or _named_mid_sentence(source, source_long) or acronym in kept or source_long in text):
+            continue  # not spelt by its source words, a name, kept on purpose, or its source words kept too
         if acronym in target_defs:
             bracket = target_defs[acronym][1]
             before = text[max(0, bracket - 300):bracket]
             if spelt_by_initials(acronym, before):
                 continue
             guess = initials(before, len(_letters(acronym)), lang)
-            found[acronym] = (source_long, guess if guess and guess != acronym else None)
+            one_script = guess and _ONE_SCRIPT.fullmatch(guess)  # not "ПSAN" from Cyrillic and Latin words
+            found[acronym] = (source_long, guess if one_script and guess != acronym else None)
         elif aligned.get(acronym) and aligned[acronym] not in source_defs:
             own = aligned[acronym]
             bracket = target_defs[own][1]

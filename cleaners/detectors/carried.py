@@ -34,7 +34,11 @@ _URL_STOP = r"\s<>\"'«»“”‘’。，；：！？、（）「」『』【�
 URL = regex.compile(r"(?:(?<![A-Za-z0-9+.-])(?:https?|ftp)://|(?<![A-Za-z0-9.-])www\.)"
                     r"(?:[^" + _URL_STOP + _CJK + r"]|(?<=[/?=&#:%_~\-" + _CJK + r"])[" + _CJK + r"])+(?<![.,;:!?)\]])")
 _CJK_LETTER = regex.compile(r"[" + _CJK + r"]")
-EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.\p{L}{2,}(?![\w-])")
+# An e-mail address: word characters of any script but Chinese, Japanese and Korean, which are
+# glued to an address in running text ("发邮件至tips@caixin.com提供线索", "info@example.co.kr로").
+_ADDRESS_CHAR = r"[^\W" + _CJK + r"]"
+EMAIL = regex.compile(r"(?<!" + _ADDRESS_CHAR + r"|[.+-])(?:" + _ADDRESS_CHAR + r"|[.+-])+@(?:" + _ADDRESS_CHAR + r"|-)+"
+                      r"(?:\.(?:" + _ADDRESS_CHAR + r"|-)+)*\.(?:(?![\d_])" + _ADDRESS_CHAR + r"){2,}(?!" + _ADDRESS_CHAR + r"|-)")
 _TAG = regex.compile(r"</?[A-Za-z][\w:.-]*(?:\s+[^<>]*?)?/?>")
 _ATTRIBUTE = regex.compile(r"([\w:.-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")
 # Two capitals or more (any script), digits allowed after the first: HIV, COVID, CD4, ВИЧ. Its
@@ -220,9 +224,15 @@ def _ignored() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)  # one entry per target language
-def _lower_case_by_norm(lang: str) -> frozenset[str]:
+def lower_case_by_norm(lang: str) -> frozenset[str]:
     """Acronyms the language's norm writes in lower case (data/qa.yaml)."""
     return frozenset(data()["acronyms_lower_case_by_norm"].get(lang, []))
+
+
+@lru_cache(maxsize=1)
+def _loanwords() -> frozenset[str]:
+    """English words that Chinese, Japanese and Korean write in capitals (data/qa.yaml)."""
+    return frozenset(data()["loanwords_in_capitals"])
 
 
 # A lower-case form this common in the translation's language is one of its words ("us", "or",
@@ -246,7 +256,7 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
     runs = set(_CASED_RUN.findall(text)) if any(a in text for a in wanted) else set()
     missing = [a for a in wanted if a not in runs and a + "s" not in runs]
     other_case, left = [], []
-    lower_by_norm = _lower_case_by_norm(view.lang or "")
+    lower_by_norm = lower_case_by_norm(view.lang or "")
     folded = _folded(text) if missing else ""
     folded_runs: set[str] | None = None
     source_runs: set[str] | None = None
@@ -264,6 +274,8 @@ def _acronym_forms(view: DocView) -> tuple[list[tuple[str, regex.Match]], list[s
                     acronym += "s"  # the suggestion keeps the plural
         if near and near.group() in lower_by_norm:
             continue  # kept, as the language's norm writes it ("covid" in Spanish)
+        if near and near.group().casefold() in _loanwords() and not cased(view.source_lang):
+            continue  # a loanword Chinese writes in capitals ("手机APP"): "app" in English
         if near and near.group().islower() and (known_word(near.group(), view.lang, min_zipf=COMMON_WORD_ZIPF)
                                                 or _not_a_word_of_the_text(text, near)):
             near = None

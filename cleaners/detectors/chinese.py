@@ -72,11 +72,11 @@ def _slip_words() -> regex.Pattern:
 @lru_cache(maxsize=8192)  # one entry per distinct Han character seen
 def _simplified_standard(char: str) -> bool:
     """Whether Simplified Chinese writes the character in some word: GB 2312 has it (but for the
-    few it no longer writes, 後), or names keep it."""
+    few it no longer writes, 後), names keep it, or practice does (二噁英)."""
     try:
         char.encode("gb2312")
     except UnicodeEncodeError:
-        return char in _data()["kept_in_names"]
+        return char in _data()["kept_in_names"] or char in _data()["kept_in_practice"]
     return char not in _data()["no_longer_written"]
 
 

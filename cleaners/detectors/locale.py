@@ -302,6 +302,8 @@ def date_format(view: DocView) -> Iterator[Hit]:
                 yield m.start(), m.end(), f"{view.lang} writes the day before the month (CLDR).", \
                     template.format(day=m.group("day"), month=m.group("month"))
         return
+    mdy = [m for m in mdy if _english_date(view.text, m)]
+    dmy = [m for m in dmy if _english_date(view.text, m)]
     if not mdy or not dmy:
         return
     minority = dmy if (len(dmy), -dmy[0].start()) < (len(mdy), -mdy[0].start()) else mdy
@@ -313,6 +315,18 @@ def date_format(view: DocView) -> Iterator[Hit]:
             fixed = f"{m.group('day')} {m.group('month')}"
             other = "day first"
         yield m.start(), m.end(), f"Dates in two orders in one text: elsewhere it writes them {other}.", fixed
+
+
+def _english_date(text: str, m: regex.Match) -> bool:
+    """Whether an English match is a date whose order counts: its month has a capital ("3 may be
+    admitted" is a verb), and it is no name or modifier, which keeps its order ("the September 18
+    Incident", "the March 11 tsunami", "the 4 May Movement")."""
+    if not m.group("month")[0].isupper():
+        return False
+    return not (_THE_BEFORE.search(text, max(0, m.start() - 4), m.start()) and _WORD_AFTER.match(text, m.end()))
+
+
+_THE_BEFORE = regex.compile(r"\b[Tt]he\s+$")
 
 
 _LIST_ITEM_SEMICOLON = regex.compile(r"(?<=\S)[ \t\u00a0\u202f]*;[ \t]*(?=\n|\Z)")

@@ -277,5 +277,21 @@ def pure_punctuation(view: DocView) -> Iterator[Hit]:
     if _CONTENT.search(source) and not _CONTENT.search(text):
         what = "punctuation only" if text.strip() else "empty"
         yield start, end, f"The translation is {what}; its source has words.", None
-    elif not _CONTENT.search(source) and fold(source.strip()) != fold(text.strip()):
-        yield start, end, "The source is punctuation only: the translation should keep it as it is.", source.strip()
+    elif not _CONTENT.search(source) and _mark_kinds(source) != _mark_kinds(text):
+        # no suggestion: the target locale may write the same marks otherwise ("……" is "..." in English)
+        yield start, end, "The source is punctuation only: the translation should keep its marks.", None
+
+
+# Marks that each locale writes its own way, reduced to a kind: an ellipsis ("...", "…", "……"), a
+# dash ("—", "——", "――", "–"), quotation marks of any style (left out); "?!" and "!?" are the same.
+_ELLIPSIS_RUN = regex.compile(r"[.…]{2,}|…")
+_DASH_RUN = regex.compile(r"[—―–‒]+|-{2,}")
+_QUOTE_MARKS = regex.compile(r"[\"'“”‘’„‚«»‹›「」『』〝〞]")
+_MARK_RUN = regex.compile(r"[?!]{2,}")
+
+
+def _mark_kinds(text: str) -> str:
+    """The marks of a punctuation-only text as kinds, so that each locale's form of them compares equal."""
+    kinds = _QUOTE_MARKS.sub("", fold(text.strip()))
+    kinds = _DASH_RUN.sub("—", _ELLIPSIS_RUN.sub("…", kinds))
+    return _MARK_RUN.sub(lambda m: "".join(sorted(set(m.group()))), kinds).replace(" ", "")

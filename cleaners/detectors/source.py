@@ -11,6 +11,7 @@ import regex
 
 from mtqa.cleaners import hunspell, quantities, spelled
 from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors.carried import lower_case_by_norm
 from mtqa.cleaners.detectors.scales import MYRIAD_LANGS, large_numbers_not_in_source
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, _case_fix, has_word_list, known_word
 from mtqa.cleaners.scripts import letter_class, scripts_data, written_in
@@ -200,6 +201,8 @@ def name_lowercased(view: DocView) -> Iterator[Hit]:
             lower_in_source = {w for _, _, w in _lower_words(source)}
         if word in lower_in_source or _may_be_common_word(word, lang, source_lang):
             continue  # (the source has it in lower case too: "Cygnus cygnus", a species)
+        if word in lower_case_by_norm(lang):
+            continue  # the language's norm writes it in lower case ("la covid" in French)
         yield start, end, f"'{word}' is the source's name '{name}' in lower case.", name
 
 

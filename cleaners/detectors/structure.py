@@ -148,8 +148,12 @@ def fragment(view: DocView) -> Iterator[Hit]:
     """Where the source has as many one-word sentences, the translation keeps its style: a
     reporter's "Guilty." or "Again." after a sentence is no artifact."""
     found = list(_fragments(view.text, view.sentences, view.lang))
-    if found and view.doc.source and len(found) <= len(list(_fragments(view.doc.source, view.source_sentences, view.source_lang))):
-        return
+    if found and view.doc.source:
+        source = view.doc.source
+        kept = (_fragments(source, view.source_sentences, view.source_lang) if cased(view.source_lang)
+                else _short_sentences(source, view.source_sentences))
+        if len(found) <= len(list(kept)):
+            return
     for s, e in found:
         yield s, e, "A single word stands alone as a sentence: it probably belongs to the sentence before.", None
 
@@ -164,6 +168,21 @@ def _fragments(text: str, spans: list[tuple[int, int]], lang: str | None) -> Ite
                 and piece.rstrip(".") == words[0] and piece.endswith(".") and text[s].isupper()
                 and _same_line(text, pe, s) and text[pe - 1] == "." and words[0].casefold() not in titles
                 and not words[0].isupper() and not _after_ordinal(text, pe, lang)):
+            yield s, e
+
+
+# The most letters a sentence of a script without case may have and count as a one-word sentence
+# ("又一次。", "终于。"), and the fewest the sentence before it must have.
+SHORT_SENTENCE_LETTERS, LONGER_SENTENCE_LETTERS = 4, 6
+
+
+def _short_sentences(text: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """In a text of a script without case (Chinese, Japanese), its very short sentences after a
+    longer one on the same line: what a one-word sentence of the translation may render."""
+    for (ps, pe), (s, e) in zip(spans, spans[1:]):
+        letters = sum(c.isalpha() for c in text[s:e])
+        if 0 < letters <= SHORT_SENTENCE_LETTERS and _same_line(text, pe, s) \
+                and sum(c.isalpha() for c in text[ps:pe]) >= LONGER_SENTENCE_LETTERS:
             yield s, e
 
 
@@ -272,18 +291,30 @@ def _straight_quotes(text: str) -> list[int]:
     return [m.start() for m in _STRAIGHT_QUOTE.finditer(text) if not is_gershayim(text, m.start())]
 
 
+# A paragraph that opens with a quotation mark: the next paragraph of a quotation.
+_QUOTE_OPENS = regex.compile(r"\s*[\"“«„「『]")
+
+
 @detector("structure.unbalanced_quote", "fluency/punctuation", "minor",
           "Quotation marks that do not pair up within a paragraph.")
 def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     """Where the source leaves a quotation open too (a quote that runs over several segments of a
-    sentence-split corpus), the translation only kept it: not its artifact."""
+    sentence-split corpus), the translation only kept it: not its artifact. A quotation of several
+    paragraphs opens each and closes only the last (Chicago, AP, GB/T 15834): a paragraph left
+    open before one that opens with a quotation mark is not reported."""
     source = view.doc.source
-    if source and (sum(source.count(c) for c in _DOUBLE_QUOTES.replace('"', "")) + len(_straight_quotes(source))) % 2:
+    if source and (sum(source.count(c) for c in _DOUBLE_QUOTES.replace('"', "") + "「」『』")
+                   + len(_straight_quotes(source))) % 2:
         return
     pos = 0
     same_mark = _data()["same_mark_quotes"].get(view.lang or "", ())
-    for line in view.text.splitlines(keepends=True):
+    lines = view.text.splitlines(keepends=True)
+    for k, line in enumerate(lines):
+        continued = _QUOTE_OPENS.match(next((later for later in lines[k + 1:] if later.strip()), ""))
         straight = _straight_quotes(line) if '"' in line else []
+        if continued and (len(straight) % 2 or any(line.count(o) == line.count(c) + 1 for o, c in (("“", "”"), ("«", "»")))):
+            pos += len(line)
+            continue  # a quotation that goes on in the next paragraph
         if len(straight) % 2:
             i = straight[-1]
             yield pos + i, pos + i + 1, "An odd number of straight double quotes in this paragraph.", None
@@ -441,11 +472,25 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
             start, end = words[i].start(), words[i + reps * n - 1].end()
             first_digit = bisect.bisect_left(digits, start)
             if first_digit == len(digits) or digits[first_digit] >= end:
+                if _source_repeats(view.doc.source):
+                    return  # a chant or a slogan the source repeats too ("Fight! Fight! Fight!", 战斗！战斗！战斗！)
                 keep = view.text[start : words[i + n - 1].end()]
                 yield start, end, f"'{keep}' is repeated {reps} times in a row.", keep
                 i += reps * n - 1
                 break
         i += 1
+
+
+# A unit of two to eight letters three times, each apart from the last by at most a few marks and
+# three letters ("地段、地段、还是地段", "非常非常非常", "Go, China! Go, China!"): a repetition of the
+# source's own. Not one letter (哈哈哈 is laughter), nor part of a Latin word.
+_REPEATED_UNIT = regex.compile(r"(?<!\p{Latin})(\p{L}{2,8})(?:[^\p{L}\p{N}]{0,3}(?:\p{L}{1,3}[^\p{L}\p{N}]{0,3})?\1){2}"
+                               r"(?!\p{Latin})", regex.IGNORECASE)
+
+
+def _source_repeats(source: str | None) -> bool:
+    """Whether the source repeats a word or phrase three times in a row, as a chant or a slogan does."""
+    return bool(source) and _REPEATED_UNIT.search(source) is not None
 
 
 def _unit_runs(tokens: list[str], n: int) -> list[int]:
