@@ -295,6 +295,16 @@ def _straight_quotes(text: str) -> list[int]:
 _QUOTE_OPENS = regex.compile(r"\s*[\"“«„「『]")
 
 
+def _next_paragraph_quoted(lines: list[str]) -> list[bool]:
+    """For each line, whether the next line that is not blank opens with a quotation mark."""
+    out, following = [False] * len(lines), False
+    for k in range(len(lines) - 1, -1, -1):
+        out[k] = following
+        if lines[k].strip():
+            following = _QUOTE_OPENS.match(lines[k]) is not None
+    return out
+
+
 @detector("structure.unbalanced_quote", "fluency/punctuation", "minor",
           "Quotation marks that do not pair up within a paragraph.")
 def unbalanced_quote(view: DocView) -> Iterator[Hit]:
@@ -309,8 +319,7 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     pos = 0
     same_mark = _data()["same_mark_quotes"].get(view.lang or "", ())
     lines = view.text.splitlines(keepends=True)
-    for k, line in enumerate(lines):
-        continued = _QUOTE_OPENS.match(next((later for later in lines[k + 1:] if later.strip()), ""))
+    for line, continued in zip(lines, _next_paragraph_quoted(lines)):
         straight = _straight_quotes(line) if '"' in line else []
         if continued and (len(straight) % 2 or any(line.count(o) == line.count(c) + 1 for o, c in (("“", "”"), ("«", "»")))):
             pos += len(line)
