@@ -193,9 +193,9 @@ def unit_spacing(view: DocView) -> Iterator[Hit]:
 
 _SPACED_HYPHEN = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?\"'”»)]) - (?=[\p{L}\p{N}\"'„“«(])")
 # A news agency's dateline opening a paragraph: a place (and date), then the agency in brackets
-# ("BERLIN (AP)", "Berlin (dpa)", "PARIS, 3 mars (AFP)").
+# ("BERLIN (AP)", "Berlin (dpa)", "PARIS, 3 mars (AFP)", ČTK's "Praha 5. prosince (ČTK)").
 _DATELINE = regex.compile(r"\p{Lu}[\p{L}\p{M}.'-]*(?: \p{Lu}[\p{L}\p{M}.'-]*){0,3}(?:, [^\n(),]{1,25}){0,2}"
-                          r" \(\p{L}[\p{L}\p{M}&./ -]{0,24}\)")
+                          r"(?: \d{1,2}\.? \p{Ll}+)? \(\p{L}[\p{L}\p{M}&./ -]{0,24}\)")
 
 
 @detector("locale.hyphen_as_dash", "fluency/punctuation", "minor",
