@@ -30,8 +30,9 @@ _ORDINAL_END = regex.compile(r"(?<![\p{L}\p{M}])([\p{L}\p{M}]+)\s+(?:\d{1,3}\.\s
 # How far back from a cut the ordinal and the word before it are looked for.
 _ORDINAL_REACH = 64
 _FIRST_WORD = regex.compile(r"\s*(\p{L}[\p{L}\p{M}]*)")
-# A number of one to three digits with a full stop ending a piece: an ordinal where a language dots them.
-_DOTTED_NUMBER = regex.compile(r"(?<![\d.,:])\d{1,3}\.\s*$")
+# A number of one to four digits with a full stop ending a piece: an ordinal, or a year (Hungarian
+# "2024. május 5."), where a language dots them.
+_DOTTED_NUMBER = regex.compile(r"(?<![\d.,:])\d{1,4}\.\s*$")
 _LAST_DAY = 31
 
 
@@ -81,7 +82,8 @@ def _joined_at_ordinals(line: str, bounds: list[tuple[int, int]], lang: str) -> 
     (a word the dictionary knows only with a capital) continues it ("am 24. Spieltag", not "am
     15. Bis dahin"). In every language that dots its ordinals, a word in lower case after the
     number continues the sentence: sentencex cuts Czech "11. | července" and "3. | čtvrtletí"
-    before a lower-case letter outside ASCII, and no sentence starts in lower case."""
+    before a lower-case letter outside ASCII (and Hungarian "2024. | május"), and no sentence
+    starts in lower case."""
     words = _ordinal_words().get(lang)
     dotted = lang in _ordinal_full_stop()
     joined = [bounds[0]]

@@ -645,16 +645,11 @@ def test_a_preamble_is_removed_only_where_a_translation_follows_and_sure_is_kept
     assert _commentary("en", "zh", "Sure! Translation: the company said yes.", "公司说是。") == [("Sure! Translation: ", "")]
 
 
-@pytest.mark.parametrize("lang, source_lang, text, source, rule", [
-    ("ru", "en", "Это было в 2022 году - до начала кризиса.", "This was in 2022 - before the crisis began.", "ru.hyphen_as_dash"),
-    ("en", "de", "Some 51.5 % of them work.", "51,5 % von ihnen arbeiten.", "de-en.percent_space"),
-])
-def test_a_detector_making_a_rule_packs_fix_on_part_of_its_span_is_not_reported_again(lang, source_lang, text, source, rule):
-    """locale.hyphen_as_dash's "-" to "—" inside ru.hyphen_as_dash's " - " to " — ", or
-    locale.percent_format's " " to "" inside de-en.percent_space's " %" to "%", is the same fix:
+def test_a_detector_making_a_rule_packs_fix_on_part_of_its_span_is_not_reported_again():
+    """locale.percent_format's " " to "" inside de-en.percent_space's " %" to "%" is the same fix:
     the reviser sees it once, from the rule pack."""
-    found = clean_document(Document("d", text, lang, source=source, source_lang=source_lang), CleanConfig()).findings
-    assert [f.rule for f in found] == [rule]
+    text = "Some 51.5 % of them work."
+    found = clean_document(Document("d", text, "en", source="51,5 % von ihnen arbeiten.", source_lang="de"), CleanConfig()).findings
+    assert [f.rule for f in found] == ["de-en.percent_space"]
     only = found[0]
-    assert text[:only.start] + only.suggestion + text[only.end:] in ("Это было в 2022 году — до начала кризиса.",
-                                                                      "Some 51.5% of them work.")
+    assert text[:only.start] + only.suggestion + text[only.end:] == "Some 51.5% of them work."

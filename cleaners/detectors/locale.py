@@ -116,7 +116,6 @@ def _single_pairs(line: str, pos: int, markup: Spans, doubles_at: list[int], mar
 
 _PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%")
 _WORD_AFTER = regex.compile(r"[ \u00a0]\p{L}")
-_NOUN_AFTER = regex.compile(r"[ \u00a0]\p{Lu}")
 
 
 @detector("locale.percent_format", "locale-convention", "minor",
@@ -293,11 +292,9 @@ def date_format(view: DocView) -> Iterator[Hit]:
     if view.lang != "en":
         if day_first_locale:
             months_of_dates = {m.start("month") for m in dmy}
-            # a count of the noun after it: any word in most languages ("В марте 15 человек"), one
-            # with a capital where every noun has one ("im März 15 Menschen", not "am Februar 11 statt")
-            counted = _NOUN_AFTER if view.lang in NOUN_CAPITALS else _WORD_AFTER
+            followers = _date_followers(view.lang)
             for m in mdy:
-                if m.start("month") in months_of_dates or counted.match(view.text, m.end()):
+                if m.start("month") in months_of_dates or _counts_a_noun(view.text, m.end(), view.lang, followers):
                     continue  # "С 1 марта 15 регионов": a date, then a count
                 yield m.start(), m.end(), f"{view.lang} writes the day before the month (CLDR).", \
                     template.format(day=m.group("day"), month=m.group("month"))
@@ -317,16 +314,38 @@ def date_format(view: DocView) -> Iterator[Hit]:
         yield m.start(), m.end(), f"Dates in two orders in one text: elsewhere it writes them {other}.", fixed
 
 
+@lru_cache(maxsize=None)  # one entry per target language
+def _date_followers(lang: str) -> frozenset[str]:
+    return frozenset(_data()["date_followers"].get(lang, ()))
+
+
+_NEXT_WORD = regex.compile(r"[ \u00a0](\p{L}+)")
+
+
+def _counts_a_noun(text: str, end: int, lang: str, followers: frozenset[str]) -> bool:
+    """Whether the number ending at `end` counts the noun after it ("В марте 15 человек", "im März
+    15 Menschen"), not a day of a date written month first ("marzo 15 en Ginebra", "am Februar 11
+    statt"): a word follows that is no preposition, article or conjunction, with a capital where
+    every noun has one."""
+    m = _NEXT_WORD.match(text, end)
+    if m is None:
+        return False
+    word = m.group(1)
+    if lang in NOUN_CAPITALS:
+        return word[0].isupper()
+    return bool(followers) and word.casefold() not in followers
+
+
 def _english_date(text: str, m: regex.Match) -> bool:
     """Whether an English match is a date whose order counts: its month has a capital ("3 may be
     admitted" is a verb), and it is no name or modifier, which keeps its order ("the September 18
-    Incident", "the March 11 tsunami", "the 4 May Movement")."""
+    Incident", "Japan's March 11 disaster", "the 4 May Movement")."""
     if not m.group("month")[0].isupper():
         return False
-    return not (_THE_BEFORE.search(text, max(0, m.start() - 4), m.start()) and _WORD_AFTER.match(text, m.end()))
+    return not (_THE_BEFORE.search(text, max(0, m.start() - 5), m.start()) and _WORD_AFTER.match(text, m.end()))
 
 
-_THE_BEFORE = regex.compile(r"\b[Tt]he\s+$")
+_THE_BEFORE = regex.compile(r"(?:\b[Tt]he|\p{L}['’]s)\s+$")
 
 
 _LIST_ITEM_SEMICOLON = regex.compile(r"(?<=\S)[ \t\u00a0\u202f]*;[ \t]*(?=\n|\Z)")
@@ -334,19 +353,35 @@ _LIST_ITEM_SEMICOLON = regex.compile(r"(?<=\S)[ \t\u00a0\u202f]*;[ \t]*(?=\n|\Z)
 _ITEM_START = regex.compile(r"(?<=^[ \t\-–—•*·]*(?:(?:\d{1,2}|\p{L})[.)]\s+)?)\p{L}", regex.MULTILINE)
 
 
+# How far back from an item its list's introduction is looked for.
+_LIST_REACH = 2000
+
+
+def _after_a_colon(text: str, pos: int) -> bool:
+    """Whether the list item at `pos` belongs to a list that a line ending in a colon introduces
+    ("The plan includes:\n- EU funding for farmers;"): such lists take semicolons in many styles."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    for line in reversed(text[max(0, line_start - _LIST_REACH):line_start].splitlines()):
+        line = line.rstrip()
+        if line and not line.endswith(";"):
+            return line.endswith((":", "："))
+    return False
+
+
 @detector("locale.list_semicolons", "fluency/punctuation", "minor",
           "List items or headlines ending in semicolons, French style (\"...at any time;\" on its own line), "
           "in a language whose lists do not.")
 def list_semicolons(view: DocView) -> Iterator[Hit]:
     """Two or more paragraphs ending in ';' make the list: one alone may be a line broken in the
-    middle. Only items that open with a capital, headlines or sentences: items in lower case after
-    a colon ("provides for:\n- a ceasefire;\n- the release of hostages.") take semicolons in
-    English, Russian, Czech and Spanish typography as in French."""
+    middle. Only items that open with a capital, headlines or sentences, and not after a line that
+    ends in a colon: a list introduced so ("provides for:\n- a ceasefire;\n- the release of
+    hostages.") takes semicolons in English, Russian, Czech and Spanish typography as in French."""
     if view.lang in (None, "fr") or view.lang in ("zh", "ja", "ko"):
         return
     text = view.text
     found = [m for m in _LIST_ITEM_SEMICOLON.finditer(text)
-             if (first := _ITEM_START.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())) and first.group().isupper()]
+             if (first := _ITEM_START.search(text, text.rfind("\n", 0, m.start()) + 1, m.start()))
+             and first.group().isupper() and not _after_a_colon(text, m.start())]
     if len(found) >= 2:
         for m in found:
             yield m.start(), m.end(), "A list item ending in a semicolon (French typography): no final mark here.", ""

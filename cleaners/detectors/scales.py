@@ -22,9 +22,11 @@ MYRIAD_LANGS = frozenset({"zh", "ja", "ko"})
 # words, numbers spelt out, "D28" for "第28天").
 LARGE_NUMBER = 10_000
 # Below it, a number counts only as a scale read too small, from a hundred up: "3,000 cars" for
-# 三万辆 (万 read as a thousand). Not one with a letter after it: "12K" is 12,000.
+# 三万辆 (万 read as a thousand). Not one with a letter scale after it ("12K", "3,000m" may be
+# millions), nor a power of ten: a unit converted gives those ("1 hectare" for 1万平方米, "$100" for
+# 1万円), and so does a bare 千 or 百 of the source ("1,000 visitors" for 千余名游客).
 SMALL_SLIP = 100
-_LETTER_AFTER = regex.compile(r"\s?[A-Za-z](?![A-Za-z])")
+_LETTER_AFTER = regex.compile(r"\s?[KkBb](?![A-Za-z])|[Mm](?![A-Za-z])")
 
 
 @detector("source.scale_mismatch", "accuracy/mistranslation", "major",
@@ -85,7 +87,7 @@ def large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decim
             continue
         unit = quantities.convertible_unit(view.text, end)
         scaled = _scaled_from(number, available, partners)
-        if number < LARGE_NUMBER and (scaled is None or scaled < number):
+        if number < LARGE_NUMBER and (scaled is None or scaled < number or _mantissa(number) == "1"):
             continue  # a small number is only ever reported as a scale read too small (3万 as "3,000")
         if scaled is not None:
             partner = next((s, e) for v, s, e in read if Decimal(v) == scaled)

@@ -62,7 +62,8 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
         first = text[s]
         if (text[pe - 1] == "." and first.islower() and _same_line(text, pe, s) and 1 <= len(words) <= 3
                 and _WORD.match(text, s) is not None and not mixed_case(words[0])
-                and not _abbreviation_before(text, pe - 1)):  # "мм рт. ст.", "Bartonella sp. in"
+                and not _abbreviation_before(text, pe - 1)  # "мм рт. ст.", "Bartonella sp. in"
+                and not _LIST_NUMBER.fullmatch(text, ps, pe)):  # "1. higher pensions;": a list item's number
             last = list(_WORD.finditer(text, ps, pe))
             start = last[-1].start() if last else pe - 1
             if len(words) == 1:  # often an adjective MT left after its noun: "bloc. soviet." is "Soviet bloc."
@@ -76,6 +77,7 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
 
 
 _LAST_TOKEN = regex.compile(r"\S*$")
+_LIST_NUMBER = regex.compile(r"\d{1,3}\.")
 # Characters read back from a full stop for the word it ends (an address is shorter).
 MAX_TOKEN = 200
 
@@ -167,7 +169,8 @@ def _fragments(text: str, spans: list[tuple[int, int]], lang: str | None) -> Ite
         if (len(words) == 1 and len(_WORD.findall(text, ps, pe)) >= MIN_WORDS_BEFORE_FRAGMENT
                 and piece.rstrip(".") == words[0] and piece.endswith(".") and text[s].isupper()
                 and _same_line(text, pe, s) and text[pe - 1] == "." and words[0].casefold() not in titles
-                and not words[0].isupper() and not _after_ordinal(text, pe, lang)):
+                and not words[0].isupper() and not _after_ordinal(text, pe, lang)
+                and not _abbreviation_before(text, pe - 1)):  # "у смт. Гостомель."
             yield s, e
 
 
@@ -295,6 +298,19 @@ def _straight_quotes(text: str) -> list[int]:
 _QUOTE_OPENS = regex.compile(r"\s*[\"“«„「『]")
 
 
+def _paragraphs_closed(source: str | None, lines: list[str]) -> set[int]:
+    """The lines of the translation whose paragraph of the source (the same in order, where both
+    have as many) closes every quotation it opens: there a quotation left open is no convention."""
+    if not source:
+        return set()
+    own = [k for k, line in enumerate(lines) if line.strip()]
+    theirs = [line for line in source.splitlines() if line.strip()]
+    if len(own) != len(theirs):
+        return set()
+    return {k for k, line in zip(own, theirs)
+            if (sum(line.count(c) for c in _DOUBLE_QUOTES.replace('"', "") + "「」『』") + len(_straight_quotes(line))) % 2 == 0}
+
+
 def _next_paragraph_quoted(lines: list[str]) -> list[bool]:
     """For each line, whether the next line that is not blank opens with a quotation mark."""
     out, following = [False] * len(lines), False
@@ -319,9 +335,11 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     pos = 0
     same_mark = _data()["same_mark_quotes"].get(view.lang or "", ())
     lines = view.text.splitlines(keepends=True)
-    for line, continued in zip(lines, _next_paragraph_quoted(lines)):
+    closed_in_source = _paragraphs_closed(source, lines)
+    for k, (line, continued) in enumerate(zip(lines, _next_paragraph_quoted(lines))):
         straight = _straight_quotes(line) if '"' in line else []
-        if continued and (len(straight) % 2 or any(line.count(o) == line.count(c) + 1 for o, c in (("“", "”"), ("«", "»")))):
+        if continued and k not in closed_in_source and (
+                len(straight) % 2 or any(line.count(o) == line.count(c) + 1 for o, c in (("“", "”"), ("«", "»")))):
             pos += len(line)
             continue  # a quotation that goes on in the next paragraph
         if len(straight) % 2:
@@ -462,6 +480,7 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
     words: list[regex.Match] | None = None  # where each word stands: found only for a text with a loop
     runs: dict[int, list[int]] = {}  # unit length -> words covered by the run of that unit from each word
     digits: list[int] | None = None
+    source_run: int | None = None  # read once a loop is found
     i = 0
     while i < len(tokens):
         if tokens[i] not in tokens[i + 1 : i + 5]:  # a unit of n words repeats only if word i comes back n words on
@@ -481,25 +500,35 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
             start, end = words[i].start(), words[i + reps * n - 1].end()
             first_digit = bisect.bisect_left(digits, start)
             if first_digit == len(digits) or digits[first_digit] >= end:
-                if _source_repeats(view.doc.source):
-                    return  # a chant or a slogan the source repeats too ("Fight! Fight! Fight!", 战斗！战斗！战斗！)
-                keep = view.text[start : words[i + n - 1].end()]
-                yield start, end, f"'{keep}' is repeated {reps} times in a row.", keep
+                if source_run is None:
+                    source_run = _longest_source_run(view.doc.source)
+                if reps > source_run:  # not a chant the source repeats as often ("Fight! Fight! Fight!")
+                    keep = view.text[start : words[i + n - 1].end()]
+                    yield start, end, f"'{keep}' is repeated {reps} times in a row.", keep
                 i += reps * n - 1
                 break
         i += 1
 
 
-# A unit of two to eight letters three times, each apart from the last by at most a few marks and
-# three letters ("地段、地段、还是地段", "非常非常非常", "Go, China! Go, China!"): a repetition of the
-# source's own. Not one letter (哈哈哈 is laughter), nor part of a Latin word.
-_REPEATED_UNIT = regex.compile(r"(?<!\p{Latin})(\p{L}{2,8})(?:[^\p{L}\p{N}]{0,3}(?:\p{L}{1,3}[^\p{L}\p{N}]{0,3})?\1){2}"
-                               r"(?!\p{Latin})", regex.IGNORECASE)
+# The pieces of a source between marks and spaces: "战斗！战斗！战斗！" is three, "Go, China! Go, China!" four.
+_PIECE_BREAK = regex.compile(r"[^\p{L}\p{N}]+")
 
 
-def _source_repeats(source: str | None) -> bool:
-    """Whether the source repeats a word or phrase three times in a row, as a chant or a slogan does."""
-    return bool(source) and _REPEATED_UNIT.search(source) is not None
+def _longest_source_run(source: str | None) -> int:
+    """How many times in a row the source repeats a piece, or a pair of pieces ("Go, China!"), if
+    three times or more (a chant, a slogan: the translation rightly repeats it as often); else 0.
+    A piece that ends with the one before counts too ("教育、教育、还是教育")."""
+    pieces = [p.casefold() for p in _PIECE_BREAK.split(source or "") if p]
+    longest = 0
+    for n in (1, 2):
+        run = 1
+        for k in range(n, len(pieces) - n + 1):
+            same = pieces[k:k + n] == pieces[k - n:k] or (n == 1 and pieces[k] != pieces[k - 1]
+                                                          and pieces[k].endswith(pieces[k - 1]) and not pieces[k].isascii())
+            run = run + 1 if same else 1
+            if run >= 3:
+                longest = max(longest, run)
+    return longest
 
 
 def _unit_runs(tokens: list[str], n: int) -> list[int]:
