@@ -172,8 +172,8 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     its matches become findings for review and its id goes to `stopped` (the caller warns). A rule
     whose `source_has` the source text (if given) lacks is not run.
     """
-    applicable, may_match = _applicable(rules, lang, source_lang, fixes)
-    unwanted = {k for k, rule in enumerate(applicable) if not rule.wanted_by(source_text)} if source_text else set()
+    applicable, may_match, asking = _applicable(rules, lang, source_lang, fixes)
+    unwanted = {k for k in asking if not applicable[k].wanted_by(source_text)} if source_text and asking else ()
     findings: list[Finding] = []
     timed_out: list[str] = []
     # which rules the text holds what their matches need for (cleaners/prefilter.py), asked once for
@@ -230,21 +230,23 @@ def _not_applied(log: EditLog, doc_id: str, changes: list[tuple[int, int, str | 
     return out
 
 
-_APPLICABLE: dict[tuple[int, str | None, str | None, bool], tuple[object, tuple[PatternRule, ...], Callable]] = {}
+_APPLICABLE: dict[tuple[int, str | None, str | None, bool], tuple[object, tuple[PatternRule, ...], Callable, tuple[int, ...]]] = {}
 
 
 def _applicable(rules: Iterable[PatternRule], lang: str | None, source_lang: str | None,
-                fixes: bool) -> tuple[tuple[PatternRule, ...], Callable[[Probe], tuple[bool, ...]]]:
-    """The rules for a language pair, and the test of what their matches need (`together`), worked
-    out once per pair and rule list (keyed by the list's identity: the pipeline passes the same
-    loaded tuple every time) rather than once per document."""
+                fixes: bool) -> tuple[tuple[PatternRule, ...], Callable[[Probe], tuple[bool, ...]], tuple[int, ...]]:
+    """The rules for a language pair, the test of what their matches need (`together`) and which
+    of them ask something of the source text (`source_has`), worked out once per pair and rule list
+    (keyed by the list's identity: the pipeline passes the same loaded tuple every time) rather than
+    once per document."""
     key = (id(rules), lang, source_lang, fixes)
     hit = _APPLICABLE.get(key)
     if hit is None or hit[0] is not rules:
         applicable = tuple(r for r in rules if r.applies_to(lang, source_lang) and (r.fix == "auto") == fixes)
-        hit = (rules, applicable, together([r.needs for r in applicable]))
+        asking = tuple(k for k, r in enumerate(applicable) if r.source_has is not None)
+        hit = (rules, applicable, together([r.needs for r in applicable]), asking)
         _APPLICABLE[key] = hit
-    return hit[1], hit[2]
+    return hit[1], hit[2], hit[3]
 
 
 # Rules whose pattern failed both tries on some document (catastrophic backtracking): skipped on
