@@ -271,8 +271,8 @@ def values(text: str, lang: str | None = None) -> list[tuple[str, int, int]]:
 
 _HANGUL_MYRIADS = frozenset("만억조")
 # A bare number spaced after a Hangul myriad is not its lower part when a counter of its own
-# follows that no amount takes: an age or decade of age, a date, a time, a rank ("3만 20대" is 30,000 people
-# in their twenties).
+# follows that no amount takes: an age or decade of age, a date, a time, a rank ("3만 20대" is
+# 30,000 people in their twenties).
 _KOREAN_OWN_COUNTER = regex.compile(r"\s?(?:대|세|살|년|월|일|시|분|위)")
 # A bare number before a Latin letter or a percent sign is a name's or a share ("5G", "4K", "2%").
 _NAMED_AFTER = regex.compile(r"[\p{Latin}%]")
