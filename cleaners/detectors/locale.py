@@ -190,7 +190,7 @@ def unit_spacing(view: DocView) -> Iterator[Hit]:
         yield m.end(), m.end(), "A space belongs between a number and its unit symbol.", " "
 
 
-_SPACED_HYPHEN = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?\"'”»)]) - (?=[\p{L}\p{N}\"'„“«(])")
+_SPACED_HYPHEN = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?\"'”»)%]) - (?=[\p{L}\p{N}\"'„“«(])")
 # A news agency's dateline opening a paragraph: a place (and date), then the agency in brackets
 # ("BERLIN (AP)", "Berlin (dpa)", "PARIS, 3 mars (AFP)", ČTK's "Praha 5. prosince (ČTK)").
 _DATELINE = regex.compile(r"\p{Lu}[\p{L}\p{M}.'-]*(?: \p{Lu}[\p{L}\p{M}.'-]*){0,3}(?:, [^\n(),]{1,25}){0,2}"
@@ -325,27 +325,27 @@ _NEXT_WORD = regex.compile(r"[ \u00a0](\p{L}+)")
 def _counts_a_noun(text: str, end: int, lang: str, followers: frozenset[str]) -> bool:
     """Whether the number ending at `end` counts the noun after it ("В марте 15 человек", "im März
     15 Menschen"), not a day of a date written month first ("marzo 15 en Ginebra", "am Februar 11
-    statt"): a word follows that is no preposition, article or conjunction, with a capital where
-    every noun has one."""
+    statt"): a word follows that is no preposition, article or conjunction of data/locale.yaml
+    (any word, in a language it has none for), with a capital where every noun has one."""
     m = _NEXT_WORD.match(text, end)
     if m is None:
         return False
     word = m.group(1)
     if lang in NOUN_CAPITALS:
         return word[0].isupper()
-    return bool(followers) and word.casefold() not in followers
+    return word.casefold() not in followers
 
 
 def _english_date(text: str, m: regex.Match) -> bool:
     """Whether an English match is a date whose order counts: its month has a capital ("3 may be
     admitted" is a verb), and it is no name or modifier, which keeps its order ("the September 18
-    Incident", "Japan's March 11 disaster", "the 4 May Movement")."""
+    Incident", "Japan's March 11 disaster", "the 1937 December 13 massacre", "the 4 May Movement")."""
     if not m.group("month")[0].isupper():
         return False
-    return not (_THE_BEFORE.search(text, max(0, m.start() - 5), m.start()) and _WORD_AFTER.match(text, m.end()))
+    return not (_THE_BEFORE.search(text, max(0, m.start() - 10), m.start()) and _WORD_AFTER.match(text, m.end()))
 
 
-_THE_BEFORE = regex.compile(r"(?:\b[Tt]he|\p{L}['’]s)\s+$")
+_THE_BEFORE = regex.compile(r"(?:\b[Tt]he(?:\s+\d{4})?|\p{L}['’]s)\s+$")
 
 
 _LIST_ITEM_SEMICOLON = regex.compile(r"(?<=\S)[ \t\u00a0\u202f]*;[ \t]*(?=\n|\Z)")

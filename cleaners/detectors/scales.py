@@ -23,10 +23,14 @@ MYRIAD_LANGS = frozenset({"zh", "ja", "ko"})
 LARGE_NUMBER = 10_000
 # Below it, a number counts only as a scale read too small, from a hundred up: "3,000 cars" for
 # 三万辆 (万 read as a thousand). Not one with a letter scale after it ("12K", "3,000m" may be
-# millions), nor a power of ten: a unit converted gives those ("1 hectare" for 1万平方米, "$100" for
-# 1万円), and so does a bare 千 or 百 of the source ("1,000 visitors" for 千余名游客).
+# millions), nor an amount of money (a currency converted: "$100" for 1万円), nor one the source
+# writes as a bare 千 or 百 ("1,000 visitors" for 千余名游客).
 SMALL_SLIP = 100
 _LETTER_AFTER = regex.compile(r"\s?[KkBb](?![A-Za-z])|[Mm](?![A-Za-z])")
+_CURRENCY_BEFORE = regex.compile(r"\p{Sc}\s?$")
+# A scale character standing for its number, with no digit or numeral before it: 千余名, 百棵, 천 명.
+_BARE_SCALE = regex.compile(r"(?<![\d０-９一二两三四五六七八九十百千万亿零〇几数])([千百천백])")
+_BARE_VALUES = {"千": 1000, "百": 100, "천": 1000, "백": 100}
 
 
 @detector("source.scale_mismatch", "accuracy/mistranslation", "major",
@@ -87,7 +91,8 @@ def large_numbers_not_in_source(view: DocView) -> Iterator[tuple[int, int, Decim
             continue
         unit = quantities.convertible_unit(view.text, end)
         scaled = _scaled_from(number, available, partners)
-        if number < LARGE_NUMBER and (scaled is None or scaled < number or _mantissa(number) == "1"):
+        if number < LARGE_NUMBER and (scaled is None or scaled < number or context.bare_scale(number)
+                                      or _CURRENCY_BEFORE.search(view.text, max(0, start - 2), start)):
             continue  # a small number is only ever reported as a scale read too small (3万 as "3,000")
         if scaled is not None:
             partner = next((s, e) for v, s, e in read if Decimal(v) == scaled)
@@ -141,6 +146,11 @@ class _SourceNumbers:
     @cached_property
     def _digit_runs(self) -> set[str]:
         return {m.group().lstrip("0") for m in _DIGIT_RUN.finditer(self.source)}
+
+    def bare_scale(self, number: Decimal) -> bool:
+        """Whether the source writes this number as a bare 千 or 百 ("千余名游客", "百棵树", "천 명"),
+        which is not read as a quantity."""
+        return any(_BARE_VALUES[m.group(1)] == number for m in _BARE_SCALE.finditer(self.source))
 
     def rounded(self, number: Decimal) -> bool:
         """Whether a number of the source, rounded to as many significant digits as this one has,

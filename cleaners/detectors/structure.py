@@ -512,23 +512,29 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
 
 # The pieces of a source between marks and spaces: "战斗！战斗！战斗！" is three, "Go, China! Go, China!" four.
 _PIECE_BREAK = regex.compile(r"[^\p{L}\p{N}]+")
+# A unit of Chinese, Japanese or Korean glued to itself three times or more: "加油加油加油".
+_GLUED_CJK_RUN = regex.compile(r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]{1,8}?)\1{2,}")
 
 
 def _longest_source_run(source: str | None) -> int:
-    """How many times in a row the source repeats a piece, or a pair of pieces ("Go, China!"), if
-    three times or more (a chant, a slogan: the translation rightly repeats it as often); else 0.
-    A piece that ends with the one before counts too ("教育、教育、还是教育")."""
-    pieces = [p.casefold() for p in _PIECE_BREAK.split(source or "") if p]
-    longest = 0
+    """How many times in a row the source repeats a piece or a pair of pieces ("Go, China!"), or a
+    unit of Chinese, Japanese or Korean glued to itself ("加油加油加油"), if three times or more (a
+    chant, a slogan: the translation rightly repeats it as often); else 0. Where one of two
+    pieces of Chinese, Japanese or Korean begins or ends with the other, they count as the same
+    ("教育、教育、还是教育", "这非常、非常、非常重要"); numbers do not count ("0:0, 0:0, 0:0" is a
+    table)."""
+    if not source:
+        return 0
+    pieces = [p.casefold() for p in _PIECE_BREAK.split(source) if p and not p.isdigit()]
+    for k in range(1, len(pieces)):
+        a, b = pieces[k - 1], pieces[k]
+        if a != b and not b.isascii() and (b.endswith(a) or b.startswith(a) or a.endswith(b) or a.startswith(b)):
+            pieces[k - 1] = pieces[k] = min(a, b, key=len)
+    longest = max((len(m.group()) // len(m.group(1)) for m in _GLUED_CJK_RUN.finditer(source)), default=0)
     for n in (1, 2):
-        run = 1
-        for k in range(n, len(pieces) - n + 1):
-            same = pieces[k:k + n] == pieces[k - n:k] or (n == 1 and pieces[k] != pieces[k - 1]
-                                                          and pieces[k].endswith(pieces[k - 1]) and not pieces[k].isascii())
-            run = run + 1 if same else 1
-            if run >= 3:
-                longest = max(longest, run)
-    return longest
+        runs = _unit_runs(pieces, n)
+        longest = max([longest] + [runs[i] // n for i in range(len(pieces))])
+    return longest if longest >= 3 else 0
 
 
 def _unit_runs(tokens: list[str], n: int) -> list[int]:
