@@ -173,9 +173,9 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     whose `source_has` the source text (if given) lacks is not run.
     """
     applicable, may_match, asking = _applicable(rules, lang, source_lang, fixes)
-    unwanted = {k for k in asking if not applicable[k].wanted_by(source_text)} if source_text and asking else ()
     findings: list[Finding] = []
     timed_out: list[str] = []
+    unwanted = _unwanted(applicable, asking, source_text, timeout, timed_out) if source_text and asking else ()
     # which rules the text holds what their matches need for (cleaners/prefilter.py), asked once for
     # all of them and again after a fix; while some rule is disabled after a time-out, every rule goes
     # on to `_matches`, which records a disabled one as skipped for this document
@@ -211,6 +211,22 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
             findings.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule.id, rule.category,
                                     rule.severity, rule.message, rep, rule.fix))
     return findings, timed_out
+
+
+def _unwanted(applicable: tuple[PatternRule, ...], asking: tuple[int, ...], source_text: str, timeout: float,
+              timed_out: list[str]) -> set[int]:
+    """Which of the rules that ask something of the source text (`source_has`) do not find it
+    there; one whose search takes longer than its time limit is skipped and counted as timed out."""
+    unwanted = set()
+    for k in asking:
+        try:
+            wanted = applicable[k].wanted_by(source_text, timeout)
+        except TimeoutError:
+            wanted = False
+            timed_out.append(applicable[k].id)
+        if not wanted:
+            unwanted.add(k)
+    return unwanted
 
 
 def _grows_too_much(log: EditLog, changes: list[tuple[int, int, str | None]]) -> bool:

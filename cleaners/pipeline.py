@@ -155,9 +155,9 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     if config.detectors:
         said = {(f.start, f.end, f.suggestion) for f in findings}
         flagged = {(f.start, f.end) for f in findings}
-        # a detector that makes a rule pack's fix (on the same span, or on part of it: "-" to "—"
-        # inside the pack's " - " to " — "), or flags the span a rule pack flagged without offering a
-        # fix of its own, adds nothing: say it once
+        # a detector that makes a rule pack's fix (on the same span, or on part of it: " " to ""
+        # inside de-en's " %" to "%"), or flags the span a rule pack flagged without offering a fix
+        # of its own, adds nothing: say it once
         active = active_rules(config.enable_rules, config.disable_rules)
         found = [f for f in run_detectors(view, active)
                  if (f.start, f.end, f.suggestion) not in said and not (f.suggestion is None and (f.start, f.end) in flagged)

@@ -93,10 +93,11 @@ class PatternRule:
             object.__setattr__(self, "_compiled", compiled)
         return compiled
 
-    def wanted_by(self, source_text: str | None) -> bool:
-        """Whether the source text (None: there is none) holds what the rule needs there."""
+    def wanted_by(self, source_text: str | None, timeout: float = DEFAULT_MATCH_TIMEOUT) -> bool:
+        """Whether the source text (None: there is none) holds what the rule needs there; raises
+        TimeoutError past `timeout` seconds (a pack is user input)."""
         pattern = self._compile()[3]
-        return pattern is None or source_text is None or pattern.search(source_text) is not None
+        return pattern is None or source_text is None or pattern.search(source_text, timeout=timeout) is not None
 
     def applies_to(self, lang: str | None, source_lang: str | None = None) -> bool:
         """Whether the rule runs on text in `lang` translated from `source_lang` (primary subtags such

@@ -133,6 +133,22 @@ def test_a_catastrophic_requires_is_bounded_by_the_rules_time_limit(tmp_path):
     assert time.monotonic() - start < 2
 
 
+def test_a_catastrophic_source_has_is_bounded_and_the_rule_is_skipped_for_that_document(tmp_path):
+    import time
+
+    from mtqa.cleaners.edits import EditLog
+    from mtqa.cleaners.normalise import apply_rules
+
+    pack = tmp_path / "p.yaml"
+    pack.write_text("rules:\n  - {id: x.slow, pattern: 'a', source_has: '(a|aa)+b', category: style, severity: minor, "
+                    "message: m}\n", encoding="utf-8")
+    rules = load_pack(pack).rules
+    start = time.monotonic()
+    found, timed_out = apply_rules(EditLog("a text"), "d", rules, "en", 0.05, fixes=False, source_text="a" * 60 + "c")
+    assert time.monotonic() - start < 2
+    assert found == [] and timed_out == ["x.slow"]
+
+
 def test_a_pack_compiles_whole_when_first_seen_and_then_only_the_rules_a_run_uses(tmp_path, monkeypatch):
     """Every pattern of a pack compiles at its first load (an error before the run, not during it);
     once those bytes compiled whole, a later process compiles a rule at its first use only."""
