@@ -43,7 +43,7 @@ def test_help_explains_every_option():
         (["{sample}", "--out", "/proc/mtqa-out"], "cannot write to the output folder"),
         (["{tmp}/data.csv", "--out", "{tmp}/o"], "cannot tell the format"),
         (["{sample}", "--out", "{tmp}/o", "--rules", "{tmp}/bad.yaml"], "bad.yaml: line 2: invalid YAML"),
-        (["{sample}", "--out", "{tmp}/o", "--rules", "{tmp}/badregex.yaml"], "bad pattern, requires or replace template"),
+        (["{sample}", "--out", "{tmp}/o", "--rules", "{tmp}/badregex.yaml"], "bad pattern, requires, source_has or replace template"),
         (["{sample}", "--out", "{tmp}/o", "--terms", "{tmp}/terms.tsv"], "terms.tsv: line 1: a TSV glossary needs a header"),
         (["{sample}", "--out", "{tmp}/o", "--enable-rule", "qa.nope*"], "--enable-rule qa.nope*: no such rule"),
         (["{sample}", "--out", "{tmp}/o", "--disable-rule", "space.nope"], "--disable-rule space.nope: no such rule"),
