@@ -43,17 +43,21 @@ class _OrdinalWords:
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict:
+    return safe_load(_DATA.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _ordinal_words() -> dict[str, _OrdinalWords]:
     """The words after which a number with a full stop is an ordinal, by language (data/structure.yaml)."""
-    data = safe_load(_DATA.read_text(encoding="utf-8"))["ordinal_determiners"]
     return {lang: _OrdinalWords(frozenset(words["determiners"]), frozenset(words["day_prepositions"]))
-            for lang, words in data.items()}
+            for lang, words in _data()["ordinal_determiners"].items()}
 
 
 @lru_cache(maxsize=1)
 def _ordinal_full_stop() -> frozenset[str]:
     """The languages that write an ordinal number with a full stop (data/structure.yaml)."""
-    return frozenset(safe_load(_DATA.read_text(encoding="utf-8"))["ordinal_full_stop"])
+    return frozenset(_data()["ordinal_full_stop"])
 
 
 def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:

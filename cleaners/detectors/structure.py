@@ -307,8 +307,13 @@ def _paragraphs_closed(source: str | None, lines: list[str]) -> set[int]:
     theirs = [line for line in source.splitlines() if line.strip()]
     if len(own) != len(theirs):
         return set()
-    return {k for k, line in zip(own, theirs)
-            if (sum(line.count(c) for c in _DOUBLE_QUOTES.replace('"', "") + "「」『』") + len(_straight_quotes(line))) % 2 == 0}
+    return {k for k, line in zip(own, theirs) if _double_quote_count(line) % 2 == 0}
+
+
+def _double_quote_count(text: str) -> int:
+    """The double quotation marks of a text, of any style (Japanese 「」 and 『』 too); straight ones
+    that are no Hebrew gershayim."""
+    return sum(text.count(c) for c in _DOUBLE_QUOTES.replace('"', "") + "「」『』") + len(_straight_quotes(text))
 
 
 def _next_paragraph_quoted(lines: list[str]) -> list[bool]:
@@ -329,8 +334,7 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     paragraphs opens each and closes only the last (Chicago, AP, GB/T 15834): a paragraph left
     open before one that opens with a quotation mark is not reported."""
     source = view.doc.source
-    if source and (sum(source.count(c) for c in _DOUBLE_QUOTES.replace('"', "") + "「」『』")
-                   + len(_straight_quotes(source))) % 2:
+    if source and _double_quote_count(source) % 2:
         return
     pos = 0
     same_mark = _data()["same_mark_quotes"].get(view.lang or "", ())
