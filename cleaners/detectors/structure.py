@@ -63,7 +63,7 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
         if (text[pe - 1] == "." and first.islower() and _same_line(text, pe, s) and 1 <= len(words) <= 3
                 and _WORD.match(text, s) is not None and not mixed_case(words[0])
                 and not _abbreviation_before(text, pe - 1)  # "мм рт. ст.", "Bartonella sp. in"
-                and not _LIST_NUMBER.fullmatch(text, ps, pe)):  # "1. higher pensions;": a list item's number
+                and not _LIST_NUMBER.search(text[ps:pe])):  # "1. higher pensions;", "parts: 1. higher": a list number
             last = list(_WORD.finditer(text, ps, pe))
             start = last[-1].start() if last else pe - 1
             if len(words) == 1:  # often an adjective MT left after its noun: "bloc. soviet." is "Soviet bloc."
@@ -77,7 +77,8 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
 
 
 _LAST_TOKEN = regex.compile(r"\S*$")
-_LIST_NUMBER = regex.compile(r"\d{1,3}\.")
+# A list item's number: the whole sentence, or after the colon that introduces the list.
+_LIST_NUMBER = regex.compile(r"(?:^|:\s*)\d{1,3}\.$")
 # Characters read back from a full stop for the word it ends (an address is shorter).
 MAX_TOKEN = 200
 
