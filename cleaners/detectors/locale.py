@@ -128,11 +128,22 @@ def percent_format(view: DocView) -> Iterator[Hit]:
     adjective = view.lang in _data()["percent_adjective_unspaced"]
     for m in _PERCENT.finditer(view.text):
         if spaced and not m.group(2):
-            if adjective and _WORD_AFTER.match(view.text, m.end()):
+            if adjective and _WORD_AFTER.match(view.text, m.end()) and not _share_of(view.text, m.end(), view.lang):
                 continue  # Czech "20% sleva": an adjective, unspaced
             yield m.end(1), m.end(1), f"{view.lang} puts a (no-break) space before %.", "\u00a0"
         elif not spaced and m.group(2):
             yield m.start(2), m.end(2), f"{view.lang} writes no space before %.", ""
+
+
+def _share_of(text: str, pos: int, lang: str) -> bool:
+    """Whether the word after a percentage makes it a share of a whole (a genitive plural, "z"),
+    the noun use that Czech and Slovak space."""
+    word = _NEXT_WORD.match(text, pos)
+    grammar = _data()["percent_noun_after"].get(lang)
+    if word is None or grammar is None:
+        return False
+    word = word.group(1).casefold()
+    return word in grammar["words"] or (len(word) > 3 and word.endswith(tuple(grammar["endings"])))
 
 
 _GROUPED = regex.compile(r"(?<![\d.,\u00a0\u202f'])\d{1,3}(?:([.,\u00a0\u202f ])\d{3})+(?:([.,])\d+)?(?![\d])(?![.,]\d)")
