@@ -42,3 +42,29 @@ def test_a_damaged_saved_copy_is_parsed_again(tmp_path, monkeypatch):
     for saved in (tmp_path / "mtqa" / "parsed").iterdir():
         saved.write_bytes(b"\x00 not marshal")
     assert parsed_once(b"retrait", parse) == ["retrait"] and len(calls) == 2
+
+
+def test_no_word_list_in_the_data_holds_a_yaml_boolean():
+    """YAML 1.1 reads an unquoted no, yes, on or off as a boolean: a word list holding "no" would
+    silently lose it (English, Spanish, Italian "no"; Portuguese "no" = in the)."""
+    from pathlib import Path
+
+    from mtqa.cleaners.datafiles import safe_load
+
+    root = Path(__file__).resolve().parents[1] / "cleaners"
+    found = []
+
+    def walk(value, where):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}")
+        elif isinstance(value, list):
+            found.extend(f"{where}[{i}]" for i, item in enumerate(value) if isinstance(item, bool))
+            for i, item in enumerate(value):
+                walk(item, f"{where}[{i}]")
+
+    files = sorted((root / "data").rglob("*.yaml")) + sorted((root / "rules").glob("*.yaml"))
+    assert len(files) > 10
+    for path in files:
+        walk(safe_load(path.read_text(encoding="utf-8")), path.name)
+    assert found == []

@@ -99,11 +99,46 @@ def urls(view: DocView) -> Iterator[Hit]:
     from the sentence that goes on after the URL ("…/a/了解详情"): a translation's URL that is the
     source's with such text after it is the source's, and one that differs gets no suggestion where
     the source's URL has none of that text (replacing it would delete the sentence's words)."""
-    for start, end, message, want in _carried(view, URL, "URL", key=_url_key, needles=("://", "www."),
-                                              same=_url_with_text_after):
-        if want is not None and _CJK_LETTER.search(view.text, start, end) and not _CJK_LETTER.search(want):
-            want = None
+    def same(found: str, wanted: str) -> bool:
+        return _url_with_text_after(found, wanted) or _localised(found, wanted, view.source_lang, view.lang) == "only"
+
+    for start, end, message, want in _carried(view, URL, "URL", key=_url_key, needles=("://", "www."), same=same):
+        if want is not None and (_CJK_LETTER.search(view.text, start, end) and not _CJK_LETTER.search(want)
+                                 or _localised(view.text[start:end], want, view.source_lang, view.lang)
+                                 or _top_level_domain(view.text[start:end]) != _top_level_domain(want)):
+            want = None  # the site's page in the target language, or its country's domain: no reverting
         yield start, end, message, want
+
+
+_URL_PART = regex.compile(r"[^/?=&#.]+")
+
+
+def _localised(found: str, wanted: str, source_lang: str | None, lang: str | None) -> str | None:
+    """How the translation's URL localises the source's: "only" where the two differ in nothing but
+    the source's locale made the target's ("/en-us/windows" → "/it-it/windows", "?lang=en" →
+    "?lang=it"), "also" where other parts differ too, None where no part is so localised."""
+    if not source_lang or not lang or source_lang == lang:
+        return None
+    theirs, ours = _URL_PART.findall(wanted.casefold()), _URL_PART.findall(found.casefold())
+    if len(theirs) != len(ours):
+        return None
+    changed = [(a, b) for a, b in zip(theirs, ours) if a != b]
+    switched = [(a, b) for a, b in changed if _names_locale(a, source_lang) and _names_locale(b, lang)]
+    if not switched:
+        return None
+    return "only" if len(switched) == len(changed) else "also"
+
+
+def _names_locale(part: str, lang: str) -> bool:
+    """Whether a URL part names the language's locale: "it", "it-it", "pt_br", "en-US"."""
+    base = lang.split("-")[0].casefold()
+    return part == base or (len(part) == len(base) + 3 and part.startswith(base) and part[len(base)] in "-_")
+
+
+def _top_level_domain(address: str) -> str:
+    """The last label of the host of a URL or e-mail address ("de" for www.example.de/hilfe)."""
+    host = address.split("@")[-1].split("://")[-1].split("/")[0].split("?")[0]
+    return host.rsplit(".", 1)[-1].casefold()
 
 
 def _url_key(url: str) -> str:
@@ -123,7 +158,12 @@ def _url_with_text_after(found: str, wanted: str) -> bool:
 @detector("qa.emails", "accuracy/mistranslation", "major",
           "An e-mail address of the source missing from the translation or changed in it.")
 def emails(view: DocView) -> Iterator[Hit]:
-    return _carried(view, EMAIL, "e-mail address", key=str.casefold, needles=("@",))
+    """An address whose country domain changed ("supporto@example.it" for support@example.com) may
+    be the office's in the target country: reported, with no suggestion to revert it."""
+    for start, end, message, want in _carried(view, EMAIL, "e-mail address", key=str.casefold, needles=("@",)):
+        if want is not None and _top_level_domain(view.text[start:end]) != _top_level_domain(want):
+            want = None
+        yield start, end, message, want
 
 
 @detector("qa.inline_codes", "accuracy/mistranslation", "major",
@@ -156,7 +196,14 @@ def tag_key(tag: str) -> str:
 @detector("qa.xml_tags", "accuracy/mistranslation", "major",
           "An XML/HTML tag of the source missing from the translation, changed, or added to it.")
 def xml_tags(view: DocView) -> Iterator[Hit]:
-    return _carried(view, _TAG, "tag", key=tag_key, needles=("<",))
+    """A link to the site's page in the target language (<a href="…/it/privacy"> for "…/en/privacy")
+    is the source's tag, localised (qa.urls's reading of a URL)."""
+    def same(found: str, wanted: str) -> bool:
+        ours, theirs = URL.findall(found), URL.findall(wanted)
+        return (len(ours) == len(theirs) > 0 and tag_key(URL.sub("", found)) == tag_key(URL.sub("", wanted))
+                and all(a == b or _localised(a, b, view.source_lang, view.lang) == "only" for a, b in zip(ours, theirs)))
+
+    return _carried(view, _TAG, "tag", key=tag_key, needles=("<",), same=same)
 
 
 @detector("qa.acronyms", "accuracy/mistranslation", "minor",
@@ -225,8 +272,10 @@ def _ignored() -> frozenset[str]:
 
 @lru_cache(maxsize=None)  # one entry per target language
 def lower_case_by_norm(lang: str) -> frozenset[str]:
-    """Acronyms the language's norm writes in lower case (data/qa.yaml)."""
-    return frozenset(data()["acronyms_lower_case_by_norm"].get(lang, []))
+    """Acronyms the language's norm writes in lower case, and those chat writes so in every
+    language (data/qa.yaml)."""
+    norms = data()["acronyms_lower_case_by_norm"]
+    return frozenset(norms.get(lang, [])) | frozenset(norms["any"])
 
 
 @lru_cache(maxsize=1)

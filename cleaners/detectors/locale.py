@@ -39,15 +39,18 @@ def quote_style(view: DocView) -> Iterator[Hit]:
     """Per paragraph, double marks alternate opening and closing; with an even count each mark's
     role is known and the locale's mark for it is the suggestion (odd: a finding, no suggestion).
     Markup and code keep their quotes."""
-    marks = _data()["quotes"].get(view.lang or "")
-    if not marks:
+    primary = _data()["quotes"].get(view.lang or "")
+    if not primary:
         return
-    allowed_open, allowed_close = {marks[0], marks[2]}, {marks[1], marks[3]}
+    alternative = _data()["quotes_alternative"].get(view.lang or "")
     doubles = _data()["double_quotes"]
     pos = 0
     for line in view.text.splitlines(keepends=True):
         markup = Spans(m.span() for m in _MARKUP_OR_CODE.finditer(line))
         where = [i for i, c in enumerate(line) if c in doubles and i not in markup]
+        # the paragraph's style: the alternative where its first quotation opens so (German »Ja«, sagte er.)
+        marks = alternative if alternative and where and line[where[0]] == alternative[0] else primary
+        allowed_open, allowed_close = {marks[0], marks[2]}, {marks[1], marks[3]}
         paired = len(where) % 2 == 0
         for n, i in enumerate(where):
             opening = n % 2 == 0
@@ -393,6 +396,12 @@ def list_semicolons(view: DocView) -> Iterator[Hit]:
     found = [m for m in _LIST_ITEM_SEMICOLON.finditer(text)
              if (first := _ITEM_START.search(text, text.rfind("\n", 0, m.start()) + 1, m.start()))
              and first.group().isupper() and not _after_a_colon(text, m.start())]
-    if len(found) >= 2:
+    if len(found) >= 2 and not _source_items_end_so(view.doc.source, len(found), view.source_lang):
         for m in found:
             yield m.start(), m.end(), "A list item ending in a semicolon (French typography): no final mark here.", ""
+
+
+def _source_items_end_so(source: str | None, items: int, source_lang: str | None) -> bool:
+    """Whether the source, in another language than French, ends as many lines in ';': a list the
+    translation keeps as its author wrote it (an English press release's "- Revenue of €4.1bn;")."""
+    return bool(source) and source_lang != "fr" and len(_LIST_ITEM_SEMICOLON.findall(source)) >= items

@@ -137,9 +137,16 @@ def start_punctuation(view: DocView) -> Iterator[Hit]:
 
 
 def _first_word(text: str) -> regex.Match | None:
-    """The first word of a text, past any opening punctuation; None if it starts with a digit."""
+    """The first word of a text, past any opening punctuation; None if it starts with a digit, or
+    is code: a placeholder, tag, variable, handle or command ("%d file eliminati", "{count} plików",
+    "<b>%s</b> ha risposto", "`npm install` non è riuscito"), which no capital may touch."""
     m = _WORD.search(text)
-    return m if m and m.group()[0].isalpha() else None
+    if m is None or not m.group()[0].isalpha() or (m.start() and text[m.start() - 1] in _CODE_OPENERS):
+        return None
+    return m
+
+
+_CODE_OPENERS = "%{<$`@#&\\/_[:"
 
 
 @detector("qa.start_caps", "fluency/grammar", "minor",

@@ -60,7 +60,9 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
     for (ps, pe), (s, e) in _sentence_pairs(view):
         words = _WORD.findall(text[s:e])
         first = text[s]
-        if (text[pe - 1] == "." and first.islower() and _same_line(text, pe, s) and 1 <= len(words) <= 3
+        if (text[pe - 1] == "." and text[pe - 2 : pe] != ".."  # "Ну... может быть": an ellipsis pauses
+                and first.islower() and first not in _ORDINAL_INDICATORS  # Portuguese "3.º lugar"
+                and _same_line(text, pe, s) and 1 <= len(words) <= 3
                 and _WORD.match(text, s) is not None and not mixed_case(words[0])
                 and not _abbreviation_before(text, pe - 1)  # "мм рт. ст.", "Bartonella sp. in"
                 and not _LIST_NUMBER.search(text[ps:pe])):  # "1. higher pensions;", "parts: 1. higher": a list number
@@ -77,6 +79,7 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
 
 
 _LAST_TOKEN = regex.compile(r"\S*$")
+_ORDINAL_INDICATORS = "ºª"  # lower-case letters to Unicode, the end of an ordinal "3.º" to a reader
 # A list item's number: the whole sentence, or after the colon that introduces the list.
 _LIST_NUMBER = regex.compile(r"(?:^|:\s*)\d{1,3}\.$")
 # Characters read back from a full stop for the word it ends (an address is shorter).
@@ -296,7 +299,10 @@ def _straight_quotes(text: str) -> list[int]:
 
 
 # A paragraph that opens with a quotation mark: the next paragraph of a quotation.
-_QUOTE_OPENS = regex.compile(r"\s*[\"“«„「『]")
+_QUOTE_OPENS = regex.compile(r"\s*[\"“«»„「『]")
+# Pairs of double marks a paragraph may leave open when its quotation goes on: English “…”, French
+# and Spanish «…», German and Czech »…« (pointing inwards).
+_OPEN_CLOSE = (("“", "”"), ("«", "»"), ("»", "«"))
 
 
 def _paragraphs_closed(source: str | None, lines: list[str]) -> set[int]:
@@ -315,6 +321,23 @@ def _double_quote_count(text: str) -> int:
     """The double quotation marks of a text, of any style (Japanese 「」 and 『』 too); straight ones
     that are no Hebrew gershayim."""
     return sum(text.count(c) for c in _DOUBLE_QUOTES.replace('"', "") + "「」『』") + len(_straight_quotes(text))
+
+
+def _carried_over(line: str, carried: str | None) -> tuple[dict[str, int], bool]:
+    """The paragraph's double marks, counted, and whether a quotation the paragraphs before left
+    open is still open at its end. The count leaves out the Spanish continuation mark that opens
+    such a paragraph ("»No teníamos nada", RAE) and the mark that closes the quotation ("»Y
+    entonces llegó noviembre»")."""
+    count = {mark: line.count(mark) for mark in "“”«»"}
+    if carried is None:
+        return count, False
+    closer = dict(_OPEN_CLOSE)[carried]
+    if carried == "«" and line.lstrip().startswith("»"):
+        count["»"] -= 1
+    if count[closer] == count[carried] + 1:
+        count[closer] -= 1
+        return count, False
+    return count, True
 
 
 def _next_paragraph_quoted(lines: list[str]) -> list[bool]:
@@ -341,19 +364,24 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     same_mark = _data()["same_mark_quotes"].get(view.lang or "", ())
     lines = view.text.splitlines(keepends=True)
     closed_in_source = _paragraphs_closed(source, lines)
+    carried = None  # the opening mark of a quotation the paragraphs before left open
     for k, (line, continued) in enumerate(zip(lines, _next_paragraph_quoted(lines))):
         straight = _straight_quotes(line) if '"' in line else []
-        if continued and k not in closed_in_source and (
-                len(straight) % 2 or any(line.count(o) == line.count(c) + 1 for o, c in (("“", "”"), ("«", "»")))):
+        count, still_open = _carried_over(line, carried)
+        if continued and k not in closed_in_source and (still_open or len(straight) % 2 or (
+                left_open := next((o for o, c in _OPEN_CLOSE if count[o] == count[c] + 1), None))):
+            carried = carried if still_open else left_open if not len(straight) % 2 else None
             pos += len(line)
             continue  # a quotation that goes on in the next paragraph
+        if line.strip():
+            carried = None
         if len(straight) % 2:
             i = straight[-1]
             yield pos + i, pos + i + 1, "An odd number of straight double quotes in this paragraph.", None
         for opener, closer in (("“", "”"), ("«", "»")):
             if opener == "“" and "„" in line:
                 continue  # German „…“ uses “ as the closer
-            opened, closed = line.count(opener), line.count(closer)
+            opened, closed = count[opener], count[closer]
             if opened == 0 and closed % 2 == 0 and closer in same_mark:
                 continue  # one mark at both ends: Finnish and Swedish ”…”, Swedish »…»
             if opened != closed:
@@ -408,6 +436,8 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
             continue  # a reduplicated name ("Wei Wei", "Bora Bora"), not a stutter
         if len(m.group(1)) == 1 and m.group(1).islower() and m.group(3).isupper():
             continue  # a one-letter word, then a symbol: Portuguese "as ondas A e E'", Russian "в В-режиме"
+        if _emphatic(view.text, m.start(), m.end()):
+            continue  # dialogue: "No no, that's not what I meant", "Wait wait, what?", "Vale vale."
         if _acronym_beside_its_word(m.group(1), m.group(3), view.lang):
             continue  # Spanish "la LA", "DE de 3 años" (DE: desviación estándar)
         if doubled_in_source is None:
@@ -420,6 +450,18 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
                    f"takes a hyphen ('{m.group(1)}-{m.group(3)}').", None)
             continue
         yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
+
+
+_UTTERANCE_OPENS = ".!?…:;\"“”„«»‹›「『—–-\n"
+_PAUSE_AFTER = regex.compile(r"[,!?…]")
+
+
+def _emphatic(text: str, start: int, end: int) -> bool:
+    """Whether a doubled word is a whole utterance's emphatic opening: at the start of a sentence,
+    a quotation or a turn of dialogue, and followed by a pause ("Okay okay, I get it"). An MT
+    stutter runs on into the sentence ("the the bill")."""
+    before = text[:start].rstrip(" \t\u00a0")
+    return (not before or before[-1] in _UTTERANCE_OPENS) and _PAUSE_AFTER.match(text, end) is not None
 
 
 def _slash_repeats(view: DocView) -> Iterator[Hit]:
@@ -462,17 +504,43 @@ def _doubled_words(source: str) -> set[str]:
 @detector("structure.repeated_sentence", "accuracy/mistranslation", "major",
           "A sentence of four words or more that the document already said, word for word.")
 def repeated_sentence(view: DocView) -> Iterator[Hit]:
-    seen: dict[str, int] = {}
+    """Silent where the source repeats as many of its sentences: an agent's "Thank you for your
+    patience", a refrain, a speaker's repeated line are the text's, not the MT's."""
+    seen: set[str] = set()
     text = view.text
+    found = []
     for s, e in view.sentences:
         words = _WORD.findall(text[s:e])
         if len(words) < 4:
             continue
         key = " ".join(w.casefold() for w in words)
         if key in seen:
-            yield s, e, "This sentence repeats an earlier one word for word.", ""
-        else:
-            seen[key] = s
+            found.append((s, e))
+        seen.add(key)
+    if found and view.doc.source and len(found) <= _repeated_sentences(view.doc.source, view.source_sentences,
+                                                                       not cased(view.source_lang)):
+        return
+    for s, e in found:
+        yield s, e, "This sentence repeats an earlier one word for word.", ""
+
+
+def _repeated_sentences(source: str, spans: list[tuple[int, int]], by_clause: bool) -> int:
+    """How many of the source's sentences repeat an earlier one, by their words; in a script
+    written without spaces, its clauses too ("感谢大家观看，别忘了…" then "感谢大家观看。"), where
+    a "word" between two marks is a clause."""
+    seen: set[str] = set()
+    repeats = 0
+    for s, e in spans:
+        words = [w.casefold() for w in _WORD.findall(source[s:e])]
+        keys = {" ".join(words)} | ({w for w in words if len(w) >= MIN_CLAUSE_LETTERS} if by_clause else set())
+        keys.discard("")
+        repeats += len(keys & seen)
+        seen |= keys
+    return repeats
+
+
+# A run of letters this long between two marks of a Chinese or Japanese source is a clause.
+MIN_CLAUSE_LETTERS = 4
 
 
 @detector("structure.repetition_loop", "accuracy/mistranslation", "major",
@@ -560,14 +628,24 @@ _INLINE_ITEM = regex.compile(r"(?:^|(?<=[\s:;,]))(?:(\d{1,2})|([a-h]))\)\s")
 @detector("structure.flattened_list", "style", "minor",
           "List items run together in one paragraph (\"1) … 2) … 3) …\"): the list lost its line breaks.")
 def flattened_list(view: DocView) -> Iterator[Hit]:
+    """Silent where the source runs as long a list into one line itself ("Please check: 1) the
+    cable, 2) the adapter and 3) the outlet."): the translation lost no line breaks."""
+    found = list(_inline_lists(view.text))
+    if found and view.doc.source and max(run for _, _, run in found) <= max(
+            (run for _, _, run in _inline_lists(view.doc.source)), default=0):
+        return
+    for start, end, run in found:
+        yield start, end, f"{run} list items run together in one line.", None
+
+
+def _inline_lists(text: str) -> Iterator[tuple[int, int, int]]:
+    """Each line holding three or more consecutive list markers: its span from the first, and the run."""
     pos = 0
-    for line in view.text.splitlines(keepends=True):
+    for line in text.splitlines(keepends=True):
         markers = list(_INLINE_ITEM.finditer(line))
-        labels = [m.group(1) or m.group(2) for m in markers]
-        run = _consecutive_run(labels)
+        run = _consecutive_run([m.group(1) or m.group(2) for m in markers])
         if run >= 3:
-            first = markers[0]
-            yield pos + first.start(), pos + len(line.rstrip()), f"{run} list items run together in one line.", None
+            yield pos + markers[0].start(), pos + len(line.rstrip()), run
         pos += len(line)
 
 
