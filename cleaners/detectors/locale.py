@@ -18,6 +18,7 @@ import regex
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS
+from mtqa.cleaners.detectors.structure import inch_marks
 from mtqa.cleaners.quantities import number_symbols
 from mtqa.cleaners.spans import CODE_SPAN, Spans
 
@@ -48,6 +49,9 @@ def quote_style(view: DocView) -> Iterator[Hit]:
     for line in view.text.splitlines(keepends=True):
         markup = Spans(m.span() for m in _MARKUP_OR_CODE.finditer(line))
         where = [i for i, c in enumerate(line) if c in doubles and i not in markup]
+        if '"' in line:  # an inch mark is no quotation mark ("15,6\"-Display")
+            inches = inch_marks(line, [i for i in where if line[i] == '"'])
+            where = [i for i in where if i not in inches]
         # the paragraph's style: the alternative where its first quotation opens so (German »Ja«, sagte er.)
         marks = alternative if alternative and where and line[where[0]] == alternative[0] else primary
         allowed_open, allowed_close = {marks[0], marks[2]}, {marks[1], marks[3]}

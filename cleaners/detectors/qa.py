@@ -19,7 +19,7 @@ from mtqa.cleaners import hunspell
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS
-from mtqa.cleaners.detectors.structure import LIST_MARKER, cased, headings, is_gershayim, mixed_case
+from mtqa.cleaners.detectors.structure import LIST_MARKER, cased, headings, inch_marks, is_gershayim, mixed_case
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "qa.yaml"
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*")
@@ -241,12 +241,21 @@ def _compare_counts(view: DocView, n_want: int, have: list[int], what: str) -> I
         yield end, end, f"{what}: {n_want} in the source, only {len(have)} in the translation.", None
 
 
+def _double_marks(text: str, folded: str) -> list[int]:
+    """Where the text has double quotation marks of any style: not the marks of Hebrew acronyms,
+    nor inch marks ("65\" TV")."""
+    doubles = data()["double_quotes"]
+    where = [i for i, c in enumerate(folded) if c in doubles and not is_gershayim(folded, i)]
+    inches = inch_marks(text, [i for i in where if text[i] == '"']) if '"' in text else set()
+    return [i for i in where if i not in inches]
+
+
 def quote_openers(text: str) -> list[int]:
     """Where quotations open: every second double mark of any style, and single marks that open
     a quotation (after a space, bracket or the start, before a letter), not apostrophes nor the
     marks of Hebrew acronyms."""
-    folded, doubles = fold(text), data()["double_quotes"]
-    where = [i for i, c in enumerate(folded) if c in doubles and not is_gershayim(folded, i)][::2]
+    folded = fold(text)
+    where = _double_marks(text, folded)[::2]
     where += [i for i, c in enumerate(folded) if c in data()["single_openers"]
               and (i == 0 or folded[i - 1] in " \t\n([{—–-") and i + 1 < len(folded) and folded[i + 1].isalpha()]
     return sorted(where)
@@ -256,8 +265,7 @@ def quote_openers(text: str) -> list[int]:
           "The translation quotes more or fewer passages than its source (quotes of any style, double or single).")
 def quotes_source(view: DocView) -> Iterator[Hit]:
     """Unpaired double quotes in the translation are structure.unbalanced_quote's finding."""
-    folded, doubles = fold(view.text), data()["double_quotes"]
-    unpaired = sum(c in doubles and not is_gershayim(folded, i) for i, c in enumerate(folded)) % 2
+    unpaired = len(_double_marks(view.text, fold(view.text))) % 2
     if view.doc.source and not unpaired:
         yield from _compare_counts(view, len(quote_openers(view.doc.source)), quote_openers(view.text), "Quotations")
 

@@ -27,6 +27,7 @@ import platformdirs
 import regex
 
 from mtqa.cleaners import hunspell
+from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.spans import code_spans
 from mtqa.files import atomic_writer
 from mtqa.limits import WORD_CACHE
@@ -312,6 +313,8 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             if m.start() in starts and hunspell.knows(low, lang):
                 continue
         fix, why = _case_fix(word, lang), "a capital lost"
+        if fix is not None and low in _lower_case_in_use(lang):
+            continue  # German "alles top", "grad": an adjective or adverb, not the noun Top or Grad
         if fix is not None and lang in NOUN_CAPITALS and _NOUN_AFTER.match(view.text, m.end()) and _declines_as_adjective(fix, lang):
             continue  # "eine außenstehende Anwaltskanzlei": an adjective before its noun, rightly in lower case
         if fix is None and view.source_lang and view.source_lang != lang and known_word(low, view.source_lang, common=True):
@@ -325,6 +328,13 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
                 # a term carried over from the source ("explantations" for "Explantationen"): no typo to guess
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
+
+
+@lru_cache(maxsize=None)  # one entry per language
+def _lower_case_in_use(lang: str) -> frozenset[str]:
+    """Words the language writes in lower case that its dictionary has as nouns only (data/spelling.yaml)."""
+    path = Path(__file__).resolve().parents[1] / "data" / "spelling.yaml"
+    return frozenset(safe_load(path.read_text(encoding="utf-8"))["lower_case_in_use"].get(lang, ()))
 
 
 # A capitalised noun after a word, on the same line ("außenstehende Anwaltskanzlei").

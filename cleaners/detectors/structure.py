@@ -294,8 +294,29 @@ def is_gershayim(text: str, i: int) -> bool:
 
 
 def _straight_quotes(text: str) -> list[int]:
-    """Where the text has straight double quotes used as quotation marks."""
-    return [m.start() for m in _STRAIGHT_QUOTE.finditer(text) if not is_gershayim(text, m.start())]
+    """Where the text has straight double quotes used as quotation marks (not Hebrew gershayim, nor
+    inch marks)."""
+    where = [m.start() for m in _STRAIGHT_QUOTE.finditer(text) if not is_gershayim(text, m.start())]
+    inches = inch_marks(text, where) if where else set()
+    return [i for i in where if i not in inches]
+
+
+# A straight double quote after a number that no quote opens ("15,6\"-Display", "65\" TV").
+_AFTER_NUMBER = regex.compile(r'(?<=(?<!["\d.,])\d+(?:[.,]\d+)?)"')
+_WORD_GLUED = regex.compile(r'"[-\p{L}]')
+
+
+def inch_marks(text: str, quotes: list[int]) -> set[int]:
+    """Which of the straight double quotes at `quotes` are inch (or second) marks, as product text
+    writes sizes: a mark after a number that no quote opens, where the quotes only pair up without
+    it, or all of them are such marks, or a word is glued to it ("17\"-Display"). A quotation that
+    ends in a number ("I was born in 1990") keeps its closing mark."""
+    after_number = [i for i in quotes if _AFTER_NUMBER.match(text, i)]
+    if not after_number:
+        return set()
+    if len(after_number) == len(quotes) or len(quotes) % 2 == len(after_number) % 2 == 1:
+        return set(after_number)
+    return {i for i in after_number if _WORD_GLUED.match(text, i)}
 
 
 # A paragraph that opens with a quotation mark: the next paragraph of a quotation.
