@@ -183,6 +183,20 @@ def number_symbols(lang: str) -> tuple[str, str, bool] | None:
     return symbols["group"], symbols["decimal"], bool(regex.search(r"[\s\u00a0\u202f]%", pattern))
 
 
+@lru_cache(maxsize=64)
+def percent_prefix(lang: str) -> str | None:
+    """What a locale writes before a percentage's number where CLDR puts the sign first (Turkish
+    "%50", Basque "% 50"), or None where the sign follows the number."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        pattern = Locale.parse(lang.replace("-", "_")).percent_formats[None].pattern
+    except (UnknownLocaleError, ValueError):
+        return None
+    m = regex.match(r"%[\s\u00a0\u202f]?(?=[#0])", pattern)
+    return m.group() if m else None
+
+
 def _ungrouped(digits: str, group: str) -> str:
     """A number's digits without its group separators: the locale's, spaces and the full-width comma."""
     for separator in ("'", "’") if group in ("'", "’") else (group,):

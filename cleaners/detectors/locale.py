@@ -19,7 +19,7 @@ from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS
 from mtqa.cleaners.detectors.structure import inch_marks
-from mtqa.cleaners.quantities import number_symbols
+from mtqa.cleaners.quantities import number_symbols, percent_prefix
 from mtqa.cleaners.spans import CODE_SPAN, Spans
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "locale.yaml"
@@ -133,8 +133,11 @@ def percent_format(view: DocView) -> Iterator[Hit]:
         return
     spaced = symbols[2]
     adjective = view.lang in _data()["percent_adjective_unspaced"]
+    prefix = percent_prefix(view.lang)
     for m in _PERCENT.finditer(view.text):
-        if spaced and not m.group(2):
+        if prefix is not None:  # Turkish "%50'ye", not "50%'ye" (CLDR's pattern puts the sign first)
+            yield m.start(), m.end(), f"{view.lang} writes the percent sign before the number.", prefix + m.group(1)
+        elif spaced and not m.group(2):
             if adjective and _WORD_AFTER.match(view.text, m.end()) and not _share_of(view.text, m.end(), view.lang):
                 continue  # Czech "20% sleva": an adjective, unspaced
             yield m.end(1), m.end(1), f"{view.lang} puts a (no-break) space before %.", "\u00a0"
