@@ -564,6 +564,13 @@ COMMENTARY_ADDED = [
     ("zh", "en", "公司将进行投资。希望对你有帮助！", "The company will invest."),
     ("ja", "en", "同社は投資する予定です。お役に立てれば幸いです。", "The company plans to invest."),
     ("ko", "en", "회사는 투자할 계획입니다. 도움이 되었으면 좋겠습니다.", "The company plans to invest."),
+    ("nl", "en", "Het bedrijf gaat investeren. Ik hoop dat dit helpt!", "The firm will invest."),
+    ("pl", "en", "Firma zainwestuje. Mam nadzieję, że to pomoże!", "The firm will invest."),
+    ("tr", "en", "Şirket yatırım yapacak. Umarım bu yardımcı olur!", "The firm will invest."),
+    ("ar", "en", "ستستثمر الشركة. آمل أن تكون هذه الترجمة مفيدة.", "The firm will invest."),
+    ("nl", "en", "Hier is de vertaling: Het bedrijf gaat investeren.", "The firm will invest."),
+    ("pl", "en", "Oto tłumaczenie zgodne z Twoją prośbą. Firma zainwestuje.", "The firm will invest."),
+    ("tr", "en", "İşte metnin Türkçe çevirisi: Şirket yatırım yapacak.", "The firm will invest."),
 ]
 
 COMMENTARY_NOT_ADDED = [  # review 15
