@@ -343,11 +343,17 @@ def _date_followers(lang: str) -> frozenset[str]:
 _NEXT_WORD = regex.compile(r"[ \u00a0](\p{L}+)")
 
 
+# A number's "in each ten", "of 10", "su 10" after it: a share, not a date's day ("4 em cada 10").
+_RATIO = regex.compile(r"[ \u00a0]\p{L}{1,4}[ \u00a0](?:cada[ \u00a0]|each[ \u00a0]|every[ \u00a0])?\d{1,3}(?![\d.,:/])")
+
+
 def _counts_a_noun(text: str, end: int, lang: str, followers: frozenset[str]) -> bool:
     """Whether the number ending at `end` counts the noun after it ("В марте 15 человек", "im März
     15 Menschen"), not a day of a date written month first ("marzo 15 en Ginebra", "am Februar 11
     statt"): a word follows that is no preposition, article or conjunction of data/locale.yaml
     (any word, in a language it has none for), with a capital where every noun has one."""
+    if _RATIO.match(text, end):
+        return True  # a share: "em dezembro 4 em cada 10 brasileiros", "in April 3 in 10 jobs"
     m = _NEXT_WORD.match(text, end)
     if m is None:
         return False

@@ -15,6 +15,7 @@ from mtqa.cleaners.detectors.carried import lower_case_by_norm
 from mtqa.cleaners.detectors.scales import MYRIAD_LANGS, large_numbers_not_in_source
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, _case_fix, has_word_list, known_word
 from mtqa.cleaners.scripts import letter_class, scripts_data, written_in
+from mtqa.cleaners.spans import code_spans
 
 # Not glued to a letter before it, nor after a letter and a hyphen: "COVID-19", "IL-18", "Cry2" are
 # names, not quantities. A unit glued after it is the number's ("2.8cm", "12y"), and so is a range
@@ -267,9 +268,12 @@ def untranslated_word(view: DocView) -> Iterator[Hit]:
     source = view.doc.source or ""
     source_words = {w.casefold() for w in _TOKEN.findall(source)}
     source_capitals = _source_capitals(view)
+    code = code_spans(view.text)
     for m in _TOKEN.finditer(view.text):
         word = m.group()
         low = word.casefold()
+        if m.start() in code:
+            continue  # a command in backticks keeps its words (`git commit`, `pip install`)
         if len(word) < 4 or low not in source_words or not written_in(word, view.lang, latin=word[0].isupper()):
             continue  # (a word in a script the translation does not write is source.untranslated_fragment's;
             # a capitalised Latin one stays here, where names are told from words)

@@ -14,6 +14,7 @@ import regex
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import known_word
+from mtqa.cleaners.segment import abbreviations
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "structure.yaml"
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")
@@ -126,12 +127,7 @@ def _abbreviation_before(text: str, stop: int) -> bool:
     if (len(parts) > 1 and all(1 <= len(p) <= MAX_ABBREVIATION_PART for p in parts)
             and (min(map(len, parts)) == 1 or word.isupper())):
         return True
-    return len(word) == 1 or word.casefold() in _abbreviations()
-
-
-@lru_cache(maxsize=1)
-def _abbreviations() -> frozenset[str]:
-    return frozenset(a.casefold() for a in _data()["abbreviations"])
+    return len(word) == 1 or word.casefold() in abbreviations()
 
 
 # A stranded word follows a sentence; after a piece shorter than this, the splitter cut a run of
