@@ -71,7 +71,7 @@ def sentence_spans(text: str, lang: str | None) -> list[tuple[int, int]]:
             if len(bounds) > 1 and (language in _ordinal_words() or language in _ordinal_full_stop()):
                 bounds = _joined_at_ordinals(line, bounds, language)
             if len(bounds) > 1:
-                bounds = _joined_at_abbreviations(line, bounds)
+                bounds = _joined_at_abbreviations(line, bounds, language)
             for b_start, b_end in bounds:
                 start, end = _trim(line, b_start, b_end)
                 if start < end:
@@ -107,7 +107,7 @@ def _joined_at_ordinals(line: str, bounds: list[tuple[int, int]], lang: str) -> 
     return joined
 
 
-def _joined_at_abbreviations(line: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _joined_at_abbreviations(line: str, bounds: list[tuple[int, int]], lang: str) -> list[tuple[int, int]]:
     """The boundaries with those after a listed abbreviation rejoined where a word in lower case
     follows: sentencex cuts Polish "6,6 proc. | rok do roku", Dutch "€ 1,2 mld. | tegen", Turkish
     "Cad. | üzerinde", Italian "Apple Inc. | sono", and no sentence starts in lower case."""
@@ -116,7 +116,7 @@ def _joined_at_abbreviations(line: str, bounds: list[tuple[int, int]]) -> list[t
         prev_start, prev_end = joined[-1]
         first = _FIRST_WORD.match(line, start, end)
         last = _LAST_ABBREVIATION.search(line, max(prev_start, prev_end - _ABBREVIATION_REACH), prev_end)
-        if first and first.group(1)[0].islower() and last and last.group(1).casefold() in abbreviations():
+        if first and first.group(1)[0].islower() and last and last.group(1).casefold() in abbreviations(lang):
             joined[-1] = (prev_start, end)
         else:
             joined.append((start, end))
@@ -128,10 +128,11 @@ _LAST_ABBREVIATION = regex.compile(r"(?<![\p{L}.])(\p{L}+)\.\s*$")
 _ABBREVIATION_REACH = 30
 
 
-@lru_cache(maxsize=1)
-def abbreviations() -> frozenset[str]:
-    """Abbreviations that end in a full stop inside a sentence, case-folded (data/structure.yaml)."""
-    return frozenset(a.casefold() for a in _data()["abbreviations"])
+@lru_cache(maxsize=None)  # one entry per language
+def abbreviations(lang: str | None) -> frozenset[str]:
+    """Abbreviations that end in a full stop inside a sentence of the language, case-folded: those
+    of every language and its own (data/structure.yaml)."""
+    return frozenset(a.casefold() for a in _data()["abbreviations"] + _data()["abbreviations_by_language"].get(lang, []))
 
 
 def _continues(ordinal: regex.Match, next_word: str, words: _OrdinalWords, lang: str) -> bool:

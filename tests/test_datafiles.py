@@ -68,3 +68,25 @@ def test_no_word_list_in_the_data_holds_a_yaml_boolean():
     for path in files:
         walk(safe_load(path.read_text(encoding="utf-8")), path.name)
     assert found == []
+
+
+def test_no_data_file_holds_a_key_twice():
+    """A key written twice is read as its last value alone: a language's list moved under another
+    key by an edit would vanish without a word."""
+    from pathlib import Path
+
+    import yaml
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def no_duplicates(loader, node, deep=False):
+        keys = [loader.construct_object(key, deep=deep) for key, _ in node.value]
+        assert len(keys) == len(set(keys)), f"{node.start_mark}: {sorted(k for k in keys if keys.count(k) > 1)}"
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, no_duplicates)
+    root = Path(__file__).resolve().parents[1] / "cleaners"
+    files = sorted((root / "data").rglob("*.yaml")) + sorted((root / "rules").glob("*.yaml"))
+    for path in files:
+        yaml.load(path.read_text(encoding="utf-8"), Loader=Strict)

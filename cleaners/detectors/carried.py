@@ -105,7 +105,7 @@ def urls(view: DocView) -> Iterator[Hit]:
     for start, end, message, want in _carried(view, URL, "URL", key=_url_key, needles=("://", "www."), same=same):
         if want is not None and (_CJK_LETTER.search(view.text, start, end) and not _CJK_LETTER.search(want)
                                  or _localised(view.text[start:end], want, view.source_lang, view.lang)
-                                 or _top_level_domain(view.text[start:end]) != _top_level_domain(want)):
+                                 or _other_country(view.text[start:end], want)):
             want = None  # the site's page in the target language, or its country's domain: no reverting
         yield start, end, message, want
 
@@ -135,10 +135,17 @@ def _names_locale(part: str, lang: str) -> bool:
     return part == base or (len(part) == len(base) + 3 and part.startswith(base) and part[len(base)] in "-_")
 
 
-def _top_level_domain(address: str) -> str:
-    """The last label of the host of a URL or e-mail address ("de" for www.example.de/hilfe)."""
-    host = address.split("@")[-1].split("://")[-1].split("/")[0].split("?")[0]
-    return host.rsplit(".", 1)[-1].casefold()
+def _other_country(found: str, wanted: str) -> bool:
+    """Whether a URL's or e-mail address's host is the source's in another top-level domain
+    ("www.example.de" for www.example.com): the site's own, for the target country. A host changed
+    otherwise ("exmaple.de") is a typo the source's undoes."""
+    ours, theirs = _host(found).rsplit(".", 1), _host(wanted).rsplit(".", 1)
+    return len(ours) == len(theirs) == 2 and ours[0] == theirs[0] and ours[1] != theirs[1]
+
+
+def _host(address: str) -> str:
+    """The host of a URL or e-mail address, in lower case ("www.example.de" for www.example.de/hilfe)."""
+    return address.split("@")[-1].split("://")[-1].split("/")[0].split("?")[0].casefold()
 
 
 def _url_key(url: str) -> str:
@@ -161,7 +168,7 @@ def emails(view: DocView) -> Iterator[Hit]:
     """An address whose country domain changed ("supporto@example.it" for support@example.com) may
     be the office's in the target country: reported, with no suggestion to revert it."""
     for start, end, message, want in _carried(view, EMAIL, "e-mail address", key=str.casefold, needles=("@",)):
-        if want is not None and _top_level_domain(view.text[start:end]) != _top_level_domain(want):
+        if want is not None and _other_country(view.text[start:end], want):
             want = None
         yield start, end, message, want
 

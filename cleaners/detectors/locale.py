@@ -123,6 +123,7 @@ def _single_pairs(line: str, pos: int, markup: Spans, doubles_at: list[int], mar
 
 _PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%")
 _WORD_AFTER = regex.compile(r"[ \u00a0]\p{L}")
+_DIGIT_AFTER = regex.compile(r"\d")
 
 
 @detector("locale.percent_format", "locale-convention", "minor",
@@ -134,9 +135,13 @@ def percent_format(view: DocView) -> Iterator[Hit]:
     spaced = symbols[2]
     adjective = view.lang in _data()["percent_adjective_unspaced"]
     prefix = percent_prefix(view.lang)
+    code = Spans(m.span() for m in _MARKUP_OR_CODE.finditer(view.text)) if "`" in view.text or "<" in view.text else None
     for m in _PERCENT.finditer(view.text):
+        if code is not None and m.start() in code:
+            continue  # CSS and formulas keep their own notation (`width: 50%`)
         if prefix is not None:  # Turkish "%50'ye", not "50%'ye" (CLDR's pattern puts the sign first)
-            yield m.start(), m.end(), f"{view.lang} writes the percent sign before the number.", prefix + m.group(1)
+            if not m.group(2) and not _DIGIT_AFTER.match(view.text, m.end()):  # ("Ocak 2024 %64,8": the sign is 64,8's)
+                yield m.start(), m.end(), f"{view.lang} writes the percent sign before the number.", prefix + m.group(1)
         elif spaced and not m.group(2):
             if adjective and _WORD_AFTER.match(view.text, m.end()) and not _share_of(view.text, m.end(), view.lang):
                 continue  # Czech "20% sleva": an adjective, unspaced
@@ -343,8 +348,10 @@ def _date_followers(lang: str) -> frozenset[str]:
 _NEXT_WORD = regex.compile(r"[ \u00a0](\p{L}+)")
 
 
-# A number's "in each ten", "of 10", "su 10" after it: a share, not a date's day ("4 em cada 10").
-_RATIO = regex.compile(r"[ \u00a0]\p{L}{1,4}[ \u00a0](?:cada[ \u00a0]|each[ \u00a0]|every[ \u00a0])?\d{1,3}(?![\d.,:/])")
+# A number's "in each ten", "su 10", "out of 10" after it: a share, not a date's day ("em dezembro 4
+# em cada 10"), while "junho 5 e 6", "marzo 10 al 12" are dates.
+_RATIO = regex.compile(r"[ \u00a0](?:\p{L}{1,3}[ \u00a0](?:cada|each|every)|su|sur|von|op|из|out[ \u00a0]of)"
+                       r"[ \u00a0]\d{1,3}(?![\d.,:/])")
 
 
 def _counts_a_noun(text: str, end: int, lang: str, followers: frozenset[str]) -> bool:

@@ -146,7 +146,7 @@ def _first_word(text: str) -> regex.Match | None:
     return m
 
 
-_CODE_OPENERS = "%{<$`@#&\\/_[:"
+_CODE_OPENERS = "%{<$`@#&\\/:"
 
 
 @detector("qa.start_caps", "fluency/grammar", "minor",

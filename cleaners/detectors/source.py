@@ -11,11 +11,11 @@ import regex
 
 from mtqa.cleaners import hunspell, quantities, spelled
 from mtqa.cleaners.detectors import DocView, Hit, detector
-from mtqa.cleaners.detectors.carried import lower_case_by_norm
+from mtqa.cleaners.detectors.carried import EMAIL, URL, lower_case_by_norm
 from mtqa.cleaners.detectors.scales import MYRIAD_LANGS, large_numbers_not_in_source
-from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, _case_fix, has_word_list, known_word
+from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, _case_fix, _zipf, has_word_list, known_word
 from mtqa.cleaners.scripts import letter_class, scripts_data, written_in
-from mtqa.cleaners.spans import code_spans
+from mtqa.cleaners.spans import CODE_SPAN, Spans
 
 # Not glued to a letter before it, nor after a letter and a hyphen: "COVID-19", "IL-18", "Cry2" are
 # names, not quantities. A unit glued after it is the number's ("2.8cm", "12y"), and so is a range
@@ -268,21 +268,55 @@ def untranslated_word(view: DocView) -> Iterator[Hit]:
     source = view.doc.source or ""
     source_words = {w.casefold() for w in _TOKEN.findall(source)}
     source_capitals = _source_capitals(view)
-    code = code_spans(view.text)
+    code = Spans(m.span() for pattern in (CODE_SPAN, URL, EMAIL) for m in pattern.finditer(view.text)) \
+        if any(mark in view.text for mark in ("`", "@", "/", "www.")) else None
     for m in _TOKEN.finditer(view.text):
         word = m.group()
         low = word.casefold()
-        if m.start() in code:
-            continue  # a command in backticks keeps its words (`git commit`, `pip install`)
+        if code is not None and m.start() in code:
+            continue  # a command in backticks keeps its words (`git commit`, `pip install`), an address too
         if len(word) < 4 or low not in source_words or not written_in(word, view.lang, latin=word[0].isupper()):
             continue  # (a word in a script the translation does not write is source.untranslated_fragment's;
             # a capitalised Latin one stays here, where names are told from words)
         if word[0].islower():
-            if not known_word(low, view.lang) and known_word(low, view.source_lang, common=True):
+            if (not known_word(low, view.lang) and known_word(low, view.source_lang, common=True)
+                    or _rare_here_common_there(low, view.lang, view.source_lang) and not _glossed(view.text, m.start())
+                    and not _in_code_or_name(view.text, m.start(), m.end())):
                 yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
         elif (word in source_capitals and not _in_name(view, m.start(), m.end())
               and _untranslated_capital(word, view.lang, view.source_lang)):
             yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
+
+
+# A word the translation's language has seen, but rarely, and that much more often in the source's:
+# copied from the source, not a loanword ("Die Lieferung kommt tomorrow an"; "Meeting", "Weekend",
+# "online" are common enough in German, or in its dictionary). Only where the target language has a
+# dictionary, which knows its own rare words.
+RARE_IN_TARGET_ZIPF, MORE_COMMON_IN_SOURCE = 3.5, 1.8
+
+
+def _glossed(text: str, pos: int) -> bool:
+    """Whether `pos` lies in brackets or quotation marks on its line: a term given in the source's
+    language on purpose ("(del inglés food frequency questionnaire)", a title quoted as written)."""
+    return any(m.start() < pos < m.end() for m in _GLOSS.finditer(text, max(0, pos - MAX_GLOSS), pos + MAX_GLOSS))
+
+
+_GLOSS = regex.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]|«[^«»\n]*»|“[^“”\n]*”|„[^„“\n]*“|\"[^\"\n]*\"")
+MAX_GLOSS = 200  # characters either side of a word where its brackets are sought
+
+
+def _rare_here_common_there(word: str, lang: str, source_lang: str) -> bool:
+    if not hunspell.has_dictionary(lang):
+        return False  # (Chinese and Japanese gloss English terms in brackets: "干细胞（stem cells）")
+    here = _zipf(word, lang)
+    return (here < RARE_IN_TARGET_ZIPF and _zipf(word, source_lang) - here >= MORE_COMMON_IN_SOURCE
+            and not hunspell.knows(word, lang))
+
+
+def _in_code_or_name(text: str, start: int, end: int) -> bool:
+    """Whether the word is glued to a digit or a dot, part of a name or code ("safe2choose",
+    "[online].ahead")."""
+    return (start > 0 and (text[start - 1].isdigit() or text[start - 1] == ".")) or (end < len(text) and text[end].isdigit())
 
 
 def _source_capitals(view: DocView) -> set[str]:

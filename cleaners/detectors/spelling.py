@@ -313,8 +313,9 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             if m.start() in starts and hunspell.knows(low, lang):
                 continue
         fix, why = _case_fix(word, lang), "a capital lost"
-        if fix is not None and low in _lower_case_in_use(lang):
-            continue  # German "alles top", "grad": an adjective or adverb, not the noun Top or Grad
+        if (fix is not None and low in _lower_case_in_use(lang) and not _NUMBER_BEFORE.search(view.text, 0, m.start())
+                and not _NUMBER_AFTER.match(view.text, m.end())):
+            continue  # German "alles top", "grad": an adjective or adverb, not the noun ("30 Grad", "Grad 2")
         if fix is not None and lang in NOUN_CAPITALS and _NOUN_AFTER.match(view.text, m.end()) and _declines_as_adjective(fix, lang):
             continue  # "eine außenstehende Anwaltskanzlei": an adjective before its noun, rightly in lower case
         if fix is None and view.source_lang and view.source_lang != lang and known_word(low, view.source_lang, common=True):
@@ -337,6 +338,8 @@ def _lower_case_in_use(lang: str) -> frozenset[str]:
     return frozenset(safe_load(path.read_text(encoding="utf-8"))["lower_case_in_use"].get(lang, ()))
 
 
+_NUMBER_BEFORE = regex.compile(r"\d[ \u00a0]*$")
+_NUMBER_AFTER = regex.compile(r"[ \u00a0]*\d")
 # A capitalised noun after a word, on the same line ("außenstehende Anwaltskanzlei").
 _NOUN_AFTER = regex.compile(r"[^\S\n]\p{Lu}\p{Ll}")
 # The endings a German adjective takes (stark, starke, starken, starker, starkes, starkem).

@@ -65,7 +65,7 @@ def broken_sentence(view: DocView) -> Iterator[Hit]:
                 and first.islower() and first not in _ORDINAL_INDICATORS  # Portuguese "3.º lugar"
                 and _same_line(text, pe, s) and 1 <= len(words) <= 3
                 and _WORD.match(text, s) is not None and not mixed_case(words[0])
-                and not _abbreviation_before(text, pe - 1)  # "мм рт. ст.", "Bartonella sp. in"
+                and not _abbreviation_before(text, pe - 1, view.lang)  # "мм рт. ст.", "Bartonella sp. in"
                 and not _LIST_NUMBER.search(text[ps:pe])):  # "1. higher pensions;", "parts: 1. higher": a list number
             last = list(_WORD.finditer(text, ps, pe))
             start = last[-1].start() if last else pe - 1
@@ -104,7 +104,7 @@ def lowercase_start(view: DocView) -> Iterator[Hit]:
             continue  # an ordinal, not the end of a sentence ("2019. urtean", "am 3. januar")
         if len(_WORD.findall(text[s:e])) <= 3 and _same_line(text, pe, s):
             continue  # a split sentence: structure.broken_sentence reports it
-        if _abbreviation_before(text, pe - 1):
+        if _abbreviation_before(text, pe - 1, view.lang):
             continue  # "Bartonella sp. in", "E. tenella": the splitter took an abbreviation for an end
         word = m.group()
         yield m.start(), m.end(), "The sentence starts with a lower-case letter.", word[0].upper() + word[1:]
@@ -115,7 +115,7 @@ _BEFORE_STOP = regex.compile(r"(?:\p{L}+\.)*\p{L}*$")
 MAX_ABBREVIATION_PART = 3
 
 
-def _abbreviation_before(text: str, stop: int) -> bool:
+def _abbreviation_before(text: str, stop: int, lang: str | None) -> bool:
     """Whether the full stop at `stop` ends an abbreviation or a single letter (an initial). Short
     letters joined by full stops, one of them a single letter or all in capitals, are an
     abbreviation whatever the language (Dutch "o.a.", Swedish "m.fl.", Spanish "EE.UU."): no list
@@ -127,7 +127,7 @@ def _abbreviation_before(text: str, stop: int) -> bool:
     if (len(parts) > 1 and all(1 <= len(p) <= MAX_ABBREVIATION_PART for p in parts)
             and (min(map(len, parts)) == 1 or word.isupper())):
         return True
-    return len(word) == 1 or word.casefold() in abbreviations()
+    return len(word) == 1 or word.casefold() in abbreviations(lang)
 
 
 # A stranded word follows a sentence; after a piece shorter than this, the splitter cut a run of
@@ -170,7 +170,7 @@ def _fragments(text: str, spans: list[tuple[int, int]], lang: str | None) -> Ite
                 and piece.rstrip(".") == words[0] and piece.endswith(".") and text[s].isupper()
                 and _same_line(text, pe, s) and text[pe - 1] == "." and words[0].casefold() not in titles
                 and not words[0].isupper() and not _after_ordinal(text, pe, lang)
-                and not _abbreviation_before(text, pe - 1)):  # "у смт. Гостомель."
+                and not _abbreviation_before(text, pe - 1, lang)):  # "у смт. Гостомель."
             yield s, e
 
 
@@ -297,22 +297,21 @@ def _straight_quotes(text: str) -> list[int]:
     return [i for i in where if i not in inches]
 
 
-# A straight double quote after a number that no quote opens ("15,6\"-Display", "65\" TV").
-_AFTER_NUMBER = regex.compile(r'(?<=(?<!["\d.,])\d+(?:[.,]\d+)?)"')
-_WORD_GLUED = regex.compile(r'"[-\p{L}]')
+# A straight double quote after a number of one to three digits (a size, not a year) that no quote
+# opens ("15,6\"-Display", "65\" TV").
+_AFTER_NUMBER = regex.compile(r'(?<=(?<!["\d.,])\d{1,3}(?:[.,]\d{1,2})?)"')
 
 
 def inch_marks(text: str, quotes: list[int]) -> set[int]:
     """Which of the straight double quotes at `quotes` are inch (or second) marks, as product text
-    writes sizes: a mark after a number that no quote opens, where the quotes only pair up without
-    it, or all of them are such marks, or a word is glued to it ("17\"-Display"). A quotation that
-    ends in a number ("I was born in 1990") keeps its closing mark."""
-    after_number = [i for i in quotes if _AFTER_NUMBER.match(text, i)]
-    if not after_number:
-        return set()
-    if len(after_number) == len(quotes) or len(quotes) % 2 == len(after_number) % 2 == 1:
-        return set(after_number)
-    return {i for i in after_number if _WORD_GLUED.match(text, i)}
+    writes sizes: one after a size with no quotation open before it on its line ("Laptops mit 15\"
+    und 17\" Display"). After an opened quotation it closes it ("Sie schrieb \"Zimmer 12\" an").
+    A quotation that lost its opening mark before a number ("Apollo 13\"") passes for a size."""
+    inches: set[int] = set()
+    for n, i in enumerate(quotes):
+        if _AFTER_NUMBER.match(text, i) and (n - len(inches)) % 2 == 0:
+            inches.add(i)
+    return inches
 
 
 # A paragraph that opens with a quotation mark: the next paragraph of a quotation.
@@ -342,14 +341,17 @@ def _double_quote_count(text: str) -> int:
 
 def _carried_over(line: str, carried: str | None) -> tuple[dict[str, int], bool]:
     """The paragraph's double marks, counted, and whether a quotation the paragraphs before left
-    open is still open at its end. The count leaves out the Spanish continuation mark that opens
-    such a paragraph ("»No teníamos nada", RAE) and the mark that closes the quotation ("»Y
-    entonces llegó noviembre»")."""
+    open is still open at its end. The count leaves out the mark that opens such a paragraph (the
+    quotation's own, “We had… or »Wir hatten…, or the Spanish continuation mark, »No teníamos
+    nada, RAE) and the mark that closes the quotation ("»Y entonces llegó noviembre»")."""
     count = {mark: line.count(mark) for mark in "“”«»"}
     if carried is None:
         return count, False
     closer = dict(_OPEN_CLOSE)[carried]
-    if carried == "«" and line.lstrip().startswith("»"):
+    opening = line.lstrip()[:1]
+    if opening == carried:  # the quotation's mark again, as Chicago and German style reopen each paragraph
+        count[carried] -= 1
+    elif carried == "«" and opening == "»":  # the Spanish continuation mark
         count["»"] -= 1
     if count[closer] == count[carried] + 1:
         count[closer] -= 1
@@ -381,15 +383,20 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     same_mark = _data()["same_mark_quotes"].get(view.lang or "", ())
     lines = view.text.splitlines(keepends=True)
     closed_in_source = _paragraphs_closed(source, lines)
-    carried = None  # the opening mark of a quotation the paragraphs before left open
+    carried, carried_at = None, None  # the opening mark of a quotation the paragraphs before left open, and where
     for k, (line, continued) in enumerate(zip(lines, _next_paragraph_quoted(lines))):
         straight = _straight_quotes(line) if '"' in line else []
         count, still_open = _carried_over(line, carried)
         if continued and k not in closed_in_source and (still_open or len(straight) % 2 or (
-                left_open := next((o for o, c in _OPEN_CLOSE if count[o] == count[c] + 1), None))):
-            carried = carried if still_open else left_open if not len(straight) % 2 else None
+                left_open := next((o for o, c in _OPEN_CLOSE if count[o] == count[c] + 1
+                                   and not (o == "“" and "„" in line)), None))):  # (German „…“ closes with “)
+            if not still_open:
+                carried = left_open if not len(straight) % 2 else None
+                carried_at = pos + line.rindex(carried) if carried else None
             pos += len(line)
             continue  # a quotation that goes on in the next paragraph
+        if still_open and line.strip():  # the paragraphs' quotation never closes
+            yield carried_at, carried_at + 1, f"The quotation that '{carried}' opens is never closed.", None
         if line.strip():
             carried = None
         if len(straight) % 2:
@@ -445,6 +452,8 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
     if view.text.isascii() and _REPEAT_GATE.search(view.text) is None:
         return
     ok = set(_data()["repeated_word_ok"].get(view.lang or "", []))
+    ok_inside = set(_data()["repeated_word_ok_inside"].get(view.lang or "", []))
+    emphatic = set(_data()["emphatic_doubles"].get(view.lang or "", []))
     doubled_in_source: set[str] | None = None  # found on the first repeat: most texts have none
     for m in list(_REPEAT.finditer(view.text, timeout=1.0)):
         if m.group(1).casefold() in ok or m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower():
@@ -453,7 +462,10 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
             continue  # a reduplicated name ("Wei Wei", "Bora Bora"), not a stutter
         if len(m.group(1)) == 1 and m.group(1).islower() and m.group(3).isupper():
             continue  # a one-letter word, then a symbol: Portuguese "as ondas A e E'", Russian "в В-режиме"
-        if _emphatic(view.text, m.start(), m.end()):
+        word = m.group(1).casefold()
+        if word in ok_inside and not _utterance_start(view.text, m.start()):
+            continue  # Dutch "denk dat dat", Polish "czy to to samo": grammar, inside a sentence
+        if word in emphatic and _utterance_start(view.text, m.start()) and _PAUSE_AFTER.match(view.text, m.end()):
             continue  # dialogue: "No no, that's not what I meant", "Wait wait, what?", "Vale vale."
         if _acronym_beside_its_word(m.group(1), m.group(3), view.lang):
             continue  # Spanish "la LA", "DE de 3 años" (DE: desviación estándar)
@@ -469,16 +481,15 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
         yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
 
 
-_UTTERANCE_OPENS = ".!?…:;\"“”„«»‹›「『—–-\n"
+_UTTERANCE_OPENS = ".!?…\"“”„«»‹›「『—\n"
 _PAUSE_AFTER = regex.compile(r"[,!?…]")
 
 
-def _emphatic(text: str, start: int, end: int) -> bool:
-    """Whether a doubled word is a whole utterance's emphatic opening: at the start of a sentence,
-    a quotation or a turn of dialogue, and followed by a pause ("Okay okay, I get it"). An MT
-    stutter runs on into the sentence ("the the bill")."""
+def _utterance_start(text: str, start: int) -> bool:
+    """Whether `start` opens a sentence, a quotation or a turn of dialogue (not a list item after a
+    colon or a dash: "Ingredients: flour flour," is a stutter)."""
     before = text[:start].rstrip(" \t\u00a0")
-    return (not before or before[-1] in _UTTERANCE_OPENS) and _PAUSE_AFTER.match(text, end) is not None
+    return not before or before[-1] in _UTTERANCE_OPENS
 
 
 def _slash_repeats(view: DocView) -> Iterator[Hit]:
@@ -542,17 +553,22 @@ def repeated_sentence(view: DocView) -> Iterator[Hit]:
 
 
 def _repeated_sentences(source: str, spans: list[tuple[int, int]], by_clause: bool) -> int:
-    """How many of the source's sentences repeat an earlier one, by their words; in a script
-    written without spaces, its clauses too ("感谢大家观看，别忘了…" then "感谢大家观看。"), where
-    a "word" between two marks is a clause."""
-    seen: set[str] = set()
+    """How many of the source's sentences say again, word for word, a sentence before them (one of
+    four words or more, as the translation's repeats). In a script written without spaces, by
+    letters (four at least), and a sentence may repeat the first clause of one before it
+    ("感谢大家观看，别忘了点赞关注。" then "感谢大家观看。"); sentences that open with the same clause
+    (与此同时，…) repeat nothing."""
+    wholes, clauses = set(), set()
     repeats = 0
     for s, e in spans:
         words = [w.casefold() for w in _WORD.findall(source[s:e])]
-        keys = {" ".join(words)} | ({w for w in words if len(w) >= MIN_CLAUSE_LETTERS} if by_clause else set())
-        keys.discard("")
-        repeats += len(keys & seen)
-        seen |= keys
+        if (sum(map(len, words)) < MIN_CLAUSE_LETTERS) if by_clause else len(words) < 4:
+            continue
+        whole = " ".join(words)
+        repeats += whole in wholes or whole in clauses
+        wholes.add(whole)
+        if by_clause and len(words) > 1:
+            clauses.add(words[0])
     return repeats
 
 
@@ -645,11 +661,10 @@ _INLINE_ITEM = regex.compile(r"(?:^|(?<=[\s:;,]))(?:(\d{1,2})|([a-h]))\)\s")
 @detector("structure.flattened_list", "style", "minor",
           "List items run together in one paragraph (\"1) … 2) … 3) …\"): the list lost its line breaks.")
 def flattened_list(view: DocView) -> Iterator[Hit]:
-    """Silent where the source runs as long a list into one line itself ("Please check: 1) the
+    """Silent where the source runs as many lists into one line itself ("Please check: 1) the
     cable, 2) the adapter and 3) the outlet."): the translation lost no line breaks."""
     found = list(_inline_lists(view.text))
-    if found and view.doc.source and max(run for _, _, run in found) <= max(
-            (run for _, _, run in _inline_lists(view.doc.source)), default=0):
+    if found and view.doc.source and len(found) <= len(list(_inline_lists(view.doc.source))):
         return
     for start, end, run in found:
         yield start, end, f"{run} list items run together in one line.", None
