@@ -49,6 +49,10 @@ def quote_style(view: DocView) -> Iterator[Hit]:
     for line in view.text.splitlines(keepends=True):
         markup = Spans(m.span() for m in _MARKUP_OR_CODE.finditer(line))
         where = [i for i, c in enumerate(line) if c in doubles and i not in markup]
+        if primary[0] == "«" and where and where[0] == len(line) - len(line.lstrip()) and line[where[0]] == "»":
+            where = where[1:]  # French and Russian open each continued paragraph of a quotation with »
+            if len(where) % 2 and line[where[-1]] == "»":
+                where = where[:-1]  # ... and close the quotation in its last
         if '"' in line:  # an inch mark is no quotation mark ("15,6\"-Display")
             inches = inch_marks(line, [i for i in where if line[i] == '"'])
             where = [i for i in where if i not in inches]

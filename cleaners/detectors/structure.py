@@ -534,22 +534,24 @@ def _doubled_words(source: str) -> set[str]:
 def repeated_sentence(view: DocView) -> Iterator[Hit]:
     """Silent where the source repeats as many of its sentences: an agent's "Thank you for your
     patience", a refrain, a speaker's repeated line are the text's, not the MT's."""
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # a sentence's words, and the index of its last occurrence
     text = view.text
     found = []
-    for s, e in view.sentences:
+    for n, (s, e) in enumerate(view.sentences):
         words = _WORD.findall(text[s:e])
         if len(words) < 4:
             continue
         key = " ".join(w.casefold() for w in words)
         if key in seen:
-            found.append((s, e))
-        seen.add(key)
+            found.append((s, e, seen[key] == n - 1))
+        seen[key] = n
     if found and view.doc.source and len(found) <= _repeated_sentences(view.doc.source, view.source_sentences,
                                                                        not cased(view.source_lang)):
         return
-    for s, e in found:
-        yield s, e, "This sentence repeats an earlier one word for word.", ""
+    for s, e, right_after in found:
+        # deleting it is the fix only where MT doubled it, right after itself; further on, the text
+        # may say it again on purpose ("Thank you for your patience" at a chat's start and end)
+        yield s, e, "This sentence repeats an earlier one word for word.", "" if right_after else None
 
 
 def _repeated_sentences(source: str, spans: list[tuple[int, int]], by_clause: bool) -> int:
