@@ -127,7 +127,8 @@ def _single_pairs(line: str, pos: int, markup: Spans, doubles_at: list[int], mar
 
 _PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%")
 _WORD_AFTER = regex.compile(r"[ \u00a0]\p{L}")
-_DIGIT_AFTER = regex.compile(r"\d")
+_DIGIT_AFTER = regex.compile(r"[ \u00a0]?\d")
+_OPERATOR_BEFORE = regex.compile(r"[*/=+^]")
 
 
 @detector("locale.percent_format", "locale-convention", "minor",
@@ -144,7 +145,8 @@ def percent_format(view: DocView) -> Iterator[Hit]:
         if code is not None and m.start() in code:
             continue  # CSS and formulas keep their own notation (`width: 50%`)
         if prefix is not None:  # Turkish "%50'ye", not "50%'ye" (CLDR's pattern puts the sign first)
-            if not m.group(2) and not _DIGIT_AFTER.match(view.text, m.end()):  # ("Ocak 2024 %64,8": the sign is 64,8's)
+            if not _DIGIT_AFTER.match(view.text, m.end()) and not (m.start() and _OPERATOR_BEFORE.match(view.text, m.start() - 1)):
+                # (not "Ocak 2024 %64,8", where the sign is 64,8's, nor a formula, "=B2*100%")
                 yield m.start(), m.end(), f"{view.lang} writes the percent sign before the number.", prefix + m.group(1)
         elif spaced and not m.group(2):
             if adjective and _WORD_AFTER.match(view.text, m.end()) and not _share_of(view.text, m.end(), view.lang):

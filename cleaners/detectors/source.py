@@ -290,9 +290,12 @@ def untranslated_word(view: DocView) -> Iterator[Hit]:
 
 # A word the translation's language has seen, but rarely, and that much more often in the source's:
 # copied from the source, not a loanword ("Die Lieferung kommt tomorrow an"; "Meeting", "Weekend",
-# "online" are common enough in German, or in its dictionary). Only where the target language has a
-# dictionary, which knows its own rare words.
-RARE_IN_TARGET_ZIPF, MORE_COMMON_IN_SOURCE = 3.5, 1.8
+# "online", Italian "spread", Spanish "influencer" are common enough in their targets, or in their
+# dictionaries). A word among the source language's commonest may be rarer in the target and
+# still no loan ("tomorrow", "budget"). Only where the target language has a dictionary, which
+# knows its own rare words.
+RARE_IN_TARGET_ZIPF, MORE_COMMON_IN_SOURCE = 2.5, 1.8
+COMMON_IN_SOURCE_ZIPF, RARE_IN_TARGET_IF_COMMON_ZIPF = 4.8, 3.2
 
 
 def _glossed(text: str, pos: int) -> bool:
@@ -306,11 +309,13 @@ MAX_GLOSS = 200  # characters either side of a word where its brackets are sough
 
 
 def _rare_here_common_there(word: str, lang: str, source_lang: str) -> bool:
+    """Whether a word of the source is rare in the target language, common in the source's, and
+    unknown to the target's dictionary: left untranslated."""
     if not hunspell.has_dictionary(lang):
         return False  # (Chinese and Japanese gloss English terms in brackets: "干细胞（stem cells）")
-    here = _zipf(word, lang)
-    return (here < RARE_IN_TARGET_ZIPF and _zipf(word, source_lang) - here >= MORE_COMMON_IN_SOURCE
-            and not hunspell.knows(word, lang))
+    here, there = _zipf(word, lang), _zipf(word, source_lang)
+    rare = here < (RARE_IN_TARGET_IF_COMMON_ZIPF if there >= COMMON_IN_SOURCE_ZIPF else RARE_IN_TARGET_ZIPF)
+    return rare and there - here >= MORE_COMMON_IN_SOURCE and not hunspell.knows(word, lang)
 
 
 def _in_code_or_name(text: str, start: int, end: int) -> bool:

@@ -313,7 +313,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             if m.start() in starts and hunspell.knows(low, lang):
                 continue
         fix, why = _case_fix(word, lang), "a capital lost"
-        if (fix is not None and low in _lower_case_in_use(lang) and not _NUMBER_BEFORE.search(view.text, 0, m.start())
+        if (fix is not None and low in _lower_case_in_use(lang) and not _NUMBER_BEFORE.search(view.text, max(0, m.start() - 8), m.start())
                 and not _NUMBER_AFTER.match(view.text, m.end())):
             continue  # German "alles top", "grad": an adjective or adverb, not the noun ("30 Grad", "Grad 2")
         if fix is not None and lang in NOUN_CAPITALS and _NOUN_AFTER.match(view.text, m.end()) and _declines_as_adjective(fix, lang):

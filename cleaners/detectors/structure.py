@@ -465,7 +465,8 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
         word = m.group(1).casefold()
         if word in ok_inside and not _utterance_start(view.text, m.start()):
             continue  # Dutch "denk dat dat", Polish "czy to to samo": grammar, inside a sentence
-        if word in emphatic and _utterance_start(view.text, m.start()) and _PAUSE_AFTER.match(view.text, m.end()):
+        if (word in emphatic and _utterance_start(view.text, m.start(), _TURN_OPENS)
+                and _PAUSE_AFTER.match(view.text, m.end())):
             continue  # dialogue: "No no, that's not what I meant", "Wait wait, what?", "Vale vale."
         if _acronym_beside_its_word(m.group(1), m.group(3), view.lang):
             continue  # Spanish "la LA", "DE de 3 años" (DE: desviación estándar)
@@ -482,14 +483,17 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
 
 
 _UTTERANCE_OPENS = ".!?…\"“”„«»‹›「『—\n"
+# ... and a turn of dialogue in a subtitle or script ("- Wait wait, what?", "HIM: Okay okay,"), for an
+# interjection (a list's first item after a colon is no turn: "Ingredients: flour flour,")
+_TURN_OPENS = _UTTERANCE_OPENS + ":-–"
 _PAUSE_AFTER = regex.compile(r"[,!?…]")
 
 
-def _utterance_start(text: str, start: int) -> bool:
-    """Whether `start` opens a sentence, a quotation or a turn of dialogue (not a list item after a
-    colon or a dash: "Ingredients: flour flour," is a stutter)."""
+def _utterance_start(text: str, start: int, opens: str = _UTTERANCE_OPENS) -> bool:
+    """Whether `start` opens a sentence, a quotation or a turn of dialogue: the text's start, or
+    after one of `opens` (and spaces)."""
     before = text[:start].rstrip(" \t\u00a0")
-    return not before or before[-1] in _UTTERANCE_OPENS
+    return not before or before[-1] in opens
 
 
 def _slash_repeats(view: DocView) -> Iterator[Hit]:
