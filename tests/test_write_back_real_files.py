@@ -236,7 +236,8 @@ def test_a_windows_1252_xliff_with_g_and_x_codes_stays_windows_1252(tmp_path):
     after, before = raw.decode("cp1252"), path.read_bytes().decode("cp1252")
     assert after.startswith('<?xml version="1.0" encoding="windows-1252"?>\n')
     assert "\u201c".encode("cp1252") in raw  # the notes' quotation marks, in the file's encoding
-    assert after.count('<note from="mtqa"') == 3  # one note for each untranslated unit
+    # one note for each unit found untranslated: three sentences, and "Text attribute" by its word
+    assert after.count('<note from="mtqa"') == 4
     assert "\u201cText with a footnote&#11034; and more text\u201d" in after  # the <x/> shown as the report shows it
     only_text_and_states_changed(before, after, [
         ('<target xml:lang="fr">Text with <g id="1">', '<target xml:lang="fr">Texte avec <g id="1">'),
@@ -248,7 +249,7 @@ def test_a_windows_1252_xliff_with_g_and_x_codes_stays_windows_1252(tmp_path):
     states = {u.get("id"): u.find(f"{XLIFF1}target").get("state") for u in tree.iter(f"{XLIFF1}trans-unit")
               if u.find(f"{XLIFF1}target") is not None}
     # revised, but still untranslated English for the rest: a person must look again
-    assert states == {"1": None, "2": None, "3": None, "4": "needs-review-translation", "5": None,
+    assert states == {"1": "needs-review-translation", "2": None, "3": None, "4": "needs-review-translation", "5": None,
                       "6": "needs-review-translation", "7": "needs-review-translation"}
     from translate.storage import xliff
 
