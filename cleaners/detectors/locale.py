@@ -34,16 +34,24 @@ def _data() -> dict:
 _MARKUP_OR_CODE = regex.compile(r"<[^<>\n]{1,500}>|" + CODE_SPAN.pattern)
 
 
+def _regional(table: dict, lang: str | None, tag: str | None):
+    """A table's entry for the tag's region ("de-CH": Swiss German «…»), else for its language."""
+    for subtag in (tag or "").replace("_", "-").split("-")[1:]:
+        if f"{lang}-{subtag.upper()}" in table:
+            return table[f"{lang}-{subtag.upper()}"]
+    return table.get(lang or "")
+
+
 @detector("locale.quote_style", "locale-convention", "minor",
           "Quotation marks of another language's style (\"…\", “…” or '…' in German, where CLDR gives „…“).")
 def quote_style(view: DocView) -> Iterator[Hit]:
     """Per paragraph, double marks alternate opening and closing; with an even count each mark's
     role is known and the locale's mark for it is the suggestion (odd: a finding, no suggestion).
     Markup and code keep their quotes."""
-    primary = _data()["quotes"].get(view.lang or "")
+    primary = _regional(_data()["quotes"], view.lang, view.tag)
     if not primary:
         return
-    alternative = _data()["quotes_alternative"].get(view.lang or "")
+    alternative = _regional(_data()["quotes_alternative"], view.lang, view.tag)
     doubles = _data()["double_quotes"]
     pos = 0
     for line in view.text.splitlines(keepends=True):
@@ -54,7 +62,7 @@ def quote_style(view: DocView) -> Iterator[Hit]:
             if len(where) % 2 and line[where[-1]] == "»":
                 where = where[:-1]  # ... and close the quotation in its last
         if '"' in line:  # an inch mark is no quotation mark ("15,6\"-Display")
-            inches = inch_marks(line, [i for i in where if line[i] == '"'])
+            inches = inch_marks(line, [i for i in where if line[i] == '"'], view.doc.source)
             where = [i for i in where if i not in inches]
         # the paragraph's style: the alternative where its first quotation opens so (German »Ja«, sagte er.)
         marks = alternative if alternative and where and line[where[0]] == alternative[0] else primary

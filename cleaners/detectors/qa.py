@@ -241,12 +241,12 @@ def _compare_counts(view: DocView, n_want: int, have: list[int], what: str) -> I
         yield end, end, f"{what}: {n_want} in the source, only {len(have)} in the translation.", None
 
 
-def _double_marks(text: str, folded: str) -> list[int]:
+def _double_marks(text: str, folded: str, source: str | None = None) -> list[int]:
     """Where the text has double quotation marks of any style: not the marks of Hebrew acronyms,
     nor inch marks ("65\" TV")."""
     doubles = data()["double_quotes"]
     where = [i for i, c in enumerate(folded) if c in doubles and not is_gershayim(folded, i)]
-    inches = inch_marks(text, [i for i in where if text[i] == '"']) if '"' in text else set()
+    inches = inch_marks(text, [i for i in where if text[i] == '"'], source) if '"' in text else set()
     return [i for i in where if i not in inches]
 
 
@@ -265,7 +265,7 @@ def quote_openers(text: str) -> list[int]:
           "The translation quotes more or fewer passages than its source (quotes of any style, double or single).")
 def quotes_source(view: DocView) -> Iterator[Hit]:
     """Unpaired double quotes in the translation are structure.unbalanced_quote's finding."""
-    unpaired = len(_double_marks(view.text, fold(view.text))) % 2
+    unpaired = len(_double_marks(view.text, fold(view.text), view.doc.source)) % 2
     if view.doc.source and not unpaired:
         yield from _compare_counts(view, len(quote_openers(view.doc.source)), quote_openers(view.text), "Quotations")
 

@@ -289,27 +289,40 @@ def is_gershayim(text: str, i: int) -> bool:
     return not any(text[j] == '"' and not _GERSHAYIM.match(text, j) for j in range(i + 1, end))
 
 
-def _straight_quotes(text: str) -> list[int]:
+def _straight_quotes(text: str, source: str | None = None) -> list[int]:
     """Where the text has straight double quotes used as quotation marks (not Hebrew gershayim, nor
     inch marks)."""
     where = [m.start() for m in _STRAIGHT_QUOTE.finditer(text) if not is_gershayim(text, m.start())]
-    inches = inch_marks(text, where) if where else set()
+    inches = inch_marks(text, where, source) if where else set()
     return [i for i in where if i not in inches]
 
 
 # A straight double quote after a number of one to three digits (a size, not a year) that no quote
 # opens ("15,6\"-Display", "65\" TV").
-_AFTER_NUMBER = regex.compile(r'(?<=(?<!["\d.,])\d{1,3}(?:[.,]\d{1,2})?)"')
+_AFTER_NUMBER = regex.compile(r'(?<=(?<!["\d.,])(\d{1,3})(?:[.,]\d{1,2})?)"')
+# A number the source closes a quotation after, with a mark of any style ("Apollo 13", «Plan 9»).
+_QUOTED_NUMBER = regex.compile(r'(?<![\d.,])(\d{1,3})(?:[.,]\d{1,2})?["”»«」』]')
 
 
-def inch_marks(text: str, quotes: list[int]) -> set[int]:
+@lru_cache(maxsize=256)
+def _numbers_quoted(source: str) -> frozenset[str]:
+    """The numbers after which the source closes a quotation (its own inch marks left out)."""
+    straight = [m.start() for m in _STRAIGHT_QUOTE.finditer(source)]
+    inches = inch_marks(source, straight) if straight else set()
+    return frozenset(m[1] for m in _QUOTED_NUMBER.finditer(source) if m.end() - 1 not in inches)
+
+
+def inch_marks(text: str, quotes: list[int], source: str | None = None) -> set[int]:
     """Which of the straight double quotes at `quotes` are inch (or second) marks, as product text
     writes sizes: one after a size with no quotation open before it on its line ("Laptops mit 15\"
-    und 17\" Display"). After an opened quotation it closes it ("Sie schrieb \"Zimmer 12\" an").
-    A quotation that lost its opening mark before a number ("Apollo 13\"") passes for a size."""
+    und 17\" Display"). After an opened quotation it closes it ("Sie schrieb \"Zimmer 12\" an"), and
+    so it does after a number the source closes a quotation after: a quotation that lost its
+    opening mark ("Apollo 13\"" for "The film \"Apollo 13\"")."""
+    quoted = _numbers_quoted(source) if source else frozenset()
     inches: set[int] = set()
     for n, i in enumerate(quotes):
-        if _AFTER_NUMBER.match(text, i) and (n - len(inches)) % 2 == 0:
+        size = _AFTER_NUMBER.match(text, i)
+        if size and (n - len(inches)) % 2 == 0 and size[1] not in quoted:
             inches.add(i)
     return inches
 
@@ -385,7 +398,7 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     closed_in_source = _paragraphs_closed(source, lines)
     carried, carried_at = None, None  # the opening mark of a quotation the paragraphs before left open, and where
     for k, (line, continued) in enumerate(zip(lines, _next_paragraph_quoted(lines))):
-        straight = _straight_quotes(line) if '"' in line else []
+        straight = _straight_quotes(line, source) if '"' in line else []
         count, still_open = _carried_over(line, carried)
         if continued and k not in closed_in_source and (still_open or len(straight) % 2 or (
                 left_open := next((o for o, c in _OPEN_CLOSE if count[o] == count[c] + 1
@@ -662,25 +675,29 @@ _DIGIT = regex.compile(r"\d")  # numbers between the repeats: a list ("A 1.1, A 
 
 
 _INLINE_ITEM = regex.compile(r"(?:^|(?<=[\s:;,]))(?:(\d{1,2})|([a-h]))\)\s")
+# A source's inline list may mark its items otherwise: "(1)", "1.", full-width "1）" and "（1）" after
+# Chinese or Japanese punctuation, with no space after.
+_SOURCE_ITEM = regex.compile(r"(?:^|(?<=[\s:;,：；，、。]))[(（]?(?:(\d{1,2})|([a-h]))[)）.]\s?")
 
 
 @detector("structure.flattened_list", "style", "minor",
           "List items run together in one paragraph (\"1) … 2) … 3) …\"): the list lost its line breaks.")
 def flattened_list(view: DocView) -> Iterator[Hit]:
     """Silent where the source runs as many lists into one line itself ("Please check: 1) the
-    cable, 2) the adapter and 3) the outlet."): the translation lost no line breaks."""
+    cable, 2) the adapter and 3) the outlet.", "请检查：1）电源线，2）适配器"): the translation lost
+    no line breaks."""
     found = list(_inline_lists(view.text))
-    if found and view.doc.source and len(found) <= len(list(_inline_lists(view.doc.source))):
+    if found and view.doc.source and len(found) <= len(list(_inline_lists(view.doc.source, _SOURCE_ITEM))):
         return
     for start, end, run in found:
         yield start, end, f"{run} list items run together in one line.", None
 
 
-def _inline_lists(text: str) -> Iterator[tuple[int, int, int]]:
+def _inline_lists(text: str, item: regex.Pattern = _INLINE_ITEM) -> Iterator[tuple[int, int, int]]:
     """Each line holding three or more consecutive list markers: its span from the first, and the run."""
     pos = 0
     for line in text.splitlines(keepends=True):
-        markers = list(_INLINE_ITEM.finditer(line))
+        markers = list(item.finditer(line))
         run = _consecutive_run([m.group(1) or m.group(2) for m in markers])
         if run >= 3:
             yield pos + markers[0].start(), pos + len(line.rstrip()), run
