@@ -468,6 +468,7 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
     ok_inside = set(_data()["repeated_word_ok_inside"].get(view.lang or "", []))
     emphatic = set(_data()["emphatic_doubles"].get(view.lang or "", []))
     doubled_in_source: set[str] | None = None  # found on the first repeat: most texts have none
+    unmatched = 0
     for m in list(_REPEAT.finditer(view.text, timeout=1.0)):
         if m.group(1).casefold() in ok or m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower():
             continue
@@ -485,9 +486,15 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
             continue  # Spanish "la LA", "DE de 3 años" (DE: desviación estándar)
         if doubled_in_source is None:
             doubled_in_source = _doubled_words(view.doc.source or "")
+            # a source doubling in words the translation cannot spell alike (Hebrew "כן כן" for "yeah
+            # yeah", Chinese "好好好", "很烫很烫"): each may account for one of the translation's doubles
+            unmatched = _doubled_elsewhere(view.doc.source or "", view.text)
         if m.group(1).casefold() in doubled_in_source:
             continue  # the source doubles it too: a species' name ("Cygnus cygnus", "Capra ibex ibex"),
             # "zoom zoom", or the source's own stutter, carried over faithfully
+        if unmatched > 0:
+            unmatched -= 1
+            continue
         if view.lang in _data()["hyphen_reduplicating"]:
             yield (m.start(), m.end(), f"'{m.group(1)}' twice, apart: a stutter, or a doubled word that "
                    f"takes a hyphen ('{m.group(1)}-{m.group(3)}').", None)
@@ -544,6 +551,23 @@ def _acronym_beside_its_word(first: str, second: str, lang: str | None) -> bool:
 def _doubled_words(source: str) -> set[str]:
     """The words the source has twice in a row (case-folded), found in one pass."""
     return {m.group(1).casefold() for m in _REPEAT.finditer(source, timeout=1.0)} if source else set()
+
+
+# Chinese, Japanese or Korean doubled without a space: a unit of two or more characters twice
+# ("很烫很烫", "好看好看"), or one character three times or more ("好好好", "快快快"); one character
+# twice is mostly a word of its own (谢谢, 妈妈, 常常).
+_GLUED_CJK_DOUBLE = regex.compile(r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]{2,4})\1"
+                                  r"|([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])\2{2,}")
+
+
+def _doubled_elsewhere(source: str, text: str) -> int:
+    """How many doublings the source has that the translation does not spell alike: a word of
+    another script twice in a row, or a Chinese, Japanese or Korean unit glued to itself."""
+    if not source:
+        return 0
+    words = {w.casefold() for w in _WORD.findall(text)}
+    spaced = sum(1 for m in _REPEAT.finditer(source, timeout=1.0) if m.group(1).casefold() not in words)
+    return spaced + sum(1 for _ in _GLUED_CJK_DOUBLE.finditer(source))
 
 
 @detector("structure.repeated_sentence", "accuracy/mistranslation", "major",
