@@ -161,6 +161,9 @@ def start_caps(view: DocView) -> Iterator[Hit]:
     if s_word is None or t_word is None or mixed_case(s_word.group()) or mixed_case(t_word.group()):
         return
     want_upper, word = s_word.group()[0].isupper(), t_word.group()
+    if (want_upper and _PRONOUN_I.fullmatch(s_word.group()) and not _CAPITAL_BEYOND_I.search(source, s_word.end())
+            and not _SENTENCE_MARK.search(source)):
+        return  # English capitalises "I" in any text: a lower-case transcript's "I think" ("creo que")
     # only a capital lost: a source in lower case (chat, a fragment) says nothing about the
     # translation's first word ("i'm" is never right for "I'm", nor "paris" for "Paris")
     if want_upper and word[0].islower():
@@ -171,6 +174,10 @@ def start_caps(view: DocView) -> Iterator[Hit]:
         yield t_word.start(), t_word.end(), "The source starts with a capital, the translation does not.", fixed
 
 
+_PRONOUN_I = regex.compile(r"I(?:['’](?:m|ll|ve|d))?")
+# A capital in the source other than the pronoun I's: the source is cased prose, not a transcript
+_CAPITAL_BEYOND_I = regex.compile(r"(?!\bI\b)\p{Lu}")
+_SENTENCE_MARK = regex.compile(r"[.!?]")
 _MORE_THAN_ONE_WORD = regex.compile(r"\p{L}\P{L}+\p{L}")  # (no "\p{L}+" first: it backtracks on a long word)
 
 

@@ -29,6 +29,7 @@ import regex
 from mtqa.cleaners import hunspell
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.spans import code_spans
+from mtqa.cleaners.transliteration import transliterates_source
 from mtqa.files import atomic_writer
 from mtqa.limits import WORD_CACHE
 from mtqa.cleaners.detectors import DocView, Hit, detector
@@ -299,6 +300,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
         return  # most texts: every word known, without a look at where each one stands
     source_words = _source_words(view.doc.source or "")
     starts = None
+    lower_case_text: bool | None = None  # asked at the first capital lost
     code = code_spans(view.text)
     for m in _WORD.finditer(view.text):
         word = m.group()
@@ -313,6 +315,10 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             if m.start() in starts and hunspell.knows(low, lang):
                 continue
         fix, why = _case_fix(word, lang), "a capital lost"
+        if fix is not None and lower_case_text is None:
+            lower_case_text = not any(c.isupper() for c in view.text)
+        if fix is not None and lower_case_text:
+            continue  # a transcript in lower case throughout ("biden and netanyahu spoke on monday")
         if (fix is not None and low in _lower_case_in_use(lang) and not _NUMBER_BEFORE.search(view.text, max(0, m.start() - 8), m.start())
                 and not _NUMBER_AFTER.match(view.text, m.end())):
             continue  # German "alles top", "grad": an adjective or adverb, not the noun ("30 Grad", "Grad 2")
@@ -324,9 +330,11 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             fix, why = _accent_fix(word, lang), "an accented letter lost"
         if fix is None and _zipf(low, lang) < SEEN_ZIPF and not _in_foreign_phrase(view.text, m, lang):
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
-            if fix is not None and (_accent_loss_likelier(word, fix, lang) or _source_term(low, fix.casefold(), view)):
+            if fix is not None and (_accent_loss_likelier(word, fix, lang) or _source_term(low, fix.casefold(), view)
+                                    or transliterates_source(word, view.doc.source)):
                 continue  # an accent lost, which word unclear ("Flle": "Fälle" or "Fülle", not "Alle"), or
-                # a term carried over from the source ("explantations" for "Explantationen"): no typo to guess
+                # a term carried over from the source ("explantations" for "Explantationen"), or one it
+                # writes in its own script ("mamad" for ממ"ד): no typo to guess
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
 

@@ -467,6 +467,7 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
     ok = set(_data()["repeated_word_ok"].get(view.lang or "", []))
     ok_inside = set(_data()["repeated_word_ok_inside"].get(view.lang or "", []))
     emphatic = set(_data()["emphatic_doubles"].get(view.lang or "", []))
+    hyphen_doubles = set(_data()["hyphen_doubles"].get(view.lang or "", []))
     doubled_in_source: set[str] | None = None  # found on the first repeat: most texts have none
     unmatched = 0
     for m in list(_REPEAT.finditer(view.text, timeout=1.0)):
@@ -495,6 +496,10 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
         if unmatched > 0:
             unmatched -= 1
             continue
+        if word in hyphen_doubles:
+            yield (m.start(), m.end(), f"'{m.group(1)}' twice, apart: this doubling takes a hyphen.",
+                   f"{m.group(1)}-{m.group(3)}")
+            continue
         if view.lang in _data()["hyphen_reduplicating"]:
             yield (m.start(), m.end(), f"'{m.group(1)}' twice, apart: a stutter, or a doubled word that "
                    f"takes a hyphen ('{m.group(1)}-{m.group(3)}').", None)
@@ -506,7 +511,7 @@ _UTTERANCE_OPENS = ".!?…\"“”„«»‹›「『—\n"
 # ... and a turn of dialogue in a subtitle or script ("- Wait wait, what?", "HIM: Okay okay,"), for an
 # interjection (a list's first item after a colon is no turn: "Ingredients: flour flour,")
 _TURN_OPENS = _UTTERANCE_OPENS + ":-–"
-_PAUSE_AFTER = regex.compile(r"[,!?…]")
+_PAUSE_AFTER = regex.compile(r"\s*(?:[,!?….]|\Z)")
 
 
 def _utterance_start(text: str, start: int, opens: str = _UTTERANCE_OPENS) -> bool:
@@ -589,10 +594,13 @@ def repeated_sentence(view: DocView) -> Iterator[Hit]:
     if found and view.doc.source and len(found) <= _repeated_sentences(view.doc.source, view.source_sentences,
                                                                        not cased(view.source_lang)):
         return
+    # deleting it is the fix only where MT doubled it, right after itself (further on, the text may
+    # say it again on purpose: "Thank you for your patience" at a chat's start and end), and where
+    # the translation has a sentence more than its source: else the source says it twice in other
+    # words ("I do not want to go. I don't want to go.") and the deletion would drop one
+    surplus = not view.doc.source or len(view.sentences) > len(view.source_sentences)
     for s, e, right_after in found:
-        # deleting it is the fix only where MT doubled it, right after itself; further on, the text
-        # may say it again on purpose ("Thank you for your patience" at a chat's start and end)
-        yield s, e, "This sentence repeats an earlier one word for word.", "" if right_after else None
+        yield s, e, "This sentence repeats an earlier one word for word.", "" if right_after and surplus else None
 
 
 def _repeated_sentences(source: str, spans: list[tuple[int, int]], by_clause: bool) -> int:
@@ -659,8 +667,9 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
         i += 1
 
 
-# The pieces of a source between marks and spaces: "战斗！战斗！战斗！" is three, "Go, China! Go, China!" four.
-_PIECE_BREAK = regex.compile(r"[^\p{L}\p{N}]+")
+# The pieces of a source between marks and spaces: "战斗！战斗！战斗！" is three, "Go, China! Go, China!" four;
+# an apostrophe inside a word keeps it whole ("Let's go" is two).
+_PIECE_BREAK = regex.compile(r"(?:[^\p{L}\p{N}'’]|(?<!\p{L})['’]|['’](?!\p{L}))+")
 # A unit of Chinese, Japanese or Korean glued to itself three times or more: "加油加油加油".
 _GLUED_CJK_RUN = regex.compile(r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]{1,8}?)\1{2,}")
 
@@ -680,10 +689,28 @@ def _longest_source_run(source: str | None) -> int:
         if a != b and not b.isascii() and (b.endswith(a) or b.startswith(a) or a.endswith(b) or a.startswith(b)):
             pieces[k - 1] = pieces[k] = min(a, b, key=len)
     longest = max((len(m.group()) // len(m.group(1)) for m in _GLUED_CJK_RUN.finditer(source)), default=0)
-    for n in (1, 2):
+    for n in (1, 2, 3, 4):
         runs = _unit_runs(pieces, n)
         longest = max([longest] + [runs[i] // n for i in range(len(pieces))])
+    longest = max(longest, _word_chain(pieces))
     return longest if longest >= 3 else 0
+
+
+def _word_chain(pieces: list[str]) -> int:
+    """The most times a word comes back with at most two pieces between ("it rained, and rained, and
+    rained", "coming, coming, I'm coming"): a repetition in another shape than the translation's.
+    Words of four letters or more: short function words recur this close in any prose ("the cat
+    and the dog and the bird")."""
+    last: dict[str, tuple[int, int]] = {}  # word -> where it last stood, and its chain there
+    best = 0
+    for k, piece in enumerate(pieces):
+        if len(piece) < 4:
+            continue
+        at, chain = last.get(piece, (-9, 0))
+        chain = chain + 1 if k - at <= 3 else 1
+        last[piece] = (k, chain)
+        best = max(best, chain)
+    return best
 
 
 def _unit_runs(tokens: list[str], n: int) -> list[int]:

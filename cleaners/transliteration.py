@@ -1,0 +1,57 @@
+"""Whether a Latin-script word transliterates a word of a source in another script.
+
+A translation from Hebrew, Arabic, Russian or Greek carries over terms and names in Latin letters
+("mamad" for ממ"ד, "hesped" for הספד, "tremp" for טרמפ). A spelling dictionary does not know them,
+and a typo fix would turn them into English words ("mama", "helped", "trump"): the spelling check
+asks here first and offers no fix for a word the source spells in its own script.
+
+Both sides are reduced to a consonant skeleton. The source is romanised by anyascii (a maintained
+table of every Unicode character's Latin reading), and the consonants that transliteration
+conventions write differently are folded together (b/v/w, p/f, k/q/c/ch/kh, s/z/sh/ts); vowels,
+h and y are dropped, and the source's v is tried without as well (a vowel letter as often as a
+consonant), since Hebrew and Arabic write few vowels and transliterations disagree on the rest. A word of Hebrew or Arabic may carry up to three prefix
+letters (ה, ו, ב, ל, מ, ש; ال): the source skeleton may have up to three consonants more at its
+start. Chinese, Japanese and Korean are left out: their romanisations run syllables together.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+from anyascii import anyascii
+
+# Letters of scripts whose words are romanised one by one (not Han, kana or Hangul, nor Latin)
+_FOREIGN_WORD = regex.compile(r"[\p{Hebrew}\p{Arabic}\p{Cyrillic}\p{Greek}\p{Armenian}\p{Georgian}]+(?:[\"'״׳][\p{Hebrew}]+)?")
+_DROPPED = regex.compile(r"[^bcdfgjklmnpqrstvwxz]")
+_FOLD = str.maketrans({"v": "b", "w": "b", "f": "p", "q": "k", "c": "k", "z": "s", "x": "k"})
+# A skeleton this short matches too many words by chance ("teh": t)
+MIN_SKELETON = 3
+MAX_PREFIX = 3
+
+
+def skeleton(word: str, drop_v: bool = False) -> str:
+    """The word's consonants, folded across transliteration conventions; with `drop_v`, without
+    its v (Hebrew ו and Arabic و are a vowel as often as a consonant)."""
+    latin = anyascii(word).casefold()
+    latin = latin.replace("ch", "k").replace("kh", "k").replace("sh", "s").replace("ts", "s").replace("tz", "s")
+    return _DROPPED.sub("", latin.replace("v", "") if drop_v else latin).translate(_FOLD)
+
+
+@lru_cache(maxsize=512)
+def _source_skeletons(source: str) -> frozenset[str]:
+    """Every skeleton of the source's words in a romanisable non-Latin script, with up to
+    MAX_PREFIX of its first consonants dropped (prefix letters)."""
+    found: set[str] = set()
+    for m in _FOREIGN_WORD.finditer(source):
+        for full in {skeleton(m.group()), skeleton(m.group(), drop_v=True)}:
+            found.update(full[cut:] for cut in range(min(MAX_PREFIX, len(full)) + 1))
+    return frozenset(s for s in found if len(s) >= MIN_SKELETON)
+
+
+def transliterates_source(word: str, source: str | None) -> bool:
+    """Whether a Latin word's skeleton is that of a word of the source in another script."""
+    if not source or not _FOREIGN_WORD.search(source):
+        return False
+    own = skeleton(word)
+    return len(own) >= MIN_SKELETON and own in _source_skeletons(source)
