@@ -56,6 +56,10 @@ _AFTER_NUMBER = regex.compile(r"\d\s?$")
 _SOURCE_WORD = regex.compile(r"\p{L}+")
 _LETTER = regex.compile(r"\p{L}")
 _GLUED = regex.compile(r"[\p{L}\p{N}]")
+_HANDLE_OR_HASHTAG = regex.compile(r"(?<![\p{L}\p{N}_@#])(?:@[\p{L}\p{N}_.]+|#[\p{L}\p{N}_]+#?)")
+# A Hebrew acronym, its gershayim (or the straight quote keyboards type) before the last letter:
+# a word of two letters or more ("ש\"ח", "צה\"ל", "ארה\"ב"), which the letter runs would split
+_HEBREW_ACRONYM = regex.compile(r"\p{Hebrew}+[\"״]\p{Hebrew}+")
 # Markup, placeholders and code, whose words are not the text's: <span class=...>, {count},
 # %(name)s, $count, %count%, :count, `npm install`.
 _NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|%\(\w+\)[a-z]|\$\{?\w+\}?|%\w+%|(?<!\S):[a-z_]\w*|`[^`]*`")
@@ -127,7 +131,10 @@ def _script_fragments(text: str, foreign: frozenset[str]) -> Iterator[regex.Matc
     if syllabic(foreign):
         yield from letters(foreign, 1).finditer(text)
         return
-    for m in letters(foreign, MIN_ALPHABET_LETTERS).finditer(text):
+    acronyms = list(_HEBREW_ACRONYM.finditer(text)) if "Hebr" in foreign and ('"' in text or "״" in text) else []
+    runs = [m for m in letters(foreign, MIN_ALPHABET_LETTERS).finditer(text)
+            if not any(a.start() <= m.start() < a.end() for a in acronyms)]
+    for m in sorted(runs + acronyms, key=lambda m: m.start()):
         if not (_GLUED.match(text, m.start() - 1) if m.start() else False) and not _GLUED.match(text, m.end()):
             yield m
 
@@ -149,7 +156,8 @@ def _latin_words(view: DocView, left_alone: Callable[[int, int], bool]) -> Itera
 
 def _aside(text: str) -> list[tuple[int, int]]:
     """Where the text's words are not its prose: inside brackets (nested ones too), URLs, e-mail
-    addresses, markup, placeholders and code."""
+    addresses, markup, placeholders, code, @handles and #hashtags (an address, and a tag posts
+    share in its own language: "#הביאו_אותם_הביתה", Weibo's "#话题#")."""
     spans, open_at = [], []
     if any(c in text for c in _OPENERS):
         for i, c in enumerate(text):
@@ -157,7 +165,7 @@ def _aside(text: str) -> list[tuple[int, int]]:
                 open_at.append(i)
             elif c in _CLOSERS and open_at:
                 spans.append((open_at.pop(), i + 1))
-    for pattern in (URL, EMAIL, _NOT_PROSE, _latin_phrases()):
+    for pattern in (URL, EMAIL, _NOT_PROSE, _HANDLE_OR_HASHTAG, _latin_phrases()):
         spans += [m.span() for m in pattern.finditer(text)]
     return spans
 

@@ -174,18 +174,30 @@ def _fragments(text: str, spans: list[tuple[int, int]], lang: str | None) -> Ite
             yield s, e
 
 
-# The most letters a sentence of a script without case may have and count as a one-word sentence
-# ("又一次。", "终于。"), and the fewest the sentence before it must have.
-SHORT_SENTENCE_LETTERS, LONGER_SENTENCE_LETTERS = 4, 6
+# The most letters a sentence of an unspaced script without case may have and count as a one-word
+# sentence ("又一次。", "终于。", "太不像话了。"), and the fewest the sentence before it must have.
+SHORT_SENTENCE_LETTERS, LONGER_SENTENCE_LETTERS = 6, 6
+# In a spaced script without case (Hebrew, Arabic), the most words of such a sentence ("מומלץ.",
+# "לא ייאמן."): Hebrew writes few vowels, but its single words still run to eight letters
+SHORT_SENTENCE_WORDS = 2
+_UNSPACED_SCRIPT = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 
 
 def _short_sentences(text: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """In a text of a script without case (Chinese, Japanese), its very short sentences after a
-    longer one on the same line: what a one-word sentence of the translation may render."""
+    """In a text of a script without case (Chinese, Japanese, Hebrew, Arabic), its very short
+    sentences after a longer one on the same line: what a one-word sentence of the translation
+    may render."""
     for (ps, pe), (s, e) in zip(spans, spans[1:]):
-        letters = sum(c.isalpha() for c in text[s:e])
-        if 0 < letters <= SHORT_SENTENCE_LETTERS and _same_line(text, pe, s) \
-                and sum(c.isalpha() for c in text[ps:pe]) >= LONGER_SENTENCE_LETTERS:
+        if not _same_line(text, pe, s):
+            continue
+        before = text[ps:pe]
+        if not _UNSPACED_SCRIPT.search(text, s, e):  # a spaced script: words are counted
+            words = len(_WORD.findall(text, s, e))
+            short = 0 < words <= SHORT_SENTENCE_WORDS and len(_WORD.findall(before)) > SHORT_SENTENCE_WORDS
+        else:
+            letters = sum(c.isalpha() for c in text[s:e])
+            short = 0 < letters <= SHORT_SENTENCE_LETTERS and sum(c.isalpha() for c in before) >= LONGER_SENTENCE_LETTERS
+        if short:
             yield s, e
 
 
