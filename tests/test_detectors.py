@@ -663,3 +663,17 @@ def test_a_detector_making_a_rule_packs_fix_on_part_of_its_span_is_not_reported_
     assert [f.rule for f in found] == ["de-en.percent_space"]
     only = found[0]
     assert text[:only.start] + only.suggestion + text[only.end:] == "Some 51.5% of them work."
+
+
+@pytest.mark.parametrize("lang, text, fixed", [
+    ("de", "Er sagte “Hallo” und ging.", "Er sagte „Hallo“ und ging."),
+    ("ru", "Он сказал “Привет” и ушёл.", "Он сказал «Привет» и ушёл."),
+])
+def test_english_quotation_marks_are_replaced_as_a_pair_not_half(lang, text, fixed):
+    """“ is German's closing mark and Russian's nested one: in an English “…” pair it still opens,
+    and a fix of the closing mark alone would leave “Hallo“."""
+    doc = Document("d", text, lang, source='He said "Hello" and left.', source_lang="en")
+    found = [f for f in clean_document(doc, CleanConfig()).findings if f.rule == "locale.quote_style"]
+    for f in sorted(found, key=lambda f: f.start, reverse=True):
+        text = text[:f.start] + f.suggestion + text[f.end:]
+    assert text == fixed

@@ -72,12 +72,20 @@ def quote_style(view: DocView) -> Iterator[Hit]:
             opening = n % 2 == 0
             if line[i] in (allowed_open if opening else allowed_close):
                 continue
-            if paired and line[i] in (allowed_close if opening else allowed_open) and line[i] not in '"':
+            if (paired and line[i] in (allowed_close if opening else allowed_open) and line[i] not in '"'
+                    and not _english_pair(line, where, n)):
                 continue  # a locale mark in the other role: a nesting or ordering question, not style
+                # (but an English “…” in German or Russian is English style: both marks are reported)
             want = _spaced(line, i, marks[0] if opening else marks[1], opening, view.lang) if paired else None
             yield pos + i, pos + i + 1, f"'{line[i]}' is not a {view.lang} quotation mark (CLDR: {marks[0]}…{marks[1]}).", want
         yield from _single_pairs(line, pos, markup, where, marks, view.lang)
         pos += len(line)
+
+
+def _english_pair(line: str, where: list[int], n: int) -> bool:
+    """Whether the mark `where[n]` and its partner make English quotation marks: “…”."""
+    partner = where[n + 1] if n % 2 == 0 else where[n - 1]
+    return {line[where[n]], line[partner]} == {"“", "”"}
 
 
 _INSIDE_SPACE = {"fr": "\u202f"}  # French sets a narrow no-break space inside « » (as qa.yaml's fr checks ask)

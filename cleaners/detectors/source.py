@@ -491,6 +491,12 @@ def _measured_letter() -> regex.Pattern:
 _ANY_LETTER = regex.compile(r"\p{L}")
 
 
+# A question or exclamation, then the words that say who asked it in lower case ("«¿Por qué me
+# miras así?», pensé.", "„Warum?“, fragte sie."): one sentence in the target's punctuation, two in
+# an English source's ("Why?" she asked.)
+_INQUIT_AFTER_QUESTION = regex.compile(r"[?!][\"”“»«‹›’]*,?\s*[—–-]?\s*\p{Ll}")
+
+
 @detector("source.sentence_dropped", "accuracy/mistranslation", "major",
           "A sentence of the source missing from the translation: it has fewer sentences than its source "
           "and is much shorter.")
@@ -508,6 +514,8 @@ def sentence_dropped(view: DocView) -> Iterator[Hit]:
     if not view.sentences or not view.source_sentences:
         return
     want, have = len(view.source_sentences), len(view.sentences)
+    if have < want:
+        have += len(_INQUIT_AFTER_QUESTION.findall(view.text))
     if have < want:
         start, end = view.sentences[0][0], view.sentences[-1][1]
         yield start, end, (f"The source has {want} sentences, the translation has {have} and is {tgt / src:.2f} "

@@ -597,8 +597,8 @@ def repeated_sentence(view: DocView) -> Iterator[Hit]:
     found = []
     for n, (s, e) in enumerate(view.sentences):
         words = _WORD.findall(text[s:e])
-        if len(words) < 4:
-            continue
+        if len(words) < 4 and not (_UNSPACED_SCRIPT.search(text, s, e) and sum(map(len, words)) >= MIN_UNSPACED_SENTENCE):
+            continue  # (Chinese and Japanese by letters: "我们明天见。")
         key = " ".join(w.casefold() for w in words)
         if key in seen:
             found.append((s, e, seen[key] == n - 1))
@@ -637,6 +637,8 @@ def _repeated_sentences(source: str, spans: list[tuple[int, int]], by_clause: bo
 
 # A run of letters this long between two marks of a Chinese or Japanese source is a clause.
 MIN_CLAUSE_LETTERS = 4
+# A sentence of a script written without spaces this long counts, as one of four words elsewhere
+MIN_UNSPACED_SENTENCE = 5
 
 
 @detector("structure.repetition_loop", "accuracy/mistranslation", "major",
