@@ -369,7 +369,7 @@ def _carried_over(line: str, carried: str | None) -> tuple[dict[str, int], bool]
     open is still open at its end. The count leaves out the mark that opens such a paragraph (the
     quotation's own, “We had… or »Wir hatten…, or the Spanish continuation mark, »No teníamos
     nada, RAE) and the mark that closes the quotation ("»Y entonces llegó noviembre»")."""
-    count = {mark: line.count(mark) for mark in "“”«»"}
+    count = {mark: line.count(mark) for mark in "“”«»„"}
     if carried is None:
         return count, False
     closer = dict(_OPEN_CLOSE)[carried]
@@ -427,6 +427,9 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
         if len(straight) % 2:
             i = straight[-1]
             yield pos + i, pos + i + 1, "An odd number of straight double quotes in this paragraph.", None
+        if "„" in line and count["„"] > count["“"] + count["”"]:  # German „…“, Polish „…”: one left open
+            i = line.rindex("„")
+            yield pos + i, pos + i + 1, "'„' opens a quotation that this paragraph does not close.", None
         for opener, closer in (("“", "”"), ("«", "»")):
             if opener == "“" and "„" in line:
                 continue  # German „…“ uses “ as the closer
