@@ -316,9 +316,9 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
                 continue
         fix, why = _case_fix(word, lang), "a capital lost"
         if fix is not None and lower_case_text is None:
-            lower_case_text = not any(c.isupper() for c in view.text)
+            lower_case_text = _lower_case_transcript(view)
         if fix is not None and lower_case_text:
-            continue  # a transcript in lower case throughout ("biden and netanyahu spoke on monday")
+            continue  # a transcript in lower case, as its source ("i think biden spoke on monday")
         if (fix is not None and low in _lower_case_in_use(lang) and not _NUMBER_BEFORE.search(view.text, max(0, m.start() - 8), m.start())
                 and not _NUMBER_AFTER.match(view.text, m.end())):
             continue  # German "alles top", "grad": an adjective or adverb, not the noun ("30 Grad", "Grad 2")
@@ -337,6 +337,15 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
                 # writes in its own script ("mamad" for ממ"ד): no typo to guess
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
+
+
+def _lower_case_transcript(view: DocView) -> bool:
+    """Whether translation and source are both in lower case throughout, in cased scripts: a speech
+    transcript's convention. A translation in lower case from a source with capitals lost them (MT
+    that lowercases German nouns), and one from a script without case says nothing either way."""
+    source = view.doc.source
+    return (bool(source) and not any(c.isupper() for c in view.text)
+            and any(c.islower() for c in source) and not any(c.isupper() for c in source))
 
 
 @lru_cache(maxsize=None)  # one entry per language
