@@ -28,6 +28,8 @@ _FOLD = str.maketrans({"v": "b", "w": "b", "f": "p", "q": "k", "c": "k", "z": "s
 # A skeleton this short matches too many words by chance ("teh": t)
 MIN_SKELETON = 3
 MAX_PREFIX = 3
+# The most letters an inflected source word may add to the word it romanises ("аспирину", "aspirin")
+MAX_ENDING = 3
 
 
 def skeleton(word: str, drop_v: bool = False) -> str:
@@ -39,19 +41,26 @@ def skeleton(word: str, drop_v: bool = False) -> str:
 
 
 @lru_cache(maxsize=512)
-def _source_skeletons(source: str) -> frozenset[str]:
-    """Every skeleton of the source's words in a romanisable non-Latin script, with up to
-    MAX_PREFIX of its first consonants dropped (prefix letters)."""
+def _source_forms(source: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The romanisations of the source's words in a romanisable non-Latin script, and every
+    skeleton of them, with up to MAX_PREFIX of its first consonants dropped (prefix letters)."""
     found: set[str] = set()
+    romanised: set[str] = set()
     for m in _FOREIGN_WORD.finditer(source):
+        romanised.add(anyascii(m.group()).casefold())
         for full in {skeleton(m.group()), skeleton(m.group(), drop_v=True)}:
             found.update(full[cut:] for cut in range(min(MAX_PREFIX, len(full)) + 1))
-    return frozenset(s for s in found if len(s) >= MIN_SKELETON)
+    return frozenset(romanised), frozenset(s for s in found if len(s) >= MIN_SKELETON)
 
 
-def transliterates_source(word: str, source: str | None) -> bool:
-    """Whether a Latin word's skeleton is that of a word of the source in another script."""
+def transliterates_source(word: str, source: str | None, fix: str | None = None) -> bool:
+    """Whether a Latin word's skeleton is that of a word of the source in another script, unless
+    the fix is that word's romanisation letter for letter, but for an inflection's ending (the
+    international word the source writes in its script: "aspyrin" for "аспирину" is "aspirin")."""
     if not source or not _FOREIGN_WORD.search(source):
         return False
+    romanised, skeletons = _source_forms(source)
+    if fix is not None and any(r.startswith(fix.casefold()) and len(r) - len(fix) <= MAX_ENDING for r in romanised):
+        return False
     own = skeleton(word)
-    return len(own) >= MIN_SKELETON and own in _source_skeletons(source)
+    return len(own) >= MIN_SKELETON and own in skeletons

@@ -331,7 +331,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
         if fix is None and _zipf(low, lang) < SEEN_ZIPF and not _in_foreign_phrase(view.text, m, lang):
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
             if fix is not None and (_accent_loss_likelier(word, fix, lang) or _source_term(low, fix.casefold(), view)
-                                    or transliterates_source(word, view.doc.source)):
+                                    or transliterates_source(word, view.doc.source, fix)):
                 continue  # an accent lost, which word unclear ("Flle": "Fälle" or "Fülle", not "Alle"), or
                 # a term carried over from the source ("explantations" for "Explantationen"), or one it
                 # writes in its own script ("mamad" for ממ"ד): no typo to guess
@@ -342,9 +342,10 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
 def _lower_case_transcript(view: DocView) -> bool:
     """Whether translation and source are both in lower case throughout, in cased scripts: a speech
     transcript's convention. A translation in lower case from a source with capitals lost them (MT
-    that lowercases German nouns), and one from a script without case says nothing either way."""
+    that lowercases German nouns), and one from a script without case says nothing either way.
+    German nouns take their capitals in a transcript too."""
     source = view.doc.source
-    return (bool(source) and not any(c.isupper() for c in view.text)
+    return (bool(source) and view.lang not in NOUN_CAPITALS and not any(c.isupper() for c in view.text)
             and any(c.islower() for c in source) and not any(c.isupper() for c in source))
 
 
