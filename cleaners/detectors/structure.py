@@ -657,21 +657,27 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
     source_run: int | None = None  # read once a loop is found
     i = 0
     while i < len(tokens):
-        if tokens[i] not in tokens[i + 1 : i + 5]:  # a unit of n words repeats only if word i comes back n words on
+        if tokens[i] not in tokens[i + 1 : i + 7]:  # a unit of n words repeats only if word i comes back n words on
             i += 1
             continue
-        for n in (1, 2, 3, 4):
+        for n in (1, 2, 3, 4, 5, 6):
             if i + n > len(tokens):
                 break
             if n not in runs:
                 runs[n] = _unit_runs(tokens, n)
             reps = runs[n][i] // n
-            if reps < 3 or (n == 1 and len(tokens[i]) <= 2 and reps < 4):
+            # a phrase of three to six words said twice back to back is MT's too ("in the groups of
+            # subjects in the groups of subjects"), where one of its words is no short function word
+            doubled = reps == 2 and n >= 3 and any(len(t) >= 4 for t in tokens[i : i + n])
+            if (reps < 3 and not doubled) or (n == 1 and len(tokens[i]) <= 2 and reps < 4):
                 continue
             if words is None:
                 words = list(_WORD.finditer(view.text))
                 digits = [m.start() for m in _DIGIT.finditer(view.text)]
             start, end = words[i].start(), words[i + reps * n - 1].end()
+            if doubled and _MARK_BETWEEN.search(view.text, start, end):
+                continue  # a term and its gloss ("carcinomas (\"carcinomas\", SGC)"), two sentences, a
+                # list whose items share words ("event-free survival rate, total survival rate, total …")
             first_digit = bisect.bisect_left(digits, start)
             if first_digit == len(digits) or digits[first_digit] >= end:
                 if source_run is None:
@@ -684,6 +690,9 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
         i += 1
 
 
+_MARK_BETWEEN = regex.compile(r"[.,;:!?()\[\]\"“”«»„/\n、，。]")
+
+
 # The pieces of a source between marks and spaces: "战斗！战斗！战斗！" is three, "Go, China! Go, China!" four;
 # an apostrophe inside a word keeps it whole ("Let's go" is two).
 _PIECE_BREAK = regex.compile(r"(?:[^\p{L}\p{N}'’]|(?<!\p{L})['’]|['’](?!\p{L}))+")
@@ -692,9 +701,10 @@ _GLUED_CJK_RUN = regex.compile(r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]{1,
 
 
 def _longest_source_run(source: str | None) -> int:
-    """How many times in a row the source repeats a piece or a pair of pieces ("Go, China!"), or a
-    unit of Chinese, Japanese or Korean glued to itself ("加油加油加油"), if three times or more (a
-    chant, a slogan: the translation rightly repeats it as often); else 0. Where one of two
+    """How many times in a row the source says a unit of up to six pieces ("Go, China!", "Let's
+    go"), or a unit of Chinese, Japanese or Korean glued to itself ("加油加油加油"): a chant, a
+    slogan, said twice or more, which the translation rightly repeats as often (1 where nothing
+    repeats; 0 for no source). Where one of two
     pieces of Chinese, Japanese or Korean begins or ends with the other, they count as the same
     ("教育、教育、还是教育", "这非常、非常、非常重要"); numbers do not count ("0:0, 0:0, 0:0" is a
     table)."""
@@ -706,11 +716,10 @@ def _longest_source_run(source: str | None) -> int:
         if a != b and not b.isascii() and (b.endswith(a) or b.startswith(a) or a.endswith(b) or a.startswith(b)):
             pieces[k - 1] = pieces[k] = min(a, b, key=len)
     longest = max((len(m.group()) // len(m.group(1)) for m in _GLUED_CJK_RUN.finditer(source)), default=0)
-    for n in (1, 2, 3, 4):
+    for n in (1, 2, 3, 4, 5, 6):
         runs = _unit_runs(pieces, n)
         longest = max([longest] + [runs[i] // n for i in range(len(pieces))])
-    longest = max(longest, _word_chain(pieces))
-    return longest if longest >= 3 else 0
+    return max(longest, _word_chain(pieces))
 
 
 def _word_chain(pieces: list[str]) -> int:
