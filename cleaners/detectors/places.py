@@ -1,0 +1,90 @@
+"""Country and region names left in the source language's form ("in Türkiye" in German, where
+German writes "Türkei"; "Mexico" for "Mexiko"). Each locale's names come from CLDR through Babel,
+so a name is reported only where CLDR gives the target language another one; no suggestion, since
+the name may want an article or an ending there ("in der Türkei"), but the message names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+from babel import Locale, UnknownLocaleError
+
+from mtqa.cleaners import hunspell
+from mtqa.cleaners.datafiles import safe_load
+from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.scripts import written_script
+
+_LOCALE_DATA = Path(__file__).resolve().parents[1] / "data" / "locale.yaml"
+
+# A name this short is a word or an abbreviation as often ("Oman" is kept; "Chad", "Mali", "Peru" too)
+MIN_NAME_LETTERS = 4
+
+
+@lru_cache(maxsize=32)
+def _names(lang: str) -> dict[str, str]:
+    """CLDR's names of countries and regions in a language, to their codes (not those with a
+    bracket or a dash of their own: "Congo - Kinshasa", "Myanmar (Burma)")."""
+    try:
+        territories = Locale.parse(lang).territories
+    except (UnknownLocaleError, ValueError):
+        return {}
+    return {name: code for code, name in territories.items()
+            if len(name) >= MIN_NAME_LETTERS and not regex.search(r"[()]| - ", name)}
+
+
+@lru_cache(maxsize=32)
+def _finder(lang: str) -> regex.Pattern | None:
+    names = sorted(_names(lang), key=len, reverse=True)
+    if not names:
+        return None
+    return regex.compile(r"(?<![\p{L}\p{N}-])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{N}-])")
+
+
+# A capitalised word beside the name, on either side: a person's or a firm's name ("Michael
+# Jordan", "Jordan Peterson", "Georgia Tech"), not the country's
+_CAPITALISED_BEFORE = regex.compile(r"\p{Lu}[\p{L}.'’-]*[ \u00a0]$")
+_CAPITALISED_AFTER = regex.compile(r"[ \u00a0]\p{Lu}")
+
+
+@detector("source.untranslated_place_name", "accuracy/untranslated", "minor",
+          "A country or region named as the source language names it, where the target language has a "
+          "name of its own (CLDR): 'Türkiye' or 'Mexico' in German ('Türkei', 'Mexiko').")
+def untranslated_place_name(view: DocView) -> Iterator[Hit]:
+    """Only for targets in Latin script (in another script the untranslated checks see the Latin
+    letters), and only names the source has too: the translation copied them."""
+    source, src, tgt = view.doc.source, view.source_lang, view.lang
+    if not source or not src or not tgt or src == tgt or written_script(tgt) != "Latn":
+        return
+    finder = _finder(src)
+    if finder is None or not finder.search(view.text):
+        return
+    in_source = {m.group() for m in finder.finditer(source)  # the country, not a part of another name ("Mexico City")
+                 if not _CAPITALISED_AFTER.match(source, m.end()) and not _name_before(source, m.start(), src)}
+    theirs, ours = _names(src), Locale.parse(tgt).territories if _names(tgt) else {}
+    text = view.text
+    for m in finder.finditer(text):
+        name = m.group()
+        wanted = ours.get(theirs[name])
+        if name not in in_source or not wanted or wanted == name or wanted in text:
+            continue
+        if name in _also_people() or _CAPITALISED_AFTER.match(text, m.end()) or _name_before(text, m.start(), tgt):
+            continue
+        yield m.start(), m.end(), f"'{name}' is the {src} name; CLDR's {tgt} name is '{wanted}'.", None
+
+
+def _name_before(text: str, start: int, lang: str) -> bool:
+    """Whether a capitalised word that is no lower-case word of the language stands right before:
+    a first name or a part of the place's own name ("Michael Jordan", "New Mexico"), not "In" or
+    "Nach" opening a sentence."""
+    m = _CAPITALISED_BEFORE.search(text, max(0, start - 40), start)
+    return m is not None and not hunspell.knows(m.group().strip(" \u00a0").lower(), lang)
+
+
+@lru_cache(maxsize=1)
+def _also_people() -> frozenset[str]:
+    """Country names that are first names or other places as often (data/locale.yaml)."""
+    return frozenset(safe_load(_LOCALE_DATA.read_text(encoding="utf-8"))["place_names_also_other"])
