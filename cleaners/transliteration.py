@@ -23,6 +23,9 @@ from anyascii import anyascii
 
 # Letters of scripts whose words are romanised one by one (not Han, kana or Hangul, nor Latin)
 _FOREIGN_WORD = regex.compile(r"[\p{Hebrew}\p{Arabic}\p{Cyrillic}\p{Greek}\p{Armenian}\p{Georgian}]+(?:[\"'״׳][\p{Hebrew}]+)?")
+# Hebrew and Arabic glue one-letter prefixes to a word (ל, ב, ה, ו, ש, מ; ال): only their words are
+# tried without their first consonants
+_PREFIXING = regex.compile(r"[\p{Hebrew}\p{Arabic}]")
 _DROPPED = regex.compile(r"[^bcdfgjklmnpqrstvwxz]")
 _FOLD = str.maketrans({"v": "b", "w": "b", "f": "p", "q": "k", "c": "k", "z": "s", "x": "k"})
 # A skeleton this short matches too many words by chance ("teh": t)
@@ -41,26 +44,41 @@ def skeleton(word: str, drop_v: bool = False) -> str:
 
 
 @lru_cache(maxsize=512)
-def _source_forms(source: str) -> tuple[frozenset[str], frozenset[str]]:
+def _source_forms(source: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """The romanisations of the source's words in a romanisable non-Latin script, and every
-    skeleton of them, with up to MAX_PREFIX of its first consonants dropped (prefix letters)."""
-    found: set[str] = set()
+    skeleton of them: of Hebrew and Arabic words (with up to MAX_PREFIX of their first consonants
+    dropped, prefix letters), and of words of alphabets that write their vowels (Cyrillic, Greek)."""
     romanised: set[str] = set()
+    abjad: set[str] = set()
+    alphabet: set[str] = set()
     for m in _FOREIGN_WORD.finditer(source):
         romanised.add(anyascii(m.group()).casefold())
+        prefixing = bool(_PREFIXING.match(m.group()))
         for full in {skeleton(m.group()), skeleton(m.group(), drop_v=True)}:
-            found.update(full[cut:] for cut in range(min(MAX_PREFIX, len(full)) + 1))
-    return frozenset(romanised), frozenset(s for s in found if len(s) >= MIN_SKELETON)
+            if prefixing:
+                abjad.update(full[cut:] for cut in range(min(MAX_PREFIX, len(full)) + 1))
+            else:
+                alphabet.add(full)
+    return (frozenset(romanised), frozenset(s for s in abjad if len(s) >= MIN_SKELETON),
+            frozenset(s for s in alphabet if len(s) >= MIN_SKELETON))
 
 
 def transliterates_source(word: str, source: str | None, fix: str | None = None) -> bool:
-    """Whether a Latin word's skeleton is that of a word of the source in another script, unless
-    the fix is that word's romanisation letter for letter, but for an inflection's ending (the
-    international word the source writes in its script: "aspyrin" for "аспирину" is "aspirin")."""
+    """Whether a Latin word's skeleton is that of a word of the source in another script: its
+    typo fix is then withheld. A Hebrew or Arabic word writes no vowels, so any fix of a word
+    that matches one may turn a term into an English word ("tremp" into "trump"). Where the
+    source's word writes its vowels (Cyrillic, Greek), a fix that keeps the skeleton only mends
+    a vowel ("presidant" for "президент") and stands, and so does the fix that is the source
+    word's romanisation but for an inflection's ending ("aspyrin" for "аспирину")."""
     if not source or not _FOREIGN_WORD.search(source):
         return False
-    romanised, skeletons = _source_forms(source)
-    if fix is not None and any(r.startswith(fix.casefold()) and len(r) - len(fix) <= MAX_ENDING for r in romanised):
-        return False
     own = skeleton(word)
-    return len(own) >= MIN_SKELETON and own in skeletons
+    if len(own) < MIN_SKELETON:
+        return False
+    romanised, abjad, alphabet = _source_forms(source)
+    if own in abjad:
+        return True
+    if fix is not None and (skeleton(fix) == own or any(
+            r.startswith(fix.casefold()) and len(r) - len(fix) <= MAX_ENDING for r in romanised)):
+        return False
+    return own in alphabet

@@ -161,16 +161,17 @@ def start_caps(view: DocView) -> Iterator[Hit]:
     if s_word is None or t_word is None or mixed_case(s_word.group()) or mixed_case(t_word.group()):
         return
     want_upper, word = s_word.group()[0].isupper(), t_word.group()
-    if (want_upper and _PRONOUN_I.fullmatch(s_word.group()) and not _CAPITAL_BEYOND_I.search(source, s_word.end())
-            and not _SENTENCE_MARK.search(source)):
-        return  # English capitalises "I" in any text: a lower-case transcript's "I think" ("creo que")
+    transcript = (want_upper and view.source_lang == "en" and _PRONOUN_I.fullmatch(s_word.group())
+                  and not _CAPITAL_BEYOND_I.search(source, s_word.end()) and not _SENTENCE_MARK.search(source))
+    # English capitalises "I" in any text: a lower-case transcript's "I think" ("creo que"), or a UI
+    # string's "I agree": which it is the line does not say, so the capital is no sure fix there
     # only a capital lost: a source in lower case (chat, a fragment) says nothing about the
     # translation's first word ("i'm" is never right for "I'm", nor "paris" for "Paris")
     if want_upper and word[0].islower():
         if (_noun_capital(s_word.group(), view.source_lang) and not _MORE_THAN_ONE_WORD.search(source)
                 and word.casefold() not in headings() and hunspell.knows(word, view.lang)):
             return  # a keyword: "Tumorsignatur." has its capital as a German noun (not a heading, nor a name: "berlin")
-        fixed = word[0].upper() + word[1:]
+        fixed = None if transcript else word[0].upper() + word[1:]
         yield t_word.start(), t_word.end(), "The source starts with a capital, the translation does not.", fixed
 
 
@@ -250,10 +251,10 @@ def _compare_counts(view: DocView, n_want: int, have: list[int], what: str) -> I
 
 def _double_marks(text: str, folded: str, source: str | None = None) -> list[int]:
     """Where the text has double quotation marks of any style: not the marks of Hebrew acronyms,
-    nor inch marks ("65\" TV")."""
+    nor inch marks ("65\" TV", "15.6” display")."""
     doubles = data()["double_quotes"]
     where = [i for i, c in enumerate(folded) if c in doubles and not is_gershayim(folded, i)]
-    inches = inch_marks(text, [i for i in where if text[i] == '"'], source) if '"' in text else set()
+    inches = inch_marks(text, [i for i in where if text[i] in '"”'], source) if '"' in text or "”" in text else set()
     return [i for i in where if i not in inches]
 
 

@@ -89,8 +89,8 @@ def untranslated_fragment(view: DocView) -> Iterator[Hit]:
 
     def left_alone(start: int, end: int) -> bool:
         nonlocal aside
-        if aside is None:
-            aside = _aside(text)  # (found once, and only for a text with a candidate)
+        if aside is None:  # (found once, and only for a text with a candidate)
+            aside = _aside(text) + _handles_copied(text, view.doc.source or "")
         return any(s <= start and end <= e for s, e in aside) or _GLOSS_FOLLOWS.match(text, end) is not None
 
     found = []
@@ -156,8 +156,7 @@ def _latin_words(view: DocView, left_alone: Callable[[int, int], bool]) -> Itera
 
 def _aside(text: str) -> list[tuple[int, int]]:
     """Where the text's words are not its prose: inside brackets (nested ones too), URLs, e-mail
-    addresses, markup, placeholders, code, @handles and #hashtags (an address, and a tag posts
-    share in its own language: "#הביאו_אותם_הביתה", Weibo's "#话题#")."""
+    addresses, markup, placeholders and code."""
     spans, open_at = [], []
     if any(c in text for c in _OPENERS):
         for i, c in enumerate(text):
@@ -165,9 +164,15 @@ def _aside(text: str) -> list[tuple[int, int]]:
                 open_at.append(i)
             elif c in _CLOSERS and open_at:
                 spans.append((open_at.pop(), i + 1))
-    for pattern in (URL, EMAIL, _NOT_PROSE, _HANDLE_OR_HASHTAG, _latin_phrases()):
+    for pattern in (URL, EMAIL, _NOT_PROSE, _latin_phrases()):
         spans += [m.span() for m in pattern.finditer(text)]
     return spans
+
+
+def _handles_copied(text: str, source: str) -> list[tuple[int, int]]:
+    """The @handles and #hashtags the translation copies from its source as they are: an address,
+    and a tag posts share in its own language ("#הביאו_אותם_הביתה", Weibo's "#话题#")."""
+    return [m.span() for m in _HANDLE_OR_HASHTAG.finditer(text) if m.group() in source] if ("@" in text or "#" in text) else []
 
 
 @lru_cache(maxsize=1)

@@ -497,6 +497,20 @@ _ANY_LETTER = regex.compile(r"\p{L}")
 _INQUIT_AFTER_QUESTION = regex.compile(r"[?!][\"”“»«‹›’]*,?\s*[—–-]?\s*\p{Ll}")
 
 
+def _inquits(view: DocView) -> int:
+    """How many questions the translation runs into their inquit inside one sentence ("«¿Por qué?»,
+    pensé.") where its source ends a sentence after a question or exclamation: as many as both."""
+    ends = {e for _, e in view.sentences}
+    runs_on = sum(1 for m in _INQUIT_AFTER_QUESTION.finditer(view.text)
+                  if not any(m.start() < e <= m.end() - 1 for e in ends))  # the splitter did not cut there
+    source = view.doc.source or ""
+    cut = sum(1 for _, e in view.source_sentences[:-1] if _ENDS_QUESTION.search(source, max(0, e - 4), e))
+    return min(runs_on, cut)
+
+
+_ENDS_QUESTION = regex.compile(r"[?!？！][\"”’»」』]?\s*$")
+
+
 @detector("source.sentence_dropped", "accuracy/mistranslation", "major",
           "A sentence of the source missing from the translation: it has fewer sentences than its source "
           "and is much shorter.")
@@ -515,7 +529,7 @@ def sentence_dropped(view: DocView) -> Iterator[Hit]:
         return
     want, have = len(view.source_sentences), len(view.sentences)
     if have < want:
-        have += len(_INQUIT_AFTER_QUESTION.findall(view.text))
+        have += _inquits(view)
     if have < want:
         start, end = view.sentences[0][0], view.sentences[-1][1]
         yield start, end, (f"The source has {want} sentences, the translation has {have} and is {tgt / src:.2f} "

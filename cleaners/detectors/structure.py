@@ -13,7 +13,7 @@ import regex
 
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
-from mtqa.cleaners.detectors.spelling import known_word
+from mtqa.cleaners.detectors.spelling import known_word, zipf
 from mtqa.cleaners.segment import abbreviations
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "structure.yaml"
@@ -152,9 +152,13 @@ def fragment(view: DocView) -> Iterator[Hit]:
     found = list(_fragments(view.text, view.sentences, view.lang))
     if found and view.doc.source:
         source = view.doc.source
-        kept = (_fragments(source, view.source_sentences, view.source_lang) if cased(view.source_lang)
-                else _short_sentences(source, view.source_sentences))
-        if len(found) <= len(list(kept)):
+        if cased(view.source_lang):
+            kept = list(_fragments(source, view.source_sentences, view.source_lang))
+        else:  # short sentences, not all of one word ("זה הכל.", "今天就到这里。"): only where the
+            # translation split no sentence of its own ("...of the country. Egypt. That's all.")
+            kept = list(_short_sentences(source, view.source_sentences)) \
+                if len(view.sentences) <= len(view.source_sentences) else []
+        if len(found) <= len(kept):
             return
     for s, e in found:
         yield s, e, "A single word stands alone as a sentence: it probably belongs to the sentence before.", None
@@ -311,17 +315,29 @@ def _straight_quotes(text: str, source: str | None = None) -> list[int]:
 
 # A straight double quote after a number of one to three digits (a size, not a year) that no quote
 # opens ("15,6\"-Display", "65\" TV").
-_AFTER_NUMBER = regex.compile(r'(?<=(?<!["\d.,])(\d{1,3})(?:[.,]\d{1,2})?)"')
+_AFTER_NUMBER = regex.compile(r'(?<=(?<!["“”\d.,])(\d{1,3})(?:[.,]\d{1,2})?)["”]')
 # A number the source closes a quotation after, with a mark of any style ("Apollo 13", «Plan 9»).
 _QUOTED_NUMBER = regex.compile(r'(?<![\d.,])(\d{1,3})(?:[.,]\d{1,2})?["”»«」』]')
 
 
 @lru_cache(maxsize=256)
 def _numbers_quoted(source: str) -> frozenset[str]:
-    """The numbers after which the source closes a quotation (its own inch marks left out)."""
+    """The numbers after which the source closes a quotation it opened before them on their line
+    (a curly ” after a size with none open is an inch mark too: "15.6” display"); not a number the
+    source also writes as a size ("\"Track 12\" on his 12\" vinyl")."""
     straight = [m.start() for m in _STRAIGHT_QUOTE.finditer(source)]
     inches = inch_marks(source, straight) if straight else set()
-    return frozenset(m[1] for m in _QUOTED_NUMBER.finditer(source) if m.end() - 1 not in inches)
+    quoted, sizes = set(), set()
+    for m in _QUOTED_NUMBER.finditer(source):
+        mark = m.end() - 1
+        line_start = source.rfind("\n", 0, m.start()) + 1
+        opened = _OPENING_BEFORE.search(source, line_start, m.start()) is not None
+        (quoted if mark not in inches and opened else sizes).add(m[1])
+    return frozenset(quoted - sizes)
+
+
+# An opening quotation mark of any style (a straight one counts: which it is, its count says)
+_OPENING_BEFORE = regex.compile(r"[\"“„«»「『]")
 
 
 def inch_marks(text: str, quotes: list[int], source: str | None = None) -> set[int]:
@@ -504,13 +520,13 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
             doubled_in_source = _doubled_words(view.doc.source or "")
             # a source doubling in words the translation cannot spell alike (Hebrew "כן כן" for "yeah
             # yeah", Chinese "好好好", "很烫很烫"): each may account for one of the translation's doubles
-            unmatched = _doubled_elsewhere(view.doc.source or "", view.text)
+            unmatched = _doubled_elsewhere(view.doc.source or "", view.text, view.source_lang)
         if m.group(1).casefold() in doubled_in_source:
             continue  # the source doubles it too: a species' name ("Cygnus cygnus", "Capra ibex ibex"),
             # "zoom zoom", or the source's own stutter, carried over faithfully
-        if unmatched > 0:
+        if unmatched > 0 and zipf(word, view.lang) < FUNCTION_WORD_ZIPF:
             unmatched -= 1
-            continue
+            continue  # (not for a function word: "to to", "the the" render no doubling of the source)
         if word in hyphen_doubles:
             yield (m.start(), m.end(), f"'{m.group(1)}' twice, apart: this doubling takes a hyphen.",
                    f"{m.group(1)}-{m.group(3)}")
@@ -573,20 +589,26 @@ def _doubled_words(source: str) -> set[str]:
     return {m.group(1).casefold() for m in _REPEAT.finditer(source, timeout=1.0)} if source else set()
 
 
-# Chinese, Japanese or Korean doubled without a space: a unit of two or more characters twice
-# ("很烫很烫", "好看好看"), or one character three times or more ("好好好", "快快快"); one character
-# twice is mostly a word of its own (谢谢, 妈妈, 常常).
-_GLUED_CJK_DOUBLE = regex.compile(r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]{2,4})\1"
-                                  r"|([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])\2{2,}")
+# Chinese doubled without a space: an adjective or exclamation of two characters or more twice
+# ("很烫很烫", "好看好看"), or one character three times or more ("好好好", "快快快"). One character
+# twice is mostly a word of its own (谢谢, 妈妈, 常常), and so are kana doubled (なかなか, わざわざ).
+_GLUED_CJK_DOUBLE = regex.compile(r"(\p{Han}{2,4})\1|(\p{Han})\2{2,}")
+# A word this common in the target is a function word ("the", "to", "für"): its doubling is a
+# stutter of the MT, whatever the source doubles
+FUNCTION_WORD_ZIPF = 6.3
 
 
-def _doubled_elsewhere(source: str, text: str) -> int:
+def _doubled_elsewhere(source: str, text: str, source_lang: str | None) -> int:
     """How many doublings the source has that the translation does not spell alike: a word of
-    another script twice in a row, or a Chinese, Japanese or Korean unit glued to itself."""
+    another script twice in a row (not the source language's grammar: German "die die", French
+    "nous nous"), or a Chinese unit glued to itself."""
     if not source:
         return 0
     words = {w.casefold() for w in _WORD.findall(text)}
-    spaced = sum(1 for m in _REPEAT.finditer(source, timeout=1.0) if m.group(1).casefold() not in words)
+    grammar = set(_data()["repeated_word_ok"].get(source_lang or "", [])) | set(
+        _data()["repeated_word_ok_inside"].get(source_lang or "", []))
+    spaced = sum(1 for m in _REPEAT.finditer(source, timeout=1.0)
+                 if m.group(1).casefold() not in words and m.group(1).casefold() not in grammar)
     return spaced + sum(1 for _ in _GLUED_CJK_DOUBLE.finditer(source))
 
 
@@ -606,8 +628,11 @@ def repeated_sentence(view: DocView) -> Iterator[Hit]:
         if key in seen:
             found.append((s, e, seen[key] == n - 1))
         seen[key] = n
+    # (a translation measured by its characters is matched against the source's short repeats too:
+    # "大家圣诞快乐！" twice for "Merry Christmas, everyone!" twice)
+    least = 1 if _UNSPACED_SCRIPT.search(text) else 4
     if found and view.doc.source and len(found) <= _repeated_sentences(view.doc.source, view.source_sentences,
-                                                                       not cased(view.source_lang)):
+                                                                       not cased(view.source_lang), least):
         return
     # deleting it is the fix only where MT doubled it, right after itself (further on, the text may
     # say it again on purpose: "Thank you for your patience" at a chat's start and end), and where
@@ -618,9 +643,9 @@ def repeated_sentence(view: DocView) -> Iterator[Hit]:
         yield s, e, "This sentence repeats an earlier one word for word.", "" if right_after and surplus else None
 
 
-def _repeated_sentences(source: str, spans: list[tuple[int, int]], by_clause: bool) -> int:
+def _repeated_sentences(source: str, spans: list[tuple[int, int]], by_clause: bool, least: int = 4) -> int:
     """How many of the source's sentences say again, word for word, a sentence before them (one of
-    four words or more, as the translation's repeats). In a script written without spaces, by
+    `least` words or more, as the translation's repeats). In a script written without spaces, by
     letters (four at least), and a sentence may repeat the first clause of one before it
     ("感谢大家观看，别忘了点赞关注。" then "感谢大家观看。"); sentences that open with the same clause
     (与此同时，…) repeat nothing."""
@@ -628,7 +653,7 @@ def _repeated_sentences(source: str, spans: list[tuple[int, int]], by_clause: bo
     repeats = 0
     for s, e in spans:
         words = [w.casefold() for w in _WORD.findall(source[s:e])]
-        if (sum(map(len, words)) < MIN_CLAUSE_LETTERS) if by_clause else len(words) < 4:
+        if (sum(map(len, words)) < MIN_CLAUSE_LETTERS) if by_clause else len(words) < least:
             continue
         whole = " ".join(words)
         repeats += whole in wholes or whole in clauses
@@ -654,7 +679,7 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
     words: list[regex.Match] | None = None  # where each word stands: found only for a text with a loop
     runs: dict[int, list[int]] = {}  # unit length -> words covered by the run of that unit from each word
     digits: list[int] | None = None
-    source_run: int | None = None  # read once a loop is found
+    source_run: tuple[int, int] | None = None  # read once a loop is found
     i = 0
     while i < len(tokens):
         if tokens[i] not in tokens[i + 1 : i + 7]:  # a unit of n words repeats only if word i comes back n words on
@@ -682,7 +707,8 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
             if first_digit == len(digits) or digits[first_digit] >= end:
                 if source_run is None:
                     source_run = _longest_source_run(view.doc.source)
-                if reps > source_run:  # not a chant the source repeats as often ("Fight! Fight! Fight!")
+                said = max(source_run) if n <= 2 else source_run[0]  # (a word may take two: "coming", "ya voy")
+                if reps > said:  # not a chant the source repeats as often ("Fight! Fight! Fight!")
                     keep = view.text[start : words[i + n - 1].end()]
                     yield start, end, f"'{keep}' is repeated {reps} times in a row.", keep
                 i += reps * n - 1
@@ -700,16 +726,17 @@ _PIECE_BREAK = regex.compile(r"(?:[^\p{L}\p{N}'’]|(?<!\p{L})['’]|['’](?!\p
 _GLUED_CJK_RUN = regex.compile(r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]{1,8}?)\1{2,}")
 
 
-def _longest_source_run(source: str | None) -> int:
+def _longest_source_run(source: str | None) -> tuple[int, int]:
     """How many times in a row the source says a unit of up to six pieces ("Go, China!", "Let's
     go"), or a unit of Chinese, Japanese or Korean glued to itself ("加油加油加油"): a chant, a
     slogan, said twice or more, which the translation rightly repeats as often (1 where nothing
-    repeats; 0 for no source). Where one of two
+    repeats; 0 for no source); and, apart, how often one word comes back in another shape
+    (_word_chain), which excuses only a loop of one word or two. Where one of two
     pieces of Chinese, Japanese or Korean begins or ends with the other, they count as the same
     ("教育、教育、还是教育", "这非常、非常、非常重要"); numbers do not count ("0:0, 0:0, 0:0" is a
     table)."""
     if not source:
-        return 0
+        return 0, 0
     pieces = [p.casefold() for p in _PIECE_BREAK.split(source) if p and not p.isdigit()]
     for k in range(1, len(pieces)):
         a, b = pieces[k - 1], pieces[k]
@@ -719,21 +746,21 @@ def _longest_source_run(source: str | None) -> int:
     for n in (1, 2, 3, 4, 5, 6):
         runs = _unit_runs(pieces, n)
         longest = max([longest] + [runs[i] // n for i in range(len(pieces))])
-    return max(longest, _word_chain(pieces))
+    return longest, _word_chain(pieces)
 
 
 def _word_chain(pieces: list[str]) -> int:
-    """The most times a word comes back with at most two pieces between ("it rained, and rained, and
-    rained", "coming, coming, I'm coming"): a repetition in another shape than the translation's.
-    Words of four letters or more: short function words recur this close in any prose ("the cat
-    and the dog and the bird")."""
+    """The most times a word comes back at once or after one short piece ("it rained, and rained,
+    and rained", "coming, coming, I'm coming"): a repetition in another shape than the
+    translation's. Words of four letters or more: short function words recur this close in any
+    prose ("the cat and the dog"), and "from Paris, from Rome" repeats no word."""
     last: dict[str, tuple[int, int]] = {}  # word -> where it last stood, and its chain there
     best = 0
     for k, piece in enumerate(pieces):
         if len(piece) < 4:
             continue
         at, chain = last.get(piece, (-9, 0))
-        chain = chain + 1 if k - at <= 3 else 1
+        chain = chain + 1 if k - at == 1 or (k - at == 2 and len(pieces[k - 1]) <= 3) else 1
         last[piece] = (k, chain)
         best = max(best, chain)
     return best
@@ -752,9 +779,9 @@ _DIGIT = regex.compile(r"\d")  # numbers between the repeats: a list ("A 1.1, A 
 
 
 _INLINE_ITEM = regex.compile(r"(?:^|(?<=[\s:;,]))(?:(\d{1,2})|([a-h]))\)\s")
-# A source's inline list may mark its items otherwise: "(1)", "1.", full-width "1）" and "（1）" after
-# Chinese or Japanese punctuation, with no space after.
-_SOURCE_ITEM = regex.compile(r"(?:^|(?<=[\s:;,：；，、。]))[(（]?(?:(\d{1,2})|([a-h]))[)）.]\s?")
+# A source's inline list may mark its items otherwise: "(1)", "1." (before a space: "1.2, 2.0" are
+# decimals), full-width "1）" and "（1）" after Chinese or Japanese punctuation, with no space after.
+_SOURCE_ITEM = regex.compile(r"(?:^|(?<=[\s:;,：；，、。]))[(（]?(?:(\d{1,2})|([a-h]))(?:[)）]\s?|\.(?=\s|\p{Han}))")
 
 
 @detector("structure.flattened_list", "style", "minor",
