@@ -33,6 +33,9 @@ MIN_SKELETON = 3
 MAX_PREFIX = 3
 # The most letters an inflected source word may add to the word it romanises ("аспирину", "aspirin")
 MAX_ENDING = 3
+# A Hebrew or Arabic loanword this long whose fix keeps its consonants is an international word
+# misspelled ("festivel"), not a term carried over: those are short ("tremp", "mamad")
+LONG_WORD = 7
 
 
 def skeleton(word: str, drop_v: bool = False) -> str:
@@ -65,7 +68,7 @@ def _source_forms(source: str) -> tuple[frozenset[str], frozenset[str], frozense
 
 def transliterates_source(word: str, source: str | None, fix: str | None = None) -> bool:
     """Whether a Latin word's skeleton is that of a word of the source in another script: its
-    typo fix is then withheld. A Hebrew or Arabic word writes no vowels, so any fix of a word
+    typo fix is then withheld. A Hebrew or Arabic word writes no vowels, so a fix of a short word
     that matches one may turn a term into an English word ("tremp" into "trump"). Where the
     source's word writes its vowels (Cyrillic, Greek), a fix that keeps the skeleton only mends
     a vowel ("presidant" for "президент") and stands, and so does the fix that is the source
@@ -76,8 +79,8 @@ def transliterates_source(word: str, source: str | None, fix: str | None = None)
     if len(own) < MIN_SKELETON:
         return False
     romanised, abjad, alphabet = _source_forms(source)
-    if own in abjad:
-        return True
+    if own in abjad:  # (a long word's vowel slip, "temparature" for טמפרטורה, is a typo still)
+        return not (fix is not None and skeleton(fix) == own and len(fix) >= LONG_WORD)
     if fix is not None and (skeleton(fix) == own or any(
             r.startswith(fix.casefold()) and len(r) - len(fix) <= MAX_ENDING for r in romanised)):
         return False

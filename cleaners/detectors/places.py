@@ -13,9 +13,9 @@ from pathlib import Path
 import regex
 from babel import Locale, UnknownLocaleError
 
-from mtqa.cleaners import hunspell
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors.spelling import zipf
 from mtqa.cleaners.scripts import written_script
 
 _LOCALE_DATA = Path(__file__).resolve().parents[1] / "data" / "locale.yaml"
@@ -27,13 +27,15 @@ MIN_NAME_LETTERS = 4
 @lru_cache(maxsize=32)
 def _names(lang: str) -> dict[str, str]:
     """CLDR's names of countries and regions in a language, to their codes (not those with a
-    bracket or a dash of their own: "Congo - Kinshasa", "Myanmar (Burma)")."""
+    bracket or a dash of their own: "Congo - Kinshasa", "Myanmar (Burma)"), and the short forms
+    in common use that CLDR lists no more ("Turkey", "Czech Republic": data/locale.yaml)."""
     try:
         territories = Locale.parse(lang).territories
     except (UnknownLocaleError, ValueError):
         return {}
-    return {name: code for code, name in territories.items()
-            if len(name) >= MIN_NAME_LETTERS and not regex.search(r"[()]| - ", name)}
+    names = {name: code for code, name in territories.items()
+             if len(name) >= MIN_NAME_LETTERS and not regex.search(r"[()]| - ", name)}
+    return names | _locale_data()["place_name_aliases"].get(lang, {})
 
 
 @lru_cache(maxsize=32)
@@ -63,7 +65,7 @@ def untranslated_place_name(view: DocView) -> Iterator[Hit]:
     if finder is None or not finder.search(view.text):
         return
     in_source = {m.group() for m in finder.finditer(source)  # the country, not a part of another name ("Mexico City")
-                 if not _CAPITALISED_AFTER.match(source, m.end()) and not _name_before(source, m.start(), src)}
+                 if not _inside_a_name(source, m.start(), m.end(), src)}
     theirs, ours = _names(src), Locale.parse(tgt).territories if _names(tgt) else {}
     text = view.text
     for m in finder.finditer(text):
@@ -71,20 +73,41 @@ def untranslated_place_name(view: DocView) -> Iterator[Hit]:
         wanted = ours.get(theirs[name])
         if name not in in_source or not wanted or wanted == name or wanted in text:
             continue
-        if name in _also_people() or _CAPITALISED_AFTER.match(text, m.end()) or _name_before(text, m.start(), tgt):
+        if (name in _also_other(tgt) or _inside_a_name(text, m.start(), m.end(), tgt)):
             continue
         yield m.start(), m.end(), f"'{name}' is the {src} name; CLDR's {tgt} name is '{wanted}'.", None
 
 
-def _name_before(text: str, start: int, lang: str) -> bool:
-    """Whether a capitalised word that is no lower-case word of the language stands right before:
-    a first name or a part of the place's own name ("Michael Jordan", "New Mexico"), not "In" or
-    "Nach" opening a sentence."""
-    m = _CAPITALISED_BEFORE.search(text, max(0, start - 40), start)
-    return m is not None and not hunspell.knows(m.group().strip(" \u00a0").lower(), lang)
+# A name of an institution, event or label that holds a country's: "Bank of Canada", "Tour de
+# France", "Giro d'Italia", "Vuelta a España", "Banco do Brasil", "Made in Germany"
+_NAME_LINK_BEFORE = regex.compile(r"(?:\p{Lu}[\p{L}.'’-]*[ \u00a0]+(?:of|de|du|des|do|da|d['’]|a|del|della|di)"
+                                  r"[ \u00a0]*|\b(?i:made)[ \u00a0]+in[ \u00a0]+)$")
+_NUMBER_AFTER = regex.compile(r"[ \u00a0]\d")  # "France 24"
+# A word this common, capitalised at a sentence's start, is no part of a name ("In", "Nach", "Die")
+FUNCTION_WORD_ZIPF = 5.5
+
+
+def _inside_a_name(text: str, start: int, end: int, lang: str) -> bool:
+    """Whether the country's name at start:end is a part of another name: a capitalised word after
+    it ("Mexico City", "Georgia Tech") or a number ("France 24"), or before it one that is no common
+    word ("Michael Jordan", "New Mexico"; not "In" or "Nach" opening a sentence), or a name that
+    links to it ("Bank of Canada", "Tour de France", "Made in Germany")."""
+    if _CAPITALISED_AFTER.match(text, end) or _NUMBER_AFTER.match(text, end):
+        return True
+    window = max(0, start - 60)
+    if _NAME_LINK_BEFORE.search(text, window, start):
+        return True
+    m = _CAPITALISED_BEFORE.search(text, window, start)
+    return m is not None and zipf(m.group().strip(" \u00a0").lower(), lang) < FUNCTION_WORD_ZIPF
 
 
 @lru_cache(maxsize=1)
-def _also_people() -> frozenset[str]:
-    """Country names that are first names or other places as often (data/locale.yaml)."""
-    return frozenset(safe_load(_LOCALE_DATA.read_text(encoding="utf-8"))["place_names_also_other"])
+def _locale_data() -> dict:
+    return safe_load(_LOCALE_DATA.read_text(encoding="utf-8"))
+
+
+def _also_other(lang: str) -> frozenset[str]:
+    """Country names that name people or other places as often, in any language and in this one
+    (French "Mexico" is Mexico City) (data/locale.yaml)."""
+    data = _locale_data()
+    return frozenset(data["place_names_also_other"]) | frozenset(data["place_names_also_other_by_language"].get(lang, ()))

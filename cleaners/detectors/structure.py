@@ -589,10 +589,10 @@ def _doubled_words(source: str) -> set[str]:
     return {m.group(1).casefold() for m in _REPEAT.finditer(source, timeout=1.0)} if source else set()
 
 
-# Chinese doubled without a space: an adjective or exclamation of two characters or more twice
-# ("很烫很烫", "好看好看"), or one character three times or more ("好好好", "快快快"). One character
-# twice is mostly a word of its own (谢谢, 妈妈, 常常), and so are kana doubled (なかなか, わざわざ).
-_GLUED_CJK_DOUBLE = regex.compile(r"(\p{Han}{2,4})\1|(\p{Han})\2{2,}")
+# Chinese or Korean doubled without a space: an adjective or exclamation of two characters or more
+# twice ("很烫很烫", "好看好看", "빨리빨리"), or one character three times or more ("好好好", "快快快").
+# One character twice is mostly a word of its own (谢谢, 妈妈, 常常), and so are kana doubled (なかなか).
+_GLUED_CJK_DOUBLE = regex.compile(r"(\p{Han}{2,4}|\p{Hangul}{2,4})\1|(\p{Han})\2{2,}")
 # A word this common in the target is a function word ("the", "to", "für"): its doubling is a
 # stutter of the MT, whatever the source doubles
 FUNCTION_WORD_ZIPF = 6.3
@@ -722,8 +722,11 @@ _MARK_BETWEEN = regex.compile(r"[.,;:!?()\[\]\"“”«»„/\n、，。]")
 # The pieces of a source between marks and spaces: "战斗！战斗！战斗！" is three, "Go, China! Go, China!" four;
 # an apostrophe inside a word keeps it whole ("Let's go" is two).
 _PIECE_BREAK = regex.compile(r"(?:[^\p{L}\p{N}'’]|(?<!\p{L})['’]|['’](?!\p{L}))+")
-# A unit of Chinese, Japanese or Korean glued to itself three times or more: "加油加油加油".
-_GLUED_CJK_RUN = regex.compile(r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]{1,8}?)\1{2,}")
+# A unit of Chinese, Japanese or Korean glued to itself: of two characters or more, twice or more
+# ("慢慢来慢慢来", "加油加油加油"); of one, three times or more ("好好好").
+_GLUED_CJK_RUN = regex.compile(r"([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]{2,8}?)\1+"
+                               r"|([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])\2{2,}")
+_CJK_PIECE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+")
 
 
 def _longest_source_run(source: str | None) -> tuple[int, int]:
@@ -740,9 +743,10 @@ def _longest_source_run(source: str | None) -> tuple[int, int]:
     pieces = [p.casefold() for p in _PIECE_BREAK.split(source) if p and not p.isdigit()]
     for k in range(1, len(pieces)):
         a, b = pieces[k - 1], pieces[k]
-        if a != b and not b.isascii() and (b.endswith(a) or b.startswith(a) or a.endswith(b) or a.startswith(b)):
-            pieces[k - 1] = pieces[k] = min(a, b, key=len)
-    longest = max((len(m.group()) // len(m.group(1)) for m in _GLUED_CJK_RUN.finditer(source)), default=0)
+        if (a != b and min(len(a), len(b)) >= 2 and _CJK_PIECE.fullmatch(a) and _CJK_PIECE.fullmatch(b)
+                and (b.endswith(a) or b.startswith(a) or a.endswith(b) or a.startswith(b))):
+            pieces[k - 1] = pieces[k] = min(a, b, key=len)  # (not "в выходные", "de l'étude": other scripts' words)
+    longest = max((len(m.group()) // len(m.group(1) or m.group(2)) for m in _GLUED_CJK_RUN.finditer(source)), default=0)
     for n in (1, 2, 3, 4, 5, 6):
         runs = _unit_runs(pieces, n)
         longest = max([longest] + [runs[i] // n for i in range(len(pieces))])
