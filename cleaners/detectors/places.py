@@ -82,7 +82,7 @@ def untranslated_place_name(view: DocView) -> Iterator[Hit]:
 # France", "Giro d'Italia", "Vuelta a España", "Banco do Brasil", "Made in Germany"
 _NAME_LINK_BEFORE = regex.compile(r"(?:\p{Lu}[\p{L}.'’-]*[ \u00a0]+(?:of|de|du|des|do|da|d['’]|a|del|della|di)"
                                   r"[ \u00a0]*|\b(?i:made)[ \u00a0]+in[ \u00a0]+)$")
-_NUMBER_AFTER = regex.compile(r"[ \u00a0]\d{1,3}(?![\d.,])")  # "France 24" (not "Türkiye 20,000")
+_NUMBER_AFTER = regex.compile(r"[ \u00a0]\d{1,3}(?!\d|[.,]\d)")  # "France 24" (not "Türkiye 20,000")
 # A word this common, capitalised at a sentence's start, is no part of a name ("In", "Nach", "Die")
 FUNCTION_WORD_ZIPF = 5.5
 
