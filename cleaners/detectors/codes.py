@@ -27,6 +27,12 @@ _PARTS = regex.compile(r"\d+|[^\d]+")
 _SPACE = regex.compile(r"\s+")
 
 
+def _folded(text: str) -> str:
+    """The text with each character that compatibility-folds to one character folded ("１２８" to
+    "128"), the others as they are ("…"), so that offsets stay the text's."""
+    return "".join(f if len(f := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+
+
 def _numbers(code: str) -> list[int]:
     """The code's numbers, as values: "NH012" and "NH12" are one flight, "UTC+08" and "UTC+8" one zone."""
     return [int(d) for d in _DIGITS.findall(code)]
@@ -60,9 +66,7 @@ def code_changed(view: DocView) -> Iterator[Hit]:
         return
     source = unicodedata.normalize("NFKC", source)
     text = view.text
-    folded_text = unicodedata.normalize("NFKC", text)
-    if len(folded_text) != len(text):
-        return  # (offsets would move: a text with ligatures or such is left alone)
+    folded_text = _folded(text)
     squeezed = _SPACE.sub("", folded_text).casefold()
     source_squeezed = _SPACE.sub("", source).casefold()
     lost = sorted({m.group() for m in _CODE.finditer(source) if m.group().casefold() not in squeezed})
