@@ -175,7 +175,7 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     applicable, may_match, asking = _applicable(rules, lang, source_lang, fixes)
     findings: list[Finding] = []
     timed_out: list[str] = []
-    unwanted = _unwanted(applicable, asking, source_text, timeout, timed_out) if source_text and asking else ()
+    lacks = _SourceNeeds(applicable, asking if source_text else frozenset(), source_text, timeout, timed_out).lacks
     # which rules the text holds what their matches need for (cleaners/prefilter.py), asked once for
     # all of them and again after a fix; while some rule is disabled after a time-out, every rule goes
     # on to `_matches`, which records a disabled one as skipped for this document
@@ -188,9 +188,10 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
                 if probe.text is not log.text:
                     probe = Probe(log.text)
                     may = may_match(probe)
-                if (not may[k] and not _DISABLED) or k in unwanted:
+                if not may[k] and not _DISABLED:
                     continue
-                if rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out, disabled, probe)):
+                if (rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out, disabled, probe))
+                        and not lacks(k)):
                     if silencer:
                         matches = silencer.keep(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
                     if _grows_too_much(log, matches):
@@ -204,29 +205,43 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
                 break
         return findings, [rule for rule in timed_out if not stopped or rule not in stopped]
     for k, rule in enumerate(applicable):
-        if (not may[k] and not _DISABLED) or k in unwanted:
+        if not may[k] and not _DISABLED:
             continue
-        for s, e, rep in _matches(log.text, rule, timeout, timed_out, disabled, probe):
+        matches = _matches(log.text, rule, timeout, timed_out, disabled, probe)
+        if matches and lacks(k):
+            continue
+        for s, e, rep in matches:
             o_start, o_end = log.orig_span(s, e)
             findings.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule.id, rule.category,
                                     rule.severity, rule.message, rep, rule.fix))
     return findings, timed_out
 
 
-def _unwanted(applicable: tuple[PatternRule, ...], asking: tuple[int, ...], source_text: str, timeout: float,
-              timed_out: list[str]) -> set[int]:
+class _SourceNeeds:
     """Which of the rules that ask something of the source text (`source_has`) do not find it
-    there; one whose search takes longer than its time limit is skipped and counted as timed out."""
-    unwanted = set()
-    for k in asking:
-        try:
-            wanted = applicable[k].wanted_by(source_text, timeout)
-        except TimeoutError:
-            wanted = False
-            timed_out.append(applicable[k].id)
-        if not wanted:
-            unwanted.add(k)
-    return unwanted
+    there, asked only of a rule that matched the text, and remembered for the document: searched
+    up front, the source's patterns cost every document more than the rules they spare. A search
+    that takes longer than its time limit skips the rule and counts it as timed out."""
+
+    def __init__(self, applicable: tuple[PatternRule, ...], asking: frozenset[int], source_text: str | None,
+                 timeout: float, timed_out: list[str]) -> None:
+        self._applicable, self._asking, self._source_text = applicable, asking, source_text
+        self._timeout, self._timed_out = timeout, timed_out
+        self._answers: dict[int, bool] = {}
+
+    def lacks(self, k: int) -> bool:
+        if k not in self._asking:
+            return False
+        answer = self._answers.get(k)
+        if answer is None:
+            rule = self._applicable[k]
+            try:
+                answer = not rule.wanted_by(self._source_text, self._timeout)
+            except TimeoutError:
+                answer = True
+                self._timed_out.append(rule.id)
+            self._answers[k] = answer
+        return answer
 
 
 def _grows_too_much(log: EditLog, changes: list[tuple[int, int, str | None]]) -> bool:
@@ -246,11 +261,11 @@ def _not_applied(log: EditLog, doc_id: str, changes: list[tuple[int, int, str | 
     return out
 
 
-_APPLICABLE: dict[tuple[int, str | None, str | None, bool], tuple[object, tuple[PatternRule, ...], Callable, tuple[int, ...]]] = {}
+_APPLICABLE: dict[tuple[int, str | None, str | None, bool], tuple[object, tuple[PatternRule, ...], Callable, frozenset[int]]] = {}
 
 
 def _applicable(rules: Iterable[PatternRule], lang: str | None, source_lang: str | None,
-                fixes: bool) -> tuple[tuple[PatternRule, ...], Callable[[Probe], tuple[bool, ...]], tuple[int, ...]]:
+                fixes: bool) -> tuple[tuple[PatternRule, ...], Callable[[Probe], tuple[bool, ...]], frozenset[int]]:
     """The rules for a language pair, the test of what their matches need (`together`) and which
     of them ask something of the source text (`source_has`), worked out once per pair and rule list
     (keyed by the list's identity: the pipeline passes the same loaded tuple every time) rather than
@@ -259,7 +274,7 @@ def _applicable(rules: Iterable[PatternRule], lang: str | None, source_lang: str
     hit = _APPLICABLE.get(key)
     if hit is None or hit[0] is not rules:
         applicable = tuple(r for r in rules if r.applies_to(lang, source_lang) and (r.fix == "auto") == fixes)
-        asking = tuple(k for k, r in enumerate(applicable) if r.source_has is not None)
+        asking = frozenset(k for k, r in enumerate(applicable) if r.source_has is not None)
         hit = (rules, applicable, together([r.needs for r in applicable]), asking)
         _APPLICABLE[key] = hit
     return hit[1], hit[2], hit[3]

@@ -115,8 +115,9 @@ def _joined_at_abbreviations(line: str, bounds: list[tuple[int, int]], lang: str
     for start, end in bounds[1:]:
         prev_start, prev_end = joined[-1]
         first = _FIRST_WORD.match(line, start, end)
-        last = _LAST_ABBREVIATION.search(line, max(prev_start, prev_end - _ABBREVIATION_REACH), prev_end)
-        if first and first.group(1)[0].islower() and last and last.group(1).casefold() in abbreviations(lang):
+        if (first and first.group(1)[0].islower()
+                and (last := _LAST_ABBREVIATION.search(line, max(prev_start, prev_end - _ABBREVIATION_REACH), prev_end))
+                and last.group(1).casefold() in abbreviations(lang)):
             joined[-1] = (prev_start, end)
         else:
             joined.append((start, end))

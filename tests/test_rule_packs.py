@@ -147,6 +147,9 @@ def test_a_catastrophic_source_has_is_bounded_and_the_rule_is_skipped_for_that_d
     found, timed_out = apply_rules(EditLog("a text"), "d", rules, "en", 0.05, fixes=False, source_text="a" * 60 + "c")
     assert time.monotonic() - start < 2
     assert found == [] and timed_out == ["x.slow"]
+    # the source is searched only for a rule that matched the text: here none, so no time-out
+    found, timed_out = apply_rules(EditLog("nothing here"), "d", rules, "en", 0.05, fixes=False, source_text="a" * 60 + "c")
+    assert found == [] and timed_out == []
 
 
 def test_a_pack_compiles_whole_when_first_seen_and_then_only_the_rules_a_run_uses(tmp_path, monkeypatch):

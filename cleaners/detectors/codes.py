@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 import regex
 
@@ -30,7 +31,20 @@ _SPACE = regex.compile(r"\s+")
 def _folded(text: str) -> str:
     """The text with each character that compatibility-folds to one character folded ("１２８" to
     "128"), the others as they are ("…"), so that offsets stay the text's."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
     return "".join(f if len(f := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+
+
+@lru_cache(maxsize=64)
+def _source_codes(source: str) -> tuple[frozenset[str], str]:
+    """The source's codes (compatibility-folded) and the source without its spaces, case-folded:
+    remembered for the last sources, since a corpus of several systems' output repeats each
+    source once per system, and most sources hold no code."""
+    if not _CODE.search(source):
+        return frozenset(), ""
+    source = unicodedata.normalize("NFKC", source)
+    return frozenset(m.group() for m in _CODE.finditer(source)), _SPACE.sub("", source).casefold()
 
 
 def _numbers(code: str) -> list[int]:
@@ -61,15 +75,13 @@ def code_changed(view: DocView) -> Iterator[Hit]:
     numbers are the source's in another order ("24x7" for "7x24"), nor one with the same values
     ("NH012", "NH12"). The source's code is the suggestion where it is the only one of its shape
     the translation lost and the translation's the only one that replaces it; else none."""
-    source = view.doc.source
-    if not source or not _CODE.search(source):
+    codes, source_squeezed = _source_codes(view.doc.source or "")
+    if not codes:
         return
-    source = unicodedata.normalize("NFKC", source)
     text = view.text
     folded_text = _folded(text)
     squeezed = _SPACE.sub("", folded_text).casefold()
-    source_squeezed = _SPACE.sub("", source).casefold()
-    lost = sorted({m.group() for m in _CODE.finditer(source) if m.group().casefold() not in squeezed})
+    lost = sorted(code for code in codes if code.casefold() not in squeezed)
     found: dict[tuple[int, int], list[str]] = {}
     for code in lost:
         for m in _written_as(code).finditer(folded_text):

@@ -356,6 +356,8 @@ def inch_marks(text: str, quotes: list[int], source: str | None = None) -> set[i
 
 
 # A paragraph that opens with a quotation mark: the next paragraph of a quotation.
+# What a text must hold for unbalanced_quote to have anything to say: most texts quote nothing.
+_ANY_DOUBLE_QUOTE = regex.compile(r"[\"“”«»„]")
 _QUOTE_OPENS = regex.compile(r"\s*[\"“«»„「『]")
 # Pairs of double marks a paragraph may leave open when its quotation goes on: English “…”, French
 # and Spanish «…», German and Czech »…« (pointing inwards).
@@ -417,6 +419,8 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     sentence-split corpus), the translation only kept it: not its artifact. A quotation of several
     paragraphs opens each and closes only the last (Chicago, AP, GB/T 15834): a paragraph left
     open before one that opens with a quotation mark is not reported."""
+    if not _ANY_DOUBLE_QUOTE.search(view.text):
+        return
     source = view.doc.source
     if source and _double_quote_count(source) % 2:
         return
@@ -628,11 +632,13 @@ def repeated_sentence(view: DocView) -> Iterator[Hit]:
         if key in seen:
             found.append((s, e, seen[key] == n - 1))
         seen[key] = n
+    if not found:
+        return
     # (a translation measured by its characters is matched against the source's short repeats too:
     # "大家圣诞快乐！" twice for "Merry Christmas, everyone!" twice)
     least = 1 if _UNSPACED_SCRIPT.search(text) else 4
-    if found and view.doc.source and len(found) <= _repeated_sentences(view.doc.source, view.source_sentences,
-                                                                       not cased(view.source_lang), least):
+    if view.doc.source and len(found) <= _repeated_sentences(view.doc.source, view.source_sentences,
+                                                             not cased(view.source_lang), least):
         return
     # deleting it is the fix only where MT doubled it, right after itself (further on, the text may
     # say it again on purpose: "Thank you for your patience" at a chat's start and end), and where
@@ -688,6 +694,8 @@ def repetition_loop(view: DocView) -> Iterator[Hit]:
         for n in (1, 2, 3, 4, 5, 6):
             if i + n > len(tokens):
                 break
+            if tokens[i : i + n] != tokens[i + n : i + 2 * n]:
+                continue  # the unit is said once here: a table is built only for a unit that repeats
             if n not in runs:
                 runs[n] = _unit_runs(tokens, n)
             reps = runs[n][i] // n
