@@ -67,8 +67,10 @@ def quote_style(view: DocView) -> Iterator[Hit]:
         # the paragraph's style: the alternative where its first quotation opens so (German »Ja«, sagte er.)
         marks = alternative if alternative and where and line[where[0]] == alternative[0] else primary
         allowed_open, allowed_close = {marks[0], marks[2]}, {marks[1], marks[3]}
+        # a lone closing mark of the locale closes a quotation opened in a line or segment before ("fort.“")
+        lone_closer = len(where) == 1 and line[where[0]] in allowed_close and _closing_position(line, where[0])
         paired = len(where) % 2 == 0
-        for n, i in enumerate(where):
+        for n, i in enumerate(() if lone_closer else where):
             opening = n % 2 == 0
             if line[i] in (allowed_open if opening else allowed_close):
                 continue
@@ -80,6 +82,13 @@ def quote_style(view: DocView) -> Iterator[Hit]:
             yield pos + i, pos + i + 1, f"'{line[i]}' is not a {view.lang} quotation mark (CLDR: {marks[0]}…{marks[1]}).", want
         yield from _single_pairs(line, pos, markup, where, marks, view.lang)
         pos += len(line)
+
+
+def _closing_position(line: str, i: int) -> bool:
+    """Whether the mark at `i` stands where a quotation closes: after a word or a mark, before a
+    space, the line's end or punctuation."""
+    after = line[i + 1: i + 2]
+    return i > 0 and not line[i - 1].isspace() and (not after or after.isspace() or after in ".,;:!?)]")
 
 
 def _english_pair(line: str, where: list[int], n: int) -> bool:
@@ -141,7 +150,8 @@ def _single_pairs(line: str, pos: int, markup: Spans, doubles_at: list[int], mar
                _spaced(line, m.end() - 1, closing, False, lang) if marks_pair_up else None)
 
 
-_PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%")
+# Not before a letter: German "5%ige", "5%iger" (Duden writes the derivative unspaced).
+_PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%(?!\p{L})")
 _WORD_AFTER = regex.compile(r"[ \u00a0]\p{L}")
 _DIGIT_AFTER = regex.compile(r"[ \u00a0]?\d")
 _OPERATOR_BEFORE = regex.compile(r"[*/=+^]")

@@ -89,7 +89,7 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
                 if m.group() in glued:
                     continue
             suggestion = None if check.replace is None else (
-                m.expand(check.replace).replace("{local}", local_mark(fold(m.group()), view.lang) or m.group())
+                m.expand(check.replace).replace("{local}", "".join(local_mark(c, view.lang) or c for c in fold(m.group())))
                 .replace("{ascii}", fold(m.group())))
             yield m.start(), m.end(), check.message, suggestion
 

@@ -331,12 +331,26 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
         if fix is None and _zipf(low, lang) < SEEN_ZIPF and not _in_foreign_phrase(view.text, m, lang):
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
             if fix is not None and (_accent_loss_likelier(word, fix, lang) or _source_term(low, fix.casefold(), view)
-                                    or transliterates_source(word, view.doc.source, fix)):
+                                    or transliterates_source(word, view.doc.source, fix) or _drawn_out(word, fix, lang)):
                 continue  # an accent lost, which word unclear ("Flle": "Fälle" or "Fülle", not "Alle"), or
                 # a term carried over from the source ("explantations" for "Explantationen"), or one it
-                # writes in its own script ("mamad" for ממ"ד): no typo to guess
+                # writes in its own script ("mamad" for ממ"ד), or a word drawn out for emphasis
+                # ("ganaaas", whose neighbour "ganadas" is another word): no typo to guess
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
+
+
+_DRAWN_OUT = regex.compile(r"(\p{L})\1{2,}")
+
+
+def _drawn_out(word: str, fix: str, lang: str) -> bool:
+    """Whether the word is another word of the language than `fix` with a letter drawn out, three
+    times or more ("ganaaas" is "ganas", not "ganadas"; "sooo"), as social text writes for
+    emphasis. A typo with a letter tripled whose fix is the word drawn in ("committtee") is not."""
+    if not _DRAWN_OUT.search(word):
+        return False
+    forms = {_DRAWN_OUT.sub(r"\1", word), _DRAWN_OUT.sub(r"\1\1", word)}
+    return fix not in forms and any(hunspell.knows(form, lang) or hunspell.knows(form.lower(), lang) for form in forms)
 
 
 def _lower_case_transcript(view: DocView) -> bool:

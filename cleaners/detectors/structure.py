@@ -376,6 +376,20 @@ def _paragraphs_closed(source: str | None, lines: list[str]) -> set[int]:
     return {k for k, line in zip(own, theirs) if _double_quote_count(line) % 2 == 0}
 
 
+def _paragraphs_open(source: str | None, lines: list[str]) -> set[int]:
+    """The lines of the translation whose line of the source (the same in order, where both have
+    as many) opens or closes a quotation it does not pair up: a quoted poem or song set out line
+    by line ("“床前明月光，" … "疑是地上霜。”"), which the translation keeps."""
+    if not source:
+        return set()
+    own = [k for k, line in enumerate(lines) if line.strip()]
+    theirs = [line for line in source.splitlines() if line.strip()]
+    if len(own) != len(theirs) or len(own) < 2:
+        return set()
+    return {k for k, line in zip(own, theirs) if _double_quote_count(line) % 2
+            and _double_quote_count(lines[k]) % 2}
+
+
 def _double_quote_count(text: str) -> int:
     """The double quotation marks of a text, of any style (Japanese 「」 and 『』 too); straight ones
     that are no Hebrew gershayim."""
@@ -428,7 +442,9 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
     same_mark = _data()["same_mark_quotes"].get(view.lang or "", ())
     lines = view.text.splitlines(keepends=True)
     closed_in_source = _paragraphs_closed(source, lines)
+    open_in_source = _paragraphs_open(source, lines)
     carried, carried_at = None, None  # the opening mark of a quotation the paragraphs before left open, and where
+    found: list[tuple[int, Hit]] = []  # with the line that makes each
     for k, (line, continued) in enumerate(zip(lines, _next_paragraph_quoted(lines))):
         straight = _straight_quotes(line, source) if '"' in line else []
         count, still_open = _carried_over(line, carried)
@@ -441,15 +457,15 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
             pos += len(line)
             continue  # a quotation that goes on in the next paragraph
         if still_open and line.strip():  # the paragraphs' quotation never closes
-            yield carried_at, carried_at + 1, f"The quotation that '{carried}' opens is never closed.", None
+            found.append((k, (carried_at, carried_at + 1, f"The quotation that '{carried}' opens is never closed.", None)))
         if line.strip():
             carried = None
         if len(straight) % 2:
             i = straight[-1]
-            yield pos + i, pos + i + 1, "An odd number of straight double quotes in this paragraph.", None
+            found.append((k, (pos + i, pos + i + 1, "An odd number of straight double quotes in this paragraph.", None)))
         if "„" in line and count["„"] > count["“"] + count["”"]:  # German „…“, Polish „…”: one left open
             i = line.rindex("„")
-            yield pos + i, pos + i + 1, "'„' opens a quotation that this paragraph does not close.", None
+            found.append((k, (pos + i, pos + i + 1, "'„' opens a quotation that this paragraph does not close.", None)))
         for opener, closer in (("“", "”"), ("«", "»")):
             if opener == "“" and "„" in line:
                 continue  # German „…“ uses “ as the closer
@@ -459,8 +475,10 @@ def unbalanced_quote(view: DocView) -> Iterator[Hit]:
             if opened != closed:
                 ch = opener if opened > closed else closer
                 i = line.rindex(ch)
-                yield pos + i, pos + i + 1, f"'{opener}' and '{closer}' do not pair up in this paragraph.", None
+                found.append((k, (pos + i, pos + i + 1, f"'{opener}' and '{closer}' do not pair up in this paragraph.", None)))
         pos += len(line)
+    # a quoted verse set out line by line, as the source sets it: its lines' marks are the source's
+    yield from (hit for k, hit in found if k not in open_in_source)
 
 
 # A lower-case word this common in the language is one of its words ("la", "de"), whatever acronym
@@ -754,11 +772,19 @@ def _longest_source_run(source: str | None) -> tuple[int, int]:
         if (a != b and min(len(a), len(b)) >= 2 and _CJK_PIECE.fullmatch(a) and _CJK_PIECE.fullmatch(b)
                 and (b.endswith(a) or b.startswith(a) or a.endswith(b) or a.startswith(b))):
             pieces[k - 1] = pieces[k] = min(a, b, key=len)  # (not "в выходные", "de l'étude": other scripts' words)
-    longest = max((len(m.group()) // len(m.group(1) or m.group(2)) for m in _GLUED_CJK_RUN.finditer(source)), default=0)
+    longest = max((_glued_repeats(source, m) for m in _GLUED_CJK_RUN.finditer(source)), default=0)
     for n in (1, 2, 3, 4, 5, 6):
         runs = _unit_runs(pieces, n)
         longest = max([longest] + [runs[i] // n for i in range(len(pieces))])
     return longest, _word_chain(pieces)
+
+
+def _glued_repeats(source: str, run: regex.Match) -> int:
+    """How often the source says the unit a glued run repeats: the run's count, or, for a unit of
+    two characters or more, every time the source has it ("加油加油加油！中国加油！" says 加油 four
+    times, which "Go, go, go! Go, China!" renders)."""
+    unit = run.group(1) or run.group(2)
+    return max(len(run.group()) // len(unit), source.count(unit) if len(unit) >= 2 else 0)
 
 
 def _word_chain(pieces: list[str]) -> int:
