@@ -32,9 +32,10 @@ load average before and after it.
 `mtqa-1` and `opusfilter-1` one (OpusFilter's default). `mtqa-server` is `mtqa` reporting to a
 running `prefect server start` (PREFECT_API_URL), as scheduled deployments do, instead of
 starting Prefect's temporary API server: the server is a long-running service, so its memory is
-recorded beside the run, not in it. `mtqa-before` and `mtqa-speed1` run the code of earlier
-commits (before the speed work; after its first round) in the development venv, and so are compared
-with `mtqa-dask`.
+recorded beside the run, not in it. `mtqa-before`, `mtqa-speed1` and `mtqa-detection-start` run
+the code of earlier commits (before the speed work; after its first round; before issue 17's
+detection work, whose throughput may drop by at most a quarter) in the development venv, and so are
+compared with `mtqa-dask`.
 
 `prefect-floor`, `prefect-floor-threads` and `prefect-floor-server` run benchmarks/prefect_floor.py,
 a Prefect flow of one no-op task per shard, in the three ways above: what Prefect alone costs,
@@ -315,6 +316,23 @@ def run_opus(python: Path, langs: list[str], n_jobs: int, mode: str, documents: 
     return result
 
 
+# Put where an earlier commit's code is extracted: the development venv's editable install maps
+# mtqa's packages (mtqa.cleaners, ...) to the working tree by a finder of its own, which PYTHONPATH
+# does not override; this points that finder's map at the commit's folders, in every process of
+# the run (site imports it at start-up, after the editable install's finder is in place).
+_COMMIT_FIRST = '''"""Written by benchmarks/bench_peers.py: run this commit's packages, not the working tree's."""
+import sys
+from pathlib import Path
+
+_here = Path(__file__).resolve().parent
+for _name, _module in list(sys.modules.items()):
+    if _name.startswith("__editable___mtqa") and isinstance(getattr(_module, "MAPPING", None), dict):
+        for _package, _path in list(_module.MAPPING.items()):
+            if (_here / Path(_path).name).is_dir():
+                _module.MAPPING[_package] = str(_here / Path(_path).name)
+'''
+
+
 def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None, api_url: str | None = None,
              mtqa: str = MTQA_DEV) -> dict:
     """`mtqa clean` with its defaults; with `commit`, the code of that commit (its packages first on
@@ -333,6 +351,7 @@ def run_mtqa(corpus: Path, workers: int | None, commit: str | None = None, api_u
             code.mkdir(parents=True)
             archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+        (code / "sitecustomize.py").write_text(_COMMIT_FIRST, encoding="utf-8")
         env["PYTHONPATH"] = str(code)
     if api_url:
         env["PREFECT_API_URL"] = api_url
@@ -358,7 +377,7 @@ def one_run(key: str, corpus: Path, langs: list[str], documents: int, python: Pa
             run["prefect_server_memory"] = server_memory(server)
         return run
     if key.startswith("mtqa"):
-        commit = {"mtqa-before": BEFORE, "mtqa-speed1": SPEED1}.get(key)
+        commit = {"mtqa-before": BEFORE, "mtqa-speed1": SPEED1, "mtqa-detection-start": DETECTION_START}.get(key)
         run = run_mtqa(corpus, 1 if key == "mtqa-1" else None, commit,
                        mtqa=MTQA_DEV if commit or key == "mtqa-dask" else mtqa)
         if commit:
@@ -404,6 +423,7 @@ RUNS = {
     "mtqa-1": "mtqa clean, defaults but 1 worker",
     "mtqa-before": "mtqa clean, defaults, before the speed work",
     "mtqa-speed1": "mtqa clean, defaults, after the first speed work",
+    "mtqa-detection-start": "mtqa clean, defaults, before issue 17's detection work (development venv)",
     "mtqa-server": "mtqa clean, defaults, with a running Prefect server (PREFECT_API_URL; the server's own memory not counted)",
     "opusfilter": "OpusFilter filter step, 2 jobs",
     "opusfilter-lingua": "OpusFilter filter step, 2 jobs, language ID by lingua (LinguaFilter) instead of py3langid",
@@ -419,6 +439,7 @@ FLOORS = {  # benchmarks/prefect_floor.py: a Prefect flow that does nothing, one
 DEFAULT_RUNS = "mtqa-before,mtqa,opusfilter,mtqa-1,opusfilter-1,opusfilter-score"
 BEFORE = "251ed7b"  # the last commit before the speed work (issue 8, point 4)
 SPEED1 = "e59d2c4"  # the first speed work merged, before the start-up and language-ID work of the second
+DETECTION_START = "127a3c0"  # main when issue 17 (detection that generalises) was taken up: its throughput bound is against this
 
 
 def main() -> None:
@@ -477,7 +498,8 @@ def ratios(r: dict) -> dict:
     found = {}
     for mine, theirs in (("mtqa", "opusfilter"), ("mtqa-dask", "opusfilter"), ("mtqa", "opusfilter-lingua"), ("mtqa-server", "opusfilter"),
                          ("mtqa-1", "opusfilter-1"), ("mtqa", "opusfilter-score"), ("mtqa-before", "opusfilter"),
-                         ("mtqa-speed1", "opusfilter"), ("mtqa-dask", "mtqa-speed1"), ("mtqa-dask", "mtqa-before")):
+                         ("mtqa-speed1", "opusfilter"), ("mtqa-dask", "mtqa-speed1"), ("mtqa-dask", "mtqa-before"),
+                         ("mtqa-dask", "mtqa-detection-start"), ("mtqa-detection-start", "opusfilter")):
         if mine in r and theirs in r:
             found[f"{mine} / {theirs}"] = {
                 "throughput": round(r[mine]["docs_per_s"] / r[theirs]["docs_per_s"], 2),
