@@ -150,8 +150,8 @@ def _single_pairs(line: str, pos: int, markup: Spans, doubles_at: list[int], mar
                _spaced(line, m.end() - 1, closing, False, lang) if marks_pair_up else None)
 
 
-# Not before a letter: German "5%ige", "5%iger" (Duden writes the derivative unspaced).
-_PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%(?!\p{L})")
+# Not German "5%ig", "5%ige", "5%iger" (Duden writes the derivative unspaced).
+_PERCENT = regex.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)([ \u00a0\u202f]?)%(?!ig(?:e[mnrs]?)?(?![\p{L}\p{N}]))")
 _WORD_AFTER = regex.compile(r"[ \u00a0]\p{L}")
 _DIGIT_AFTER = regex.compile(r"[ \u00a0]?\d")
 _OPERATOR_BEFORE = regex.compile(r"[*/=+^]")

@@ -386,8 +386,10 @@ def _paragraphs_open(source: str | None, lines: list[str]) -> set[int]:
     theirs = [line for line in source.splitlines() if line.strip()]
     if len(own) != len(theirs) or len(own) < 2:
         return set()
-    return {k for k, line in zip(own, theirs) if _double_quote_count(line) % 2
-            and _double_quote_count(lines[k]) % 2}
+    excused = {k for k, line in zip(own, theirs) if _double_quote_count(line) % 2 and _double_quote_count(lines[k]) % 2}
+    # ... only where the translation's marks on those lines pair up among themselves, as the
+    # source's do: a verse whose closing (or opening) mark MT dropped is left with an odd count
+    return excused if sum(_double_quote_count(lines[k]) for k in excused) % 2 == 0 else set()
 
 
 def _double_quote_count(text: str) -> int:
@@ -780,11 +782,20 @@ def _longest_source_run(source: str | None) -> tuple[int, int]:
 
 
 def _glued_repeats(source: str, run: regex.Match) -> int:
-    """How often the source says the unit a glued run repeats: the run's count, or, for a unit of
-    two characters or more, every time the source has it ("加油加油加油！中国加油！" says 加油 four
-    times, which "Go, go, go! Go, China!" renders)."""
+    """How often the source says the unit a glued run repeats: the run's count, and once more
+    where a unit of Chinese or Korean of two characters or more ends a clause of the source
+    elsewhere ("加油加油加油！中国加油！" says 加油 four times, which "Go, go, go! Go, China!"
+    renders). Not kana: Japanese endings recur in every clause (ますます, 行きます)."""
     unit = run.group(1) or run.group(2)
-    return max(len(run.group()) // len(unit), source.count(unit) if len(unit) >= 2 else 0)
+    times = len(run.group()) // len(unit)
+    if len(unit) < 2 or not _HAN_OR_HANGUL.fullmatch(unit):
+        return times
+    again = any(m.start() < run.start() or m.start() >= run.end()
+                for m in regex.finditer(regex.escape(unit) + r"(?![\p{L}\p{N}])", source))
+    return times + again
+
+
+_HAN_OR_HANGUL = regex.compile(r"[\p{Han}\p{Hangul}]+")
 
 
 def _word_chain(pieces: list[str]) -> int:
