@@ -355,9 +355,9 @@ def inch_marks(text: str, quotes: list[int], source: str | None = None) -> set[i
     return inches
 
 
-# A paragraph that opens with a quotation mark: the next paragraph of a quotation.
 # What a text must hold for unbalanced_quote to have anything to say: most texts quote nothing.
 _ANY_DOUBLE_QUOTE = regex.compile(r"[\"“”«»„]")
+# A paragraph that opens with a quotation mark: the next paragraph of a quotation.
 _QUOTE_OPENS = regex.compile(r"\s*[\"“«»„「『]")
 # Pairs of double marks a paragraph may leave open when its quotation goes on: English “…”, French
 # and Spanish «…», German and Czech »…« (pointing inwards).
