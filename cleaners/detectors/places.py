@@ -25,13 +25,22 @@ MIN_NAME_LETTERS = 4
 
 
 @lru_cache(maxsize=32)
-def _names(lang: str) -> dict[str, str]:
-    """CLDR's names of countries and regions in a language, to their codes (not those with a
-    bracket or a dash of their own: "Congo - Kinshasa", "Myanmar (Burma)"), and the short forms
-    in common use that CLDR lists no more ("Turkey", "Czech Republic": data/locale.yaml)."""
+def _territories(lang: str) -> dict[str, str]:
+    """CLDR's names of countries and regions in a language, by code; none for a language CLDR
+    does not know."""
     try:
-        territories = Locale.parse(lang).territories
+        return dict(Locale.parse(lang).territories)
     except (UnknownLocaleError, ValueError):
+        return {}
+
+
+@lru_cache(maxsize=32)
+def _names(lang: str) -> dict[str, str]:
+    """A language's names of countries and regions, to their codes (not those with a bracket or a
+    dash of their own: "Congo - Kinshasa", "Myanmar (Burma)"), and the short forms in common use
+    that CLDR lists no more ("Turkey", "Czech Republic": data/locale.yaml)."""
+    territories = _territories(lang)
+    if not territories:
         return {}
     names = {name: code for code, name in territories.items()
              if len(name) >= MIN_NAME_LETTERS and not regex.search(r"[()]| - ", name)}
@@ -42,7 +51,7 @@ def _names(lang: str) -> dict[str, str]:
 def _finder(src: str, tgt: str) -> regex.Pattern | None:
     """The source language's names that the target language names otherwise: only they can be
     reported, and a pattern of them alone is quicker to search for than one of all the names."""
-    ours = Locale.parse(tgt).territories if _names(tgt) else {}
+    ours = _territories(tgt)
     names = sorted((name for name, code in _names(src).items() if ours.get(code) not in (None, name)),
                    key=len, reverse=True)
     if not names:
@@ -70,7 +79,7 @@ def untranslated_place_name(view: DocView) -> Iterator[Hit]:
         return
     in_source = {m.group() for m in finder.finditer(source)  # the country, not a part of another name ("Mexico City")
                  if not _inside_a_name(source, m.start(), m.end(), src)}
-    theirs, ours = _names(src), Locale.parse(tgt).territories if _names(tgt) else {}
+    theirs, ours = _names(src), _territories(tgt)
     text = view.text
     for m in finder.finditer(text):
         name = m.group()
@@ -110,6 +119,7 @@ def _locale_data() -> dict:
     return safe_load(_LOCALE_DATA.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=32)
 def _also_other(lang: str) -> frozenset[str]:
     """Country names that name people or other places as often, in any language and in this one
     (French "Mexico" is Mexico City) (data/locale.yaml)."""

@@ -364,29 +364,30 @@ _QUOTE_OPENS = regex.compile(r"\s*[\"“«»„「『]")
 _OPEN_CLOSE = (("“", "”"), ("«", "»"), ("»", "«"))
 
 
-def _paragraphs_closed(source: str | None, lines: list[str]) -> set[int]:
-    """The lines of the translation whose paragraph of the source (the same in order, where both
-    have as many) closes every quotation it opens: there a quotation left open is no convention."""
+def _paired_lines(source: str | None, lines: list[str]) -> list[tuple[int, str]]:
+    """The lines of the translation that are not blank, by index, each with the source's line that
+    is not blank in the same place; none unless both have as many."""
     if not source:
-        return set()
+        return []
     own = [k for k, line in enumerate(lines) if line.strip()]
     theirs = [line for line in source.splitlines() if line.strip()]
-    if len(own) != len(theirs):
-        return set()
-    return {k for k, line in zip(own, theirs) if _double_quote_count(line) % 2 == 0}
+    return list(zip(own, theirs)) if len(own) == len(theirs) else []
+
+
+def _paragraphs_closed(source: str | None, lines: list[str]) -> set[int]:
+    """The lines of the translation whose paragraph of the source closes every quotation it
+    opens: there a quotation left open is no convention."""
+    return {k for k, line in _paired_lines(source, lines) if _double_quote_count(line) % 2 == 0}
 
 
 def _paragraphs_open(source: str | None, lines: list[str]) -> set[int]:
-    """The lines of the translation whose line of the source (the same in order, where both have
-    as many) opens or closes a quotation it does not pair up: a quoted poem or song set out line
-    by line ("“床前明月光，" … "疑是地上霜。”"), which the translation keeps."""
-    if not source:
+    """The lines of the translation whose line of the source opens or closes a quotation it does
+    not pair up: a quoted poem or song set out line by line ("“床前明月光，" … "疑是地上霜。”"),
+    which the translation keeps."""
+    pairs = _paired_lines(source, lines)
+    if len(pairs) < 2:
         return set()
-    own = [k for k, line in enumerate(lines) if line.strip()]
-    theirs = [line for line in source.splitlines() if line.strip()]
-    if len(own) != len(theirs) or len(own) < 2:
-        return set()
-    excused = {k for k, line in zip(own, theirs) if _double_quote_count(line) % 2 and _double_quote_count(lines[k]) % 2}
+    excused = {k for k, line in pairs if _double_quote_count(line) % 2 and _double_quote_count(lines[k]) % 2}
     # ... only where the translation's marks on those lines pair up among themselves, as the
     # source's do: a verse whose closing (or opening) mark MT dropped is left with an odd count
     return excused if sum(_double_quote_count(lines[k]) for k in excused) % 2 == 0 else set()
