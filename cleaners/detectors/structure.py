@@ -506,14 +506,45 @@ _SLASH_REPEAT_WIDE = regex.compile(r"(?<![\p{L}\p{M}\d])(\p{L}{4,})\s*/\s*(\1)(?
 
 
 @detector("structure.repeated_word", "fluency/grammar", "minor",
-          "The same word twice in a row (\"the the\"), or either side of a slash (\"ethnic / ethnic\").")
+          "The same word twice in a row (\"the the\"), either side of a slash (\"ethnic / ethnic\"), "
+          "or glued to itself in Chinese or Japanese (\"疫情疫情\").")
 def repeated_word(view: DocView) -> Iterator[Hit]:
     if view.lang in _data()["reduplicating"]:
         return  # a language whose grammar doubles words ("yavaş yavaş"): structure.yaml
-    plain = list(_plain_repeats(view))
+    plain = list(_plain_repeats(view)) + list(_glued_doubles(view))
     slashed = [hit for hit in _slash_repeats(view) if not any(s < hit[1] and hit[0] < e for s, e, _, _ in plain)] \
         if "/" in view.text else []  # ("ethnic ethnic / ethnic": the plain repeat's finding covers it)
     yield from sorted(plain + slashed, key=lambda hit: (hit[0], hit[1]))
+
+
+# A unit of two to eight Han characters glued to itself, once or more ("疫情疫情", "的老年人的老年人的老年人")
+_GLUED_HAN = regex.compile(r"(\p{Han}{2,8}?)\1+")
+# A unit that opens with a number doubles on purpose: one by one, step by step (一个一个, 一步一步, 两天两天)
+_NUMBER_HAN = frozenset("一二三四五六七八九十百千万两几半每")
+# An aspect particle after the double: a noun, then the verb of the same characters ("现象学研究研究了")
+_ASPECT_AFTER = regex.compile(r"[了过着]")
+
+
+def _glued_doubles(view: DocView) -> Iterator[Hit]:
+    """A word of Chinese or Japanese glued to itself, which writing without spaces hides from the
+    word-by-word check: MT's double ("新冠疫情疫情早期"). Not a unit the language doubles on purpose
+    (structure.yaml), one the source says as often in a row ("加油加油" for "頑張れ頑張れ"), or a
+    noun before its own verb."""
+    ok = _data()["glued_doubles_ok"].get(view.lang or "")
+    if ok is None or not _GLUED_HAN.search(view.text):
+        return
+    source = view.doc.source or ""
+    said: int | None = None  # how often the source says a unit in a row, read on the first double
+    for m in _GLUED_HAN.finditer(view.text):
+        unit = m.group(1)
+        reps = len(m.group()) // len(unit)
+        if (len(set(unit)) == 1 or unit[0] in _NUMBER_HAN or unit in ok or unit * 2 in source
+                or _ASPECT_AFTER.match(view.text, m.end())):
+            continue
+        if said is None:
+            said = _longest_source_run(view.doc.source)[0]
+        if reps > said:
+            yield m.start(), m.end(), f"'{unit}' is said {reps} times glued together.", unit
 
 
 def _plain_repeats(view: DocView) -> Iterator[Hit]:
