@@ -472,6 +472,15 @@ def length_ratio(view: DocView) -> Iterator[Hit]:
 # shorter one. Chosen on the tuning halves of the MQM sets (benchmarks/bench_detect.py): a laxer
 # bound gains findings on MT but fires more on the human references of wmt12.
 SENTENCE_DROPPED_RATIO = 0.7
+
+
+def _expected_ratio(src: str | None, tgt: str | None) -> float:
+    """How long a translation runs against its source in this pair, as a rule (data/scripts.yaml):
+    the German for an English sentence is longer, the English for a Chinese one longer still."""
+    lengths = scripts_data()["length_against_english"]
+    return lengths.get(tgt or "", 1.0) / lengths.get(src or "", 1.0)
+
+
 # Kana and Hangul are syllables, not Chinese characters: a Japanese or Korean source's length in
 # Latin-letter units is not known (none in the development sets), so the ratio is not asked of it.
 _SYLLABLES = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]")
@@ -521,7 +530,7 @@ def sentence_dropped(view: DocView) -> Iterator[Hit]:
     if not source:
         return
     src, tgt = _units(source.strip()), _units(view.text.strip())
-    if not src or tgt / src >= SENTENCE_DROPPED_RATIO:
+    if not src or tgt / src >= SENTENCE_DROPPED_RATIO * _expected_ratio(view.source_lang, view.lang):
         return  # the length first: most documents never need their source cut into sentences
     if _SYLLABLES.search(source) or not _mostly_measured_script(view.text):
         return
