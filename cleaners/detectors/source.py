@@ -440,6 +440,7 @@ def _is_word(word: str, lang: str) -> bool:
     return known_word(word, lang, common=True)
 
 
+# Bounds on a translation's length against its source, over what the pair writes as a rule
 MIN_RATIO, MAX_RATIO, MAX_RATIO_FROM_CJK = 0.5, 2.0, 3.0
 
 
@@ -447,6 +448,13 @@ def _units(text: str) -> float:
     """Length in Latin-script characters: a CJK character carries about three of them."""
     cjk = len(_CJK.findall(text))
     return len(text) - cjk + 3 * cjk
+
+
+def _expected_ratio(src: str | None, tgt: str | None) -> float:
+    """How long a translation runs against its source in this pair, as a rule (data/scripts.yaml):
+    the German for an English sentence is longer, the English for a Chinese one longer still."""
+    lengths = scripts_data()["length_against_english"]
+    return lengths.get(tgt or "", 1.0) / lengths.get(src or "", 1.0)
 
 
 @detector("source.length_ratio", "accuracy/mistranslation", "major",
@@ -459,12 +467,14 @@ def length_ratio(view: DocView) -> Iterator[Hit]:
     if src < 40 and tgt < 40:
         return
     ratio = tgt / src if src else float("inf")
+    expected = _expected_ratio(view.source_lang, view.lang)
     # a CJK source is often terser than three Latin letters a character (headlines, classical
     # phrasing): a translation of it may run longer before something was added
     longest = MAX_RATIO_FROM_CJK if _CJK.search(source) and 2 * len(_CJK.findall(source)) > len(source.strip()) else MAX_RATIO
-    if ratio < MIN_RATIO or ratio > longest:
-        what = "shorter" if ratio < 1 else "longer"
-        yield *view.trimmed, f"The translation is {ratio:.2f} times as long as its source: much {what} than expected.", None
+    if ratio < MIN_RATIO * expected or ratio > longest * expected:
+        what = "shorter" if ratio < expected else "longer"
+        yield (*view.trimmed, f"The translation is {ratio:.2f} times as long as its source (about {expected:.2f} "
+               f"in this pair): much {what} than expected.", None)
 
 
 # A translation this much shorter than its source (in Latin-letter units) that has fewer sentences
@@ -472,13 +482,6 @@ def length_ratio(view: DocView) -> Iterator[Hit]:
 # shorter one. Chosen on the tuning halves of the MQM sets (benchmarks/bench_detect.py): a laxer
 # bound gains findings on MT but fires more on the human references of wmt12.
 SENTENCE_DROPPED_RATIO = 0.7
-
-
-def _expected_ratio(src: str | None, tgt: str | None) -> float:
-    """How long a translation runs against its source in this pair, as a rule (data/scripts.yaml):
-    the German for an English sentence is longer, the English for a Chinese one longer still."""
-    lengths = scripts_data()["length_against_english"]
-    return lengths.get(tgt or "", 1.0) / lengths.get(src or "", 1.0)
 
 
 # Kana and Hangul are syllables, not Chinese characters: a Japanese or Korean source's length in
