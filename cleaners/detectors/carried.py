@@ -31,13 +31,18 @@ from mtqa.records import INLINE_CODE
 # another such character ("/wiki/東京都", "?q=東京"): "…/a了解详情" is a URL and the sentence after it.
 _CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
 _URL_STOP = r"\s<>\"'«»“”‘’。，；：！？、（）「」『』【】"
-URL = regex.compile(r"(?:(?<![A-Za-z0-9+.-])(?:https?|ftp)://|(?<![A-Za-z0-9.-])www\.)"
+# A hyphen before it is no part of it after a Hebrew prefix letter ("ב-https://…", "ל-www.gov.il").
+_NO_ADDRESS_HYPHEN = r"(?<![\p{Hebrew}\p{Arabic}])-"
+URL = regex.compile(r"(?:(?<![A-Za-z0-9+.]|" + _NO_ADDRESS_HYPHEN + r")(?:https?|ftp)://|(?<![A-Za-z0-9.]|"
+                    + _NO_ADDRESS_HYPHEN + r")www\.)"
                     r"(?:[^" + _URL_STOP + _CJK + r"]|(?<=[/?=&#:%_~\-" + _CJK + r"])[" + _CJK + r"])+(?<![.,;:!?)\]])")
 _CJK_LETTER = regex.compile(r"[" + _CJK + r"]")
 # An e-mail address: word characters of any script but Chinese, Japanese and Korean, which are
-# glued to an address in running text ("发邮件至tips@caixin.com提供线索", "info@example.co.kr로").
-_ADDRESS_CHAR = r"[^\W" + _CJK + r"]"
-EMAIL = regex.compile(r"(?<!" + _ADDRESS_CHAR + r"|[.+-])(?:" + _ADDRESS_CHAR + r"|[.+-])+@(?:" + _ADDRESS_CHAR + r"|-)+"
+# glued to an address in running text ("发邮件至tips@caixin.com提供线索", "info@example.co.kr로"),
+# and Hebrew and Arabic, whose prefix letters are ("לinfo@…", "ל-info@…": to info@…).
+_ADDRESS_CHAR = r"[^\W" + _CJK + r"\p{Hebrew}\p{Arabic}]"
+EMAIL = regex.compile(r"(?<!" + _ADDRESS_CHAR + r"|[.+]|" + _NO_ADDRESS_HYPHEN + r")(?![.+-])(?:" + _ADDRESS_CHAR
+                      + r"|[.+-])+@(?:" + _ADDRESS_CHAR + r"|-)+"
                       r"(?:\.(?:" + _ADDRESS_CHAR + r"|-)+)*\.(?:(?![\d_])" + _ADDRESS_CHAR + r"){2,}(?!" + _ADDRESS_CHAR + r"|-)")
 _TAG = regex.compile(r"</?[A-Za-z][\w:.-]*(?:\s+[^<>]*?)?/?>")
 _ATTRIBUTE = regex.compile(r"([\w:.-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")
@@ -120,6 +125,8 @@ def _localised(found: str, wanted: str, source_lang: str | None, lang: str | Non
     if not source_lang or not lang or source_lang == lang:
         return None
     theirs, ours = _URL_PART.findall(wanted.casefold()), _URL_PART.findall(found.casefold())
+    if len(theirs) < len(ours) <= len(theirs) + 2:  # a locale part put in ("/zh-cn/docs" for "/docs", "?hl=ru")
+        return "only" if _locale_put_in(ours, theirs, lang) else None
     if len(theirs) != len(ours):
         return None
     changed = [(a, b) for a, b in zip(theirs, ours) if a != b]
@@ -127,6 +134,22 @@ def _localised(found: str, wanted: str, source_lang: str | None, lang: str | Non
     if not switched:
         return None
     return "only" if len(switched) == len(changed) else "also"
+
+
+# Query keys whose value names a locale ("?hl=ru", "&lang=ja")
+_LOCALE_KEYS = frozenset({"hl", "lang", "language", "locale", "lng", "lc", "setlang", "uselang"})
+
+
+def _locale_put_in(ours: list[str], theirs: list[str], lang: str) -> bool:
+    """Whether the translation's URL parts are the source's with one part that names the target's
+    locale put in, or one such query parameter ("hl", "ru")."""
+    for k, part in enumerate(ours):
+        if _names_locale(part, lang):
+            if ours[:k] + ours[k + 1:] == theirs:
+                return True
+            if k and ours[k - 1] in _LOCALE_KEYS and ours[:k - 1] + ours[k + 1:] == theirs:
+                return True
+    return False
 
 
 def _names_locale(part: str, lang: str) -> bool:

@@ -517,34 +517,41 @@ def repeated_word(view: DocView) -> Iterator[Hit]:
     yield from sorted(plain + slashed, key=lambda hit: (hit[0], hit[1]))
 
 
-# A unit of two to eight Han characters glued to itself, once or more ("疫情疫情", "的老年人的老年人的老年人")
-_GLUED_HAN = regex.compile(r"(\p{Han}{2,8}?)\1+")
+# A unit of two to eight Han characters glued to itself, once or more ("疫情疫情", "的老年人的老年人的老年人");
+# and a unit of three or more that holds one, said three times or more (Japanese "発表した発表した発表した")
+_GLUED_HAN = regex.compile(r"(\p{Han}{2,8}?)\1+|([\p{Han}\p{Hiragana}\p{Katakana}]{3,8}?)\2{2,}")
+_HAN = regex.compile(r"\p{Han}")
 # A unit that opens with a number doubles on purpose: one by one, step by step (一个一个, 一步一步, 两天两天)
 _NUMBER_HAN = frozenset("一二三四五六七八九十百千万两几半每")
-# An aspect particle after the double: a noun, then the verb of the same characters ("现象学研究研究了")
-_ASPECT_AFTER = regex.compile(r"[了过着]")
+# What follows a verb or a sound word said twice on purpose (复习复习。意思意思吧, 教训教训他, 扑通扑通地) or a
+# noun before its own verb (研究研究了): a mark, a particle or a pronoun. A noun said twice by MT runs on
+# into the words of its phrase ("疫情疫情早期", "疫苗疫苗接种").
+_AFTER_A_DOUBLE_ON_PURPOSE = regex.compile(r"[^\p{Han}]|[的地得了过着吧呢啊呀吗嘛哦一他她它我你您们这那咱]|\Z")
 
 
 def _glued_doubles(view: DocView) -> Iterator[Hit]:
     """A word of Chinese or Japanese glued to itself, which writing without spaces hides from the
-    word-by-word check: MT's double ("新冠疫情疫情早期"). Not a unit the language doubles on purpose
-    (structure.yaml), one the source says as often in a row ("加油加油" for "頑張れ頑張れ"), or a
-    noun before its own verb."""
+    word-by-word check: MT's double ("新冠疫情疫情早期"), or its loop. Chinese doubles a verb for a
+    short try and a sound word as freely as any (复习复习, 扑通扑通), and no dictionary here tells the
+    verb from a noun: a unit of two said twice is reported only where it runs on into its phrase, and
+    with no fix. Not what the source says as often in a row ("老师老师" for "Teacher, teacher")."""
     ok = _data()["glued_doubles_ok"].get(view.lang or "")
     if ok is None or not _GLUED_HAN.search(view.text):
         return
     source = view.doc.source or ""
     said: int | None = None  # how often the source says a unit in a row, read on the first double
     for m in _GLUED_HAN.finditer(view.text):
-        unit = m.group(1)
+        unit = m.group(1) or m.group(2)
         reps = len(m.group()) // len(unit)
-        if (len(set(unit)) == 1 or unit[0] in _NUMBER_HAN or unit in ok or unit * 2 in source
-                or _ASPECT_AFTER.match(view.text, m.end())):
+        if len(set(unit)) == 1 or unit[0] in _NUMBER_HAN or not _HAN.search(unit) or unit * 2 in source:
+            continue
+        if reps == 2 and (unit in ok or len(unit) == 2 and _AFTER_A_DOUBLE_ON_PURPOSE.match(view.text, m.end())):
             continue
         if said is None:
             said = _longest_source_run(view.doc.source)[0]
         if reps > said:
-            yield m.start(), m.end(), f"'{unit}' is said {reps} times glued together.", unit
+            fix = None if reps == 2 and len(unit) == 2 else unit
+            yield m.start(), m.end(), f"'{unit}' is said {reps} times glued together.", fix
 
 
 def _plain_repeats(view: DocView) -> Iterator[Hit]:
@@ -570,6 +577,8 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
         if (word in emphatic and _utterance_start(view.text, m.start(), _TURN_OPENS)
                 and _PAUSE_AFTER.match(view.text, m.end())):
             continue  # dialogue: "No no, that's not what I meant", "Wait wait, what?", "Vale vale."
+        if _phrasal_particle(view.text, m.start(), word, view.lang):
+            continue  # "Sign in in the corner": the verb's particle, then a preposition
         if _acronym_beside_its_word(m.group(1), m.group(3), view.lang):
             continue  # Spanish "la LA", "DE de 3 años" (DE: desviación estándar)
         if doubled_in_source is None:
@@ -599,6 +608,27 @@ _UTTERANCE_OPENS = ".!?…\"“”„«»‹›「『—\n"
 # interjection (a list's first item after a colon is no turn: "Ingredients: flour flour,")
 _TURN_OPENS = _UTTERANCE_OPENS + ":-–"
 _PAUSE_AFTER = regex.compile(r"\s*(?:[,!?….]|\Z)")
+
+
+def _phrasal_particle(text: str, start: int, word: str, lang: str | None) -> bool:
+    """Whether the doubled word at `start` is first a phrasal verb's particle: one of the verbs
+    that take it (data/structure.yaml) stands just before it, or one word before it (its object)."""
+    verbs = _data()["particle_doubles"].get(lang or "", {}).get(word)
+    if not verbs:
+        return False
+    before = _WORDS_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and any(_verb_stem(w) in verbs for w in before.group().split()[-2:])
+
+
+# The one or two words before a point
+_WORDS_BEFORE = regex.compile(r"(?:\p{L}+\s+){1,2}$")
+
+
+def _verb_stem(word: str) -> str:
+    """A verb's form without its ending, in lower case: signed, signing, signs -> sign; logged -> log."""
+    word = word.casefold()
+    stem = regex.sub(r"(\p{L})\1(?:ed|ing)$", r"\1", word)  # logged, logging, plugged -> log, plug
+    return stem if stem != word else regex.sub(r"(?:ed|ing|s)$", "", word) or word
 
 
 def _utterance_start(text: str, start: int, opens: str = _UTTERANCE_OPENS) -> bool:
