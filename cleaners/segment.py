@@ -110,18 +110,29 @@ def _joined_at_ordinals(line: str, bounds: list[tuple[int, int]], lang: str) -> 
 def _joined_at_abbreviations(line: str, bounds: list[tuple[int, int]], lang: str) -> list[tuple[int, int]]:
     """The boundaries with those after a listed abbreviation rejoined where a word in lower case
     follows: sentencex cuts Polish "6,6 proc. | rok do roku", Dutch "€ 1,2 mld. | tegen", Turkish
-    "Cad. | üzerinde", Italian "Apple Inc. | sono", and no sentence starts in lower case."""
+    "Cad. | üzerinde", Italian "Apple Inc. | sono", and no sentence starts in lower case; and
+    where a number follows one that takes a number ("approx. | 5 ml", "para. | 5 of")."""
     joined = [bounds[0]]
     for start, end in bounds[1:]:
         prev_start, prev_end = joined[-1]
         first = _FIRST_WORD.match(line, start, end)
-        if (first and first.group(1)[0].islower()
-                and (last := _LAST_ABBREVIATION.search(line, max(prev_start, prev_end - _ABBREVIATION_REACH), prev_end))
-                and last.group(1).casefold() in abbreviations(lang)):
+        last = _LAST_ABBREVIATION.search(line, max(prev_start, prev_end - _ABBREVIATION_REACH), prev_end)
+        abbreviation = last.group(1).casefold() if last else None
+        if abbreviation in abbreviations(lang) and (
+                (first and first.group(1)[0].islower())
+                or (_FIRST_DIGIT.match(line, start, end) and abbreviation in _before_numbers())):
             joined[-1] = (prev_start, end)
         else:
             joined.append((start, end))
     return joined
+
+
+_FIRST_DIGIT = regex.compile(r"\s*\d")
+
+
+@lru_cache(maxsize=1)
+def _before_numbers() -> frozenset[str]:
+    return frozenset(_data()["abbreviations_before_numbers"])
 
 
 # A word and its full stop at the end of a piece (spaces after it allowed), and how far back it is sought.

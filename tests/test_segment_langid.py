@@ -265,3 +265,12 @@ def test_rejoining_ordinals_takes_linear_time():
     started = time.process_time()
     assert len(sentence_spans(line, "de")) == 1
     assert time.process_time() - started < 2.0
+
+
+def test_a_number_after_an_abbreviation_that_takes_one_ends_no_sentence():
+    """sentencex cuts "approx. | 5 ml", "para. | 5 of" and "et seq. | of": the source of a correct
+    translation then seemed to have a sentence more than it (source.sentence_dropped) (review 28)."""
+    text = "Take approx. 5 ml daily. Pursuant to para. 5 of the Terms, see Articles 10 et seq. of the Act."
+    assert [text[s:e] for s, e in sentence_spans(text, "en")] == [
+        "Take approx. 5 ml daily.", "Pursuant to para. 5 of the Terms, see Articles 10 et seq. of the Act."]
+    assert len(sentence_spans("Morgens ca. 5 ml einnehmen.", "de")) == 1
