@@ -72,11 +72,14 @@ def _slip_words() -> regex.Pattern:
 @lru_cache(maxsize=8192)  # one entry per distinct Han character seen
 def _simplified_standard(char: str) -> bool:
     """Whether Simplified Chinese writes the character in some word: GB 2312 has it (but for the
-    few it no longer writes, 後), names keep it, or practice does (二噁英)."""
+    few it no longer writes, 後), names keep it, or practice does (二噁英), as it keeps every
+    character whose simplified form lies outside the Basic Multilingual Plane (赵孟頫, not 𫖯: the
+    2013 table's new forms that most fonts cannot show)."""
     try:
         char.encode("gb2312")
     except UnicodeEncodeError:
-        return char in _data()["kept_in_names"] or char in _data()["kept_in_practice"]
+        return (char in _data()["kept_in_names"] or char in _data()["kept_in_practice"]
+                or any(ord(c) > 0xFFFF for c in _convert("t2s.json", char)))
     return char not in _data()["no_longer_written"]
 
 

@@ -157,6 +157,8 @@ def start_caps(view: DocView) -> Iterator[Hit]:
     source = view.doc.source
     if not source or not (cased(view.lang) and cased(view.source_lang)) or view.lang == "de":
         return
+    if _CONTINUED.match(source) or _CONTINUED.match(view.text):
+        return  # a subtitle cue that goes on with the sentence of the cue before ("...no lo sé.")
     s_word, t_word = _first_word(source), _first_word(view.text)
     if s_word is None or t_word is None or mixed_case(s_word.group()) or mixed_case(t_word.group()):
         return
@@ -175,6 +177,7 @@ def start_caps(view: DocView) -> Iterator[Hit]:
         yield t_word.start(), t_word.end(), "The source starts with a capital, the translation does not.", fixed
 
 
+_CONTINUED = regex.compile(r"\s*(?:[-–—]\s*)?(?:\.\.\.|…)")
 _PRONOUN_I = regex.compile(r"I(?:['’](?:m|ll|ve|d))?")
 # A capital in the source other than the pronoun I's: the source is cased prose, not a transcript
 _CAPITAL_BEYOND_I = regex.compile(r"(?!\bI\b)\p{Lu}")

@@ -102,6 +102,8 @@ def lowercase_start(view: DocView) -> Iterator[Hit]:
             continue
         if text[pe - 1] == "." and pe >= 2 and text[pe - 2].isdigit():
             continue  # an ordinal, not the end of a sentence ("2019. urtean", "am 3. januar")
+        if text.endswith("...", 0, pe):
+            continue  # an ellipsis, as "…" (a pause, or a subtitle cue going on: "...que estaba en París")
         if len(_WORD.findall(text[s:e])) <= 3 and _same_line(text, pe, s):
             continue  # a split sentence: structure.broken_sentence reports it
         if _abbreviation_before(text, pe - 1, view.lang):
