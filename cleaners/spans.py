@@ -40,3 +40,13 @@ CODE_SPAN = regex.compile(r"`[^`\n]{1,500}`")
 def code_spans(text: str) -> Spans:
     """The text's inline code (`echo`, `a['key']`)."""
     return Spans(c.span() for c in CODE_SPAN.finditer(text)) if "`" in text else Spans(())
+
+
+# Markup, placeholders, code and file paths, whose words are not the text's prose: <span class=...>,
+# {count}, an ICU message's head and selectors ("{count, plural, one {# item} other {# items}}"),
+# %(name)s, $count, %count%, :count, `npm install`, /var/log/app/errors.log, ~/.config/settings.json
+NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|\{\w+,\s*\w+,|(?<![\p{L}\d])(?:zero|one|two|few|many|other|=\d+)"
+                          r"\s*(?=\{)|%\(\w+\)[a-z]|\$\{?\w+\}?|%\w+%|(?<!\S):[a-z_]\w*|`[^`]*`"
+                          r"|(?<![\w/.~-])(?:~|\.{1,2})?/[\w.~/-]*\w|(?<![\w/.-])[\w.-]+(?:/[\w.-]+)+"
+                          r"|(?<![\w.-])[\w-]+\.(?:log|json|ya?ml|toml|txt|md|py|js|ts|csv|xml|html?|ini|cfg|conf|sh|exe|zip|pdf)\b")
+

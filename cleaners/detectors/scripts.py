@@ -30,6 +30,7 @@ from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.carried import EMAIL, URL
 from mtqa.cleaners.detectors.source import is_translation
 from mtqa.cleaners.detectors.spelling import has_word_list, known_word, zipf
+from mtqa.cleaners.spans import NOT_PROSE
 from mtqa.cleaners.scripts import (COMMON, LATIN, language_name, letters, script_name, script_properties,
                                    scripts_data, scripts_of, syllabic)
 
@@ -60,9 +61,6 @@ _HANDLE_OR_HASHTAG = regex.compile(r"(?<![\p{L}\p{N}_@#])(?:@[\p{L}\p{N}_.]+|#[\
 # A Hebrew acronym, its gershayim (or the straight quote keyboards type) before the last letter:
 # a word of two letters or more ("ש\"ח", "צה\"ל", "ארה\"ב"), which the letter runs would split
 _HEBREW_ACRONYM = regex.compile(r"\p{Hebrew}+[\"״]\p{Hebrew}+")
-# Markup, placeholders and code, whose words are not the text's: <span class=...>, {count},
-# %(name)s, $count, %count%, :count, `npm install`.
-_NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|%\(\w+\)[a-z]|\$\{?\w+\}?|%\w+%|(?<!\S):[a-z_]\w*|`[^`]*`")
 _OPENERS, _CLOSERS = "([{（［【〔", ")]}）］】〕"
 _GLOSS_FOLLOWS = regex.compile(r"[\s\"'”’»」』]*[(（［【]")
 # Between two Latin words of one phrase: Latin words and spaces ("amount of expenses").
@@ -95,7 +93,9 @@ def untranslated_fragment(view: DocView) -> Iterator[Hit]:
 
     found = []
     if foreign:
-        found += [(m.start(), m.end(), "script") for m in _script_fragments(text, foreign) if not left_alone(*m.span())]
+        found += [(m.start(), m.end(), "script") for m in _script_fragments(text, foreign)
+                  if not left_alone(*m.span()) and not _quoted_in(m.group(), view.doc.source or "")
+                  and not _in_emoticon(text, m.start(), m.end())]
     if latin:
         found += [(m.start(), m.end(), "latin") for m in _latin_words(view, left_alone)]
     if not found or _hardly_in(text, letters(target | COMMON, 1)):
@@ -109,6 +109,24 @@ def untranslated_fragment(view: DocView) -> Iterator[Hit]:
                 script_name(s) for s in sorted(foreign) if regex.search(rf"\p{{scx={s}}}", fragment)]
             script = f"{' and '.join(names)} script{'s' if len(names) > 1 else ''}"
             yield start, end, f"'{fragment}' is in the source's {script}, left untranslated.", None
+
+
+# A quotation, in any style
+_QUOTATION = regex.compile(r"\"[^\"\n]{1,80}\"|“[^“”\n]{1,80}”|„[^„“\n]{1,80}“|«[^«»\n]{1,80}»|「[^「」\n]{1,80}」|『[^『』\n]{1,80}』")
+# The marks of a kaomoji, about a kana letter that draws an arm ("ヽ(・∀・)ノ")
+_EMOTICON_MARK = regex.compile(r"[()（）・∀´｀ω＾^_;；*゜°▽≧≦∇]")
+
+
+def _quoted_in(fragment: str, source: str) -> bool:
+    """Whether the source quotes the fragment itself: a word spoken of, not translated ("the Hebrew
+    word שלום" for 'המילה "שלום"', "源自日语的「かわいい」")."""
+    return any(q.group()[1:-1].strip() == fragment for q in _QUOTATION.finditer(source)) if fragment in source else False
+
+
+def _in_emoticon(text: str, start: int, end: int) -> bool:
+    """Whether one or two letters stand among a kaomoji's marks."""
+    return end - start <= 2 and bool(_EMOTICON_MARK.search(text, max(0, start - 2), start)
+                                     or _EMOTICON_MARK.search(text, end, end + 2))
 
 
 def _used(scripts: frozenset[str], source: str) -> frozenset[str]:
@@ -150,8 +168,33 @@ def _latin_words(view: DocView, left_alone: Callable[[int, int], bool]) -> Itera
         if source_words is None:
             source_words = {w.casefold() for w in _SOURCE_WORD.findall(view.doc.source or "")}
         if (word in source_words and known_word(word, view.source_lang, min_zipf=LATIN_WORD_ZIPF)
-                and not known_word(word, view.lang, min_zipf=zipf(word, view.source_lang) - LOANWORD_MARGIN)):
+                and not known_word(word, view.lang, min_zipf=zipf(word, view.source_lang) - LOANWORD_MARGIN)
+                and word not in scripts_data()["code_literals"] and not _kept_on_purpose(text, m.start(), m.end())):
             yield m
+
+
+# A quotation whose words are all in Latin letters: quoted as said or written ("«I'll be back»")
+_LATIN_QUOTATION = regex.compile(r"([«“„\"])[^\p{L}«»“”„\"\n]*\p{sc=Latn}[\P{L}\p{sc=Latn}]*?[»”“\"]")
+# The Latin words around a point, with the marks a title holds between them
+_LATIN_RUN_BEFORE = regex.compile(r"(?:\p{sc=Latn}[\p{sc=Latn}'’-]*[\s,:]+)+$")
+_LATIN_RUN_AFTER = regex.compile(r"(?:[\s,:]+\p{sc=Latn}[\p{sc=Latn}'’-]*)+")
+# A command line written in prose ("git pull", "npm install --save lodash", "export PATH=...")
+_COMMAND = regex.compile(r"(?<![\p{L}\d_-])(?:git|npm|npx|pip3?|apt(?:-get)?|sudo|docker|kubectl|yarn|brew|conda|cargo|"
+                         r"export|mkdir|curl|wget|ssh)(?:\s+[A-Za-z0-9_.:/=@~+-]+){1,4}")
+
+
+def _kept_on_purpose(text: str, start: int, end: int) -> bool:
+    """Whether the Latin word is kept on purpose: in a quotation all in Latin letters, in a title or
+    a name whose first and last words are capitalised ("House of the Dragon", "Thinking, Fast and
+    Slow"), or in a command ("git pull")."""
+    window = max(0, start - 80)
+    if any(q.start() < start and end < q.end() for q in _LATIN_QUOTATION.finditer(text, window, end + 80)):
+        return True
+    if any(c.start() <= start and end <= c.end() for c in _COMMAND.finditer(text, window, end + 80)):
+        return True
+    before, after = _LATIN_RUN_BEFORE.search(text, window, start), _LATIN_RUN_AFTER.match(text, end)
+    return (before is not None and after is not None and before.group()[:1].isupper()
+            and after.group().split()[-1][:1].isupper())
 
 
 def _aside(text: str) -> list[tuple[int, int]]:
@@ -164,7 +207,7 @@ def _aside(text: str) -> list[tuple[int, int]]:
                 open_at.append(i)
             elif c in _CLOSERS and open_at:
                 spans.append((open_at.pop(), i + 1))
-    for pattern in (URL, EMAIL, _NOT_PROSE, _latin_phrases()):
+    for pattern in (URL, EMAIL, NOT_PROSE, _latin_phrases()):
         spans += [m.span() for m in pattern.finditer(text)]
     return spans
 

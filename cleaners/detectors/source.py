@@ -15,7 +15,7 @@ from mtqa.cleaners.detectors.carried import EMAIL, URL, lower_case_by_norm
 from mtqa.cleaners.detectors.scales import MYRIAD_LANGS, large_numbers_not_in_source
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, _case_fix, _zipf, has_word_list, known_word
 from mtqa.cleaners.scripts import letter_class, scripts_data, written_in
-from mtqa.cleaners.spans import CODE_SPAN, Spans
+from mtqa.cleaners.spans import NOT_PROSE, Spans
 
 # Not glued to a letter before it, nor after a letter and a hyphen: "COVID-19", "IL-18", "Cry2" are
 # names, not quantities. A unit glued after it is the number's ("2.8cm", "12y"), and so is a range
@@ -268,25 +268,38 @@ def untranslated_word(view: DocView) -> Iterator[Hit]:
     source = view.doc.source or ""
     source_words = {w.casefold() for w in _TOKEN.findall(source)}
     source_capitals = _source_capitals(view)
-    code = Spans(m.span() for pattern in (CODE_SPAN, URL, EMAIL) for m in pattern.finditer(view.text)) \
-        if any(mark in view.text for mark in ("`", "@", "/", "www.")) else None
+    code: Spans | None = None  # where code, placeholders, paths and addresses lie: found at the first candidate
     for m in _TOKEN.finditer(view.text):
         word = m.group()
         low = word.casefold()
-        if code is not None and m.start() in code:
-            continue  # a command in backticks keeps its words (`git commit`, `pip install`), an address too
         if len(word) < 4 or low not in source_words or not written_in(word, view.lang, latin=word[0].isupper()):
             continue  # (a word in a script the translation does not write is source.untranslated_fragment's;
             # a capitalised Latin one stays here, where names are told from words)
         if word[0].islower():
-            if (not known_word(low, view.lang) and known_word(low, view.source_lang, common=True)
+            left = (not known_word(low, view.lang) and known_word(low, view.source_lang, common=True)
                     or _rare_here_common_there(low, view.lang, view.source_lang) and not _glossed(view.text, m.start())
-                    and not _in_code_or_name(view.text, m.start(), m.end())):
-                yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
-        elif (word in source_capitals and not _in_name(view, m.start(), m.end())
-              and _untranslated_capital(word, view.lang, view.source_lang)):
+                    and not _in_code_or_name(view.text, m.start(), m.end()))
+        else:
+            left = (word in source_capitals and not _in_name(view, m.start(), m.end())
+                    and _untranslated_capital(word, view.lang, view.source_lang))
+        if not left:
+            continue
+        if code is None:
+            code = _not_prose(view.text)
+        if m.start() not in code:  # a command in backticks keeps its words (`git commit`), an address,
+            # a placeholder ({count}) and a file's path (/var/log/errors.log) too
             yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
 
+
+def _not_prose(text: str) -> Spans:
+    """Where the text holds code, placeholders, paths and addresses, whose words are no translation's."""
+    if not any(mark in text for mark in _CODE_MARKS):
+        return Spans(())
+    return Spans(m.span() for pattern in (NOT_PROSE, URL, EMAIL) for m in pattern.finditer(text))
+
+
+# What a text with code, a placeholder, a path or an address holds (spans.NOT_PROSE)
+_CODE_MARKS = ("`", "@", "/", "www.", "{", "%", "<", "$", ".")
 
 # A word the translation's language has seen, but rarely, and that much more often in the source's:
 # copied from the source, not a loanword ("Die Lieferung kommt tomorrow an"; "Meeting", "Weekend",
