@@ -44,9 +44,10 @@ def code_spans(text: str) -> Spans:
 
 # Markup, placeholders, code and file paths, whose words are not the text's prose: <span class=...>,
 # {count}, an ICU message's head and selectors ("{count, plural, one {# item} other {# items}}"),
-# %(name)s, $count, %count%, :count, `npm install`, /var/log/app/errors.log, ~/.config/settings.json
+# %(name)s, $count, %count%, :count, `npm install`, /var/log/app/errors.log, ~/.config/settings.json,
+# src/app/main (not "day/night", "and/or": a path of three parts at least, or rooted)
 NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|\{\w+,\s*\w+,|(?<![\p{L}\d])(?:zero|one|two|few|many|other|=\d+)"
                           r"\s*(?=\{)|%\(\w+\)[a-z]|\$\{?\w+\}?|%\w+%|(?<!\S):[a-z_]\w*|`[^`]*`"
-                          r"|(?<![\w/.~-])(?:~|\.{1,2})?/[\w.~/-]*\w|(?<![\w/.-])[\w.-]+(?:/[\w.-]+)+"
+                          r"|(?<![\w/.~-])(?:~|\.{1,2})?/[\w.~/-]*\w|(?<![\w/.-])[\w.-]+(?:/[\w.-]+){2,}"
                           r"|(?<![\w.-])[\w-]+\.(?:log|json|ya?ml|toml|txt|md|py|js|ts|csv|xml|html?|ini|cfg|conf|sh|exe|zip|pdf)\b")
 

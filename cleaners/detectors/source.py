@@ -14,7 +14,7 @@ from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.carried import EMAIL, URL, lower_case_by_norm
 from mtqa.cleaners.detectors.scales import MYRIAD_LANGS, large_numbers_not_in_source
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, _case_fix, _zipf, has_word_list, known_word
-from mtqa.cleaners.scripts import letter_class, scripts_data, written_in
+from mtqa.cleaners.scripts import letter_class, scripts_data, written_in, written_script
 from mtqa.cleaners.spans import NOT_PROSE, Spans
 
 # Not glued to a letter before it, nor after a letter and a hyphen: "COVID-19", "IL-18", "Cry2" are
@@ -250,6 +250,11 @@ def untranslated(view: DocView) -> Iterator[Hit]:
     copied = [w for w in target_words if w in source_set and not known_word(w, view.lang, min_zipf=2.0)
               and known_word(w, view.source_lang, min_zipf=3.0)]
     if len(copied) >= 4 and len(copied) >= 0.6 * len(target_words):
+        # ... not the words of names copied whole ("Mladá Boleslav and Hradec Králové drew")
+        in_names = {m.group().casefold() for s, e in copied_names(view) if len(_TOKEN.findall(view.text, s, e)) > 1
+                    for m in _TOKEN.finditer(view.text, s, e)}
+        copied = [w for w in copied if w not in in_names]
+    if len(copied) >= 4 and len(copied) >= 0.6 * len(target_words):
         yield *view.trimmed, f"The text is left in the source language ({view.source_lang}).", None
 
 
@@ -276,12 +281,14 @@ def untranslated_word(view: DocView) -> Iterator[Hit]:
             continue  # (a word in a script the translation does not write is source.untranslated_fragment's;
             # a capitalised Latin one stays here, where names are told from words)
         if word[0].islower():
-            left = (not known_word(low, view.lang) and known_word(low, view.source_lang, common=True)
-                    or _rare_here_common_there(low, view.lang, view.source_lang) and not _glossed(view.text, m.start())
-                    and not _in_code_or_name(view.text, m.start(), m.end()))
+            left = ((not known_word(low, view.lang) and known_word(low, view.source_lang, common=True)
+                     or _rare_here_common_there(low, view.lang, view.source_lang) and not _glossed(view.text, m.start())
+                     and not _in_code_or_name(view.text, m.start(), m.end()))
+                    and not _in_copied_name(view, m.start(), m.end()))
         else:
             left = (word in source_capitals and not _in_name(view, m.start(), m.end())
-                    and _untranslated_capital(word, view.lang, view.source_lang))
+                    and _untranslated_capital(word, view.lang, view.source_lang)
+                    and not _in_copied_name(view, m.start(), m.end(), several=True))
         if not left:
             continue
         if code is None:
@@ -289,6 +296,19 @@ def untranslated_word(view: DocView) -> Iterator[Hit]:
         if m.start() not in code:  # a command in backticks keeps its words (`git commit`), an address,
             # a placeholder ({count}) and a file's path (/var/log/errors.log) too
             yield m.start(), m.end(), f"'{word}' is a {view.source_lang} word left untranslated.", None
+
+
+def _in_copied_name(view: DocView, start: int, end: int, several: bool = False) -> bool:
+    """Whether the word at start:end is a word of a name copied from the source ("Česká
+    spořitelna"; `several`: of a name of two words or more, as a capitalised word must be, which
+    may be a noun left untranslated alone). A lower-case word is looked up only after a capital."""
+    if view.text[start].islower() and _CAPITAL_NEAR_BEFORE.search(view.text, max(0, start - 60), start) is None:
+        return False
+    return any(s <= start and end <= e and (not several or s < start or end < e) for s, e in copied_names(view))
+
+
+# A capitalised word among the few words before a point
+_CAPITAL_NEAR_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}'’-]*(?:\s+\p{L}[\p{L}\p{M}'’-]*){0,3}\s+$")
 
 
 def _not_prose(text: str) -> Spans:
@@ -367,6 +387,42 @@ def _in_name(view: DocView, start: int, end: int) -> bool:
     return _CAPITAL_AFTER.match(text, end) is not None
 
 
+# A run of words copied from the source this long is a sentence or a clause, not a name; nor is
+# one that opens with a function word ("Los impuestos suben mañana").
+MAX_NAME_WORDS = 4
+
+
+def copied_names(view: DocView) -> list[tuple[int, int]]:
+    """Names the translation copies from its source word for word: runs of words the source has in
+    the same order that open with a capitalised word, lower-case words of the name included (Czech
+    capitalises only a name's first word: "Česká spořitelna", "Nové Město na Moravě"). At a
+    sentence's start only a run of two words or more that the sentence goes on after: a sentence
+    copied whole is left untranslated, no name. A name keeps its language; its words are not
+    left untranslated. Only where both languages share a script (in a translation into another
+    one, the source's words kept are a term left untranslated as often: "Толщина Carotid
+    intima-media"), and not where the source's language capitalises every noun (German): there a
+    capital marks no name."""
+    if view.source_lang in NOUN_CAPITALS or written_script(view.lang or "") != written_script(view.source_lang or ""):
+        return []
+    source, text, starts, runs = view.doc.source or "", view.text, view.sentence_starts, []
+    tokens = list(_TOKEN.finditer(text))
+    k = 0
+    while k < len(tokens):
+        first = tokens[k]
+        if not first.group()[0].isupper() or first.group() not in source:
+            k += 1
+            continue
+        last = k
+        while last + 1 < len(tokens) and text[first.start():tokens[last + 1].end()] in source:
+            last += 1
+        goes_on = last + 1 < len(tokens) and not _opens_sentence(tokens[last + 1].start(), starts)
+        if (last - k < MAX_NAME_WORDS and not known_word(first.group().lower(), view.source_lang, min_zipf=FUNCTION_WORD_ZIPF)
+                and (not _opens_sentence(first.start(), starts) or (last > k and goes_on))):
+            runs.append((first.start(), tokens[last].end()))
+        k = last + 1
+    return runs
+
+
 # A capitalised word, not an acronym, not part of a hyphenated or elided compound.
 _CAPITALISED = regex.compile(r"(?<![\p{L}\p{M}\d_'’-])\p{Lu}\p{Ll}[\p{L}\p{M}]{2,}(?![\p{L}\p{M}\d_'’-])")
 # A name the target language's writers use (Merkel, Bundesliga, Sarkozy) is in its word counts;
@@ -413,11 +469,19 @@ def untranslated_sentence(view: DocView) -> Iterator[Hit]:
         return
     from mtqa.cleaners import langid
 
+    names: list[tuple[int, int]] | None = None  # found at the first short sentence
     for start, end in view.sentences or [view.trimmed]:
         sentence = view.text[start:end]
         words = [w for w in _TOKEN.findall(sentence) if len(w) > 1]
         if len(words) < UNTRANSLATED_MIN_WORDS or langid.count_letters(sentence) >= _SHORT_LETTERS:
             continue
+        if names is None:
+            names = copied_names(view) if view.doc.source else []
+        if any(start <= s < end for s, _ in names):  # a name copied from the source is no word of it
+            sentence = "".join(view.text[a:b] for a, b in _outside(start, end, names))
+            words = [w for w in _TOKEN.findall(sentence) if len(w) > 1]
+            if len(words) < UNTRANSLATED_MIN_WORDS:
+                continue
         if _a_name(words, source_lang):
             continue  # "Parenting Stress Index.", "World Health Organization": a name, kept as it is
         in_source = [_is_word(w, source_lang) for w in words]
@@ -428,6 +492,18 @@ def untranslated_sentence(view: DocView) -> Iterator[Hit]:
         source_score = scores.get(source_lang, 0.0)
         if source_score >= UNTRANSLATED_SOURCE_SCORE and source_score >= UNTRANSLATED_MARGIN * scores.get(lang, 0.0):
             yield start, end, f"This sentence is in {source_lang}, the source language: left untranslated?", None
+
+
+def _outside(start: int, end: int, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The parts of start:end outside the spans (sorted, not overlapping)."""
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        if s > start:
+            yield start, s
+        start = max(start, e)
+    if start < end:
+        yield start, end
 
 
 # A word this common in the source language is a function word ("the", "to", "he", "will", "el",
