@@ -85,3 +85,31 @@ def transliterates_source(word: str, source: str | None, fix: str | None = None)
             r.startswith(fix.casefold()) and len(r) - len(fix) <= MAX_ENDING for r in romanised)):
         return False
     return own in alphabet
+
+
+# A Latin word of a source, which a translation in another script may transcribe ("reels", "checkup")
+_LATIN_WORD = regex.compile(r"\p{sc=Latn}{3,}")
+_DOUBLED = regex.compile(r"(.)\1+")
+# The most consonants an inflection adds to a transcribed word ("скамом" for "scam"), and the fewest
+# a source word's skeleton needs, doubled ones made single ("checkup": kp). Only the fix is at stake
+# (withheld), and only the words of one source are compared.
+MAX_ENDING_CONSONANTS = 2
+MIN_TRANSCRIBED = 2
+
+
+def transcribes_source(word: str, source: str | None) -> bool:
+    """Whether a word of Cyrillic or Greek letters transcribes a Latin word of the source, an
+    inflection's ending allowed: a loan the dictionary has not caught up with ("рилс" for reels,
+    "чекап" for checkup, "скамом" for scam). Its consonants, doubled ones made single, begin with
+    the source word's."""
+    if not source or not _LATIN_WORD.search(source) or not _FOREIGN_WORD.fullmatch(word):
+        return False
+    own = _DOUBLED.sub(r"\1", skeleton(word))
+    return any(len(theirs) >= MIN_TRANSCRIBED and own.startswith(theirs) and len(own) - len(theirs) <= MAX_ENDING_CONSONANTS
+               for theirs in _latin_skeletons(source))
+
+
+@lru_cache(maxsize=512)
+def _latin_skeletons(source: str) -> frozenset[str]:
+    return frozenset(_DOUBLED.sub(r"\1", skeleton(m.group())) for m in _LATIN_WORD.finditer(source))
+

@@ -29,7 +29,7 @@ import regex
 from mtqa.cleaners import hunspell
 from mtqa.cleaners.datafiles import safe_load
 from mtqa.cleaners.spans import code_spans
-from mtqa.cleaners.transliteration import transliterates_source
+from mtqa.cleaners.transliteration import transcribes_source, transliterates_source
 from mtqa.files import atomic_writer
 from mtqa.limits import WORD_CACHE
 from mtqa.cleaners.detectors import DocView, Hit, detector
@@ -331,10 +331,12 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
         if fix is None and _zipf(low, lang) < SEEN_ZIPF and not _in_foreign_phrase(view.text, m, lang):
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
             if fix is not None and (_accent_loss_likelier(word, fix, lang) or _source_term(low, fix.casefold(), view)
-                                    or transliterates_source(word, view.doc.source, fix) or _drawn_out(word, fix, lang)):
+                                    or transliterates_source(word, view.doc.source, fix)
+                                    or transcribes_source(word, view.doc.source) or _drawn_out(word, fix, lang)):
                 continue  # an accent lost, which word unclear ("Flle": "Fälle" or "Fülle", not "Alle"), or
                 # a term carried over from the source ("explantations" for "Explantationen"), or one it
-                # writes in its own script ("mamad" for ממ"ד), or a word drawn out for emphasis
+                # writes in its own script ("mamad" for ממ"ד) or the translation in its own ("рилс" for
+                # reels), or a word drawn out for emphasis
                 # ("ganaaas", whose neighbour "ganadas" is another word): no typo to guess
         if fix is not None:
             yield m.start(), m.end(), f"'{word}' is not in the {lang} dictionary ({why}?): '{fix}'.", fix
