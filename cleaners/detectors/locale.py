@@ -45,13 +45,15 @@ def _regional(table: dict, lang: str | None, tag: str | None):
 @detector("locale.quote_style", "locale-convention", "minor",
           "Quotation marks of another language's style (\"…\", “…” or '…' in German, where CLDR gives „…“).")
 def quote_style(view: DocView) -> Iterator[Hit]:
-    """Per paragraph, double marks alternate opening and closing; with an even count each mark's
-    role is known and the locale's mark for it is the suggestion (odd: a finding, no suggestion).
-    Markup and code keep their quotes."""
+    """Per paragraph, double marks pair up as quotations and quotations inside them: each mark's
+    role (opening, closing) and depth are known where they nest, and the locale's mark for them is
+    the suggestion (the outer pair for a quotation, the inner pair for one inside it). Where they
+    do not nest, or nest deeper, a finding with no suggestion. Markup and code keep their quotes."""
     primary = _regional(_data()["quotes"], view.lang, view.tag)
     if not primary:
         return
     alternative = _regional(_data()["quotes_alternative"], view.lang, view.tag)
+    nested_also = _data()["quotes_nested_also"].get(view.lang or "", ())
     doubles = _data()["double_quotes"]
     pos = 0
     for line in view.text.splitlines(keepends=True):
@@ -69,16 +71,20 @@ def quote_style(view: DocView) -> Iterator[Hit]:
         allowed_open, allowed_close = {marks[0], marks[2]}, {marks[1], marks[3]}
         # a lone closing mark of the locale closes a quotation opened in a line or segment before ("fort.“")
         lone_closer = len(where) == 1 and line[where[0]] in allowed_close and _closing_position(line, where[0])
-        paired = len(where) % 2 == 0
+        roles, nested = _quotation_roles(line, where)
         for n, i in enumerate(() if lone_closer else where):
-            opening = n % 2 == 0
+            opening, depth, partner = roles[n]
             if line[i] in (allowed_open if opening else allowed_close):
                 continue
-            if (paired and line[i] in (allowed_close if opening else allowed_open) and line[i] not in '"'
-                    and not _english_pair(line, where, n)):
+            if depth == 2 and nested_also and line[i] == nested_also[0 if opening else 1]:
+                continue  # a nested pair the locale's print also uses (French “…” inside « »)
+            if (nested and line[i] in (allowed_close if opening else allowed_open) and line[i] not in '"'
+                    and not _english_pair(line[i], line[where[partner]])):
                 continue  # a locale mark in the other role: a nesting or ordering question, not style
                 # (but an English “…” in German or Russian is English style: both marks are reported)
-            want = _spaced(line, i, marks[0] if opening else marks[1], opening, view.lang) if paired else None
+            want = None
+            if nested and depth <= 2:
+                want = _spaced(line, i, marks[2 * (depth - 1) + (0 if opening else 1)], opening, view.lang)
             yield pos + i, pos + i + 1, f"'{line[i]}' is not a {view.lang} quotation mark (CLDR: {marks[0]}…{marks[1]}).", want
         yield from _single_pairs(line, pos, markup, where, marks, view.lang)
         pos += len(line)
@@ -91,10 +97,53 @@ def _closing_position(line: str, i: int) -> bool:
     return i > 0 and not line[i - 1].isspace() and (not after or after.isspace() or after in ".,;:!?)]")
 
 
-def _english_pair(line: str, where: list[int], n: int) -> bool:
-    """Whether the mark `where[n]` and its partner make English quotation marks: “…”."""
-    partner = where[n + 1] if n % 2 == 0 else where[n - 1]
-    return {line[where[n]], line[partner]} == {"“", "”"}
+def _english_pair(mark: str, partner: str) -> bool:
+    """Whether a mark and its partner make English quotation marks: “…”."""
+    return {mark, partner} == {"“", "”"}
+
+
+# Pairs of double marks that open and close one quotation in some language's style: English “…”
+# and "…", German „…“, Polish „…”, French «…», German books »…«, Swedish ”…” and »…», CJK 「…」.
+_PAIRS = frozenset({("“", "”"), ('"', '"'), ("„", "“"), ("„", "”"), ("«", "»"), ("»", "«"), ("»", "»"),
+                    ("”", "”"), ("「", "」")})
+_ONLY_OPENING = "„「"  # marks that open a quotation in every style
+_BEFORE_OPENING = "([{/-–—\"“”„«»「"  # what an opening mark may follow, besides a space
+_PUNCTUATION = ".,;:!?…)]}"
+_AFTER_CLOSING = _PUNCTUATION + "-–—\"“”„«»」"  # what a closing mark may precede, besides a space
+
+
+def _quotation_roles(line: str, where: list[int]) -> tuple[list[tuple[bool, int, int | None]], bool]:
+    """Each mark's role (whether it opens), depth (1: a quotation, 2: one inside it) and partner's
+    index in `where`, and whether the marks nest into pairs. A mark closes the innermost open
+    quotation where it can close its opening mark, unless it stands where a quotation opens
+    ("«Он сказал "да"»": the first " opens a quotation inside the «). Where the marks do not nest,
+    each is given the role that alternation gives it, at depth 1, and no partner."""
+    roles: list[tuple[bool, int, int | None]] = [(True, 1, None)] * len(where)
+    open_ones: list[int] = []
+    for n, i in enumerate(where):
+        if open_ones and _closes(line, where[open_ones[-1]], i):
+            opener = open_ones.pop()
+            roles[opener] = (True, len(open_ones) + 1, n)
+            roles[n] = (False, len(open_ones) + 1, opener)
+        else:
+            open_ones.append(n)
+    if open_ones:
+        return [(n % 2 == 0, 1, None) for n in range(len(where))], False
+    return roles, True
+
+
+def _closes(line: str, opener: int, i: int) -> bool:
+    """Whether the mark at `i` closes the quotation the mark at `opener` opens."""
+    mark = line[i]
+    if mark in _ONLY_OPENING:
+        return False
+    after = line[i + 1: i + 2]
+    opens_here = ((i == 0 or line[i - 1].isspace() or line[i - 1] in _BEFORE_OPENING)
+                  and after.strip() != "" and after not in _PUNCTUATION)
+    closes_here = i > 0 and not line[i - 1].isspace() and (not after.strip() or after in _AFTER_CLOSING)
+    if opens_here and not closes_here:
+        return False
+    return (line[opener], mark) in _PAIRS or closes_here
 
 
 _INSIDE_SPACE = {"fr": "\u202f"}  # French sets a narrow no-break space inside « » (as qa.yaml's fr checks ask)
