@@ -20,6 +20,7 @@ from mtqa.cleaners.detectors import DocView, Hit, detector
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS
 from mtqa.cleaners.detectors.structure import inch_marks
 from mtqa.cleaners.quantities import number_symbols, percent_prefix
+from mtqa.cleaners.scripts import letters, scripts_of
 from mtqa.cleaners.spans import CODE_SPAN, Spans
 
 _DATA = Path(__file__).resolve().parents[1] / "data" / "locale.yaml"
@@ -63,9 +64,11 @@ def quote_style(view: DocView) -> Iterator[Hit]:
             where = where[1:]  # French and Russian open each continued paragraph of a quotation with »
             if len(where) % 2 and line[where[-1]] == "»":
                 where = where[:-1]  # ... and close the quotation in its last
-        if '"' in line:  # an inch mark is no quotation mark ("15,6\"-Display")
+        if '"' in line:  # an inch mark is no quotation mark ("15,6\"-Display"), nor a mark of code
             inches = inch_marks(line, [i for i in where if line[i] == '"'], view.doc.source)
             where = [i for i in where if i not in inches]
+            code = _code_strings(line, where, view.doc.source, view.lang)
+            where = [i for i in where if i not in code]
         # the paragraph's style: the alternative where its first quotation opens so (German »Ja«, sagte er.)
         marks = alternative if alternative and where and line[where[0]] == alternative[0] else primary
         allowed_open, allowed_close = {marks[0], marks[2]}, {marks[1], marks[3]}
@@ -88,6 +91,44 @@ def quote_style(view: DocView) -> Iterator[Hit]:
             yield pos + i, pos + i + 1, f"'{line[i]}' is not a {view.lang} quotation mark (CLDR: {marks[0]}…{marks[1]}).", want
         yield from _single_pairs(line, pos, markup, where, marks, view.lang)
         pos += len(line)
+
+
+# A straight mark that opens a string of code: glued to a bracket, "=" or ":" (print("…"),
+# {"status", key="…"), to a string prefix (f"…", r"…", b"…"), or after a command-line option
+# (git commit -m "…", --name="…").
+_CODE_OPENING = regex.compile(r'(?<=[(\[{=:]|(?<![\p{L}\p{N}_])(?:[fFrRbBuU]|[rR][bBfF]|[bBfF][rR])'
+                              r'|(?<!\S)--?[A-Za-z][\w-]*[ =])"')
+# ... one that closes a key before its value ("status": "ok") or an argument before the call's end ("…");
+_CODE_CLOSING = regex.compile(r'"(?=:[ ]?(?:["\d{\[-]|true|false|null)|[)\]}][;)\]}])')
+# ... and what joins two strings of one piece of code: a key and its value, items of a list
+_CODE_JOINT = regex.compile(r"\s*[:,]\s*")
+
+
+def _code_strings(line: str, where: list[int], source: str | None, lang: str | None) -> set[int]:
+    """The straight marks of `where` that quote strings of code, not prose: a pair whose marks stand
+    as code's do, that follows such a pair in the same piece of code ({"status": "ok", "code": 200}),
+    or that the source has too around a token of no letter of the target's script ("debug" in
+    Russian): the marks are the code's, and « » or „ “ would break it. Unknown where the line's
+    straight marks do not pair up."""
+    straight = [i for i in where if line[i] == '"']
+    if len(straight) % 2:
+        return set()
+    code: set[int] = set()
+    for opening, closing in zip(straight[::2], straight[1::2]):
+        after_code = bool(code) and _CODE_JOINT.fullmatch(line, max(code) + 1, opening) is not None
+        if (after_code or _CODE_OPENING.match(line, opening) or _CODE_CLOSING.match(line, closing)
+                or _copied_token(line[opening: closing + 1], source, lang)):
+            code |= {opening, closing}
+    return code
+
+
+def _copied_token(quoted: str, source: str | None, lang: str | None) -> bool:
+    """Whether a quoted token, marks and all, is the source's, with no letter of the target's
+    script: a value or a name of code kept as it is ("debug", "admin" in a Russian text)."""
+    scripts = scripts_of(lang)
+    if not source or not scripts or quoted not in source or regex.search(r"\s", quoted):
+        return False
+    return letters(scripts, 1).search(quoted) is None
 
 
 def _closing_position(line: str, i: int) -> bool:
