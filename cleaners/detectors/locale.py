@@ -9,6 +9,7 @@ marks, the unit symbols and the dash per locale are data (cleaners/data/locale.y
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -257,9 +258,12 @@ def percent_format(view: DocView) -> Iterator[Hit]:
     adjective = view.lang in _data()["percent_adjective_unspaced"]
     prefix = percent_prefix(view.lang)
     code = Spans(m.span() for m in _MARKUP_OR_CODE.finditer(view.text)) if "`" in view.text or "<" in view.text else None
-    for m in _PERCENT.finditer(view.text):
-        if code is not None and m.start() in code:
-            continue  # CSS and formulas keep their own notation (`width: 50%`)
+    # CSS and formulas keep their own notation (`width: 50%`)
+    found = [m for m in _PERCENT.finditer(view.text) if code is None or m.start() not in code]
+    if view.lang in _data()["percent_spaced_either_way"]:
+        yield from _mixed_percent_spacing(view.text, found, view.lang)
+        return
+    for m in found:
         if prefix is not None:  # Turkish "%50'ye", not "50%'ye" (CLDR's pattern puts the sign first)
             if not _DIGIT_AFTER.match(view.text, m.end()) and not (m.start() and _OPERATOR_BEFORE.match(view.text, m.start() - 1)):
                 # (not "Ocak 2024 %64,8", where the sign is 64,8's, nor a formula, "=B2*100%")
@@ -270,6 +274,26 @@ def percent_format(view: DocView) -> Iterator[Hit]:
             yield m.end(1), m.end(1), f"{view.lang} puts a (no-break) space before %.", "\u00a0"
         elif not spaced and m.group(2):
             yield m.start(2), m.end(2), f"{view.lang} writes no space before %.", ""
+
+
+_ADJECTIVE_SUFFIX = regex.compile(r"-\p{L}")  # Russian "5%-ная скидка": an adjective, unspaced in every style
+
+
+def _mixed_percent_spacing(text: str, found: list[regex.Match], lang: str) -> Iterator[Hit]:
+    """In a locale whose good writers space % either way, only a text that does both: the form it
+    uses less often (the later one, if as often) is reported, with the text's other form."""
+    found = [m for m in found if not _ADJECTIVE_SUFFIX.match(text, m.end())]
+    spaced = [m for m in found if m.group(2)]
+    unspaced = [m for m in found if not m.group(2)]
+    if not spaced or not unspaced:
+        return
+    if (len(spaced), -spaced[0].start()) < (len(unspaced), -unspaced[0].start()):
+        for m in spaced:
+            yield m.start(2), m.end(2), "Percentages spaced two ways in one text: elsewhere it writes no space before %.", ""
+        return
+    space = Counter(m.group(2) for m in spaced).most_common(1)[0][0]
+    for m in unspaced:
+        yield m.end(1), m.end(1), "Percentages spaced two ways in one text: elsewhere it puts a space before %.", space
 
 
 def _share_of(text: str, pos: int, lang: str) -> bool:
