@@ -377,20 +377,73 @@ def hyphen_as_dash(view: DocView) -> Iterator[Hit]:
     Not after an agency's dateline at the start of a paragraph ("Berlin (dpa) - "): agencies set
     it that way in these languages too (German agency copy does), so it is their form, not a
     clause dash. Not silenced merely because the source has the same hyphen: MQM raters mark a
-    German spaced hyphen copied from English prose as a punctuation error."""
+    German spaced hyphen copied from English prose as a punctuation error; but a minus between
+    operands ("x - 1", "=A1 - B1"), a window's title the source has too ("Dokument1 - Word") and
+    the sign named as a symbol ("the - operator") are no clause dash."""
     dash = _data()["spaced_dash"].get(view.lang or "")
     if dash is None:
         return
-    for m in _SPACED_HYPHEN.finditer(view.text):
+    text, source = view.text, view.doc.source or ""
+    symbol_in_source = _hyphens_named(source, view.source_lang) >= text.count(" - ")
+    for m in _SPACED_HYPHEN.finditer(text):
         start, end = m.start() + 1, m.end() - 1
-        line_start = view.text.rfind("\n", 0, start) + 1
-        line_end = view.text.find("\n", end)
-        line = view.text[line_start: None if line_end < 0 else line_end]
-        if line.count(" - ") > 2 or (view.text[start - 2].isdigit() and view.text[end + 1].isdigit()):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start: None if line_end < 0 else line_end]
+        if line.count(" - ") > 2 or (text[start - 2].isdigit() and text[end + 1].isdigit()):
             continue  # a list or a table; a range of numbers ("10 - 20")
-        if _DATELINE.fullmatch(view.text, line_start, start - 1):
+        if _DATELINE.fullmatch(text, line_start, start - 1):
+            continue
+        if symbol_in_source or _minus(text, start, line, view.lang):
+            continue
+        if _title_from_source(text[end + 1: line_start + len(line)], source):
             continue
         yield start, end, f"A hyphen between spaces: {view.lang} writes a dash here.", dash
+
+
+_OPERAND = regex.compile(r"[(=]*(?P<variable>\$?\p{L}{1,3}\$?\d+|\p{L})[)]*|[(=]*\d+(?:[.,]\d+)?[)]*")
+_TOKEN_BEFORE = regex.compile(r"\S*", regex.REVERSE)  # read backwards from the hyphen
+_TOKEN_AFTER = regex.compile(r"[^\s,;:!?]*?(?=\.?(?:\s|\Z)|[,;:!?])")
+
+
+def _minus(text: str, at: int, line: str, lang: str | None) -> bool:
+    """Whether the hyphen at `at` is a minus: between two operands (a number, a letter, a cell
+    "A1"), one of them a variable, or beside a variable in a formula (a line with "="). A letter
+    that is a word of the language (Russian "а", Czech "a") is no variable: "5 случаев - а в 2020"."""
+    left = _OPERAND.fullmatch(_TOKEN_BEFORE.match(text, 0, at - 1).group())
+    right = _OPERAND.fullmatch(_TOKEN_AFTER.match(text, at + 2).group())
+    words = _one_letter_words(lang or "")
+    variables = [o for o in (left, right) if o and o.group("variable") and o.group("variable").casefold() not in words]
+    return bool(variables) and (bool(left and right) or "=" in line)
+
+
+@lru_cache(maxsize=None)  # one entry per target language
+def _one_letter_words(lang: str) -> frozenset[str]:
+    return frozenset(_data()["one_letter_words"].get(lang, ()))
+
+
+def _title_from_source(tail: str, source: str) -> bool:
+    """Whether the words after the hyphen, to the line's end, end a line of the source after a
+    spaced hyphen too: an application's name in a window's title ("Dokument1 - Word")."""
+    tail = tail.strip()
+    if not tail or len(tail.split()) > 4 or regex.search(r"[.!?…]", tail):
+        return False
+    return any(line.rstrip().endswith(" - " + tail) for line in source.splitlines())
+
+
+def _hyphens_named(source: str, source_lang: str | None) -> int:
+    """How many spaced hyphens of the source follow an article: the sign named ("the - operator"),
+    where no clause can have ended."""
+    named = _hyphen_after_article(source_lang or "")
+    return len(named.findall(source)) if named and " - " in source else 0
+
+
+@lru_cache(maxsize=None)  # one entry per source language
+def _hyphen_after_article(lang: str) -> regex.Pattern | None:
+    articles = _data()["articles"].get(lang)
+    if not articles:
+        return None
+    return regex.compile(r"(?<![\p{L}'])(?:%s) - " % "|".join(map(regex.escape, articles)), regex.IGNORECASE)
 
 
 _RESIDUE = regex.compile(r"⁇|<unk>|\u2581(?=\p{L})|(?<=\p{L})@@(?= )|&lt;unk&gt;|(?<=\p{L}|\s)\\(?=['\"’])")
