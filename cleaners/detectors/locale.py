@@ -521,6 +521,8 @@ def date_format(view: DocView) -> Iterator[Hit]:
             for m in mdy:
                 if m.start("month") in months_of_dates or _counts_a_noun(view.text, m.end(), view.lang, followers):
                     continue  # "С 1 марта 15 регионов": a date, then a count
+                if _governed(view.text, m.start("month"), view.lang):
+                    continue  # "до конца марта 5 классов": the month is a noun's, not a date's
                 yield m.start(), m.end(), f"{view.lang} writes the day before the month (CLDR).", \
                     template.format(day=m.group("day"), month=m.group("month"))
         return
@@ -544,7 +546,24 @@ def _date_followers(lang: str) -> frozenset[str]:
     return frozenset(_data()["date_followers"].get(lang, ()))
 
 
+@lru_cache(maxsize=None)  # one entry per target language
+def _date_conjunctions(lang: str) -> frozenset[str]:
+    return frozenset(_data()["date_conjunctions"].get(lang, ()))
+
+
+_WORD_BEFORE = regex.compile(r"(\p{L}+)[ \u00a0]+", regex.REVERSE)  # read backwards from the month
+
+
+def _governed(text: str, month: int, lang: str) -> bool:
+    """Whether the month at `month` follows a noun that governs it ("конца марта", "začátku
+    března"): its genitive is the noun's, and the number after it no day of a date."""
+    words = _data()["month_governors"].get(lang)
+    m = _WORD_BEFORE.match(text, 0, month) if words else None
+    return m is not None and m.group(1).casefold() in words
+
+
 _NEXT_WORD = regex.compile(r"[ \u00a0](\p{L}+)")
+_NUMBER_AFTER = regex.compile(r"[ \u00a0]\d{1,3}(?![\d.,:/\p{L}])")
 
 
 # A number's "in each ten", "su 10", "out of 10" after it: a share, not a date's day ("em dezembro 4
@@ -557,7 +576,8 @@ def _counts_a_noun(text: str, end: int, lang: str, followers: frozenset[str]) ->
     """Whether the number ending at `end` counts the noun after it ("В марте 15 человек", "im März
     15 Menschen"), not a day of a date written month first ("marzo 15 en Ginebra", "am Februar 11
     statt"): a word follows that is no preposition, article or conjunction of data/locale.yaml
-    (any word, in a language it has none for), with a capital where every noun has one."""
+    (any word, in a language it has none for), with a capital where every noun has one. After a
+    conjunction and a second number, the word after that one tells ("5 и 6 классы")."""
     if _RATIO.match(text, end):
         return True  # a share: "em dezembro 4 em cada 10 brasileiros", "in April 3 in 10 jobs"
     m = _NEXT_WORD.match(text, end)
@@ -566,6 +586,8 @@ def _counts_a_noun(text: str, end: int, lang: str, followers: frozenset[str]) ->
     word = m.group(1)
     if lang in NOUN_CAPITALS:
         return word[0].isupper()
+    if word.casefold() in _date_conjunctions(lang) and (number := _NUMBER_AFTER.match(text, m.end())):
+        return _counts_a_noun(text, number.end(), lang, followers)  # "марта 5 и 6 классы": both count it
     return word.casefold() not in followers
 
 
