@@ -642,7 +642,12 @@ def list_semicolons(view: DocView) -> Iterator[Hit]:
             yield m.start(), m.end(), "A list item ending in a semicolon (French typography): no final mark here.", ""
 
 
+# A source's item ending in a semicolon, ASCII or full-width (Chinese and Japanese "卖方应按时交货；").
+_SOURCE_ITEM_SEMICOLON = regex.compile(r"(?<=\S)[ \t\u00a0\u202f]*[;；][ \t]*(?=\n|\Z)")
+
+
 def _source_items_end_so(source: str | None, items: int, source_lang: str | None) -> bool:
-    """Whether the source, in another language than French, ends as many lines in ';': a list the
-    translation keeps as its author wrote it (an English press release's "- Revenue of €4.1bn;")."""
-    return bool(source) and source_lang != "fr" and len(_LIST_ITEM_SEMICOLON.findall(source)) >= items
+    """Whether the source, in another language than French, ends as many lines in ';' or '；': a
+    list the translation keeps as its author wrote it (an English press release's "- Revenue of
+    €4.1bn;", a Chinese contract's "1. 卖方应按时交货；")."""
+    return bool(source) and source_lang != "fr" and len(_SOURCE_ITEM_SEMICOLON.findall(source)) >= items
