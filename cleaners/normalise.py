@@ -23,6 +23,7 @@ from mtqa.cleaners.allowlist import Silencer
 from mtqa.cleaners.edits import EditLog
 from mtqa.cleaners.prefilter import Probe, together
 from mtqa.cleaners.rulepack import PatternRule
+from mtqa.cleaners.spans import Spans, markup_code
 from mtqa.records import Finding
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -161,7 +162,8 @@ GROWTH_RATIO, GROWTH_SLACK = 2, 64
 def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: str | None, timeout: float,
                 source_lang: str | None = None, fixes: bool = True, silencer: Silencer | None = None,
                 disabled: list[str] | None = None, stopped: list[str] | None = None,
-                source_text: str | None = None) -> tuple[list[Finding], list[str]]:
+                source_text: str | None = None,
+                protected: Callable[[str], Spans] = markup_code) -> tuple[list[Finding], list[str]]:
     """Run pattern rules: with `fixes`, the auto ones, which rewrite the text; without, the others,
     which only report. Auto rules run in order, and again while a round still changes the text (at
     most 3 rounds), because one fix can expose another ("x.. ." -> "x. ." -> "x."). Returns the
@@ -170,9 +172,12 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     such a timeout. An automatic change that `silencer`'s allow list silences is not made. A rule
     whose changes would grow the text past GROWTH_RATIO times its original length is not applied:
     its matches become findings for review and its id goes to `stopped` (the caller warns). A rule
-    whose `source_has` the source text (if given) lacks is not run.
+    whose `source_has` the source text (if given) lacks is not run. A match that begins or ends in
+    a span `protected` finds (code and Markdown link targets, by default) is neither made nor
+    reported: `a ? b : c` in backticks is an operator's spacing, not debris before a question mark.
     """
     applicable, may_match, asking = _applicable(rules, lang, source_lang, fixes)
+    prose = _Prose(protected)
     findings: list[Finding] = []
     timed_out: list[str] = []
     lacks = _SourceNeeds(applicable, asking if source_text else frozenset(), source_text, timeout, timed_out).lacks
@@ -190,7 +195,8 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
                     may = may_match(probe)
                 if not may[k] and not _DISABLED:
                     continue
-                if (rule.id not in timed_out and (matches := _matches(log.text, rule, timeout, timed_out, disabled, probe))
+                if (rule.id not in timed_out
+                        and (matches := prose.only(log.text, _matches(log.text, rule, timeout, timed_out, disabled, probe)))
                         and not lacks(k)):
                     if silencer:
                         matches = silencer.keep(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
@@ -207,7 +213,7 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     for k, rule in enumerate(applicable):
         if not may[k] and not _DISABLED:
             continue
-        matches = _matches(log.text, rule, timeout, timed_out, disabled, probe)
+        matches = prose.only(log.text, _matches(log.text, rule, timeout, timed_out, disabled, probe))
         if matches and lacks(k):
             continue
         for s, e, rep in matches:
@@ -215,6 +221,26 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
             findings.append(Finding(doc_id, o_start, o_end, log.original[o_start:o_end], rule.id, rule.category,
                                     rule.severity, rule.message, rep, rule.fix))
     return findings, timed_out
+
+
+class _Prose:
+    """Which matches lie outside the spans `protected` finds in a text (code, link targets): those
+    spans are found at a text's first match, and again once a fix has changed the text."""
+
+    def __init__(self, protected: Callable[[str], Spans]) -> None:
+        self._protected = protected
+        self._text: str | None = None
+        self._spans = Spans(())
+
+    def only(self, text: str, matches: list[tuple[int, int, str | None]]) -> list[tuple[int, int, str | None]]:
+        if not matches:
+            return matches
+        if self._text is not text:
+            self._text, self._spans = text, self._protected(text)
+        spans = self._spans
+        if not spans:
+            return matches
+        return [m for m in matches if m[0] not in spans and (m[1] == m[0] or m[1] - 1 not in spans)]
 
 
 class _SourceNeeds:

@@ -16,10 +16,12 @@ from mtqa.cleaners.allowlist import Entry, Silencer, allow_list
 from mtqa.cleaners.checks import corpus_checks, skipped
 from mtqa.cleaners.config import CleanConfig
 from mtqa.cleaners.detectors import DocView, active_rules, run_detectors, trimmed_span
+from mtqa.cleaners.detectors.carried import addresses
 from mtqa.cleaners.edits import EditLog
 from mtqa.cleaners.glossary import load_glossary
 from mtqa.cleaners.normalise import MAX_REPAIR_ROUNDS, apply_rules, repair_unicode, source_entities
 from mtqa.cleaners.rulepack import PatternRule, load_pack
+from mtqa.cleaners.spans import Spans, markup_code
 from mtqa.langtags import primary_subtag
 from mtqa.limits import REPEAT_CACHE, REPEAT_CACHE_CHARS
 from mtqa.records import Document, Edit, Finding
@@ -135,7 +137,7 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
             detection = _identify(log.text, config, expected)
         locale = expected or detection.lang
         fixed, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, silencer=gate, disabled=disabled,
-                                  stopped=stopped, source_text=doc.source)
+                                  stopped=stopped, source_text=doc.source, protected=_not_prose)
         findings += fixed
         timed_out += late
         if log.text == before:
@@ -143,7 +145,7 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     if log.text != detected_on:  # the fixes changed the text since it was identified
         detection = _identify(log.text, config, expected)
     reported, late = apply_rules(log, doc.id, rules, locale, config.match_timeout, source, fixes=False, disabled=disabled,
-                                 source_text=doc.source)
+                                 source_text=doc.source, protected=_not_prose)
     findings += reported
     timed_out += late
 
@@ -178,6 +180,13 @@ def _clean(doc: Document, config: CleanConfig) -> Cleaned:
     silenced.sort(key=lambda fe: (fe[0].start, fe[0].end, fe[0].rule))
     return Cleaned(doc, log.text, detection.lang, findings, log.edits(doc.id), list(dict.fromkeys(timed_out)),
                    list(dict.fromkeys(disabled)), list(dict.fromkeys(stopped)), checkable, silenced, facts)
+
+
+def _not_prose(text: str) -> Spans:
+    """What the rule packs must neither change nor report: code, Markdown link targets
+    (spans.markup_code), URLs and e-mail addresses ("api?debug=1" asks no question)."""
+    code = markup_code(text)
+    return code | addresses(text) if "://" in text or "www." in text or "@" in text else code
 
 
 def _same_fix(finding: Finding, others: list[Finding], text: str) -> bool:

@@ -1,4 +1,4 @@
-"""Where some spans of a text lie (URLs, addresses, code), asked position by position.
+"""Where some spans of a text lie (URLs, addresses, code, Markdown link targets), asked position by position.
 
 Checks ask, for each of their matches, whether it falls inside a URL or a piece of code. A pass
 over every span for every match grows with their product: a link list or a page of code made that
@@ -32,6 +32,12 @@ class Spans:
         i = bisect.bisect_right(self.starts, position) - 1
         return i >= 0 and position < self.ends[i]
 
+    def __or__(self, other: Spans) -> Spans:
+        return Spans([*zip(self.starts, self.ends), *zip(other.starts, other.ends)])
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
 
 # Inline code in backticks, as Markdown writes it: its words and marks are code, not prose.
 CODE_SPAN = regex.compile(r"`[^`\n]{1,500}`")
@@ -51,3 +57,22 @@ NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|\{\w+,\s*\w+,|(?<![\
                           r"|(?<![\w/.~-])(?:~|\.{1,2})?/[\w.~/-]*\w|(?<![\w/.-])[\w.-]+(?:/[\w.-]+){2,}"
                           r"|(?<![\w.-])[\w-]+\.(?:log|json|ya?ml|toml|txt|md|py|js|ts|csv|xml|html?|ini|cfg|conf|sh|exe|zip|pdf)\b")
 
+# A fenced code block, as Markdown writes it: a line of three backticks or tildes or more (and an
+# info string, "```python"), to a line of the same fence, or to the end of the text, where
+# CommonMark ends a fence left open (a segment may hold the start of a block only).
+FENCED_BLOCK = regex.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*(?:\n.*?)??(?:\n[ \t]{0,3}\1[ \t]*$|\Z)",
+                             regex.MULTILINE | regex.DOTALL)
+# A Markdown link's or image's target, "[guide](docs/安装指南.md)": a path or an address, not prose.
+LINK_TARGET = regex.compile(r"(?<=\])\([^()\s]{1,500}\)")
+
+
+def markup_code(text: str) -> Spans:
+    """The text's code (inline, and fenced blocks) and Markdown link targets: what pattern rules
+    must neither change nor read as prose ("`a ? b : c`", "print("你好")" in a block). Searched
+    only in a text that has a backtick, a tilde fence or a link."""
+    found = []
+    if "`" in text or "~~~" in text:
+        found += [m.span() for pattern in (FENCED_BLOCK, CODE_SPAN) for m in pattern.finditer(text)]
+    if "](" in text:
+        found += [m.span() for m in LINK_TARGET.finditer(text)]
+    return Spans(found)
