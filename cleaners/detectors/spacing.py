@@ -21,7 +21,7 @@ from mtqa.cleaners.detectors.carried import addresses
 from mtqa.cleaners.detectors.qa import data, fold, local_mark
 from mtqa.cleaners.prefilter import Probe, Requirement, requirement
 from mtqa.cleaners.scripts import written_script
-from mtqa.cleaners.spans import Spans
+from mtqa.cleaners.spans import Spans, markup_code
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,8 @@ def _checks_for(lang: str) -> tuple[_Check, ...]:
           "Spacing around punctuation that the target locale does not use (French '?' without its no-break "
           "space, 'word,word', an ASCII comma between Chinese characters).")
 def punctuation_spacing(view: DocView) -> Iterator[Hit]:
-    """URLs and e-mail addresses keep their punctuation as it is ('index.php?id=2')."""
+    """URLs, e-mail addresses, code and Markdown link targets keep their punctuation as it is
+    ('index.php?id=2', '`debug: true`', '](docs/指南.md)')."""
     if not view.lang:
         return
     text = view.text
@@ -79,7 +80,7 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
         skipped = _lines_matching(text, check.skip_lines) if matches and check.skip_lines else None
         for m in matches:
             if protected is None:
-                protected = addresses(text)
+                protected = addresses(text) | markup_code(text)
             if m.start() in protected or (skipped is not None and m.start() in skipped):
                 continue
             if check.unless_cjk_in_word and _CJK_LETTER.search(_word_around(text, m.start(), m.end())):
