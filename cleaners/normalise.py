@@ -196,7 +196,8 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
                 if not may[k] and not _DISABLED:
                     continue
                 if (rule.id not in timed_out
-                        and (matches := prose.only(log.text, _matches(log.text, rule, timeout, timed_out, disabled, probe)))
+                        and (matches := prose.only(log.text, _matches(log.text, rule, timeout, timed_out, disabled, probe,
+                                                                      (source_text, lang))))
                         and not lacks(k)):
                     if silencer:
                         matches = silencer.keep(log, doc_id, matches, rule.id, rule.category, rule.severity, rule.message)
@@ -213,7 +214,7 @@ def apply_rules(log: EditLog, doc_id: str, rules: Iterable[PatternRule], lang: s
     for k, rule in enumerate(applicable):
         if not may[k] and not _DISABLED:
             continue
-        matches = prose.only(log.text, _matches(log.text, rule, timeout, timed_out, disabled, probe))
+        matches = prose.only(log.text, _matches(log.text, rule, timeout, timed_out, disabled, probe, (source_text, lang)))
         if matches and lacks(k):
             continue
         for s, e, rep in matches:
@@ -313,8 +314,10 @@ _DISABLED: set[tuple[str, str]] = set()
 
 
 def _matches(text: str, rule: PatternRule, timeout: float, timed_out: list[str],
-             disabled: list[str] | None = None, probe: Probe | None = None) -> list[tuple[int, int, str | None]]:
-    """All matches of a rule, under a time limit. The limit is wall-clock time, which a busy
+             disabled: list[str] | None = None, probe: Probe | None = None,
+             context: tuple[str | None, str | None] = (None, None)) -> list[tuple[int, int, str | None]]:
+    """All matches of a rule that none of its excuses accepts (asked with `context`, the source
+    text and the target language), under a time limit. The limit is wall-clock time, which a busy
     machine or another thread holding the GIL can eat, so a rule that hits it gets one more try
     with ten times the limit: a merely unlucky rule does not change the output. A rule that fails
     both is catastrophic: skipped here (added to `timed_out`) and disabled for the rest of the run
@@ -326,6 +329,9 @@ def _matches(text: str, rule: PatternRule, timeout: float, timed_out: list[str],
         return []
     for limit in (timeout, 10 * timeout):
         try:
+            if rule.unless:
+                return [(m.start(), m.end(), rule.replacement(m)) for m in rule.matches(text, limit, probe)
+                        if not rule.excused(m, *context)]
             return [(m.start(), m.end(), rule.replacement(m)) for m in rule.matches(text, limit, probe)]
         except TimeoutError:
             continue

@@ -7,7 +7,9 @@ optional `replace` template (`\\1`, `\\g<name>` reuse captured text), the MQM `c
 optionally the target languages it is for (`langs`) or must skip (`skip_langs`) and the source
 languages it is for (`source_langs`: a calque of French needs a French source), and what the
 source text must hold where the record has one (`source_has`, a pattern: a false friend is one
-only where the source has the word it renders, "Handy" for "handy"). A costly pattern
+only where the source has the word it renders, "Handy" for "handy"), and the excuses it takes
+(`unless`, names from cleaners/excuses.py: a match one of them accepts is no error, a name the
+source writes as the translation does, "Yahoo!", or an abbreviation's full stop). A costly pattern
 can name `requires`: a cheap pattern that matches somewhere in every text where `pattern` matches
 (the words it looks for, without its lookarounds). It is searched first, and the costly pattern
 runs only on the texts where it was found (the four `en.untranslated_*` rules took half of all
@@ -32,6 +34,7 @@ from pathlib import Path
 import regex
 
 from mtqa.cleaners.datafiles import note_passed, parse_yaml, passed_before, read_data_file
+from mtqa.cleaners.excuses import EXCUSES
 from mtqa.cleaners.prefilter import Probe, Requirement, requirement
 from mtqa.langtags import primary_subtag  # noqa: F401  (imported from here by older code)
 from mtqa.records import CATEGORIES, FIX_MODES, SEVERITIES
@@ -41,7 +44,7 @@ DEFAULT_MATCH_TIMEOUT = 0.5  # seconds per rule and document
 
 _REQUIRED = ("id", "pattern", "category", "severity", "message")
 _ALLOWED = set(_REQUIRED) | {"replace", "fix", "langs", "skip_langs", "source_langs", "literal", "ignore_case", "requires",
-                             "source_has"}
+                             "source_has", "unless"}
 
 
 class RulePackError(ValueError):
@@ -68,6 +71,7 @@ class PatternRule:
     source_langs: frozenset[str] = frozenset()
     requires_source: str | None = None  # must match somewhere for `pattern` to be tried at all
     source_has: str | None = None  # must match somewhere in the source text, where there is one
+    unless: tuple[str, ...] = ()  # the excuses it takes (cleaners/excuses.py), by name
     _compiled: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -127,6 +131,10 @@ class PatternRule:
             if timeout <= 0:
                 raise TimeoutError(f"rule {self.id}: its requires search used the whole time limit")
         return self.pattern.finditer(text, timeout=timeout)
+
+    def excused(self, match: regex.Match, source_text: str | None, lang: str | None) -> bool:
+        """Whether one of the rule's excuses (`unless`) accepts the match: no error after all."""
+        return any(EXCUSES[name][0](match, source_text, lang) for name in self.unless)
 
     def replacement(self, match: regex.Match) -> str | None:
         return None if self.replace is None else same_apostrophe(match.group(), match.expand(self.replace))
@@ -192,8 +200,10 @@ def _load_pack(path: Path) -> RulePack:
     return RulePack(name, str(path), hashlib.sha256(raw).hexdigest(), tuple(rules))
 
 
-# What a pack that compiled whole was checked with: the `regex` module and this module's checks.
-_CHECK = f"rule pack|regex {regex.__version__}|{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
+# What a pack that compiled whole was checked with: the `regex` module, this module's checks and
+# the excuses' (the groups they read).
+_CHECK = (f"rule pack|regex {regex.__version__}|{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
+          f"|{hashlib.sha256((Path(__file__).parent / 'excuses.py').read_bytes()).hexdigest()}")
 
 
 def _parse_rule(spec: object, where: str, compile_now: bool = True) -> PatternRule:
@@ -226,6 +236,9 @@ def _parse_rule(spec: object, where: str, compile_now: bool = True) -> PatternRu
     source_has = spec.get("source_has")
     if source_has is not None and (not isinstance(source_has, str) or not source_has):
         raise RulePackError(f"{where}: source_has must be a non-empty pattern")
+    unless = spec.get("unless", [])
+    if not isinstance(unless, list) or not all(isinstance(name, str) and name in EXCUSES for name in unless):
+        raise RulePackError(f"{where}: unless lists excuses by name, among: {', '.join(EXCUSES)}")
     rule = PatternRule(
         id=spec["id"],
         source=source,
@@ -240,6 +253,7 @@ def _parse_rule(spec: object, where: str, compile_now: bool = True) -> PatternRu
         source_langs=_lang_set(spec.get("source_langs"), where),
         requires_source=requires,
         source_has=source_has,
+        unless=tuple(unless),
     )
     if compile_now:
         try:
@@ -248,6 +262,7 @@ def _parse_rule(spec: object, where: str, compile_now: bool = True) -> PatternRu
                 _check_template(rule.pattern, replace)
         except regex.error as exc:
             raise RulePackError(f"{where}: bad pattern, requires, source_has or replace template: {exc}") from exc
+        _check_excuses(rule.pattern, rule.unless, where)
     return rule
 
 
@@ -259,6 +274,15 @@ def _check_template(pattern: regex.Pattern, replace: str) -> None:
         key = int(name) if name.isdigit() else name
         if key not in groups:
             raise regex.error(f"replace refers to group {name!r}, which the pattern does not have")
+
+
+def _check_excuses(pattern: regex.Pattern, unless: tuple[str, ...], where: str) -> None:
+    """Fail at load time, not mid-run, on an excuse that reads a group the pattern lacks."""
+    groups = set(range(pattern.groups + 1)) | set(pattern.groupindex)
+    for name in unless:
+        missing = [group for group in EXCUSES[name][1] if group not in groups]
+        if missing:
+            raise RulePackError(f"{where}: the excuse {name!r} reads group(s) {missing}, which the pattern does not have")
 
 
 def _lang_set(value: object, where: str) -> frozenset[str]:

@@ -120,6 +120,31 @@ def test_a_rule_with_source_has_runs_only_where_the_source_text_holds_it(tmp_pat
         load_pack(pack)
 
 
+def test_an_excuse_a_rule_names_leaves_its_match_and_a_pack_naming_a_wrong_one_is_refused(tmp_path):
+    """`unless: [copied_from_source]`: a match whose group `copied`, to the match's end, stands in
+    the source is no error; an excuse that is not in the table, or whose groups the pattern lacks,
+    is an error when the pack is loaded."""
+    pack = tmp_path / "p.yaml"
+    pack.write_text("rules:\n  - {id: x.bang, pattern: '(?<copied>\\p{Lu}\\p{L}*)!', unless: [copied_from_source], "
+                    "category: style, severity: minor, message: m}\n", encoding="utf-8")
+    config = CleanConfig(rule_packs=(str(pack),), detectors=False)
+
+    def fired(source):
+        doc = Document("d", "Vimos Jeopardy! ayer", "es", source=source, source_lang="en")
+        return [f.rule for f in clean_document(doc, config).findings]
+
+    assert fired("We watched Jeopardy! yesterday") == []
+    assert fired("We watched Jeopardy yesterday") == ["x.bang"]
+    assert fired(None) == ["x.bang"]
+    for unless, error in (("[no_such_excuse]", "unless lists excuses by name"),
+                          ("copied_from_source", "unless lists excuses by name"),
+                          ("[copied_from_source]", "reads group")):
+        pack.write_text(f"rules:\n  - {{id: x.ab, pattern: 'a!', unless: {unless}, category: style, severity: minor, "
+                        "message: m}\n", encoding="utf-8")
+        with pytest.raises(ValueError, match=error):
+            load_pack(pack)
+
+
 def test_a_catastrophic_requires_is_bounded_by_the_rules_time_limit(tmp_path):
     import time
 
