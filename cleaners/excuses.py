@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import regex
 
+from mtqa.cleaners.segment import abbreviations
+
 Excuse = Callable[[regex.Match, "str | None", "str | None"], bool]
 
 
@@ -31,7 +33,36 @@ def copied_from_source(match: regex.Match, source: str | None, lang: str | None)
     return start >= 0 and source is not None and match.string[start : match.end()] in source
 
 
+# Letters, at most, in each part of an abbreviation written with inner full stops ("EE. UU.", "p. ej.").
+MAX_ABBREVIATION_PART = 3
+# The word before a full stop, with the short dotted parts before it, spaced or not ("EE. UU", "a. m", "etc").
+_WORD_BEFORE_STOP = regex.compile(r"(?:(?<![\p{L}.])\p{L}+\.[ \t]?)*\p{L}*$")
+_REACH = 30
+
+
+def abbreviation_stop(match: regex.Match, source: str | None, lang: str | None) -> bool:
+    """The match is a full stop that ends an abbreviation, which keeps it wherever it stands (the
+    RAE's "etc. —dijo—"): after a single letter ("a. m."), after short parts joined by full stops,
+    spaced or not, one of them a single letter or all in capitals ("EE. UU.", "p. ej."), or after
+    one of the language's abbreviations (data/structure.yaml: "etc.", "aprox.").
+
+    >>> stop = lambda text: abbreviation_stop(regex.search(r"\\.(?= —)", text), None, "es")
+    >>> stop("huevos, etc. —dijo"), stop("en EE. UU. —dijo"), stop("las 9 a. m. —dijo"), stop("Vamos. —dijo")
+    (True, True, True, False)
+    """
+    text, stop = match.string, match.start()
+    if text[stop : stop + 1] != ".":
+        return False
+    word = _WORD_BEFORE_STOP.search(text, max(0, stop - _REACH), stop).group()
+    parts = [part.strip() for part in word.split(".")]
+    if len(parts) > 1 and all(1 <= len(p) <= MAX_ABBREVIATION_PART for p in parts) and (
+            min(map(len, parts)) == 1 or "".join(parts).isupper()):
+        return True
+    return len(word) == 1 or word.casefold() in abbreviations(lang)
+
+
 # name -> (the excuse, the groups its pattern must have)
 EXCUSES: dict[str, tuple[Excuse, tuple[str | int, ...]]] = {
     "copied_from_source": (copied_from_source, ("copied",)),
+    "abbreviation_stop": (abbreviation_stop, ()),
 }
