@@ -32,7 +32,7 @@ class _Check:
     langs: frozenset[str]
     skip_langs: frozenset[str]
     needs: Requirement | None  # what every match contains (cleaners/prefilter.py): a text without it is not searched
-    unless_source_glues: bool  # silent where the source runs the same match into a letter: its typo, copied
+    unless_source_glues: bool  # silent where the source runs the same mark together too: its typo or name, copied
     skip_lines: regex.Pattern | None  # lines where the locale's own standard writes the marks otherwise
     skip_scripts: frozenset[str]  # the scripts of the languages left alone (ISO 15924: Hans, Jpan...)
     unless_cjk_in_word: bool  # silent in a word that holds Chinese, Japanese or Korean characters (a quoted title)
@@ -71,7 +71,7 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
     text = view.text
     probe = Probe(text)
     protected = None  # found at the first match: most texts have none
-    glued = None  # the source's own run-togethers, read at the first match of a check that asks
+    glued: dict[_Check, frozenset[str]] = {}  # the source's own run-togethers, by check, read at its first match
     for check in _checks_for(view.lang):
         if check.needs is not None and not check.needs.holds(probe):
             continue
@@ -86,8 +86,9 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
             if check.unless_cjk_in_word and _CJK_LETTER.search(_word_around(text, m.start(), m.end())):
                 continue
             if check.unless_source_glues:
-                glued = _glued_numbers(view.doc.source or "") if glued is None else glued
-                if m.group() in glued:
+                if check not in glued:
+                    glued[check] = _source_glues(check, view.doc.source or "")
+                if m.group() in glued[check]:
                     continue
             suggestion = None if check.replace is None else (
                 m.expand(check.replace).replace("{local}", "".join(local_mark(c, view.lang) or c for c in fold(m.group())))
@@ -109,11 +110,13 @@ def _word_around(text: str, start: int, end: int) -> str:
 _GLUED_NUMBER = regex.compile(r"(?<![\d.,])\d+\.(?=\p{L})")
 
 
-def _glued_numbers(source: str) -> frozenset[str]:
-    """The source's numbers run into a letter with their full stop ("2019." of "2019.El"): where the
-    translation has the same, the run-together is the source's, and raters do not count a copied
-    source typo against the MT."""
-    return frozenset(m.group() for m in _GLUED_NUMBER.finditer(source))
+def _source_glues(check: _Check, source: str) -> frozenset[str]:
+    """What the source runs together as the check would report it: the check's own matches there
+    (the "." of "Yandex.Taxi", which "Яндекс.Такси" writes so too), and its numbers run into a
+    letter with their full stop ("2019." of "2019.El"). Where the translation has the same, the
+    run-together is the source's: a name, or a source typo, which raters do not count against
+    the MT."""
+    return frozenset(m.group() for pattern in (check.pattern, _GLUED_NUMBER) for m in pattern.finditer(source, timeout=1.0))
 
 
 def _lines_matching(text: str, pattern: regex.Pattern) -> Spans:
