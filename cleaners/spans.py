@@ -57,6 +57,7 @@ NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|\{\w+,\s*\w+,|(?<![\
                           r"|(?<![\w/.~-])(?:~|\.{1,2})?/[\w.~/-]*\w|(?<![\w/.-])[\w.-]+(?:/[\w.-]+){2,}"
                           r"|(?<![\w.-])[\w-]+\.(?:log|json|ya?ml|toml|txt|md|py|js|ts|csv|xml|html?|ini|cfg|conf|sh|exe|zip|pdf)\b")
 
+
 # A fenced code block, as Markdown writes it: a line of three backticks or tildes or more (and an
 # info string, "```python"), to a line of the same fence, or to the end of the text, where
 # CommonMark ends a fence left open (a segment may hold the start of a block only).
