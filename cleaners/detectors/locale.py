@@ -94,13 +94,15 @@ def quote_style(view: DocView) -> Iterator[Hit]:
         pos += len(line)
 
 
-# A straight mark that opens a string of code: glued to a bracket, "=" or ":" (print("…"),
-# {"status", key="…"), to a string prefix (f"…", r"…", b"…"), or after a command-line option
-# (git commit -m "…", --name="…").
-_CODE_OPENING = regex.compile(r'(?<=[(\[{=:]|(?<![\p{L}\p{N}_])(?:[fFrRbBuU]|[rR][bBfF]|[bBfF][rR])'
+# A straight mark that opens a string of code: glued to a call's bracket, an opening brace or
+# square bracket, "=" or ":" (print("…"), {"status", key="…"), to a string prefix (f"…", r"…",
+# b"…"), or after a command-line option (git commit -m "…", --name="…"). Not after a bracket of
+# prose: ("Ringdrainage"), ("Micerium", Италия) are quotations in brackets.
+_CODE_OPENING = regex.compile(r'(?<=[\w\])]\(|[\[{=:]|(?<![\p{L}\p{N}_])(?:[fFrRbBuU]|[rR][bBfF]|[bBfF][rR])'
                               r'|(?<!\S)--?[A-Za-z][\w-]*[ =])"')
-# ... one that closes a key before its value ("status": "ok") or an argument before the call's end ("…");
-_CODE_CLOSING = regex.compile(r'"(?=:[ ]?(?:["\d{\[-]|true|false|null)|[)\]}][;)\]}])')
+# ... one that closes a key before its value, in an object ({"status": "ok"}; not a headline's
+# "Backlash": "…"), or an argument before the call's end ("…");
+_CODE_CLOSING = regex.compile(r'"(?=:[ ]?(?:["\d{\[-]|true|false|null))(?<=[{\[][^\n]*)|"(?=[)\]}][;)\]}])')
 # ... and what joins two strings of one piece of code: a key and its value, items of a list
 _CODE_JOINT = regex.compile(r"\s*[:,]\s*")
 
@@ -125,10 +127,11 @@ def _code_strings(line: str, where: list[int], source: str | None, lang: str | N
 
 def _copied_token(quoted: str, source: str | None, lang: str | None) -> bool:
     """Whether a quoted token, marks and all, is the source's, with no letter of the target's
-    script: a value or a name of code kept as it is ("debug", "admin" in a Russian text)."""
+    script and no capital to open it: a value or a name of code kept as it is ("debug", "admin" in
+    a Russian text)."""
     scripts = scripts_of(lang)
-    if not source or not scripts or quoted not in source or regex.search(r"\s", quoted):
-        return False
+    if not source or not scripts or quoted not in source or regex.search(r"\s", quoted) or quoted[1:2].isupper():
+        return False  # (a capitalised token is a name: a firm's, "Micerium", quoted in prose)
     return letters(scripts, 1).search(quoted) is None
 
 
