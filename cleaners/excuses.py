@@ -65,17 +65,19 @@ _YEAR = regex.compile(r"(?:19|20)\d\d")
 
 
 def numbers_descend(match: regex.Match, source: str | None, lang: str | None) -> bool:
-    """Groups 1 and 2 are numbers, the second smaller than the first: no range runs downwards, so
+    """Groups 1 and 2 are whole numbers, the second smaller than the first: no range runs downwards, so
     the pair is an identifier ("Артикул 1234-567", "Superjet 100-95", "ГОСТ 10704-91"); but a
     year and two digits are a range of years written short ("2023-24").
 
     >>> pair = lambda text: numbers_descend(regex.search(r"(\\d+(?:,\\d+)?)-(\\d+(?:,\\d+)?)", text), None, "ru")
     >>> pair("1234-567"), pair("2023-24"), pair("42-44"), pair("5,32-0,67")
-    (True, False, False, True)
+    (True, False, False, False)
     """
     left, right = match.group(1), match.group(2)
     if not (left and right and left[0].isdigit() and right[0].isdigit()):
         return False  # Roman numerals, or no pair
+    if "," in left + right or "." in left + right:
+        return False  # decimals are quantities, never a code: "p=0,001-0,0001" is a range
     if _YEAR.fullmatch(left) and len(right) == 2:
         return False
     return float(right.replace(",", ".")) < float(left.replace(",", "."))

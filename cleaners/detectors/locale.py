@@ -426,11 +426,11 @@ def _one_letter_words(lang: str) -> frozenset[str]:
 
 
 def _title_from_source(tail: str, source: str) -> bool:
-    """Whether the words after the hyphen, to the line's end, end a line of the source after a
+    """Whether the word after the hyphen, to the line's end, ends a line of the source after a
     spaced hyphen too: an application's name in a window's title ("Dokument1 - Word")."""
     tail = tail.strip()
-    if not tail or len(tail.split()) > 4 or regex.search(r"[.!?…]", tail):
-        return False
+    if not tail or len(tail.split()) > 1 or regex.search(r"[.!?…]", tail):
+        return False  # (an application's name is a word; "… - RT World News", a headline's site, takes the dash)
     return any(line.rstrip().endswith(" - " + tail) for line in source.splitlines())
 
 
