@@ -120,7 +120,8 @@ def _joined_at_abbreviations(line: str, bounds: list[tuple[int, int]], lang: str
         abbreviation = last.group(1).casefold() if last else None
         if abbreviation in abbreviations(lang) and (
                 (first and first.group(1)[0].islower())
-                or (_FIRST_DIGIT.match(line, start, end) and abbreviation in _before_numbers())):
+                or (_FIRST_DIGIT.match(line, start, end) and abbreviation in _before_numbers()
+                    and not last.group(1).isupper())):  # ("en CP. 25 élèves": an acronym ends a sentence)
             joined[-1] = (prev_start, end)
         else:
             joined.append((start, end))

@@ -54,7 +54,7 @@ def code_spans(text: str) -> Spans:
 # src/app/main (not "day/night", "and/or": a path of three parts at least, or rooted)
 NOT_PROSE = regex.compile(r"</?[A-Za-z][^<>]*>|\{[^{}\s]*\}|\{\w+,\s*\w+,|(?<![\p{L}\d])(?:zero|one|two|few|many|other|=\d+)"
                           r"\s*(?=\{)|%\(\w+\)[a-z]|\$\{?\w+\}?|%\w+%|(?<!\S):[a-z_]\w*|`[^`]*`"
-                          r"|(?<![\w/.~-])(?:~|\.{1,2})?/[\w.~/-]*\w|(?<![\w/.-])[\w.-]+(?:/[\w.-]+){2,}"
+                          r"|(?<![\w/.~-])(?:~|\.{1,2})?/[\w.~/-]*\w|(?<![\w/.-])(?=[\w./-]*[._\d])[\w.-]+(?:/[\w.-]+){2,}"
                           r"|(?<![\w.-])[\w-]+\.(?:log|json|ya?ml|toml|txt|md|py|js|ts|csv|xml|html?|ini|cfg|conf|sh|exe|zip|pdf)\b")
 
 

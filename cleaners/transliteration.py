@@ -97,7 +97,7 @@ MAX_ENDING_CONSONANTS = 2
 MIN_TRANSCRIBED = 2
 
 
-def transcribes_source(word: str, source: str | None) -> bool:
+def transcribes_source(word: str, source: str | None, fix: str | None = None) -> bool:
     """Whether a word of Cyrillic or Greek letters transcribes a Latin word of the source, an
     inflection's ending allowed: a loan the dictionary has not caught up with ("рилс" for reels,
     "чекап" for checkup, "скамом" for scam). Its consonants, doubled ones made single, begin with
@@ -105,7 +105,9 @@ def transcribes_source(word: str, source: str | None) -> bool:
     if not source or not _LATIN_WORD.search(source) or not _FOREIGN_WORD.fullmatch(word):
         return False
     own = _DOUBLED.sub(r"\1", skeleton(word))
+    fixed = _DOUBLED.sub(r"\1", skeleton(fix)) if fix else ""
     return any(len(theirs) >= MIN_TRANSCRIBED and own.startswith(theirs) and len(own) - len(theirs) <= MAX_ENDING_CONSONANTS
+               and not fixed.startswith(theirs)  # (a fix that fits the source word as well is no evidence)
                for theirs in _latin_skeletons(source))
 
 

@@ -103,6 +103,8 @@ _CODE_OPENING = regex.compile(r'(?<=[\w\])]\(|[\[{=:]|(?<![\p{L}\p{N}_])(?:[fFrR
 # ... one that closes a key before its value, in an object ({"status": "ok"}; not a headline's
 # "Backlash": "…"), or an argument before the call's end ("…");
 _CODE_CLOSING = regex.compile(r'"(?=:[ ]?(?:["\d{\[-]|true|false|null))(?<=[{\[][^\n]*)|"(?=[)\]}][;)\]}])')
+# What a line of code holds before a string: an object or a list opened, a call
+_IN_CODE = regex.compile(r"[{\[]|[\w\]]\(")
 # ... and what joins two strings of one piece of code: a key and its value, items of a list
 _CODE_JOINT = regex.compile(r"\s*[:,]\s*")
 
@@ -119,7 +121,11 @@ def _code_strings(line: str, where: list[int], source: str | None, lang: str | N
     code: set[int] = set()
     for opening, closing in zip(straight[::2], straight[1::2]):
         after_code = bool(code) and _CODE_JOINT.fullmatch(line, max(code) + 1, opening) is not None
-        if (after_code or _CODE_OPENING.match(line, opening) or _CODE_CLOSING.match(line, closing)
+        # a mark glued to ':' or '(' opens a string only in code (sagte:"…" is prose)
+        in_code = _IN_CODE.search(line, 0, opening) is not None
+        glued = line[opening - 1] if opening else ""
+        opens_code = _CODE_OPENING.match(line, opening) is not None and (glued not in ":(" or in_code)
+        if (after_code or opens_code or (in_code and _CODE_CLOSING.match(line, closing))
                 or _copied_token(line[opening: closing + 1], source, lang)):
             code |= {opening, closing}
     return code
@@ -446,7 +452,8 @@ def _hyphen_after_article(lang: str) -> regex.Pattern | None:
     articles = _data()["articles"].get(lang)
     if not articles:
         return None
-    return regex.compile(r"(?<![\p{L}'])(?:%s) - " % "|".join(map(regex.escape, articles)), regex.IGNORECASE)
+    alts = "|".join(regex.escape(a) if len(a) == 1 else "(?i:%s)" % regex.escape(a) for a in articles)
+    return regex.compile(r"(?<![\p{L}'])(?:%s) - " % alts)  # (a one-letter article in lower case only: 'Vitamin A - ')
 
 
 _RESIDUE = regex.compile(r"⁇|<unk>|\u2581(?=\p{L})|(?<=\p{L})@@(?= )|&lt;unk&gt;|(?<=\p{L}|\s)\\(?=['\"’])")

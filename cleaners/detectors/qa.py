@@ -157,9 +157,11 @@ def start_caps(view: DocView) -> Iterator[Hit]:
     source = view.doc.source
     if not source or not (cased(view.lang) and cased(view.source_lang)) or view.lang == "de":
         return
-    if _CONTINUED.match(source) or _CONTINUED.match(view.text):
-        return  # a subtitle cue that goes on with the sentence of the cue before ("...no lo sé.")
     s_word, t_word = _first_word(source), _first_word(view.text)
+    if (_CONTINUED.match(source) or _CONTINUED.match(view.text)) and not (
+            t_word is not None and t_word.group().islower() and not hunspell.knows(t_word.group(), view.lang)
+            and hunspell.knows(t_word.group().capitalize(), view.lang)):
+        return  # a cue going on ("...no lo sé."), but a name's capital lost stays reported ("...madrid")
     if s_word is None or t_word is None or mixed_case(s_word.group()) or mixed_case(t_word.group()):
         return
     want_upper, word = s_word.group()[0].isupper(), t_word.group()

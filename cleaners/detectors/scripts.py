@@ -120,7 +120,14 @@ _EMOTICON_MARK = regex.compile(r"[()（）・∀´｀ω＾^_;；*゜°▽≧≦�
 def _quoted_in(fragment: str, source: str) -> bool:
     """Whether the source quotes the fragment itself: a word spoken of, not translated ("the Hebrew
     word שלום" for 'המילה "שלום"', "源自日语的「かわいい」")."""
-    return any(q.group()[1:-1].strip() == fragment for q in _QUOTATION.finditer(source)) if fragment in source else False
+    if fragment not in source:
+        return False
+    # quoted as a word, said so ("the word", "这个词", "המילה"), not a greeting said
+    return any(q.group()[1:-1].strip() == fragment and _WORD_CUE.search(source, max(0, q.start() - 12), q.end() + 6)
+               for q in _QUOTATION.finditer(source))
+
+
+_WORD_CUE = regex.compile(r"המילה|הביטוי|كلمة|слово|термин|выражение|词|詞|言葉|単語|という|word|term", regex.IGNORECASE)
 
 
 def _in_emoticon(text: str, start: int, end: int) -> bool:
@@ -183,18 +190,40 @@ _COMMAND = regex.compile(r"(?<![\p{L}\d_-])(?:git|npm|npx|pip3?|apt(?:-get)?|sud
                          r"export|mkdir|curl|wget|ssh)(?:\s+[A-Za-z0-9_.:/=@~+-]+){1,4}")
 
 
+def _short_or_title(quoted: str) -> bool:
+    """Whether a quotation is a few words or a title: kept as said; a sentence quoted is left untranslated."""
+    words = regex.findall(r"\p{L}[\p{L}'’-]*", quoted)
+    return len(words) <= 3 or all(w[0].isupper() or w.casefold() in _TITLE_SMALL for w in words)
+
+
+_ENGLISH_WORD_COMMANDS = frozenset({"export", "cargo", "yarn", "brew", "curl", "apt", "conda"})
+
+
+def _code_like(command: regex.Match) -> bool:
+    """Whether a command is code: its name is no English word, or an argument has a mark of code
+    ("export PATH=…"; not "export of goods", "cargo ships")."""
+    name, *args = command.group().split()
+    return name not in _ENGLISH_WORD_COMMANDS or any(regex.search(r"[-/.=@:~]", a) for a in args)
+
+
 def _kept_on_purpose(text: str, start: int, end: int) -> bool:
     """Whether the Latin word is kept on purpose: in a quotation all in Latin letters, in a title or
     a name whose first and last words are capitalised ("House of the Dragon", "Thinking, Fast and
     Slow"), or in a command ("git pull")."""
     window = max(0, start - 80)
-    if any(q.start() < start and end < q.end() for q in _LATIN_QUOTATION.finditer(text, window, end + 80)):
+    if any(q.start() < start and end < q.end() and _short_or_title(q.group()[1:-1]) for q in _LATIN_QUOTATION.finditer(text, window, end + 80)):
         return True
-    if any(c.start() <= start and end <= c.end() for c in _COMMAND.finditer(text, window, end + 80)):
+    if any(c.start() <= start and end <= c.end() and _code_like(c) for c in _COMMAND.finditer(text, window, end + 80)):
         return True
     before, after = _LATIN_RUN_BEFORE.search(text, window, start), _LATIN_RUN_AFTER.match(text, end)
-    return (before is not None and after is not None and before.group()[:1].isupper()
-            and after.group().split()[-1][:1].isupper())
+    if not (before is not None and after is not None and before.group()[:1].isupper()
+            and after.group().split()[-1][:1].isupper()):
+        return False
+    run = regex.findall(r"\p{L}[\p{L}'’-]*", before.group() + text[start:end] + after.group())
+    return all(w[0].isupper() or w.casefold() in _TITLE_SMALL for w in run)  # (a title's words: not "Bloomberg the deal with Gazprom")
+
+
+_TITLE_SMALL = frozenset("a an the of and or in on at to for with from by as vs nor but".split())
 
 
 def _aside(text: str) -> list[tuple[int, int]]:

@@ -304,9 +304,15 @@ def _in_copied_name(view: DocView, start: int, end: int, several: bool = False) 
     may be a noun left untranslated alone). A lower-case word is looked up only after a capital."""
     if view.text[start].islower() and _CAPITAL_NEAR_BEFORE.search(view.text, max(0, start - 60), start) is None:
         return False
-    return any(s <= start and end <= e and (not several or s < start or end < e) for s, e in copied_names(view))
+    lower = view.text[start].islower()
+    return any(s <= start and end <= e and (not several or s < start or end < e)
+               and (not lower or _ADJECTIVE_END.search(_TOKEN.match(view.text, s).group()) is not None)
+               for s, e in copied_names(view))
 
 
+# A name's first word that is an adjective (Czech Česká, Nové, Národní; Polish Nowy, Wielka): only then are the
+# lower-case words after it the name's ("Česká spořitelna"; not the verb of "Babiš řekl")
+_ADJECTIVE_END = regex.compile(r'(?:[áéýí]|sk[aiy]|ow[aey]|[nw]y|ka)$')
 # A capitalised word among the few words before a point
 _CAPITAL_NEAR_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}'’-]*(?:\s+\p{L}[\p{L}\p{M}'’-]*){0,3}\s+$")
 

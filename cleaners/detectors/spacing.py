@@ -88,8 +88,8 @@ def punctuation_spacing(view: DocView) -> Iterator[Hit]:
             if check.unless_source_glues:
                 if check not in glued:
                     glued[check] = _source_glues(check, view.doc.source or "")
-                if m.group() in glued[check]:
-                    continue
+                if m.group() in glued[check] and (len(m.group()) > 1 or _NAME_BEFORE.search(text, max(0, m.start() - 40), m.start())):
+                    continue  # a lone mark is the source's only inside a name ("Яндекс.Такси"), not after "функцию"
             suggestion = None if check.replace is None else (
                 m.expand(check.replace).replace("{local}", "".join(local_mark(c, view.lang) or c for c in fold(m.group())))
                 .replace("{ascii}", fold(m.group())))
@@ -107,6 +107,8 @@ def _word_around(text: str, start: int, end: int) -> str:
     return text[start - before.start() if before else max(0, start - 200):after.start() if after else min(len(text), end + 200)]
 
 
+# A capitalised word just before a point: the first half of a dotted name
+_NAME_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{L}\p{M}]*$")
 _GLUED_NUMBER = regex.compile(r"(?<![\d.,])\d+\.(?=\p{L})")
 
 

@@ -332,7 +332,7 @@ def unknown_word(view: DocView) -> Iterator[Hit]:
             fix, why = _dictionary_fix(word, lang, NAME_FIX_ZIPF if capital else WORD_FIX_ZIPF), "a typo"
             if fix is not None and (_accent_loss_likelier(word, fix, lang) or _source_term(low, fix.casefold(), view)
                                     or transliterates_source(word, view.doc.source, fix)
-                                    or transcribes_source(word, view.doc.source) or _drawn_out(word, fix, lang)):
+                                    or transcribes_source(word, view.doc.source, fix) or _drawn_out(word, fix, lang)):
                 continue  # an accent lost, which word unclear ("Flle": "Fälle" or "Fülle", not "Alle"), or
                 # a term carried over from the source ("explantations" for "Explantationen"), or one it
                 # writes in its own script ("mamad" for ממ"ד) or the translation in its own ("рилс" for

@@ -528,7 +528,7 @@ _NUMBER_HAN = frozenset("一二三四五六七八九十百千万两几半每")
 # What follows a verb or a sound word said twice on purpose (复习复习。意思意思吧, 教训教训他, 扑通扑通地) or a
 # noun before its own verb (研究研究了): a mark, a particle or a pronoun. A noun said twice by MT runs on
 # into the words of its phrase ("疫情疫情早期", "疫苗疫苗接种").
-_AFTER_A_DOUBLE_ON_PURPOSE = regex.compile(r"[^\p{Han}]|[的地得了过着吧呢啊呀吗嘛哦一他她它我你您们这那咱]|\Z")
+_AFTER_A_DOUBLE_ON_PURPOSE = regex.compile(r"[^\p{Han}]|[的地得了过着吧呢啊呀吗嘛哦他她它我你您们这那咱]|一[下番]|\Z")  # (一下, 一番; not 一直)
 
 
 def _glued_doubles(view: DocView) -> Iterator[Hit]:
@@ -547,7 +547,8 @@ def _glued_doubles(view: DocView) -> Iterator[Hit]:
         reps = len(m.group()) // len(unit)
         if len(set(unit)) == 1 or unit[0] in _NUMBER_HAN or not _HAN.search(unit) or unit * 2 in source:
             continue
-        if reps == 2 and (unit in ok or len(unit) == 2 and _AFTER_A_DOUBLE_ON_PURPOSE.match(view.text, m.end())):
+        if reps == 2 and (unit in ok or len(unit) == 2 and view.lang == "zh" and _AFTER_A_DOUBLE_ON_PURPOSE.match(view.text, m.end())):
+            # (Chinese only: a Japanese noun runs on into kana, "患者患者の")
             continue
         if said is None:
             said = _longest_source_run(view.doc.source)[0]
@@ -567,7 +568,9 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
     doubled_in_source: set[str] | None = None  # found on the first repeat: most texts have none
     unmatched = 0
     for m in list(_REPEAT.finditer(view.text, timeout=1.0)):
-        if m.group(1).casefold() in ok or m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower():
+        if (m.group(1).casefold() in ok and not (m.group(1).casefold() == "her" and view.lang == "en"
+                                                  and _HER_HER_STUTTER.search(view.text, max(0, m.start() - 30), m.start()))
+                or m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower()):
             continue
         if m.group(1)[0].isupper() and m.group(3)[0].isupper() and view.lang not in ("de",):
             continue  # a reduplicated name ("Wei Wei", "Bora Bora"), not a stutter
@@ -605,6 +608,9 @@ def _plain_repeats(view: DocView) -> Iterator[Hit]:
         yield m.start(), m.end(), f"'{m.group(1)}' is repeated.", m.group(1)
 
 
+# "her her" is an object and a possessive only after a verb: not at a sentence's start, nor after a
+# preposition or a copula ("with her her", "is her her car")
+_HER_HER_STUTTER = regex.compile(r"(?:^|[.!?]\s+|\b(?:is|was|are|were|be|with|of|to|for|at|on|in|by|from|about|and|or)\s+)$", regex.IGNORECASE)
 _UTTERANCE_OPENS = ".!?…\"“”„«»‹›「『—\n"
 # ... and a turn of dialogue in a subtitle or script ("- Wait wait, what?", "HIM: Okay okay,"), for an
 # interjection (a list's first item after a colon is no turn: "Ingredients: flour flour,")
@@ -619,7 +625,16 @@ def _phrasal_particle(text: str, start: int, word: str, lang: str | None) -> boo
     if not verbs:
         return False
     before = _WORDS_BEFORE.search(text, max(0, start - 40), start)
-    return before is not None and any(_verb_stem(w) in verbs for w in before.group().split()[-2:])
+    if before is None or regex.match(r"\W+" + regex.escape(word) + r"\W+" + regex.escape(word) + r"\b", text[start + len(word):], regex.IGNORECASE):
+        return False  # a third time is a stutter ("checked in in in")
+    words = before.group().split()[-2:]
+    # a verb right before its particle takes no object between only when it is intransitive
+    # ("sign in in", "log out out of"); "turn on on the light" is a stutter
+    return (_verb_stem(words[-1]) in verbs and _verb_stem(words[-1]) in _INTRANSITIVE
+            or len(words) == 2 and _verb_stem(words[0]) in verbs)
+
+
+_INTRANSITIVE = frozenset({"sign", "log", "check", "opt", "clock", "zoom", "time", "sync", "hang", "back"})
 
 
 # The one or two words before a point
