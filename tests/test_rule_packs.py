@@ -99,18 +99,25 @@ def test_a_rule_is_not_tried_where_its_requirement_is_missing(tmp_path):
         load_pack(pack)
 
 
+def _rules_fired(pack, rule: str, text: str, lang: str, source_lang: str):
+    """A pack of one rule written to `pack`, and a function from a source text to the rules that
+    fire on `text` with that source (detectors off)."""
+    pack.write_text(f"rules:\n  - {rule}\n", encoding="utf-8")
+    config = CleanConfig(rule_packs=(str(pack),), detectors=False)
+
+    def fired(source):
+        doc = Document("d", text, lang, source=source, source_lang=source_lang)
+        return [f.rule for f in clean_document(doc, config).findings]
+
+    return fired
+
+
 def test_a_rule_with_source_has_runs_only_where_the_source_text_holds_it(tmp_path):
     """de-en.handy_mobile: "my handy" is a false friend where the German source has "Handy"; with
     another source ("praktisch") it is English; with no source text the rule runs as before."""
     pack = tmp_path / "p.yaml"
-    pack.write_text("rules:\n  - {id: x.handy, pattern: 'handy', source_has: 'Handy', category: style, severity: minor, "
-                    "message: m, source_langs: [de]}\n", encoding="utf-8")
-    config = CleanConfig(rule_packs=(str(pack),), detectors=False)
-
-    def fired(source):
-        doc = Document("d", "It is handy.", "en", source=source, source_lang="de")
-        return [f.rule for f in clean_document(doc, config).findings]
-
+    fired = _rules_fired(pack, "{id: x.handy, pattern: 'handy', source_has: 'Handy', category: style, severity: minor, "
+                               "message: m, source_langs: [de]}", "It is handy.", "en", "de")
     assert fired("Das ist mein Handy.") == ["x.handy"]
     assert fired("Das ist praktisch.") == []
     assert fired(None) == ["x.handy"]
@@ -125,14 +132,8 @@ def test_an_excuse_a_rule_names_leaves_its_match_and_a_pack_naming_a_wrong_one_i
     the source is no error; an excuse that is not in the table, or whose groups the pattern lacks,
     is an error when the pack is loaded."""
     pack = tmp_path / "p.yaml"
-    pack.write_text("rules:\n  - {id: x.bang, pattern: '(?<copied>\\p{Lu}\\p{L}*)!', unless: [copied_from_source], "
-                    "category: style, severity: minor, message: m}\n", encoding="utf-8")
-    config = CleanConfig(rule_packs=(str(pack),), detectors=False)
-
-    def fired(source):
-        doc = Document("d", "Vimos Jeopardy! ayer", "es", source=source, source_lang="en")
-        return [f.rule for f in clean_document(doc, config).findings]
-
+    fired = _rules_fired(pack, "{id: x.bang, pattern: '(?<copied>\\p{Lu}\\p{L}*)!', unless: [copied_from_source], "
+                               "category: style, severity: minor, message: m}", "Vimos Jeopardy! ayer", "es", "en")
     assert fired("We watched Jeopardy! yesterday") == []
     assert fired("We watched Jeopardy yesterday") == ["x.bang"]
     assert fired(None) == ["x.bang"]
