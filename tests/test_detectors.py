@@ -677,3 +677,21 @@ def test_english_quotation_marks_are_replaced_as_a_pair_not_half(lang, text, fix
     for f in sorted(found, key=lambda f: f.start, reverse=True):
         text = text[:f.start] + f.suggestion + text[f.end:]
     assert text == fixed
+
+
+def test_once_per_view_works_a_value_out_once_per_document():
+    """What every candidate word asks of its document (the names it copies) is worked out once per
+    view, and afresh for the next document."""
+    from mtqa.cleaners.detectors import once_per_view
+
+    calls: list[str] = []
+
+    @once_per_view
+    def first_word(view: DocView) -> str:
+        calls.append(view.text)
+        return view.text.split()[0]
+
+    one, two = (DocView(Document(i, text, "en"), EditLog(text), "en", None)
+                for i, text in (("a", "Alpha beta"), ("b", "Gamma delta")))
+    assert [first_word(one), first_word(one), first_word(two), first_word(two)] == ["Alpha", "Alpha", "Gamma", "Gamma"]
+    assert calls == ["Alpha beta", "Gamma delta"]

@@ -14,7 +14,8 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, wraps
+from typing import TypeVar
 
 import regex
 
@@ -25,6 +26,7 @@ from mtqa.cleaners.segment import sentence_spans
 from mtqa.records import CATEGORIES, SEVERITIES, Document, Finding
 
 Hit = tuple[int, int, str, "str | None"]
+T = TypeVar("T")
 
 
 @dataclass
@@ -72,6 +74,19 @@ class DocView:
     @cached_property
     def source_sentence_starts(self) -> frozenset[int]:
         return frozenset(s for s, _ in self.source_sentences)
+
+
+def once_per_view(compute: Callable[[DocView], T]) -> Callable[[DocView], T]:
+    """`compute(view)` worked out once per document, however many checks and candidates ask for it
+    (the names a translation copies, looked up for every word that looks untranslated). It is kept
+    on the view, which lives as long as its document's detection."""
+    @wraps(compute)
+    def once(view: DocView) -> T:
+        memo = view.__dict__.setdefault("_once_per_view", {})
+        if compute not in memo:
+            memo[compute] = compute(view)
+        return memo[compute]
+    return once
 
 
 def trimmed_span(text: str) -> tuple[int, int]:

@@ -123,11 +123,20 @@ def _quoted_in(fragment: str, source: str) -> bool:
     if fragment not in source:
         return False
     # quoted as a word, said so ("the word", "这个词", "המילה"), not a greeting said
-    return any(q.group()[1:-1].strip() == fragment and _WORD_CUE.search(source, max(0, q.start() - 12), q.end() + 6)
+    return any(q.group()[1:-1].strip() == fragment and _word_cue().search(source, max(0, q.start() - 12), q.end() + 6)
                for q in _QUOTATION.finditer(source))
 
 
-_WORD_CUE = regex.compile(r"המילה|הביטוי|كلمة|слово|термин|выражение|词|詞|言葉|単語|という|word|term", regex.IGNORECASE)
+@lru_cache(maxsize=1)
+def _word_cue() -> regex.Pattern:
+    """The words that say a quotation speaks of a word (data/scripts.yaml `word_cues`)."""
+    return _any_of(scripts_data()["word_cues"], regex.IGNORECASE)
+
+
+def _any_of(words: list[str], flags: int = 0, bounded: bool = False) -> regex.Pattern:
+    """One pattern for any of the words, the longest first (so "apt-get" is tried before "apt")."""
+    body = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?<![\p{{L}}\d_-])(?:{body})" if bounded else f"(?:{body})", flags)
 
 
 def _in_emoticon(text: str, start: int, end: int) -> bool:
@@ -185,25 +194,27 @@ _LATIN_QUOTATION = regex.compile(r"([«“„\"])[^\p{L}«»“”„\"\n]*\p{sc
 # The Latin words around a point, with the marks a title holds between them
 _LATIN_RUN_BEFORE = regex.compile(r"(?:\p{sc=Latn}[\p{sc=Latn}'’-]*[\s,:]+)+$")
 _LATIN_RUN_AFTER = regex.compile(r"(?:[\s,:]+\p{sc=Latn}[\p{sc=Latn}'’-]*)+")
-# A command line written in prose ("git pull", "npm install --save lodash", "export PATH=...")
-_COMMAND = regex.compile(r"(?<![\p{L}\d_-])(?:git|npm|npx|pip3?|apt(?:-get)?|sudo|docker|kubectl|yarn|brew|conda|cargo|"
-                         r"export|mkdir|curl|wget|ssh)(?:\s+[A-Za-z0-9_.:/=@~+-]+){1,4}")
+
+
+@lru_cache(maxsize=1)
+def _command() -> regex.Pattern:
+    """A command line written in prose ("git pull", "npm install --save lodash", "export PATH=..."):
+    a program of data/scripts.yaml `commands` and one to four arguments."""
+    name = _any_of(scripts_data()["commands"], bounded=True).pattern
+    return regex.compile(name + r"(?:\s+[A-Za-z0-9_.:/=@~+-]+){1,4}")
 
 
 def _short_or_title(quoted: str) -> bool:
     """Whether a quotation is a few words or a title: kept as said; a sentence quoted is left untranslated."""
     words = regex.findall(r"\p{L}[\p{L}'’-]*", quoted)
-    return len(words) <= 3 or all(w[0].isupper() or w.casefold() in _TITLE_SMALL for w in words)
-
-
-_ENGLISH_WORD_COMMANDS = frozenset({"export", "cargo", "yarn", "brew", "curl", "apt", "conda"})
+    return len(words) <= 3 or all(w[0].isupper() or w.casefold() in _title_small() for w in words)
 
 
 def _code_like(command: regex.Match) -> bool:
     """Whether a command is code: its name is no English word, or an argument has a mark of code
     ("export PATH=…"; not "export of goods", "cargo ships")."""
     name, *args = command.group().split()
-    return name not in _ENGLISH_WORD_COMMANDS or any(regex.search(r"[-/.=@:~]", a) for a in args)
+    return name not in scripts_data()["commands_that_are_words"] or any(regex.search(r"[-/.=@:~]", a) for a in args)
 
 
 def _kept_on_purpose(text: str, start: int, end: int) -> bool:
@@ -213,17 +224,20 @@ def _kept_on_purpose(text: str, start: int, end: int) -> bool:
     window = max(0, start - 80)
     if any(q.start() < start and end < q.end() and _short_or_title(q.group()[1:-1]) for q in _LATIN_QUOTATION.finditer(text, window, end + 80)):
         return True
-    if any(c.start() <= start and end <= c.end() and _code_like(c) for c in _COMMAND.finditer(text, window, end + 80)):
+    if any(c.start() <= start and end <= c.end() and _code_like(c) for c in _command().finditer(text, window, end + 80)):
         return True
     before, after = _LATIN_RUN_BEFORE.search(text, window, start), _LATIN_RUN_AFTER.match(text, end)
     if not (before is not None and after is not None and before.group()[:1].isupper()
             and after.group().split()[-1][:1].isupper()):
         return False
     run = regex.findall(r"\p{L}[\p{L}'’-]*", before.group() + text[start:end] + after.group())
-    return all(w[0].isupper() or w.casefold() in _TITLE_SMALL for w in run)  # (a title's words: not "Bloomberg the deal with Gazprom")
+    return all(w[0].isupper() or w.casefold() in _title_small() for w in run)  # (a title's words: not "Bloomberg the deal with Gazprom")
 
 
-_TITLE_SMALL = frozenset("a an the of and or in on at to for with from by as vs nor but".split())
+@lru_cache(maxsize=1)
+def _title_small() -> frozenset[str]:
+    """The small words a title keeps in lower case (data/scripts.yaml `title_small_words`)."""
+    return frozenset(scripts_data()["title_small_words"])
 
 
 def _aside(text: str) -> list[tuple[int, int]]:

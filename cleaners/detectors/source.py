@@ -10,7 +10,7 @@ from functools import lru_cache
 import regex
 
 from mtqa.cleaners import hunspell, quantities, spelled
-from mtqa.cleaners.detectors import DocView, Hit, detector
+from mtqa.cleaners.detectors import DocView, Hit, detector, once_per_view
 from mtqa.cleaners.detectors.carried import EMAIL, URL, lower_case_by_norm
 from mtqa.cleaners.detectors.scales import MYRIAD_LANGS, large_numbers_not_in_source
 from mtqa.cleaners.detectors.spelling import NOUN_CAPITALS, _case_fix, _zipf, has_word_list, known_word
@@ -304,15 +304,12 @@ def _in_copied_name(view: DocView, start: int, end: int, several: bool = False) 
     may be a noun left untranslated alone). A lower-case word is looked up only after a capital."""
     if view.text[start].islower() and _CAPITAL_NEAR_BEFORE.search(view.text, max(0, start - 60), start) is None:
         return False
-    lower = view.text[start].islower()
+    lower, adjective_ends = view.text[start].islower(), tuple(scripts_data()["name_adjective_endings"])
     return any(s <= start and end <= e and (not several or s < start or end < e)
-               and (not lower or _ADJECTIVE_END.search(_TOKEN.match(view.text, s).group()) is not None)
+               and (not lower or _TOKEN.match(view.text, s).group().endswith(adjective_ends))
                for s, e in copied_names(view))
 
 
-# A name's first word that is an adjective (Czech Česká, Nové, Národní; Polish Nowy, Wielka): only then are the
-# lower-case words after it the name's ("Česká spořitelna"; not the verb of "Babiš řekl")
-_ADJECTIVE_END = regex.compile(r'(?:[áéýí]|sk[aiy]|ow[aey]|[nw]y|ka)$')
 # A capitalised word among the few words before a point
 _CAPITAL_NEAR_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}'’-]*(?:\s+\p{L}[\p{L}\p{M}'’-]*){0,3}\s+$")
 
@@ -398,6 +395,7 @@ def _in_name(view: DocView, start: int, end: int) -> bool:
 MAX_NAME_WORDS = 4
 
 
+@once_per_view
 def copied_names(view: DocView) -> list[tuple[int, int]]:
     """Names the translation copies from its source word for word: runs of words the source has in
     the same order that open with a capitalised word, lower-case words of the name included (Czech

@@ -523,12 +523,18 @@ def repeated_word(view: DocView) -> Iterator[Hit]:
 # and a unit of three or more that holds one, said three times or more (Japanese "発表した発表した発表した")
 _GLUED_HAN = regex.compile(r"(\p{Han}{2,8}?)\1+|([\p{Han}\p{Hiragana}\p{Katakana}]{3,8}?)\2{2,}")
 _HAN = regex.compile(r"\p{Han}")
-# A unit that opens with a number doubles on purpose: one by one, step by step (一个一个, 一步一步, 两天两天)
-_NUMBER_HAN = frozenset("一二三四五六七八九十百千万两几半每")
-# What follows a verb or a sound word said twice on purpose (复习复习。意思意思吧, 教训教训他, 扑通扑通地) or a
-# noun before its own verb (研究研究了): a mark, a particle or a pronoun. A noun said twice by MT runs on
-# into the words of its phrase ("疫情疫情早期", "疫苗疫苗接种").
-_AFTER_A_DOUBLE_ON_PURPOSE = regex.compile(r"[^\p{Han}]|[的地得了过着吧呢啊呀吗嘛哦他她它我你您们这那咱]|一[下番]|\Z")  # (一下, 一番; not 一直)
+
+
+@lru_cache(maxsize=None)  # one entry per language
+def _after_a_double_on_purpose(lang: str | None) -> regex.Pattern | None:
+    """What may follow a unit of two said twice on purpose in the language: a mark, the text's end,
+    or one of its particles and pronouns (structure.yaml `glued_double_followers`); None where the
+    language has none listed, and every such double is reported."""
+    followers = _data()["glued_double_followers"].get(lang or "")
+    if not followers:
+        return None
+    words = "|".join(regex.escape(w) for w in sorted(followers, key=len, reverse=True))
+    return regex.compile(rf"[^\p{{Han}}]|{words}|\Z")
 
 
 def _glued_doubles(view: DocView) -> Iterator[Hit]:
@@ -540,15 +546,14 @@ def _glued_doubles(view: DocView) -> Iterator[Hit]:
     ok = _data()["glued_doubles_ok"].get(view.lang or "")
     if ok is None or not _GLUED_HAN.search(view.text):
         return
-    source = view.doc.source or ""
+    source, number_heads, after = view.doc.source or "", _data()["glued_double_number_heads"], _after_a_double_on_purpose(view.lang)
     said: int | None = None  # how often the source says a unit in a row, read on the first double
     for m in _GLUED_HAN.finditer(view.text):
         unit = m.group(1) or m.group(2)
         reps = len(m.group()) // len(unit)
-        if len(set(unit)) == 1 or unit[0] in _NUMBER_HAN or not _HAN.search(unit) or unit * 2 in source:
+        if len(set(unit)) == 1 or unit[0] in number_heads or not _HAN.search(unit) or unit * 2 in source:
             continue
-        if reps == 2 and (unit in ok or len(unit) == 2 and view.lang == "zh" and _AFTER_A_DOUBLE_ON_PURPOSE.match(view.text, m.end())):
-            # (Chinese only: a Japanese noun runs on into kana, "患者患者の")
+        if reps == 2 and (unit in ok or len(unit) == 2 and after is not None and after.match(view.text, m.end())):
             continue
         if said is None:
             said = _longest_source_run(view.doc.source)[0]
@@ -625,16 +630,15 @@ def _phrasal_particle(text: str, start: int, word: str, lang: str | None) -> boo
     if not verbs:
         return False
     before = _WORDS_BEFORE.search(text, max(0, start - 40), start)
-    if before is None or regex.match(r"\W+" + regex.escape(word) + r"\W+" + regex.escape(word) + r"\b", text[start + len(word):], regex.IGNORECASE):
+    if before is None or regex.match(r"\W+" + regex.escape(word) + r"\W+" + regex.escape(word) + r"\b", text, regex.IGNORECASE,
+                                       pos=start + len(word)):
         return False  # a third time is a stutter ("checked in in in")
     words = before.group().split()[-2:]
     # a verb right before its particle takes no object between only when it is intransitive
     # ("sign in in", "log out out of"); "turn on on the light" is a stutter
-    return (_verb_stem(words[-1]) in verbs and _verb_stem(words[-1]) in _INTRANSITIVE
+    intransitive = _data()["particle_doubles_intransitive"].get(lang or "", [])
+    return (_verb_stem(words[-1]) in verbs and _verb_stem(words[-1]) in intransitive
             or len(words) == 2 and _verb_stem(words[0]) in verbs)
-
-
-_INTRANSITIVE = frozenset({"sign", "log", "check", "opt", "clock", "zoom", "time", "sync", "hang", "back"})
 
 
 # The one or two words before a point
